@@ -1,0 +1,190 @@
+package io.appmeshxds.translator.input;
+
+import io.appmeshxds.translator.status.Problem;
+import io.appmeshxds.translator.status.Reason;
+import io.appmeshxds.translator.status.Severity;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads manifests as {@code kustomize build} prints them: multi-document YAML (documents separated
+ * by {@code ---} lines), JSON, {@code kind: List}, single files, directories (recursive, {@code
+ * *.yaml|*.yml|*.json}, in path order) and stdin. Keeps App Mesh objects, Namespaces, Services and
+ * {@code discovery.k8s.io/v1} EndpointSlices; notes Flagger Canaries; ignores everything else.
+ *
+ * <p>Why split on separator lines before parsing: a YAML syntax error in one document must not hide
+ * the others, and every problem must name its document index.
+ */
+public final class ManifestLoader {
+
+  /** Reads every path; directories recursively. */
+  public LoadResult loadPaths(List<Path> paths) {
+    Sink sink = new Sink();
+    for (Path p : paths) {
+      if (!Files.exists(p)) {
+        sink.ioErrors.add(p + ": no such file or directory");
+        continue;
+      }
+      for (Path f : manifestFiles(p, sink)) {
+        try {
+          readText(f.toString(), Files.readString(f, StandardCharsets.UTF_8), isJsonName(f), sink);
+        } catch (IOException | UncheckedIOException e) {
+          sink.ioErrors.add(f + ": " + e.getMessage());
+        }
+      }
+    }
+    return sink.result();
+  }
+
+  /** Reads one stream of documents (e.g. stdin, with {@code location} "-"). */
+  public LoadResult loadText(String location, String text) {
+    Sink sink = new Sink();
+    readText(location, text, false, sink);
+    return sink.result();
+  }
+
+  /** The manifest files under a path, sorted; a file given by name is read whatever its extension. */
+  public static List<Path> manifestFiles(Path p) {
+    return manifestFiles(p, new Sink());
+  }
+
+  private static List<Path> manifestFiles(Path p, Sink sink) {
+    if (!Files.isDirectory(p)) {
+      return List.of(p);
+    }
+    try (Stream<Path> walk = Files.walk(p)) {
+      return walk.filter(Files::isRegularFile)
+          .filter(f -> !hiddenBelow(p, f))
+          .filter(ManifestLoader::isManifestName)
+          .sorted()
+          .toList();
+    } catch (IOException | UncheckedIOException e) {
+      sink.ioErrors.add(p + ": " + e.getMessage());
+      return List.of();
+    }
+  }
+
+  private static boolean hiddenBelow(Path root, Path f) {
+    for (Path part : root.relativize(f)) {
+      if (part.toString().startsWith(".")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isManifestName(Path f) {
+    String n = f.getFileName().toString().toLowerCase(Locale.ROOT);
+    return n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json");
+  }
+
+  private static boolean isJsonName(Path f) {
+    return f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json");
+  }
+
+  private void readText(String location, String text, boolean json, Sink sink) {
+    String trimmed = text.stripLeading();
+    if (json || trimmed.startsWith("{") || trimmed.startsWith("[")) {
+      readJson(location, text, sink);
+      return;
+    }
+    List<String> docs = splitDocuments(text);
+    boolean multi = docs.size() > 1;
+    for (int i = 0; i < docs.size(); i++) {
+      SourceRef src = new SourceRef(location, i, multi);
+      JsonNode node;
+      try {
+        node = Json.YAML.readTree(docs.get(i));
+      } catch (JacksonException e) {
+        sink.problems.add(syntaxError(e, src));
+        continue;
+      }
+      convert(node, src, sink);
+    }
+  }
+
+  private void readJson(String location, String text, Sink sink) {
+    JsonNode node;
+    try {
+      node = Json.JSON.readTree(text);
+    } catch (JacksonException e) {
+      sink.problems.add(syntaxError(e, new SourceRef(location, 0, false)));
+      return;
+    }
+    if (node != null && node.isArray()) {
+      int i = 0;
+      for (JsonNode item : node.values()) {
+        convert(item, new SourceRef(location, i++, true), sink);
+      }
+    } else {
+      convert(node, new SourceRef(location, 0, false), sink);
+    }
+  }
+
+  private static void convert(JsonNode node, SourceRef src, Sink sink) {
+    try {
+      new DocumentConverter(sink.objects, sink.canaries, sink.problems).convert(node, src);
+    } catch (RuntimeException e) {
+      // A converter bug must not lose the other documents: report and continue.
+      sink.problems.add(
+          new Problem(Severity.ERROR, Reason.MalformedInput, null, "", "document could not be read: " + e, src));
+    }
+  }
+
+  private static Problem syntaxError(JacksonException e, SourceRef src) {
+    String msg = e.getOriginalMessage();
+    int nl = msg == null ? -1 : msg.indexOf('\n');
+    String first = nl > 0 ? msg.substring(0, nl) : String.valueOf(msg);
+    String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+    return new Problem(Severity.ERROR, Reason.MalformedInput, null, "", "not valid YAML/JSON: " + first + where, src);
+  }
+
+  /**
+   * Splits a stream at document separator lines ({@code ---}, optionally followed by a comment or
+   * inline content, which starts the next document).
+   */
+  static List<String> splitDocuments(String text) {
+    List<String> docs = new ArrayList<>();
+    StringBuilder cur = new StringBuilder();
+    boolean sawSeparator = false;
+    for (String line : text.split("\r?\n", -1)) {
+      if (line.startsWith("---") && (line.length() == 3 || Character.isWhitespace(line.charAt(3)))) {
+        if (sawSeparator || !cur.toString().isBlank()) {
+          docs.add(cur.toString());
+        }
+        sawSeparator = true;
+        cur.setLength(0);
+        String rest = line.substring(3).strip();
+        if (!rest.isEmpty() && !rest.startsWith("#")) {
+          cur.append(rest).append('\n');
+        }
+        continue;
+      }
+      cur.append(line).append('\n');
+    }
+    if (!cur.toString().isBlank() || docs.isEmpty()) {
+      docs.add(cur.toString());
+    }
+    return docs;
+  }
+
+  private static final class Sink {
+    final List<LoadedObject> objects = new ArrayList<>();
+    final List<CanaryInfo> canaries = new ArrayList<>();
+    final List<Problem> problems = new ArrayList<>();
+    final List<String> ioErrors = new ArrayList<>();
+
+    LoadResult result() {
+      return new LoadResult(objects, canaries, problems, ioErrors);
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package io.appmeshxds.translator.input;
+
+import io.appmeshxds.translator.api.Kind;
+import io.appmeshxds.translator.api.MeshObject;
+import io.appmeshxds.translator.status.Problem;
+import io.appmeshxds.translator.status.Reason;
+import io.appmeshxds.translator.status.Severity;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Immutable snapshot of every input translation reads: App Mesh objects, Namespaces, Services and
+ * EndpointSlices, where each came from, and the problems found while reading them. Maps are sorted
+ * by {@link ObjectRef}, so everything downstream iterates in a deterministic order.
+ *
+ * @param objects App Mesh objects by ref
+ * @param namespaces Namespaces by name
+ * @param services Services by ref
+ * @param endpointSlices EndpointSlices by ref
+ * @param sources where objects came from (empty for Kubernetes)
+ * @param loadProblems problems found while reading (malformed documents, unknown fields)
+ */
+public record MeshResources(
+    SortedMap<ObjectRef, MeshObject> objects,
+    SortedMap<String, K8sNamespace> namespaces,
+    SortedMap<ObjectRef, K8sService> services,
+    SortedMap<ObjectRef, EndpointSlice> endpointSlices,
+    Map<ObjectRef, SourceRef> sources,
+    List<Problem> loadProblems) {
+
+  public MeshResources {
+    objects = Collections.unmodifiableSortedMap(objects);
+    namespaces = Collections.unmodifiableSortedMap(namespaces);
+    services = Collections.unmodifiableSortedMap(services);
+    endpointSlices = Collections.unmodifiableSortedMap(endpointSlices);
+    sources = Collections.unmodifiableMap(sources);
+    loadProblems = List.copyOf(loadProblems);
+  }
+
+  public static MeshResources empty() {
+    return builder().build();
+  }
+
+  /** Builds a snapshot from what the loader read; a second definition of an object is an error. */
+  public static MeshResources of(LoadResult load) {
+    Builder b = builder();
+    b.loadProblems.addAll(load.problems());
+    for (LoadedObject lo : load.objects()) {
+      b.add(lo.object(), lo.ref(), lo.source());
+    }
+    return b.build();
+  }
+
+  /** Objects of one kind, in ref order. */
+  @SuppressWarnings("unchecked")
+  public <T extends MeshObject> List<T> ofKind(Kind kind) {
+    List<T> out = new ArrayList<>();
+    ObjectRef from = new ObjectRef(kind.name(), null, "");
+    for (Map.Entry<ObjectRef, MeshObject> e : objects.tailMap(from).entrySet()) {
+      if (!e.getKey().kind().equals(kind.name())) {
+        break;
+      }
+      out.add((T) e.getValue());
+    }
+    return out;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A mutable builder; {@link #build()} copies nothing, so a builder is used once. */
+  public static final class Builder {
+    private final TreeMap<ObjectRef, MeshObject> objects = new TreeMap<>();
+    private final TreeMap<String, K8sNamespace> namespaces = new TreeMap<>();
+    private final TreeMap<ObjectRef, K8sService> services = new TreeMap<>();
+    private final TreeMap<ObjectRef, EndpointSlice> slices = new TreeMap<>();
+    private final Map<ObjectRef, SourceRef> sources = new TreeMap<>();
+    private final List<Problem> loadProblems = new ArrayList<>();
+
+    /** Adds any supported object; a duplicate ref keeps the first and records an error. */
+    public Builder add(Object o, ObjectRef ref, SourceRef source) {
+      Object previous;
+      if (o instanceof MeshObject m) {
+        previous = objects.putIfAbsent(ref, m);
+      } else if (o instanceof K8sNamespace n) {
+        previous = namespaces.putIfAbsent(n.name(), n);
+      } else if (o instanceof K8sService s) {
+        previous = services.putIfAbsent(ref, s);
+      } else if (o instanceof EndpointSlice s) {
+        previous = slices.putIfAbsent(ref, s);
+      } else {
+        throw new IllegalArgumentException("unsupported input " + o.getClass());
+      }
+      if (previous != null) {
+        SourceRef first = sources.get(ref);
+        loadProblems.add(
+            new Problem(
+                Severity.ERROR,
+                Reason.NameConflict,
+                ref,
+                "metadata.name",
+                "defined more than once" + (first == null ? "" : " (first at " + first + ")") + "; this copy is ignored",
+                source));
+      } else if (source != null) {
+        sources.put(ref, source);
+      }
+      return this;
+    }
+
+    public Builder add(MeshObject o) {
+      return add(o, ObjectRef.of(o), null);
+    }
+
+    public Builder addLoadProblem(Problem p) {
+      loadProblems.add(p);
+      return this;
+    }
+
+    public MeshResources build() {
+      return new MeshResources(objects, namespaces, services, slices, sources, loadProblems);
+    }
+  }
+}

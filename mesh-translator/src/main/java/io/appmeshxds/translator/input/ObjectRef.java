@@ -1,0 +1,41 @@
+package io.appmeshxds.translator.input;
+
+import io.appmeshxds.translator.api.Kind;
+import io.appmeshxds.translator.api.MeshObject;
+import java.util.Comparator;
+
+/**
+ * Identity of an input object: kind, namespace (null when cluster-scoped) and name. Ordered by
+ * kind, namespace, name so that every output built from a map of refs is deterministic.
+ */
+public record ObjectRef(String kind, String namespace, String name) implements Comparable<ObjectRef> {
+
+  private static final Comparator<ObjectRef> ORDER =
+      Comparator.comparing(ObjectRef::kind)
+          .thenComparing(r -> r.namespace == null ? "" : r.namespace)
+          .thenComparing(ObjectRef::name);
+
+  public static ObjectRef of(Kind kind, String namespace, String name) {
+    return new ObjectRef(kind.name(), kind.namespaced() ? namespace : null, name);
+  }
+
+  public static ObjectRef of(MeshObject o) {
+    return of(o.kind(), o.namespace(), o.name());
+  }
+
+  /** The App Mesh kind, or null for other kinds. */
+  public Kind appMeshKind() {
+    return Kind.byName(kind);
+  }
+
+  @Override
+  public int compareTo(ObjectRef o) {
+    return ORDER.compare(this, o);
+  }
+
+  /** {@code Kind namespace/name}. */
+  @Override
+  public String toString() {
+    return kind + " " + (namespace == null ? "" : namespace + "/") + name;
+  }
+}

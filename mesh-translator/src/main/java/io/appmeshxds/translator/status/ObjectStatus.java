@@ -1,0 +1,26 @@
+package io.appmeshxds.translator.status;
+
+import io.appmeshxds.translator.input.ObjectRef;
+import java.util.List;
+
+/**
+ * Status of one object after a build.
+ *
+ * @param object the object
+ * @param observedGeneration {@code metadata.generation} of the spec that was judged
+ * @param condition the Ready-type condition; null for BackendGroup (App Mesh gave it none)
+ * @param problems every problem found (errors and warnings)
+ * @param servedGeneration when the current spec is rejected but an earlier accepted one is still
+ *     served (last-good), that earlier generation; else null
+ */
+public record ObjectStatus(
+    ObjectRef object, long observedGeneration, Condition condition, List<Problem> problems, Long servedGeneration) {
+
+  public ObjectStatus {
+    problems = List.copyOf(problems);
+  }
+
+  public boolean accepted() {
+    return problems.stream().noneMatch(Problem::isError);
+  }
+}

@@ -1,0 +1,62 @@
+package io.appmeshxds.translator.status;
+
+import io.appmeshxds.translator.input.ObjectRef;
+import io.appmeshxds.translator.input.SourceRef;
+
+/**
+ * One finding about one object.
+ *
+ * @param severity ERROR rejects the object, WARNING does not
+ * @param reason the condition reason an ERROR leads to
+ * @param object the object (kind may be a non-App Mesh kind such as Canary); null when the document
+ *     could not even be identified
+ * @param field JSON field path inside the object ({@code spec.listeners[0].portMapping.port}), or ""
+ * @param message what is wrong, in words an operator can act on
+ * @param source where the object came from, or null (Kubernetes)
+ */
+public record Problem(
+    Severity severity, Reason reason, ObjectRef object, String field, String message, SourceRef source) {
+
+  public Problem {
+    field = field == null ? "" : field;
+  }
+
+  public static Problem error(Reason reason, ObjectRef object, String field, String message) {
+    return new Problem(Severity.ERROR, reason, object, field, message, null);
+  }
+
+  public static Problem warning(ObjectRef object, String field, String message) {
+    return new Problem(Severity.WARNING, Reason.Accepted, object, field, message, null);
+  }
+
+  public boolean isError() {
+    return severity == Severity.ERROR;
+  }
+
+  public Problem withSource(SourceRef s) {
+    return new Problem(severity, reason, object, field, message, s);
+  }
+
+  /** {@code field: message}, or the message alone. */
+  public String fieldAndMessage() {
+    return field.isEmpty() ? message : field + ": " + message;
+  }
+
+  /** The CLI's text form: {@code <source>: <Kind> <namespace>/<name>: <field.path>: <message>}. */
+  public String toLine() {
+    StringBuilder sb = new StringBuilder();
+    sb.append(source == null ? "-" : source.toString()).append(": ");
+    if (object != null) {
+      sb.append(object.kind()).append(' ');
+      if (object.namespace() != null) {
+        sb.append(object.namespace()).append('/');
+      }
+      sb.append(object.name()).append(": ");
+    }
+    if (severity == Severity.WARNING) {
+      sb.append("warning: ");
+    }
+    sb.append(fieldAndMessage());
+    return sb.toString();
+  }
+}

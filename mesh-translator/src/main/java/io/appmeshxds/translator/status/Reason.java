@@ -1,0 +1,31 @@
+package io.appmeshxds.translator.status;
+
+/** Machine-readable reasons of our conditions (App Mesh's condition types, our reasons). */
+public enum Reason {
+  /** Valid, resolved and served. */
+  Accepted,
+  /** The document could not be read (syntax, wrong types, unsupported apiVersion). */
+  MalformedInput,
+  /** A field breaks a CRD constraint or an App Mesh API/webhook rule. */
+  InvalidSpec,
+  /** No Mesh (or several) takes the object's namespace, or meshRef names a missing Mesh. */
+  MeshNotFound,
+  /** The Mesh the object belongs to is itself rejected. */
+  MeshNotActive,
+  /** A referenced object does not exist. */
+  ReferenceNotFound,
+  /** A referenced object exists but is rejected. */
+  ReferenceNotActive,
+  /** A reference crosses into another mesh. */
+  CrossMeshReference,
+  /** Two objects of a kind share an App Mesh name in one mesh. */
+  NameConflict,
+  /** A GatewayRoute matches no VirtualGateway, or several. */
+  GatewayNotFound,
+  /** A feature we do not serve yet (Cloud Map discovery, ACM certificates, …). */
+  Unsupported,
+  /** The object's own spec is fine but it could not be composed with what it targets. */
+  NotComposable,
+  /** A proxy of this object rejected (NACKed) the configuration we sent. */
+  ConfigRejected
+}
