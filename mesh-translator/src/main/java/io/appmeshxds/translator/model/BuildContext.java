@@ -32,14 +32,17 @@ final class BuildContext {
     for (Mesh m : meshes) {
       meshesByName.put(m.name(), m);
     }
-    // First object (in ref order) owning an App Mesh name in its mesh; later ones conflict.
-    for (MeshObject o : in.objects().values()) {
-      if (o.kind() == Kind.Mesh || o.kind() == Kind.BackendGroup) {
-        continue;
-      }
-      Mesh m = meshQuiet(o);
-      if (m != null) {
-        byAwsName.putIfAbsent(key(Names.awsName(m), o.kind(), Names.awsName(o)), ObjectRef.of(o));
+    // Who owns an App Mesh name when two objects claim it: an object whose name is its own default
+    // (name_namespace) beats one that borrowed it through spec.awsName; otherwise ref order.
+    for (int pass = 0; pass < 2; pass++) {
+      for (MeshObject o : in.objects().values()) {
+        if (o.kind() == Kind.Mesh || o.kind() == Kind.BackendGroup || Names.hasDefaultName(o) != (pass == 0)) {
+          continue;
+        }
+        Mesh m = meshQuiet(o);
+        if (m != null) {
+          byAwsName.putIfAbsent(key(Names.awsName(m), o.kind(), Names.awsName(o)), ObjectRef.of(o));
+        }
       }
     }
   }

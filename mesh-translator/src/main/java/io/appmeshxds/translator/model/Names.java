@@ -37,4 +37,10 @@ public final class Names {
     }
     return o.name() + "_" + o.namespace();
   }
+
+  /** Whether the object's App Mesh name is the default one derived from its Kubernetes name. */
+  static boolean hasDefaultName(MeshObject o) {
+    String n = awsName(o);
+    return n.equals(o.name() + "_" + o.namespace()) || n.equals(o.name() + "." + o.namespace()) || n.equals(o.name());
+  }
 }

@@ -89,21 +89,40 @@ final class SchemaValidator {
     return path.isEmpty() ? name : path + "." + name;
   }
 
+  /**
+   * fabric8's annotations target fields and methods, so on a record component they land on the
+   * private field (and the accessor), not on the component itself.
+   */
+  private static <A extends java.lang.annotation.Annotation> A annotation(Class<?> cls, RecordComponent rc, Class<A> type) {
+    A a = rc.getAnnotation(type);
+    if (a == null) {
+      a = rc.getAccessor().getAnnotation(type);
+    }
+    if (a == null) {
+      try {
+        a = cls.getDeclaredField(rc.getName()).getAnnotation(type);
+      } catch (NoSuchFieldException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return a;
+  }
+
   private static List<Component> components(Class<?> cls) {
     return CACHE.computeIfAbsent(
         cls,
         k -> {
           List<Component> out = new ArrayList<>();
           for (RecordComponent rc : k.getRecordComponents()) {
-            Min min = rc.getAnnotation(Min.class);
-            Max max = rc.getAnnotation(Max.class);
-            Size size = rc.getAnnotation(Size.class);
+            Min min = annotation(k, rc, Min.class);
+            Max max = annotation(k, rc, Max.class);
+            Size size = annotation(k, rc, Size.class);
             Integer sMin = size == null || size.min() == 0 ? null : (int) size.min();
             Integer sMax = size == null || size.max() == Long.MAX_VALUE ? null : (int) size.max();
             out.add(
                 new Component(
                     rc,
-                    rc.isAnnotationPresent(Required.class),
+                    annotation(k, rc, Required.class) != null,
                     min == null ? null : (long) min.value(),
                     max == null ? null : (long) max.value(),
                     sMin,
