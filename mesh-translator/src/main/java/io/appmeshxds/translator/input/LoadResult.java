@@ -20,4 +20,19 @@ public record LoadResult(
     problems = List.copyOf(problems);
     ioErrors = List.copyOf(ioErrors);
   }
+
+  /** Several reads as one. */
+  public static LoadResult merge(List<LoadResult> parts) {
+    List<LoadedObject> o = new java.util.ArrayList<>();
+    List<CanaryInfo> c = new java.util.ArrayList<>();
+    List<Problem> p = new java.util.ArrayList<>();
+    List<String> e = new java.util.ArrayList<>();
+    for (LoadResult r : parts) {
+      o.addAll(r.objects());
+      c.addAll(r.canaries());
+      p.addAll(r.problems());
+      e.addAll(r.ioErrors());
+    }
+    return new LoadResult(o, c, p, e);
+  }
 }

@@ -53,10 +53,13 @@ public record Problem(
       }
       sb.append(object.name()).append(": ");
     }
+    if (!field.isEmpty()) {
+      sb.append(field).append(": ");
+    }
     if (severity == Severity.WARNING) {
       sb.append("warning: ");
     }
-    sb.append(fieldAndMessage());
+    sb.append(message);
     return sb.toString();
   }
 }

@@ -1,0 +1,54 @@
+package io.appmeshxds.translator.model;
+
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
+import io.appmeshxds.translator.input.CanaryInfo;
+import io.appmeshxds.translator.status.Problem;
+import io.appmeshxds.translator.status.Reason;
+import io.appmeshxds.translator.status.Severity;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks a Flagger Canary for the mistakes that made App Mesh setups fail only once they reached
+ * the cluster: an apiVersion the CRD does not serve, the v1beta1 App Mesh provider, header regexes
+ * Envoy would reject, and match entries Flagger's App Mesh router ANDs together.
+ */
+public final class CanaryRules {
+  private CanaryRules() {}
+
+  public static List<Problem> check(CanaryInfo c) {
+    List<Problem> out = new ArrayList<>();
+    if (!CanaryInfo.SERVED_API_VERSION.equals(c.apiVersion())) {
+      out.add(problem(Severity.ERROR, Reason.MalformedInput, c, "apiVersion",
+          "\"" + c.apiVersion() + "\" is not served by Flagger's Canary CRD; the served version is " + CanaryInfo.SERVED_API_VERSION
+              + " (kustomize finds no target for such a patch, and the API server rejects the object)"));
+    }
+    String provider = c.provider();
+    if ("appmesh".equals(provider)) {
+      out.add(problem(Severity.WARNING, Reason.Accepted, c, "spec.provider",
+          "\"appmesh\" makes Flagger write App Mesh v1beta1 objects, which nothing serves; use \"appmesh:v1beta2\""));
+    } else if (provider != null && provider.startsWith("appmesh:") && !provider.equals("appmesh:v1beta2")) {
+      out.add(problem(Severity.ERROR, Reason.InvalidSpec, c, "spec.provider",
+          "unknown App Mesh provider \"" + provider + "\"; use \"appmesh:v1beta2\""));
+    }
+    for (CanaryInfo.FieldValue r : c.headerRegexes()) {
+      try {
+        Pattern.compile(r.value());
+      } catch (PatternSyntaxException e) {
+        out.add(problem(Severity.ERROR, Reason.InvalidSpec, c, r.field(),
+            "\"" + r.value() + "\" is not a valid RE2 regular expression (Flagger copies it into the VirtualRouter and Envoy"
+                + " would reject the route): " + e.getDescription()));
+      }
+    }
+    if (c.matchEntries() > 1) {
+      out.add(problem(Severity.WARNING, Reason.Accepted, c, "spec.analysis.match",
+          c.matchEntries() + " match entries: Flagger's App Mesh router ANDs all their headers into one route (not OR)"));
+    }
+    return out;
+  }
+
+  private static Problem problem(Severity s, Reason r, CanaryInfo c, String field, String message) {
+    return new Problem(s, r, c.ref(), field, message, c.source());
+  }
+}

@@ -1,0 +1,92 @@
+package io.appmeshxds.server.cli;
+
+import io.appmeshxds.translator.input.LoadResult;
+import io.appmeshxds.translator.input.ManifestLoader;
+import io.appmeshxds.translator.model.ManifestValidation;
+import io.appmeshxds.translator.status.Problem;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@code appmesh-xds validate PATH... | -}: reports every problem; never contacts a cluster. */
+@Command(
+    name = "validate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Reads manifests (files, directories, '-' for stdin, as `kustomize build` prints them) and reports every problem.",
+      "Exit codes: 0 valid, 1 problems found, 2 usage or I/O error."
+    })
+final class ValidateCommand implements Callable<Integer> {
+
+  enum Output {
+    text,
+    json
+  }
+
+  @Parameters(arity = "1..*", paramLabel = "PATH", description = "Manifest files or directories; '-' reads stdin.")
+  List<String> paths;
+
+  @Option(names = "--output", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
+  Output output;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  InputStream stdin = System.in;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    ManifestLoader loader = new ManifestLoader();
+    List<LoadResult> parts = new ArrayList<>();
+    for (String p : paths) {
+      if (p.equals("-")) {
+        parts.add(loader.loadText("-", new String(stdin.readAllBytes(), StandardCharsets.UTF_8)));
+      } else {
+        parts.add(loader.loadPaths(List.of(Path.of(p))));
+      }
+    }
+    LoadResult load = LoadResult.merge(parts);
+    if (!load.ioErrors().isEmpty()) {
+      load.ioErrors().forEach(e -> err.println("error: " + e));
+      err.flush();
+      return 2;
+    }
+    List<Problem> problems = ManifestValidation.problems(load);
+    if (output == Output.json) {
+      List<Map<String, String>> rows = new ArrayList<>();
+      for (Problem p : problems) {
+        Map<String, String> row = new LinkedHashMap<>();
+        row.put("source", ManifestValidation.source(p));
+        row.put("kind", p.object() == null ? "" : p.object().kind());
+        row.put("namespace", p.object() == null || p.object().namespace() == null ? "" : p.object().namespace());
+        row.put("name", p.object() == null ? "" : p.object().name());
+        row.put("field", p.field());
+        row.put("message", p.message());
+        row.put("severity", p.severity().lower());
+        rows.add(row);
+      }
+      out.println(JsonMapper.shared().writerWithDefaultPrettyPrinter().writeValueAsString(rows));
+    } else {
+      problems.forEach(p -> out.println(p.toLine()));
+    }
+    long errors = problems.stream().filter(Problem::isError).count();
+    long objects = load.objects().size() + load.canaries().size();
+    err.println(objects + " object(s) read; " + errors + " error(s), " + (problems.size() - errors) + " warning(s)");
+    out.flush();
+    err.flush();
+    return errors > 0 ? 1 : 0;
+  }
+}

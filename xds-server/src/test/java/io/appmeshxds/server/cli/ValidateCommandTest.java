@@ -1,0 +1,116 @@
+package io.appmeshxds.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.appmeshxds.translator.TestManifests;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+class ValidateCommandTest {
+
+  record Run(int code, String out, String err) {
+    List<String> lines() {
+      return out.isBlank() ? List.of() : List.of(out.strip().split("\n"));
+    }
+  }
+
+  static Run run(String stdin, String... args) {
+    ValidateCommand cmd = new ValidateCommand();
+    if (stdin != null) {
+      cmd.stdin = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
+    }
+    CommandLine.IFactory defaults = CommandLine.defaultFactory();
+    CommandLine cl = new CommandLine(new Main(), new CommandLine.IFactory() {
+      @Override
+      @SuppressWarnings("unchecked")
+      public <K> K create(Class<K> cls) throws Exception {
+        return cls == ValidateCommand.class ? (K) cmd : defaults.create(cls);
+      }
+    });
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    String[] full = new String[args.length + 1];
+    full[0] = "validate";
+    System.arraycopy(args, 0, full, 1, args.length);
+    int code = cl.execute(full);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void stdinWithTheUsersTwoMistakesPrintsBothAndExits1() {
+    Run r = run(TestManifests.resource("validate/user-mistake.yaml"), "-");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.lines()).containsExactly(
+        "-:5: VirtualRouter demo/frontend: spec.routes[0].httpRoute.match.headers[0].match.regex: "
+            + "\"(?=.*Safari)(?!.*Chrome).*$\" is not a valid RE2 regular expression (Envoy would reject the route): "
+            + "invalid or unsupported Perl syntax",
+        "-:6: Canary demo/podinfo: apiVersion: \"flagger.app/v1beta2\" is not served by Flagger's Canary CRD; the served "
+            + "version is flagger.app/v1beta1 (kustomize finds no target for such a patch, and the API server rejects the object)");
+    assertThat(r.err()).contains("2 error(s), 0 warning(s)");
+  }
+
+  @Test
+  void bundledExampleIsValid() {
+    Run r = run(null, Path.of("..", "deploy", "examples", "podinfo").toString());
+    assertThat(r.lines()).isEmpty();
+    assertThat(r.code()).isZero();
+  }
+
+  @Test
+  void jsonOutputHasOneObjectPerProblem() {
+    Run r = run(TestManifests.resource("validate/user-mistake.yaml"), "--output", "json", "-");
+    assertThat(r.code()).isEqualTo(1);
+    List<Map<String, String>> rows = JsonMapper.shared().readValue(r.out(), new TypeReference<>() {});
+    assertThat(rows).hasSize(2);
+    assertThat(rows.get(1)).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "source", "-:6", "kind", "Canary", "namespace", "demo", "name", "podinfo", "field", "apiVersion",
+        "severity", "error", "message", rows.get(1).get("message")));
+    assertThat(rows.get(0)).containsEntry("field", "spec.routes[0].httpRoute.match.headers[0].match.regex")
+        .containsEntry("kind", "VirtualRouter");
+  }
+
+  @Test
+  void warningsAloneExit0(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("canary.yaml");
+    Files.writeString(f, "apiVersion: flagger.app/v1beta1\nkind: Canary\nmetadata: {name: podinfo, namespace: demo}\n"
+        + "spec: {provider: appmesh}\n");
+    Run r = run(null, f.toString());
+    assertThat(r.code()).isZero();
+    assertThat(r.lines()).containsExactly(f + ": Canary demo/podinfo: spec.provider: warning: \"appmesh\" makes Flagger "
+        + "write App Mesh v1beta1 objects, which nothing serves; use \"appmesh:v1beta2\"");
+  }
+
+  @Test
+  void missingPathIsAnIoErrorExit2(@TempDir Path dir) {
+    Run r = run(null, dir.resolve("nope.yaml").toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("nope.yaml: no such file or directory");
+  }
+
+  @Test
+  void badUsageExits2() {
+    assertThat(run(null, "--output", "xml", "x").code()).isEqualTo(2);
+    assertThat(run(null).code()).isEqualTo(2);
+  }
+
+  @Test
+  void malformedYamlIsReportedWithDocumentIndex() {
+    Run r = run("apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\nkind: [unclosed\n", "-");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.lines()).hasSize(1);
+    assertThat(r.lines().get(0)).startsWith("-:1: not valid YAML/JSON: ");
+  }
+}
