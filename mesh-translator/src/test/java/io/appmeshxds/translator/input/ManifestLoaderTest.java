@@ -1,0 +1,128 @@
+package io.appmeshxds.translator.input;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.appmeshxds.translator.api.VirtualNode;
+import io.appmeshxds.translator.status.Problem;
+import io.appmeshxds.translator.status.Reason;
+import io.appmeshxds.translator.status.Severity;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ManifestLoaderTest {
+
+  static final String VN = """
+      apiVersion: appmesh.k8s.aws/v1beta2
+      kind: VirtualNode
+      metadata: {name: a, namespace: demo}
+      spec:
+        listeners:
+          - portMapping: {port: 8080, protocol: http}
+            foo: bar
+        serviceDiscovery: {dns: {hostname: a.demo}}
+      """;
+
+  ManifestLoader loader = new ManifestLoader();
+
+  @Test
+  void unknownFieldsAreWarningsWithTheirPathAndTheObjectIsKept() {
+    LoadResult r = loader.loadText("f.yaml", VN + "extra: 1\n");
+    assertThat(r.objects()).hasSize(1);
+    assertThat(r.problems()).extracting(Problem::severity, Problem::field, Problem::message).containsExactlyInAnyOrder(
+        org.assertj.core.groups.Tuple.tuple(Severity.WARNING, "spec.listeners[0].foo",
+            "unknown field, ignored (kept by the API server, not used by App Mesh)"),
+        org.assertj.core.groups.Tuple.tuple(Severity.WARNING, "extra",
+            "unknown field, ignored (kept by the API server, not used by App Mesh)"));
+    assertThat(r.problems().get(0).source().toString()).isEqualTo("f.yaml");
+  }
+
+  @Test
+  void multiDocumentStreamsNameTheDocumentIndexAndKeepTheOthers() {
+    String text = "---\n" + VN + "---\n# only a comment\n---\nkind: [broken\n---\n" + VN.replace("name: a", "name: b");
+    LoadResult r = loader.loadText("-", text);
+    assertThat(r.objects()).extracting(o -> o.ref().name()).containsExactly("a", "b");
+    assertThat(r.objects().get(1).source().toString()).isEqualTo("-:3");
+    Problem syntax = r.problems().stream().filter(Problem::isError).findFirst().orElseThrow();
+    assertThat(syntax.source().toString()).isEqualTo("-:2");
+    assertThat(syntax.reason()).isEqualTo(Reason.MalformedInput);
+  }
+
+  @Test
+  void wrongTypesNameTheFieldPath() {
+    LoadResult r = loader.loadText("f.yaml", VN.replace("port: 8080", "port: [8080]"));
+    assertThat(r.objects()).isEmpty();
+    assertThat(r.problems()).filteredOn(Problem::isError).extracting(Problem::object, Problem::field, Problem::message)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(
+            new ObjectRef("VirtualNode", "demo", "a"), "spec.listeners[0].portMapping.port", "expected an integer"));
+  }
+
+  @Test
+  void duplicateKeysAreErrors() {
+    LoadResult r = loader.loadText("f.yaml", "apiVersion: v1\nkind: Namespace\nkind: Namespace\nmetadata: {name: x}\n");
+    assertThat(r.problems()).hasSize(1);
+    assertThat(r.problems().get(0).message()).isEqualTo("not valid YAML/JSON: Duplicate Object property \"kind\" (line 3)");
+  }
+
+  @Test
+  void listsJsonAndOtherKinds() {
+    String list = """
+        apiVersion: v1
+        kind: List
+        items:
+          - {apiVersion: v1, kind: Namespace, metadata: {name: demo, labels: {mesh: m}}}
+          - {apiVersion: apps/v1, kind: Deployment, metadata: {name: d, namespace: demo}}
+          - {apiVersion: v1, kind: Service, metadata: {name: s, namespace: demo}, spec: {ports: [{name: http, port: 80, targetPort: 8080}]}}
+          - apiVersion: discovery.k8s.io/v1
+            kind: EndpointSlice
+            metadata: {name: s-1, namespace: demo, labels: {kubernetes.io/service-name: s}}
+            addressType: IPv4
+            endpoints: [{addresses: [10.0.0.1], conditions: {ready: true}}, {addresses: [10.0.0.2], conditions: {ready: false}}]
+            ports: [{name: http, port: 8080, protocol: TCP}]
+        """;
+    MeshResources res = MeshResources.of(loader.loadText("l.yaml", list));
+    assertThat(res.namespaces()).containsOnlyKeys("demo");
+    assertThat(res.services()).containsOnlyKeys(new ObjectRef("Service", "demo", "s"));
+    assertThat(res.services().values().iterator().next().ports().get(0).targetPort()).isEqualTo(8080);
+    EndpointSlice slice = res.endpointSlices().values().iterator().next();
+    assertThat(slice.serviceName()).isEqualTo("s");
+    assertThat(slice.endpoints()).extracting(EndpointSlice.Endpoint::isReady).containsExactly(true, false);
+    LoadResult json = loader.loadText("j.json", "[{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"x\"}},"
+        + "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"y\"}}]");
+    assertThat(json.objects()).extracting(o -> o.source().toString()).containsExactly("j.json:0", "j.json:1");
+  }
+
+  @Test
+  void directoriesAreReadRecursivelyInPathOrder(@TempDir Path dir) throws Exception {
+    Files.createDirectories(dir.resolve("b/c"));
+    Files.createDirectories(dir.resolve(".git"));
+    Files.writeString(dir.resolve("b/c/z.yml"), VN);
+    Files.writeString(dir.resolve("a.json"), "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"demo\"}}");
+    Files.writeString(dir.resolve("notes.txt"), "kind: [not read");
+    Files.writeString(dir.resolve(".git/x.yaml"), "kind: [not read");
+    LoadResult r = loader.loadPaths(List.of(dir));
+    assertThat(r.problems()).filteredOn(Problem::isError).isEmpty();
+    assertThat(r.objects()).extracting(o -> o.ref().kind()).containsExactly("Namespace", "VirtualNode");
+    assertThat(((VirtualNode) r.objects().get(1).object()).spec().listeners()).hasSize(1);
+    assertThat(loader.loadPaths(List.of(dir.resolve("missing"))).ioErrors()).hasSize(1);
+  }
+
+  @Test
+  void duplicateObjectsKeepTheFirstAndReportTheSecond() {
+    MeshResources res = MeshResources.of(loader.loadText("f.yaml", VN + "---\n" + VN));
+    assertThat(res.objects()).hasSize(1);
+    assertThat(res.loadProblems()).filteredOn(Problem::isError).extracting(Problem::reason, Problem::message)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(Reason.NameConflict,
+            "defined more than once (first at f.yaml:0); this copy is ignored"));
+  }
+
+  @Test
+  void namespaceDefaultsToDefaultAndMeshIsClusterScoped() {
+    LoadResult r = loader.loadText("f.yaml", "apiVersion: appmesh.k8s.aws/v1beta2\nkind: VirtualService\nmetadata: {name: s}\n---\n"
+        + "apiVersion: appmesh.k8s.aws/v1beta2\nkind: Mesh\nmetadata: {name: m, namespace: ignored}\n");
+    assertThat(r.objects()).extracting(LoadedObject::ref).containsExactly(
+        new ObjectRef("VirtualService", "default", "s"), new ObjectRef("Mesh", null, "m"));
+  }
+}
