@@ -23,6 +23,8 @@ import java.util.TreeMap;
  * @param endpointSlices EndpointSlices by ref
  * @param sources where objects came from (empty for Kubernetes)
  * @param loadProblems problems found while reading (malformed documents, unknown fields)
+ * @param dnsAnswers addresses the server resolved for VirtualNode DNS host names that are neither IP
+ *     literals nor Kubernetes Service names (translation itself never resolves anything)
  */
 public record MeshResources(
     SortedMap<ObjectRef, MeshObject> objects,
@@ -30,7 +32,8 @@ public record MeshResources(
     SortedMap<ObjectRef, K8sService> services,
     SortedMap<ObjectRef, EndpointSlice> endpointSlices,
     Map<ObjectRef, SourceRef> sources,
-    List<Problem> loadProblems) {
+    List<Problem> loadProblems,
+    Map<String, List<String>> dnsAnswers) {
 
   public MeshResources {
     objects = Collections.unmodifiableSortedMap(objects);
@@ -39,6 +42,7 @@ public record MeshResources(
     endpointSlices = Collections.unmodifiableSortedMap(endpointSlices);
     sources = Collections.unmodifiableMap(sources);
     loadProblems = List.copyOf(loadProblems);
+    dnsAnswers = Map.copyOf(dnsAnswers);
   }
 
   public static MeshResources empty() {
@@ -81,6 +85,7 @@ public record MeshResources(
     private final TreeMap<ObjectRef, EndpointSlice> slices = new TreeMap<>();
     private final Map<ObjectRef, SourceRef> sources = new TreeMap<>();
     private final List<Problem> loadProblems = new ArrayList<>();
+    private final Map<String, List<String>> dns = new TreeMap<>();
 
     /** Adds any supported object; a duplicate ref keeps the first and records an error. */
     public Builder add(Object o, ObjectRef ref, SourceRef source) {
@@ -121,8 +126,14 @@ public record MeshResources(
       return this;
     }
 
+    /** Records what the server resolved for a DNS host name. */
+    public Builder dnsAnswer(String hostname, List<String> addresses) {
+      dns.put(hostname, List.copyOf(addresses));
+      return this;
+    }
+
     public MeshResources build() {
-      return new MeshResources(objects, namespaces, services, slices, sources, loadProblems);
+      return new MeshResources(objects, namespaces, services, slices, sources, loadProblems, dns);
     }
   }
 }

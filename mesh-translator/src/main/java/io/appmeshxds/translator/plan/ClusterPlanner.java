@@ -1,0 +1,124 @@
+package io.appmeshxds.translator.plan;
+
+import io.appmeshxds.translator.api.ConnectionPools;
+import io.appmeshxds.translator.api.PortProtocol;
+import io.appmeshxds.translator.api.Tls;
+import io.appmeshxds.translator.api.VirtualNode;
+import io.appmeshxds.translator.model.MeshGraph;
+import io.appmeshxds.translator.model.ResolvedNode;
+import java.util.List;
+
+/** Cluster plans: backend (EDS), local app (STATIC) and pass-through (ORIGINAL_DST) clusters. */
+public final class ClusterPlanner {
+  private ClusterPlanner() {}
+
+  /** The target listener of a backend cluster, or null when the node or port is gone. */
+  public static VirtualNode.Listener listener(MeshGraph mesh, ClusterId.Backend id) {
+    ResolvedNode n = mesh.nodes().get(id.node());
+    if (n == null) {
+      return null;
+    }
+    for (VirtualNode.Listener l : n.node().spec().listeners()) {
+      if (l.portMapping().port() == id.port()) {
+        return l;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A backend cluster: EDS, HTTP/2 for http2 and grpc, the target listener's health check and
+   * outlier detection (App Mesh configured both on the clients' clusters), unlimited circuit
+   * breakers (App Mesh's default), and client TLS.
+   *
+   * @param policy the client policy that applies (the backend's own, else the node's defaults), or null
+   * @param proxyless proxyless gRPC clients get a plain EDS cluster (no health checks, no TLS)
+   */
+  public static ClusterPlan backend(MeshGraph mesh, ClusterId.Backend id, Tls.ClientPolicy policy, boolean proxyless) {
+    VirtualNode.Listener l = listener(mesh, id);
+    ResolvedNode target = mesh.nodes().get(id.node());
+    ClusterPlan.HealthCheck hc = null;
+    ClusterPlan.Outlier od = null;
+    TlsPlan.Upstream tls = null;
+    if (l != null && !proxyless) {
+      String host = EndpointPlanner.hostname(target.node());
+      if (l.healthCheck() != null) {
+        var h = l.healthCheck();
+        hc = new ClusterPlan.HealthCheck(h.protocol(), h.intervalMillis(), h.timeoutMillis(), h.healthyThreshold(),
+            h.unhealthyThreshold(), h.protocol() == PortProtocol.http || h.protocol() == PortProtocol.http2
+                ? (h.path() == null ? "/" : h.path()) : null,
+            host == null || h.protocol() == PortProtocol.tcp ? null : host);
+      }
+      if (l.outlierDetection() != null) {
+        var o = l.outlierDetection();
+        od = new ClusterPlan.Outlier(o.maxServerErrors(), o.interval().toMillis(), o.baseEjectionDuration().toMillis(),
+            o.maxEjectionPercent());
+      }
+      tls = upstreamTls(policy, l, id.port(), host);
+    }
+    return new ClusterPlan(id, ClusterPlan.Type.EDS, id.protocol(), Defaults.CONNECT_TIMEOUT_MS, null, 0, hc, od,
+        ClusterPlan.CircuitBreakers.unlimited(), tls);
+  }
+
+  /**
+   * Client TLS, as App Mesh decided it: an enforced client policy covering the port wins; else, when
+   * the server listener terminates TLS, the client negotiates TLS without validating the server.
+   */
+  static TlsPlan.Upstream upstreamTls(Tls.ClientPolicy policy, VirtualNode.Listener l, long port, String host) {
+    if (policy != null && policy.tls() != null && policy.tls().enforced() && policy.tls().appliesTo(port)) {
+      Tls.ClientPolicyTls t = policy.tls();
+      TlsPlan.Validation v = null;
+      if (t.validation() != null && t.validation().trust() != null) {
+        Tls.Trust trust = t.validation().trust();
+        List<String> sans = t.validation().subjectAlternativeNames() == null || t.validation().subjectAlternativeNames().match() == null
+            ? List.of() : t.validation().subjectAlternativeNames().match().exact();
+        v = new TlsPlan.Validation(trust.file() == null ? null : trust.file().certificateChain(),
+            trust.sds() == null ? null : trust.sds().secretName(), sans);
+      }
+      return new TlsPlan.Upstream(host, v, certificate(t.certificate()));
+    }
+    if (l.tls() != null && l.tls().mode() != Tls.Mode.DISABLED) {
+      return new TlsPlan.Upstream(host, null, null);
+    }
+    return null;
+  }
+
+  static TlsPlan.Certificate certificate(Tls.ClientCertificate c) {
+    if (c == null) {
+      return null;
+    }
+    if (c.file() != null) {
+      return new TlsPlan.Certificate(c.file().certificateChain(), c.file().privateKey(), null);
+    }
+    return c.sds() == null ? null : new TlsPlan.Certificate(null, null, c.sds().secretName());
+  }
+
+  /** The local app cluster behind a node listener: 127.0.0.1:port; the connection pool sets its limits. */
+  public static ClusterPlan local(String mesh, String node, VirtualNode.Listener l) {
+    PortProtocol p = l.portMapping().protocol();
+    ClusterPlan.CircuitBreakers cb = ClusterPlan.CircuitBreakers.unlimited();
+    VirtualNode.ConnectionPool pool = l.connectionPool();
+    if (pool != null) {
+      long u = ClusterPlan.CircuitBreakers.UNLIMITED;
+      if (pool.tcp() != null) {
+        cb = new ClusterPlan.CircuitBreakers(pool.tcp().maxConnections(), u, u, u);
+      } else if (pool.http() != null) {
+        ConnectionPools.Http h = pool.http();
+        cb = new ClusterPlan.CircuitBreakers(h.maxConnections(), h.maxPendingRequests() == null ? u : h.maxPendingRequests(), u, u);
+      } else if (pool.http2() != null) {
+        cb = new ClusterPlan.CircuitBreakers(u, u, pool.http2().maxRequests(), u);
+      } else if (pool.grpc() != null) {
+        cb = new ClusterPlan.CircuitBreakers(u, u, pool.grpc().maxRequests(), u);
+      }
+    }
+    long port = l.portMapping().port();
+    return new ClusterPlan(new ClusterId.Local(mesh, node, p, port), ClusterPlan.Type.STATIC, p,
+        Defaults.LOCAL_CONNECT_TIMEOUT_MS, "127.0.0.1", port, null, null, cb, null);
+  }
+
+  /** A pass-through cluster to the original destination. */
+  public static ClusterPlan passthrough(ClusterId id) {
+    return new ClusterPlan(id, ClusterPlan.Type.ORIGINAL_DST, PortProtocol.tcp, Defaults.CONNECT_TIMEOUT_MS, null, 0,
+        null, null, ClusterPlan.CircuitBreakers.unlimited(), null);
+  }
+}

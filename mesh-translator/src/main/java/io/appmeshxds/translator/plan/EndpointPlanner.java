@@ -1,0 +1,113 @@
+package io.appmeshxds.translator.plan;
+
+import io.appmeshxds.translator.api.VirtualNode;
+import io.appmeshxds.translator.input.EndpointSlice;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Endpoints of a VirtualNode listener, from its DNS service discovery:
+ *
+ * <ul>
+ *   <li>{@code <service>.<namespace>[.svc[.cluster.local]][.]}: the ready endpoints of that Service's
+ *       EndpointSlices, on the slice port equal to the listener port, else the slice's only port;
+ *   <li>an IP literal: that single endpoint;
+ *   <li>any other host name: the addresses the server resolved for it ({@code dnsAnswers}).
+ * </ul>
+ */
+public final class EndpointPlanner {
+  private EndpointPlanner() {}
+
+  private static final Pattern K8S_HOST =
+      Pattern.compile("^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\\.svc(\\.cluster\\.local)?)?$");
+  private static final Pattern IPV4 = Pattern.compile("^\\d{1,3}(\\.\\d{1,3}){3}$");
+
+  /** Host name without the trailing dot, or null when the node has no DNS discovery. */
+  public static String hostname(VirtualNode vn) {
+    var sd = vn.spec().serviceDiscovery();
+    if (sd == null || sd.dns() == null || sd.dns().hostname() == null) {
+      return null;
+    }
+    String h = sd.dns().hostname();
+    return h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
+  }
+
+  public static boolean isIpLiteral(String h) {
+    return IPV4.matcher(h).matches() || h.contains(":") && h.matches("^[0-9a-fA-F:.]+$");
+  }
+
+  /** The load assignment of {@code cluster}, which points at {@code listener} of {@code vn}. */
+  public static EndpointPlan plan(ClusterId cluster, VirtualNode vn, VirtualNode.Listener listener, PlanContext ctx) {
+    long port = listener.portMapping().port();
+    Long hcPort = listener.healthCheck() != null && listener.healthCheck().port() != null
+        && listener.healthCheck().port() != port ? listener.healthCheck().port() : null;
+    String host = hostname(vn);
+    Map<String, Set<String>> byZone = new TreeMap<>();
+    List<EndpointPlan.Address> flat = new ArrayList<>();
+    if (host != null) {
+      Matcher m = K8S_HOST.matcher(host);
+      if (isIpLiteral(host)) {
+        flat.add(new EndpointPlan.Address(host, port, hcPort));
+      } else if (m.matches() && !ctx.slicesOf(m.group(3), m.group(1)).isEmpty()) {
+        Map<String, Long> seen = new TreeMap<>();
+        for (EndpointSlice s : ctx.slicesOf(m.group(3), m.group(1))) {
+          Long slicePort = slicePort(s, port);
+          if (slicePort == null || "FQDN".equals(s.addressType())) {
+            continue;
+          }
+          for (EndpointSlice.Endpoint e : s.endpoints()) {
+            if (!e.isReady() || e.addresses().isEmpty()) {
+              continue;
+            }
+            String ip = e.addresses().get(0);
+            if (seen.putIfAbsent(ip + ":" + slicePort, slicePort) == null) {
+              byZone.computeIfAbsent(e.zone() == null ? "" : e.zone(), z -> new LinkedHashSet<>()).add(ip + "|" + slicePort);
+            }
+          }
+        }
+      } else {
+        for (String ip : ctx.model().inputs().dnsAnswers().getOrDefault(host, List.of())) {
+          flat.add(new EndpointPlan.Address(ip, port, hcPort));
+        }
+      }
+    }
+    List<EndpointPlan.Locality> localities = new ArrayList<>();
+    if (!flat.isEmpty()) {
+      localities.add(new EndpointPlan.Locality("", sorted(flat)));
+    }
+    byZone.forEach((zone, entries) -> {
+      List<EndpointPlan.Address> list = new ArrayList<>();
+      for (String e : entries) {
+        int bar = e.lastIndexOf('|');
+        list.add(new EndpointPlan.Address(e.substring(0, bar), Long.parseLong(e.substring(bar + 1)), hcPort));
+      }
+      localities.add(new EndpointPlan.Locality(zone, sorted(list)));
+    });
+    return new EndpointPlan(cluster, localities);
+  }
+
+  private static List<EndpointPlan.Address> sorted(List<EndpointPlan.Address> in) {
+    List<EndpointPlan.Address> out = new ArrayList<>(in);
+    out.sort(java.util.Comparator.comparing(EndpointPlan.Address::ip).thenComparingLong(EndpointPlan.Address::port));
+    return out;
+  }
+
+  /** The slice port for a listener port: the equal one, else the only one. */
+  private static Long slicePort(EndpointSlice s, long listenerPort) {
+    for (EndpointSlice.Port p : s.ports()) {
+      if (p.port() != null && p.port() == listenerPort) {
+        return listenerPort;
+      }
+    }
+    if (s.ports().size() == 1 && s.ports().get(0).port() != null) {
+      return (long) s.ports().get(0).port();
+    }
+    return null;
+  }
+}

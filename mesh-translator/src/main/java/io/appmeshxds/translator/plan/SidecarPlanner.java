@@ -1,0 +1,167 @@
+package io.appmeshxds.translator.plan;
+
+import io.appmeshxds.translator.api.Logging;
+import io.appmeshxds.translator.api.PortProtocol;
+import io.appmeshxds.translator.api.Tls;
+import io.appmeshxds.translator.api.VirtualNode;
+import io.appmeshxds.translator.model.MeshGraph;
+import io.appmeshxds.translator.model.MeshModel;
+import io.appmeshxds.translator.model.ResolvedNode;
+import io.appmeshxds.translator.model.ResolvedService;
+import io.appmeshxds.translator.api.Mesh;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A VirtualNode's sidecar, shaped as App Mesh's was: {@code lds_ingress_0.0.0.0_15000} with one
+ * chain per application port in front of {@code cds_ingress_…} local clusters, and
+ * {@code lds_egress_0.0.0.0_15001} with one chain per backend port ({@code rds_egress_http_<port>}
+ * for HTTP-family backends, tcp_proxy for tcp), the {@code *.amazonaws.com} pass-through, and the
+ * ALLOW_ALL catch-all.
+ */
+public final class SidecarPlanner implements ProxyPlanner {
+
+  @Override
+  public NodeKey.Kind kind() {
+    return NodeKey.Kind.SIDECAR;
+  }
+
+  @Override
+  public List<NodeKey> keys(MeshModel model) {
+    List<NodeKey> out = new ArrayList<>();
+    model.meshes().values().forEach(m -> m.nodes().keySet().forEach(n -> out.add(NodeKey.sidecar(m.name(), n))));
+    return out;
+  }
+
+  @Override
+  public ProxyPlan plan(NodeKey key, PlanContext ctx) {
+    MeshGraph mesh = ctx.model().mesh(key.mesh());
+    ResolvedNode node = mesh == null ? null : mesh.nodes().get(key.name());
+    if (node == null) {
+      return null;
+    }
+    List<String> notes = new ArrayList<>();
+    List<ListenerPlan> listeners = new ArrayList<>();
+    List<RouteConfigPlan> routes = new ArrayList<>();
+    Map<ClusterId, ClusterPlan> clusters = new TreeMap<>();
+    AccessLogPlan log = accessLog(node.node().spec().logging());
+    ingress(mesh, node, log, listeners, routes, clusters);
+    Egress egress = Egress.plan(mesh, node, ctx, notes);
+    listeners.add(egressListener(mesh, egress, log));
+    routes.addAll(egress.routeConfigs());
+    for (ClusterId id : egress.referencedClusters()) {
+      if (id instanceof ClusterId.Backend b) {
+        clusters.put(b, ClusterPlanner.backend(mesh, b, egress.policyFor(b), false));
+      }
+    }
+    clusters.put(new ClusterId.AmazonAws(mesh.name()), ClusterPlanner.passthrough(new ClusterId.AmazonAws(mesh.name())));
+    if (mesh.egress() == Mesh.EgressFilterType.ALLOW_ALL) {
+      clusters.put(new ClusterId.AllowAll(mesh.name()), ClusterPlanner.passthrough(new ClusterId.AllowAll(mesh.name())));
+    }
+    return new ProxyPlan(key, listeners, routes, List.copyOf(clusters.values()), Egress.endpoints(mesh, clusters.keySet(), ctx),
+        notes);
+  }
+
+  private static void ingress(MeshGraph mesh, ResolvedNode node, AccessLogPlan log, List<ListenerPlan> listeners,
+      List<RouteConfigPlan> routes, Map<ClusterId, ClusterPlan> clusters) {
+    List<VirtualNode.Listener> ls = new ArrayList<>(node.node().spec().listeners());
+    if (ls.isEmpty()) {
+      return;
+    }
+    ls.sort(java.util.Comparator.comparingLong(l -> l.portMapping().port()));
+    List<FilterChainPlan> chains = new ArrayList<>();
+    boolean inspector = false;
+    for (VirtualNode.Listener l : ls) {
+      long port = l.portMapping().port();
+      PortProtocol p = l.portMapping().protocol();
+      ClusterPlan local = ClusterPlanner.local(mesh.name(), node.awsName(), l);
+      clusters.put(local.id(), local);
+      NetworkFilterPlan filter;
+      if (p.isHttpFamily()) {
+        RouteConfigId rc = new RouteConfigId(Direction.INGRESS, port);
+        filter = new NetworkFilterPlan.Http("ingress", rc, log, List.of());
+        var t = l.timeout() == null ? null : p == PortProtocol.http ? l.timeout().http()
+            : p == PortProtocol.http2 ? l.timeout().http2() : l.timeout().grpc();
+        routes.add(new RouteConfigPlan(rc, List.of(new VirtualHostPlan(node.awsName(), List.of("*"), List.of(
+            new RoutePlan("local", RoutePlan.Match.prefix("/"), new RoutePlan.Action(
+                List.of(new WeightedCluster(local.id(), 100)), false, Routes.requestTimeout(t), Routes.idleTimeout(t),
+                null, null)))))));
+      } else {
+        long idle = l.timeout() != null && l.timeout().tcp() != null
+            ? Routes.millis(l.timeout().tcp().idle(), Defaults.IDLE_TIMEOUT_MS) : Defaults.IDLE_TIMEOUT_MS;
+        filter = new NetworkFilterPlan.Tcp("ingress", List.of(new WeightedCluster(local.id(), 100)), idle, log, List.of());
+      }
+      String name = "ingress_" + p + "_" + port;
+      VirtualNode.ListenerTls tls = l.tls();
+      if (tls == null || tls.mode() == Tls.Mode.DISABLED) {
+        chains.add(new FilterChainPlan(name, port, List.of(), FilterChainPlan.Transport.ANY, null, filter));
+      } else if (tls.mode() == Tls.Mode.STRICT) {
+        chains.add(new FilterChainPlan(name, port, List.of(), FilterChainPlan.Transport.ANY, downstream(tls), filter));
+      } else {
+        inspector = true;
+        chains.add(new FilterChainPlan(name + "_tls", port, List.of(), FilterChainPlan.Transport.TLS, downstream(tls), filter));
+        chains.add(new FilterChainPlan(name + "_plaintext", port, List.of(), FilterChainPlan.Transport.RAW, null, filter));
+      }
+    }
+    listeners.add(new ListenerPlan.Socket(Direction.INGRESS, Defaults.INGRESS_PORT, true, inspector, chains));
+  }
+
+  static TlsPlan.Downstream downstream(VirtualNode.ListenerTls tls) {
+    Tls.ListenerCertificate c = tls.certificate();
+    TlsPlan.Certificate cert = c.file() != null
+        ? new TlsPlan.Certificate(c.file().certificateChain(), c.file().privateKey(), null)
+        : new TlsPlan.Certificate(null, null, c.sds().secretName());
+    TlsPlan.Validation v = null;
+    if (tls.validation() != null) {
+      Tls.ListenerTrust t = tls.validation().trust();
+      var sans = tls.validation().subjectAlternativeNames();
+      v = new TlsPlan.Validation(t.file() == null ? null : t.file().certificateChain(), t.sds() == null ? null
+          : t.sds().secretName(), sans == null || sans.match() == null ? List.of() : sans.match().exact());
+    }
+    return new TlsPlan.Downstream(cert, v);
+  }
+
+  private static ListenerPlan egressListener(MeshGraph mesh, Egress egress, AccessLogPlan log) {
+    List<FilterChainPlan> chains = new ArrayList<>();
+    egress.ports().forEach((port, protocol) -> {
+      if (protocol.isHttpFamily()) {
+        chains.add(new FilterChainPlan("egress_http_" + port, port, List.of(), FilterChainPlan.Transport.ANY, null,
+            new NetworkFilterPlan.Http("egress", new RouteConfigId(Direction.EGRESS, port), log, List.of())));
+      } else {
+        chains.add(new FilterChainPlan("egress_tcp_" + port, port, List.of(), FilterChainPlan.Transport.ANY, null,
+            new NetworkFilterPlan.Tcp("egress", egress.tcpTargets().get(port), Defaults.IDLE_TIMEOUT_MS, log, List.of())));
+      }
+    });
+    chains.add(new FilterChainPlan("amazonaws", 443L, List.of("*.amazonaws.com"), FilterChainPlan.Transport.ANY, null,
+        new NetworkFilterPlan.Tcp("egress_amazonaws", List.of(new WeightedCluster(new ClusterId.AmazonAws(mesh.name()), 100)),
+            null, null, List.of())));
+    if (mesh.egress() == Mesh.EgressFilterType.ALLOW_ALL) {
+      chains.add(new FilterChainPlan("allow_all", null, List.of(), FilterChainPlan.Transport.ANY, null,
+          new NetworkFilterPlan.Tcp("egress_allow_all", List.of(new WeightedCluster(new ClusterId.AllowAll(mesh.name()), 100)),
+              null, null, List.of())));
+    }
+    return new ListenerPlan.Socket(Direction.EGRESS, Defaults.EGRESS_PORT, true, true, chains);
+  }
+
+  /** {@code logging.accessLog.file} as a plan, or null. */
+  public static AccessLogPlan accessLog(Logging logging) {
+    if (logging == null || logging.accessLog() == null || logging.accessLog().file() == null) {
+      return null;
+    }
+    Logging.FileAccessLog f = logging.accessLog().file();
+    List<AccessLogPlan.JsonField> json = new ArrayList<>();
+    String text = null;
+    if (f.format() != null) {
+      text = f.format().text();
+      f.format().json().forEach(j -> json.add(new AccessLogPlan.JsonField(j.key(), j.value())));
+    }
+    return new AccessLogPlan(f.path(), text, json);
+  }
+
+  /** Unused by the sidecar itself; kept for symmetry with the backend lookup of other planners. */
+  static ResolvedService service(MeshGraph mesh, String name) {
+    return mesh.services().get(name);
+  }
+}

@@ -1,0 +1,119 @@
+package io.appmeshxds.translator.plan;
+
+import io.appmeshxds.translator.api.PortProtocol;
+import io.appmeshxds.translator.api.VirtualNode;
+import io.appmeshxds.translator.api.VirtualRouter;
+import io.appmeshxds.translator.model.MeshGraph;
+import io.appmeshxds.translator.model.ResolvedRouter;
+import io.appmeshxds.translator.model.ResolvedService;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The routes of a virtual service on one port: its router's routes (in priority order), or a single
+ * route to its node. Shared by sidecar egress, proxyless clients and gateway composition.
+ */
+public final class VirtualHostPlanner {
+  private VirtualHostPlanner() {}
+
+  /** Egress virtual host of {@code vs} on {@code port}, memoized per build. */
+  public static VirtualHostPlan egress(MeshGraph mesh, ResolvedService vs, long port, PlanContext ctx) {
+    return ctx.memo(List.of("vh", mesh.name(), vs.awsName(), port), () -> {
+      List<String> domains = new ArrayList<>();
+      domains.add(vs.awsName());
+      domains.add(vs.awsName() + ":" + port);
+      for (String k : vs.kubernetesNames()) {
+        domains.add(k);
+        domains.add(k + ":" + port);
+      }
+      return new VirtualHostPlan(vs.awsName(), domains, routes(mesh, vs, port));
+    });
+  }
+
+  /** Routes of {@code vs} on {@code port}, in evaluation order; empty when it has no provider. */
+  public static List<RoutePlan> routes(MeshGraph mesh, ResolvedService vs, long port) {
+    List<RoutePlan> out = new ArrayList<>();
+    if (vs.provider() instanceof ResolvedService.RouterProvider rp) {
+      ResolvedRouter r = mesh.routers().get(rp.router());
+      if (r != null) {
+        for (ResolvedRouter.Route route : r.routesForPort(port)) {
+          if (route.protocol().isHttpFamily()) {
+            out.add(route(mesh.name(), route));
+          }
+        }
+      }
+    } else if (vs.provider() instanceof ResolvedService.NodeProvider np) {
+      var node = mesh.nodes().get(np.node());
+      VirtualNode.Listener l = node == null ? null : listener(node.node(), port);
+      if (l != null && l.portMapping().protocol().isHttpFamily()) {
+        ClusterId c = new ClusterId.Backend(mesh.name(), np.node(), l.portMapping().protocol(), port);
+        var timeout = l.timeout() == null ? null
+            : switch (l.portMapping().protocol()) {
+              case http -> l.timeout().http();
+              case http2 -> l.timeout().http2();
+              case grpc -> l.timeout().grpc();
+              case tcp -> null;
+            };
+        out.add(new RoutePlan(vs.awsName(), RoutePlan.Match.prefix("/"),
+            new RoutePlan.Action(List.of(new WeightedCluster(c, 100)), false, Routes.requestTimeout(timeout),
+                Routes.idleTimeout(timeout), Defaults.defaultRetry(), null)));
+      }
+    }
+    return out;
+  }
+
+  /** One router route as an Envoy route: match, weighted targets, retry (App Mesh's default when none), timeouts. */
+  public static RoutePlan route(String mesh, ResolvedRouter.Route route) {
+    VirtualRouter.Route spec = route.spec();
+    RoutePlan.Match match;
+    RoutePlan.Retry retry;
+    io.appmeshxds.translator.api.HttpTimeout timeout;
+    if (spec.grpcRoute() != null) {
+      match = Routes.grpc(spec.grpcRoute().match());
+      retry = spec.grpcRoute().retryPolicy() == null ? Defaults.defaultRetry() : Routes.retry(spec.grpcRoute().retryPolicy());
+      timeout = spec.grpcRoute().timeout();
+    } else {
+      VirtualRouter.HttpRoute h = spec.httpRoute() != null ? spec.httpRoute() : spec.http2Route();
+      match = Routes.http(h.match());
+      retry = h.retryPolicy() == null ? Defaults.defaultRetry() : Routes.retry(h.retryPolicy());
+      timeout = h.timeout();
+    }
+    return new RoutePlan(route.name(), match, new RoutePlan.Action(clusters(mesh, route), true,
+        Routes.requestTimeout(timeout), Routes.idleTimeout(timeout), retry, null));
+  }
+
+  /** Weighted backend clusters of a route's targets, in spec order. */
+  public static List<WeightedCluster> clusters(String mesh, ResolvedRouter.Route route) {
+    List<WeightedCluster> out = new ArrayList<>();
+    for (ResolvedRouter.Target t : route.targets()) {
+      out.add(new WeightedCluster(new ClusterId.Backend(mesh, t.node(), t.protocol(), t.port()), t.weight()));
+    }
+    return out;
+  }
+
+  /** TCP targets of {@code vs} on {@code port}: its router's first tcp route, or its node. */
+  public static List<WeightedCluster> tcpTargets(MeshGraph mesh, ResolvedService vs, long port) {
+    if (vs.provider() instanceof ResolvedService.RouterProvider rp) {
+      ResolvedRouter r = mesh.routers().get(rp.router());
+      if (r != null) {
+        for (ResolvedRouter.Route route : r.routesForPort(port)) {
+          if (route.protocol() == PortProtocol.tcp) {
+            return clusters(mesh.name(), route);
+          }
+        }
+      }
+    } else if (vs.provider() instanceof ResolvedService.NodeProvider np) {
+      return List.of(new WeightedCluster(new ClusterId.Backend(mesh.name(), np.node(), PortProtocol.tcp, port), 100));
+    }
+    return List.of();
+  }
+
+  static VirtualNode.Listener listener(VirtualNode vn, long port) {
+    for (VirtualNode.Listener l : vn.spec().listeners()) {
+      if (l.portMapping().port() == port) {
+        return l;
+      }
+    }
+    return null;
+  }
+}
