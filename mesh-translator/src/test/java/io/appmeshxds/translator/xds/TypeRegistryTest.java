@@ -1,0 +1,90 @@
+package io.appmeshxds.translator.xds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.DynamicMessage;
+import com.google.protobuf.Message;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.pgv.validate.Validate.FieldRules;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TypeRegistryTest {
+
+  @Test
+  void envoyPayloadsResolveToGeneratedClasses() {
+    Message hcm = TypeRegistry.prototype(
+        "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager");
+    Message nested = TypeRegistry.prototype(
+        "type.googleapis.com/" + Cluster.LbSubsetConfig.getDescriptor().getFullName());
+
+    assertThat(hcm).isSameAs(HttpConnectionManager.getDefaultInstance());
+    assertThat(nested).isSameAs(Cluster.LbSubsetConfig.getDefaultInstance());
+    assertThat(TypeRegistry.prototype("type.googleapis.com/example.Unknown")).isNull();
+    assertThat(TypeRegistry.prototype("")).isNull();
+  }
+
+  @Test
+  void everyKnownTypeGetsAPlanAndAGeneratedPrototype() {
+    List<String> dynamic = new ArrayList<>();
+    for (Descriptor type : TypeRegistry.knownTypes()) {
+      MessagePlan.of(type);
+      MessagePlan.relevant(type);
+      if (type.getOptions().getMapEntry() || type.getFile().getPackage().equals(SyntheticProtos.PACKAGE)) {
+        continue; // map entries have no generated class; other tests register runtime types
+      }
+      Message prototype = TypeRegistry.prototype("type.googleapis.com/" + type.getFullName());
+      if (prototype instanceof DynamicMessage) {
+        dynamic.add(type.getFullName());
+      }
+    }
+
+    assertThat(dynamic).isEmpty();
+    assertThat(TypeRegistry.knownTypes()).hasSizeGreaterThan(500);
+  }
+
+  @Test
+  void everyEnvoyPatternCompilesWithRe2j() {
+    List<String> patterns = new ArrayList<>();
+    for (Descriptor type : TypeRegistry.knownTypes()) {
+      for (FieldDescriptor field : type.getFields()) {
+        FieldRules rules = RuleOptions.fieldRules(field);
+        if (rules != null) {
+          collectPatterns(rules, patterns);
+        }
+      }
+    }
+
+    assertThat(patterns).isNotEmpty();
+    assertThat(patterns).allSatisfy(p -> assertThat(StringCheck.compile(p)).as(p).isNotNull());
+  }
+
+  @Test
+  void anyRootIsUnpacked() {
+    Any packed = Any.pack(HttpConnectionManager.getDefaultInstance());
+
+    assertThat(ProtoRules.check(packed)).extracting(Violation::path)
+        .containsExactly("(HttpConnectionManager).stat_prefix", "(HttpConnectionManager).route_specifier");
+  }
+
+  private static void collectPatterns(FieldRules rules, List<String> out) {
+    if (rules.hasString() && rules.getString().hasPattern()) {
+      out.add(rules.getString().getPattern());
+    }
+    if (rules.hasBytes() && rules.getBytes().hasPattern()) {
+      out.add(rules.getBytes().getPattern());
+    }
+    if (rules.hasRepeated() && rules.getRepeated().hasItems()) {
+      collectPatterns(rules.getRepeated().getItems(), out);
+    }
+    if (rules.hasMap()) {
+      collectPatterns(rules.getMap().getKeys(), out);
+      collectPatterns(rules.getMap().getValues(), out);
+    }
+  }
+}
