@@ -1,0 +1,103 @@
+package io.appmeshxds.translator.xds;
+
+import com.google.protobuf.UInt32Value;
+import io.appmeshxds.translator.api.PortProtocol;
+import io.appmeshxds.translator.plan.ClusterPlan;
+import io.appmeshxds.translator.plan.Dialect;
+import io.appmeshxds.translator.plan.EndpointPlan;
+import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.cluster.v3.OutlierDetection;
+import io.envoyproxy.envoy.config.core.v3.HealthCheck;
+import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
+import io.envoyproxy.envoy.config.core.v3.RequestMethod;
+import io.envoyproxy.envoy.config.core.v3.RoutingPriority;
+import io.envoyproxy.envoy.config.core.v3.TransportSocket;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import io.envoyproxy.envoy.type.v3.CodecClientType;
+import java.util.List;
+
+/** Clusters. */
+final class ClusterFactory {
+  private ClusterFactory() {}
+
+  static final String HTTP_PROTOCOL_OPTIONS = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
+
+  static Cluster build(ClusterPlan p, Dialect d) {
+    Cluster.Builder b = Cluster.newBuilder()
+        .setName(Names.cluster(p.id()))
+        .setConnectTimeout(Protos.millis(p.connectTimeoutMs()));
+    switch (p.type()) {
+      case EDS -> b.setType(Cluster.DiscoveryType.EDS)
+          .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(Protos.ads()))
+          .setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN);
+      case STATIC -> b.setType(Cluster.DiscoveryType.STATIC)
+          .setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN)
+          .setLoadAssignment(EndpointFactory.build(Names.cluster(p.id()), List.of(new EndpointPlan.Locality("",
+              List.of(new EndpointPlan.Address(p.staticAddress(), p.staticPort(), null))))));
+      case ORIGINAL_DST -> b.setType(Cluster.DiscoveryType.ORIGINAL_DST).setLbPolicy(Cluster.LbPolicy.CLUSTER_PROVIDED);
+    }
+    if (d.proxyless()) {
+      return b.build(); // gRPC clients use the cluster's name, type and EDS config only.
+    }
+    if (p.protocol() == PortProtocol.http2 || p.protocol() == PortProtocol.grpc) {
+      b.putTypedExtensionProtocolOptions(HTTP_PROTOCOL_OPTIONS, Protos.pack(HttpProtocolOptions.newBuilder()
+          .setExplicitHttpConfig(HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
+              .setHttp2ProtocolOptions(Http2ProtocolOptions.getDefaultInstance()))
+          .build()));
+    }
+    ClusterPlan.CircuitBreakers cb = p.circuitBreakers();
+    b.setCircuitBreakers(CircuitBreakers.newBuilder().addThresholds(CircuitBreakers.Thresholds.newBuilder()
+        .setPriority(RoutingPriority.DEFAULT)
+        .setMaxConnections(UInt32Value.of((int) cb.maxConnections()))
+        .setMaxPendingRequests(UInt32Value.of((int) cb.maxPendingRequests()))
+        .setMaxRequests(UInt32Value.of((int) cb.maxRequests()))
+        .setMaxRetries(UInt32Value.of((int) cb.maxRetries()))));
+    if (p.healthCheck() != null) {
+      b.addHealthChecks(healthCheck(p.healthCheck()));
+    }
+    if (p.outlierDetection() != null) {
+      ClusterPlan.Outlier o = p.outlierDetection();
+      b.setOutlierDetection(OutlierDetection.newBuilder()
+          .setConsecutive5Xx(UInt32Value.of((int) o.consecutive5xx()))
+          .setInterval(Protos.millis(o.intervalMs()))
+          .setBaseEjectionTime(Protos.millis(o.baseEjectionMs()))
+          .setMaxEjectionPercent(UInt32Value.of((int) o.maxEjectionPercent())));
+    }
+    if (p.tls() != null) {
+      b.setTransportSocket(TransportSocket.newBuilder().setName("envoy.transport_sockets.tls")
+          .setTypedConfig(Protos.pack(TlsFactory.upstream(p.tls()))));
+    }
+    return b.build();
+  }
+
+  static HealthCheck healthCheck(ClusterPlan.HealthCheck h) {
+    HealthCheck.Builder b = HealthCheck.newBuilder()
+        .setTimeout(Protos.millis(h.timeoutMs()))
+        .setInterval(Protos.millis(h.intervalMs()))
+        .setHealthyThreshold(UInt32Value.of((int) h.healthyThreshold()))
+        .setUnhealthyThreshold(UInt32Value.of((int) h.unhealthyThreshold()));
+    switch (h.protocol()) {
+      case http, http2 -> {
+        HealthCheck.HttpHealthCheck.Builder hh = HealthCheck.HttpHealthCheck.newBuilder().setPath(h.path())
+            .setMethod(RequestMethod.GET);
+        if (h.host() != null) {
+          hh.setHost(h.host());
+        }
+        if (h.protocol() == PortProtocol.http2) {
+          hh.setCodecClientType(CodecClientType.HTTP2);
+        }
+        b.setHttpHealthCheck(hh);
+      }
+      case grpc -> {
+        HealthCheck.GrpcHealthCheck.Builder g = HealthCheck.GrpcHealthCheck.newBuilder();
+        if (h.host() != null) {
+          g.setAuthority(h.host());
+        }
+        b.setGrpcHealthCheck(g);
+      }
+      case tcp -> b.setTcpHealthCheck(HealthCheck.TcpHealthCheck.getDefaultInstance());
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,201 @@
+package io.appmeshxds.translator.xds;
+
+import com.google.protobuf.BoolValue;
+import com.google.protobuf.UInt32Value;
+import io.appmeshxds.translator.plan.Dialect;
+import io.appmeshxds.translator.plan.RouteConfigPlan;
+import io.appmeshxds.translator.plan.RoutePlan;
+import io.appmeshxds.translator.plan.VirtualHostPlan;
+import io.appmeshxds.translator.plan.WeightedCluster;
+import io.envoyproxy.envoy.config.core.v3.HeaderValue;
+import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
+import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
+import io.envoyproxy.envoy.config.route.v3.QueryParameterMatcher;
+import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.RouteMatch;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.config.route.v3.WeightedCluster.ClusterWeight;
+import io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate;
+import io.envoyproxy.envoy.type.matcher.v3.RegexMatchAndSubstitute;
+import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
+import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+import io.envoyproxy.envoy.type.v3.Int64Range;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Route configurations. Envoy gets App Mesh's shape; proxyless gRPC clients get what gRPC accepts
+ * (gRFC A28/A31/A44): timeouts as {@code max_stream_duration}, only gRPC status retry events, and
+ * for old clients header matchers in the deprecated per-kind fields.
+ */
+final class RouteFactory {
+  private RouteFactory() {}
+
+  private static final Set<String> GRPC_RETRY_ON = Set.of("cancelled", "deadline-exceeded", "internal",
+      "resource-exhausted", "unavailable");
+
+  static RouteConfiguration build(RouteConfigPlan plan, Dialect d) {
+    RouteConfiguration.Builder b = RouteConfiguration.newBuilder().setName(Names.routeConfig(plan.id()));
+    for (VirtualHostPlan vh : plan.virtualHosts()) {
+      b.addVirtualHosts(virtualHost(vh, d));
+    }
+    return b.build();
+  }
+
+  static VirtualHost virtualHost(VirtualHostPlan vh, Dialect d) {
+    VirtualHost.Builder b = VirtualHost.newBuilder().setName(vh.name()).addAllDomains(vh.domains());
+    for (RoutePlan r : vh.routes()) {
+      b.addRoutes(route(r, d));
+    }
+    return b.build();
+  }
+
+  static Route route(RoutePlan r, Dialect d) {
+    return Route.newBuilder().setName(r.name()).setMatch(match(r.match(), d)).setRoute(action(r.action(), d))
+        .addAllRequestHeadersToAdd(r.action().rewrite() == null ? List.of() : headersToAdd(r.action().rewrite()))
+        .build();
+  }
+
+  private static List<HeaderValueOption> headersToAdd(RoutePlan.Rewrite rw) {
+    return rw.requestHeadersToAdd().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+        .map(e -> HeaderValueOption.newBuilder()
+            .setHeader(HeaderValue.newBuilder().setKey(e.getKey()).setValue(e.getValue()))
+            .setAppendAction(HeaderValueOption.HeaderAppendAction.OVERWRITE_IF_EXISTS_OR_ADD).build())
+        .toList();
+  }
+
+  static RouteMatch match(RoutePlan.Match m, Dialect d) {
+    RouteMatch.Builder b = RouteMatch.newBuilder().setCaseSensitive(BoolValue.of(true));
+    switch (m.pathKind()) {
+      case PREFIX -> b.setPrefix(m.path());
+      case EXACT -> b.setPath(m.path());
+      case REGEX -> b.setSafeRegex(RegexMatcher.newBuilder().setRegex(m.path()));
+    }
+    for (RoutePlan.HeaderCondition h : m.headers()) {
+      b.addHeaders(header(h, d));
+    }
+    for (RoutePlan.QueryCondition q : m.queryParameters()) {
+      QueryParameterMatcher.Builder qb = QueryParameterMatcher.newBuilder().setName(q.name());
+      if (q.exact() == null) {
+        qb.setPresentMatch(true);
+      } else {
+        qb.setStringMatch(StringMatcher.newBuilder().setExact(q.exact()));
+      }
+      b.addQueryParameters(qb);
+    }
+    return b.build();
+  }
+
+  static HeaderMatcher header(RoutePlan.HeaderCondition h, Dialect d) {
+    HeaderMatcher.Builder b = HeaderMatcher.newBuilder().setName(h.name()).setInvertMatch(h.invert());
+    boolean legacy = d == Dialect.GRPC_LEGACY;
+    switch (h.kind()) {
+      case PRESENT -> b.setPresentMatch(true);
+      case RANGE -> b.setRangeMatch(Int64Range.newBuilder().setStart(h.start()).setEnd(h.end()));
+      case EXACT -> {
+        if (legacy) {
+          b.setExactMatch(h.value());
+        } else {
+          b.setStringMatch(StringMatcher.newBuilder().setExact(h.value()));
+        }
+      }
+      case PREFIX -> {
+        if (legacy) {
+          b.setPrefixMatch(h.value());
+        } else {
+          b.setStringMatch(StringMatcher.newBuilder().setPrefix(h.value()));
+        }
+      }
+      case SUFFIX -> {
+        if (legacy) {
+          b.setSuffixMatch(h.value());
+        } else {
+          b.setStringMatch(StringMatcher.newBuilder().setSuffix(h.value()));
+        }
+      }
+      case REGEX -> {
+        RegexMatcher re = RegexMatcher.newBuilder().setRegex(h.value()).build();
+        if (legacy) {
+          b.setSafeRegexMatch(re);
+        } else {
+          b.setStringMatch(StringMatcher.newBuilder().setSafeRegex(re));
+        }
+      }
+    }
+    return b.build();
+  }
+
+  static RouteAction action(RoutePlan.Action a, Dialect d) {
+    RouteAction.Builder b = RouteAction.newBuilder();
+    if (!a.weighted() && a.clusters().size() == 1) {
+      b.setCluster(Names.cluster(a.clusters().get(0).cluster()));
+    } else {
+      io.envoyproxy.envoy.config.route.v3.WeightedCluster.Builder w = io.envoyproxy.envoy.config.route.v3.WeightedCluster.newBuilder();
+      for (WeightedCluster c : a.clusters()) {
+        w.addClusters(ClusterWeight.newBuilder().setName(Names.cluster(c.cluster())).setWeight(UInt32Value.of((int) c.weight())));
+      }
+      b.setWeightedClusters(w);
+    }
+    if (d.proxyless()) {
+      if (a.timeoutMs() != null && a.timeoutMs() > 0) {
+        b.setMaxStreamDuration(RouteAction.MaxStreamDuration.newBuilder().setMaxStreamDuration(Protos.millis(a.timeoutMs())));
+      }
+    } else {
+      if (a.timeoutMs() != null) {
+        b.setTimeout(Protos.millis(a.timeoutMs()));
+      }
+      if (a.idleTimeoutMs() != null) {
+        b.setIdleTimeout(Protos.millis(a.idleTimeoutMs()));
+      }
+    }
+    if (a.retry() != null) {
+      RetryPolicy rp = retry(a.retry(), d);
+      if (rp != null) {
+        b.setRetryPolicy(rp);
+      }
+    }
+    RoutePlan.Rewrite rw = a.rewrite();
+    if (rw != null) {
+      if (rw.prefix() != null) {
+        b.setPrefixRewrite(rw.prefix());
+      }
+      if (rw.regexPattern() != null) {
+        b.setRegexRewrite(RegexMatchAndSubstitute.newBuilder()
+            .setPattern(RegexMatcher.newBuilder().setRegex(rw.regexPattern()))
+            .setSubstitution(rw.regexSubstitution()));
+      }
+      if (rw.hostLiteral() != null) {
+        b.setHostRewriteLiteral(rw.hostLiteral());
+      }
+    }
+    return b.build();
+  }
+
+  static RetryPolicy retry(RoutePlan.Retry r, Dialect d) {
+    List<String> on = d.proxyless() ? r.retryOn().stream().filter(GRPC_RETRY_ON::contains).toList() : r.retryOn();
+    if (on.isEmpty()) {
+      return null;
+    }
+    RetryPolicy.Builder b = RetryPolicy.newBuilder()
+        .setRetryOn(String.join(",", on))
+        .setNumRetries(UInt32Value.of((int) r.numRetries()));
+    if (r.perTryTimeoutMs() != null && r.perTryTimeoutMs() > 0) {
+      b.setPerTryTimeout(Protos.millis(r.perTryTimeoutMs()));
+    }
+    if (!d.proxyless()) {
+      if (on.contains("retriable-status-codes")) {
+        r.retriableStatusCodes().forEach(b::addRetriableStatusCodes);
+      }
+      if (r.previousHosts()) {
+        b.addRetryHostPredicate(RetryPolicy.RetryHostPredicate.newBuilder()
+                .setName("envoy.retry_host_predicates.previous_hosts")
+                .setTypedConfig(Protos.pack(PreviousHostsPredicate.getDefaultInstance())))
+            .setHostSelectionRetryMaxAttempts(5);
+      }
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,82 @@
+package io.appmeshxds.translator.xds;
+
+import io.appmeshxds.translator.plan.TlsPlan;
+import io.envoyproxy.envoy.config.core.v3.ApiConfigSource;
+import io.envoyproxy.envoy.config.core.v3.ApiVersion;
+import io.envoyproxy.envoy.config.core.v3.ConfigSource;
+import io.envoyproxy.envoy.config.core.v3.DataSource;
+import io.envoyproxy.envoy.config.core.v3.GrpcService;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SdsSecretConfig;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+
+/**
+ * TLS contexts. SDS secrets come from the node-local SDS server (SPIRE agent) through the
+ * bootstrap's {@code static_cluster_sds_unix_socket} cluster, as with App Mesh's Envoy image.
+ */
+final class TlsFactory {
+  private TlsFactory() {}
+
+  /** Bootstrap cluster of the node-local SDS server. */
+  static final String SDS_CLUSTER = "static_cluster_sds_unix_socket";
+
+  static SdsSecretConfig sds(String name) {
+    return SdsSecretConfig.newBuilder()
+        .setName(name)
+        .setSdsConfig(ConfigSource.newBuilder()
+            .setResourceApiVersion(ApiVersion.V3)
+            .setApiConfigSource(ApiConfigSource.newBuilder()
+                .setApiType(ApiConfigSource.ApiType.GRPC)
+                .setTransportApiVersion(ApiVersion.V3)
+                .addGrpcServices(GrpcService.newBuilder().setEnvoyGrpc(
+                    GrpcService.EnvoyGrpc.newBuilder().setClusterName(SDS_CLUSTER)))))
+        .build();
+  }
+
+  static void certificate(TlsPlan.Certificate c, CommonTlsContext.Builder ctx) {
+    if (c == null) {
+      return;
+    }
+    if (c.sdsName() != null) {
+      ctx.addTlsCertificateSdsSecretConfigs(sds(c.sdsName()));
+    } else {
+      ctx.addTlsCertificates(TlsCertificate.newBuilder()
+          .setCertificateChain(DataSource.newBuilder().setFilename(c.chainFile()))
+          .setPrivateKey(DataSource.newBuilder().setFilename(c.keyFile())));
+    }
+  }
+
+  static void validation(TlsPlan.Validation v, CommonTlsContext.Builder ctx) {
+    CertificateValidationContext.Builder cvc = CertificateValidationContext.newBuilder();
+    for (String san : v.subjectAltNames()) {
+      cvc.addMatchTypedSubjectAltNames(SubjectAltNameMatcher.newBuilder()
+          // SPIFFE IDs are URI SANs; everything else App Mesh matched as DNS names.
+          .setSanType(san.startsWith("spiffe://") ? SubjectAltNameMatcher.SanType.URI : SubjectAltNameMatcher.SanType.DNS)
+          .setMatcher(StringMatcher.newBuilder().setExact(san)));
+    }
+    if (v.sdsName() != null) {
+      ctx.setCombinedValidationContext(CommonTlsContext.CombinedCertificateValidationContext.newBuilder()
+          .setDefaultValidationContext(cvc)
+          .setValidationContextSdsSecretConfig(sds(v.sdsName())));
+    } else {
+      cvc.setTrustedCa(DataSource.newBuilder().setFilename(v.caFile()));
+      ctx.setValidationContext(cvc);
+    }
+  }
+
+  static UpstreamTlsContext upstream(TlsPlan.Upstream t) {
+    UpstreamTlsContext.Builder b = UpstreamTlsContext.newBuilder();
+    if (t.sni() != null) {
+      b.setSni(t.sni());
+    }
+    certificate(t.certificate(), b.getCommonTlsContextBuilder());
+    if (t.validation() != null) {
+      validation(t.validation(), b.getCommonTlsContextBuilder());
+    }
+    return b.build();
+  }
+}

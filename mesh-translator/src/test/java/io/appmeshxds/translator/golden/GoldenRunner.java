@@ -1,0 +1,202 @@
+package io.appmeshxds.translator.golden;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.google.protobuf.Any;
+import io.appmeshxds.translator.input.ManifestLoader;
+import io.appmeshxds.translator.input.MeshResources;
+import io.appmeshxds.translator.model.BuildResult;
+import io.appmeshxds.translator.model.MeshModelBuilder;
+import io.appmeshxds.translator.plan.Dialect;
+import io.appmeshxds.translator.plan.NodeKey;
+import io.appmeshxds.translator.plan.PlanContext;
+import io.appmeshxds.translator.plan.Planner;
+import io.appmeshxds.translator.plan.ProxyPlan;
+import io.appmeshxds.translator.xds.ExtensionFactory;
+import io.appmeshxds.translator.xds.XdsChecks;
+import io.appmeshxds.translator.xds.XdsJson;
+import io.appmeshxds.translator.xds.XdsResources;
+import io.appmeshxds.translator.xds.XdsTranslator;
+import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+import tools.jackson.dataformat.yaml.YAMLWriteFeature;
+
+/**
+ * Golden cases: {@code <case>.in.yaml} (manifests) → {@code <case>.out.yaml} (statuses and plans)
+ * and {@code <case>.xds.yaml} (Envoy resources per node, proto3 JSON as YAML). Run with
+ * {@code -Dgolden.update=true} to rewrite the outputs; reviewers read the diff.
+ *
+ * <p>Every case also asserts, for every node: our consistency check and Envoy's proto rules
+ * ({@link XdsChecks}), java-control-plane's {@code Snapshot.ensureConsistent()} for Envoy proxies,
+ * and determinism (a second translation from scratch gives byte-identical output).
+ *
+ * <p>Directives in the input, one per line: {@code # golden: proxyless=<vn awsName>[,…]} and
+ * {@code # golden: legacy=<vn awsName>[,…]} add proxyless gRPC clients (string_match or legacy
+ * header dialect) for those nodes; {@code # golden: dns=<host>=<ip>[,<ip>]} records a DNS answer.
+ */
+public final class GoldenRunner {
+  static final boolean UPDATE = Boolean.getBoolean("golden.update");
+  static final YAMLMapper YAML = YAMLMapper.builder()
+      .disable(YAMLWriteFeature.WRITE_DOC_START_MARKER)
+      .enable(YAMLWriteFeature.MINIMIZE_QUOTES)
+      .build();
+
+  private final Path dir;
+  private final Supplier<Planner> planner;
+  private final List<ExtensionFactory> extensions;
+
+  public GoldenRunner(Path dir, Supplier<Planner> planner, List<ExtensionFactory> extensions) {
+    this.dir = dir;
+    this.planner = planner;
+    this.extensions = extensions;
+  }
+
+  /** One dynamic test per case in the directory. */
+  public Stream<DynamicTest> tests() throws IOException {
+    List<Path> inputs;
+    try (Stream<Path> s = Files.list(dir)) {
+      inputs = s.filter(p -> p.getFileName().toString().endsWith(".in.yaml")).sorted().toList();
+    }
+    assertThat(inputs).as("golden inputs in %s", dir).isNotEmpty();
+    return inputs.stream().map(in -> DynamicTest.dynamicTest(in.getFileName().toString().replace(".in.yaml", ""),
+        () -> runCase(in)));
+  }
+
+  /** Outputs of one case. */
+  public record Output(String out, String xds, Map<NodeKey, XdsResources> resources) {}
+
+  public Output render(String name, String text) {
+    MeshResources.Builder extra = MeshResources.builder();
+    List<NodeKey> proxyless = new ArrayList<>();
+    MeshResources res = MeshResources.of(new ManifestLoader().loadText(name, text));
+    MeshResources.Builder b = MeshResources.builder();
+    res.objects().forEach((r, o) -> b.add(o, r, res.sources().get(r)));
+    res.namespaces().values().forEach(n -> b.add(n, new io.appmeshxds.translator.input.ObjectRef("Namespace", null, n.name()), null));
+    res.services().forEach((r, s) -> b.add(s, r, null));
+    res.endpointSlices().forEach((r, s) -> b.add(s, r, null));
+    res.loadProblems().forEach(b::addLoadProblem);
+    for (String line : text.split("\n")) {
+      if (!line.startsWith("# golden:")) {
+        continue;
+      }
+      String d = line.substring("# golden:".length()).strip();
+      String[] kv = d.split("=", 2);
+      switch (kv[0]) {
+        case "proxyless", "legacy" -> {
+          for (String node : kv[1].split(",")) {
+            String[] mn = node.strip().split("/", 2);
+            proxyless.add(NodeKey.proxyless(mn[0], mn[1], kv[0].equals("legacy") ? Dialect.GRPC_LEGACY : Dialect.GRPC));
+          }
+        }
+        case "dns" -> {
+          String[] hv = kv[1].split("=", 2);
+          b.dnsAnswer(hv[0].strip(), List.of(hv[1].strip().split(",")));
+        }
+        default -> fail("unknown golden directive: " + line);
+      }
+    }
+    MeshResources in = b.build();
+    BuildResult built = new MeshModelBuilder().build(in);
+    PlanContext ctx = new PlanContext(built.model());
+    SortedMap<NodeKey, ProxyPlan> plans = planner.get().planAll(ctx, proxyless);
+    XdsTranslator translator = new XdsTranslator(extensions);
+    XdsJson json = new XdsJson(extensions);
+    ObjectNode out = GoldenTrees.F.objectNode();
+    out.set("statuses", GoldenTrees.statuses(built.status()));
+    ObjectNode planTree = out.putObject("plans");
+    ObjectNode xds = GoldenTrees.F.objectNode();
+    ArrayNode nodes = xds.putArray("nodes");
+    Map<NodeKey, XdsResources> all = new java.util.TreeMap<>();
+    for (Map.Entry<NodeKey, ProxyPlan> e : plans.entrySet()) {
+      planTree.set(e.getKey().toString(), GoldenTrees.tree(e.getValue()));
+      XdsResources r = translator.translate(e.getValue());
+      all.put(e.getKey(), r);
+      ObjectNode node = nodes.addObject();
+      node.put("node", e.getKey().nodeId());
+      node.put("proxyless", e.getKey().kind() == NodeKey.Kind.PROXYLESS);
+      if (e.getKey().dialect() != Dialect.ENVOY) {
+        node.put("dialect", e.getKey().dialect().name());
+      }
+      node.setAll(json.tree(r));
+    }
+    return new Output(YAML.writeValueAsString(out), YAML.writeValueAsString(xds), all);
+  }
+
+  private void runCase(Path in) throws IOException {
+    String name = in.getFileName().toString().replace(".in.yaml", "");
+    String text = Files.readString(in, StandardCharsets.UTF_8);
+    Output first = render(name, text);
+    Output second = render(name, text);
+    assertThat(second.xds()).as("deterministic xds output").isEqualTo(first.xds());
+    assertThat(second.out()).as("deterministic plans").isEqualTo(first.out());
+    for (Map.Entry<NodeKey, XdsResources> e : first.resources().entrySet()) {
+      assertThat(XdsChecks.check(e.getValue())).as("consistency and Envoy rules of %s", e.getKey()).isEmpty();
+      if (e.getKey().dialect() == Dialect.ENVOY) {
+        ensureConsistent(e.getValue());
+      }
+    }
+    compare(dir.resolve(name + ".out.yaml"), first.out());
+    compare(dir.resolve(name + ".xds.yaml"), first.xds());
+  }
+
+  /**
+   * java-control-plane's check, run on a view whose HCM filters carry the legacy name
+   * {@code envoy.http_connection_manager}: that is the only name its reference scan recognizes
+   * (the resources we serve use the current extension name).
+   */
+  static void ensureConsistent(XdsResources r) {
+    List<Listener> listeners = new ArrayList<>();
+    for (Listener l : r.<Listener>protos(XdsResources.Type.LISTENER)) {
+      Listener.Builder b = l.toBuilder();
+      b.getFilterChainsBuilderList().forEach(c -> c.getFiltersBuilderList().forEach(f -> {
+        Any a = f.getTypedConfig();
+        if (a.is(HttpConnectionManager.class)) {
+          f.setName("envoy.http_connection_manager");
+        }
+      }));
+      listeners.add(b.build());
+    }
+    Snapshot s = Snapshot.create(r.protos(XdsResources.Type.CLUSTER), r.protos(XdsResources.Type.ENDPOINT), listeners,
+        r.protos(XdsResources.Type.ROUTE), r.protos(XdsResources.Type.SECRET), "golden");
+    try {
+      s.ensureConsistent();
+    } catch (Exception e) {
+      fail("Snapshot.ensureConsistent() failed for " + r.key() + ": " + e.getMessage());
+    }
+  }
+
+  private static void compare(Path file, String actual) throws IOException {
+    if (UPDATE || !Files.exists(file)) {
+      if (!UPDATE) {
+        Files.writeString(file, actual, StandardCharsets.UTF_8);
+        fail("golden file " + file.getFileName() + " did not exist; written — review it and run again");
+      }
+      Files.writeString(file, actual, StandardCharsets.UTF_8);
+      return;
+    }
+    assertThat(actual).as("golden %s (rerun with -Dgolden.update=true to accept)", file.getFileName())
+        .isEqualTo(Files.readString(file, StandardCharsets.UTF_8));
+  }
+
+  /** Unused-name guard for the Set import in older JDKs. */
+  static TreeSet<String> sorted(List<String> l) {
+    return new TreeSet<>(l);
+  }
+}
