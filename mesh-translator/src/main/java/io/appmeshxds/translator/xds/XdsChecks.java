@@ -29,8 +29,26 @@ import java.util.TreeSet;
 public final class XdsChecks {
   private XdsChecks() {}
 
-  /** Problems found; empty when consistent. */
+  /** Consistency and Envoy's proto rules; empty when both hold. */
   public static List<String> check(XdsResources r) {
+    List<String> out = consistency(r);
+    for (XdsResources.Type t : XdsResources.Type.values()) {
+      for (XdsResources.Resource x : r.get(t)) {
+        out.addAll(rules(t, x));
+      }
+    }
+    return out;
+  }
+
+  /** Envoy's proto rules on one resource. */
+  public static List<String> rules(XdsResources.Type t, XdsResources.Resource x) {
+    List<String> out = new ArrayList<>();
+    ProtoRules.check(x.proto()).forEach(v -> out.add(t.key() + " " + x.name() + ": " + v.path() + ": " + v.message()));
+    return out;
+  }
+
+  /** Reference consistency only (names, references, EDS pairing). */
+  public static List<String> consistency(XdsResources r) {
     List<String> out = new ArrayList<>();
     for (XdsResources.Type t : XdsResources.Type.values()) {
       Set<String> seen = new HashSet<>();
@@ -106,11 +124,6 @@ public final class XdsChecks {
     r.<ClusterLoadAssignment>protos(XdsResources.Type.ENDPOINT).forEach(c -> clas.add(c.getClusterName()));
     if (!eds.equals(clas)) {
       out.add("EDS clusters " + eds + " and load assignments " + clas + " differ");
-    }
-    for (XdsResources.Type t : XdsResources.Type.values()) {
-      for (XdsResources.Resource x : r.get(t)) {
-        ProtoRules.check(x.proto()).forEach(v -> out.add(t.key() + " " + x.name() + ": " + v.path() + ": " + v.message()));
-      }
     }
     return out;
   }

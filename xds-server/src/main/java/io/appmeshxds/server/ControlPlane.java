@@ -1,0 +1,177 @@
+package io.appmeshxds.server;
+
+import io.appmeshxds.server.admin.AdminServer;
+import io.appmeshxds.server.grpc.AdsServer;
+import io.appmeshxds.server.grpc.StreamTracker;
+import io.appmeshxds.server.grpc.StreamCallbacks;
+import io.appmeshxds.server.grpc.XdsCache;
+import io.appmeshxds.server.publish.SnapshotPublisher;
+import io.appmeshxds.server.reconcile.Pipeline;
+import io.appmeshxds.server.reconcile.Reconciler;
+import io.appmeshxds.server.reconcile.ResourceStore;
+import io.appmeshxds.server.status.LogStatusSink;
+import io.appmeshxds.server.status.NackBook;
+import io.appmeshxds.server.status.StatusSink;
+import io.appmeshxds.server.status.StatusView;
+import io.appmeshxds.translator.plan.Dialect;
+import io.appmeshxds.translator.plan.NodeKey;
+import io.appmeshxds.translator.xds.XdsResources;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.grpc.BindableService;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running control plane: store, reconciler, xDS cache and server, admin HTTP. Sources are
+ * attached by the caller (they write into {@link #store()}).
+ */
+public final class ControlPlane implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
+
+  /** Settings. */
+  public record Settings(InetSocketAddress xds, InetSocketAddress admin, long holdoffMillis, long maxHoldoffMillis) {
+    public static Settings loopback() {
+      return new Settings(new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0), 20, 100);
+    }
+  }
+
+  private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ResourceStore store = new ResourceStore();
+  private final NackBook nackBook = new NackBook();
+  private final StatusView statusView = new StatusView();
+  private final Pipeline pipeline;
+  private final Settings settings;
+  private final List<StatusSink> extraSinks;
+  private final List<BindableService> extraServices;
+  private final Map<String, Boolean> loggedUnknownNodes = new ConcurrentHashMap<>();
+  private XdsCache cache;
+  private StreamCallbacks callbacks;
+  private Reconciler reconciler;
+  private AdsServer ads;
+  private AdminServer admin;
+
+  public ControlPlane(Pipeline pipeline, Settings settings, List<StatusSink> extraSinks, List<BindableService> extraServices) {
+    this.pipeline = pipeline;
+    this.settings = settings;
+    this.extraSinks = List.copyOf(extraSinks);
+    this.extraServices = List.copyOf(extraServices);
+  }
+
+  public ResourceStore store() {
+    return store;
+  }
+
+  public PrometheusMeterRegistry metrics() {
+    return metrics;
+  }
+
+  public Reconciler reconciler() {
+    return reconciler;
+  }
+
+  public XdsCache cache() {
+    return cache;
+  }
+
+  public StreamCallbacks callbacks() {
+    return callbacks;
+  }
+
+  public StatusView status() {
+    return statusView;
+  }
+
+  /** Starts the reconciler, the xDS server and the admin server. */
+  public ControlPlane start() throws IOException {
+    StreamTracker tracker = new StreamTracker();
+    cache = new XdsCache(new XdsCache.Listener() {
+      @Override
+      public void onMissingKey(NodeKey key, Node node) {
+        reconciler.requestKey(key);
+      }
+
+      @Override
+      public void onUnknownNode(Node node) {
+        if (loggedUnknownNodes.putIfAbsent(node.getId() + "|" + node.getCluster(), true) == null) {
+          LOG.warn("unknown node id={} cluster={} ({} {}): expected mesh/<mesh>/virtualNode|virtualGateway/<name>; it gets no config",
+              node.getId(), node.getCluster(), node.getUserAgentName(), node.getUserAgentVersion());
+        }
+      }
+    }, tracker);
+    callbacks = new StreamCallbacks(tracker, nackBook, metrics);
+    List<StatusSink> sinks = new ArrayList<>();
+    sinks.add(statusView);
+    sinks.add(new LogStatusSink());
+    sinks.addAll(extraSinks);
+    reconciler = new Reconciler(store, pipeline, new SnapshotPublisher(cache, metrics), sinks, nackBook, metrics,
+        settings.holdoffMillis(), settings.maxHoldoffMillis()).start();
+    ads = new AdsServer(cache, callbacks, settings.xds(), extraServices).start();
+    admin = new AdminServer(settings.admin(), reconciler::ready, metrics::scrape, this::configDump, this::statusJson).start();
+    return this;
+  }
+
+  public int xdsPort() {
+    return ads.port();
+  }
+
+  public int adminPort() {
+    return admin.port();
+  }
+
+  private AdminServer.Reply configDump(Map<String, String> q) {
+    String node = q.get("node");
+    if (node == null || node.isEmpty()) {
+      return new AdminServer.Reply(400, "text/plain", "usage: /config_dump?node=mesh/<mesh>/virtualNode/<name>[&proxyless=true]\n");
+    }
+    boolean proxyless = Boolean.parseBoolean(q.getOrDefault("proxyless", "false"));
+    NodeKey key = NodeKey.parse(node, null, proxyless ? "gRPC" : "envoy", proxyless ? "1.85" : "");
+    if (key == null) {
+      return new AdminServer.Reply(400, "text/plain", "not an App Mesh node id: " + node + "\n");
+    }
+    if (key.kind() == NodeKey.Kind.PROXYLESS && cache.get(key) == null) {
+      key = NodeKey.proxyless(key.mesh(), key.name(), Dialect.GRPC_LEGACY);
+    }
+    XdsResources r = cache.get(key);
+    if (r == null) {
+      return new AdminServer.Reply(404, "text/plain", "no configuration for " + key + "\n");
+    }
+    return new AdminServer.Reply(200, "application/json", pipeline.json().render(r));
+  }
+
+  private String statusJson() {
+    Map<String, Object> extra = new LinkedHashMap<>();
+    extra.put("ready", reconciler.ready());
+    Map<String, Integer> proxies = new LinkedHashMap<>();
+    for (NodeKey.Kind k : NodeKey.Kind.values()) {
+      proxies.put(k.name().toLowerCase(java.util.Locale.ROOT), callbacks.connected(k));
+    }
+    extra.put("connectedProxies", proxies);
+    Map<String, List<String>> sourceProblems = new LinkedHashMap<>();
+    store.problems().forEach((p, ps) -> sourceProblems.put(p, ps.stream().map(x -> x.toLine()).toList()));
+    extra.put("sourceProblems", sourceProblems);
+    return statusView.json(extra);
+  }
+
+  /** Graceful shutdown: stop accepting streams, let them close, stop the loop, then the admin server. */
+  @Override
+  public void close() throws InterruptedException {
+    if (ads != null) {
+      ads.close();
+    }
+    if (reconciler != null) {
+      reconciler.close();
+    }
+    if (admin != null) {
+      admin.close();
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** Admin HTTP: readiness, health, Prometheus metrics, config dumps and object status. */
+package io.appmeshxds.server.admin;

@@ -1,0 +1,122 @@
+package io.appmeshxds.server.cli;
+
+import io.appmeshxds.server.ControlPlane;
+import io.appmeshxds.server.Pipelines;
+import io.appmeshxds.server.source.ClasspathSource;
+import io.appmeshxds.server.source.ManifestSource;
+import io.appmeshxds.translator.plan.NodeKey;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code appmesh-xds serve}: runs the control plane. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the control plane: xDS (ADS) for Envoy sidecars, gateways and proxyless gRPC clients, and admin HTTP.",
+      "With neither --manifests nor --kubernetes it serves the bundled example mesh (deploy/examples/podinfo).",
+      "Manifest paths are watched and reloaded. Exit codes: 0 clean shutdown, 2 bad usage."
+    })
+final class ServeCommand implements Callable<Integer> {
+
+  @Option(names = "--manifests", paramLabel = "PATH", description = "Manifest file or directory (repeatable); watched.")
+  List<Path> manifests = new ArrayList<>();
+
+  @Option(names = "--xds-port", defaultValue = "18000", description = "xDS gRPC port (default: ${DEFAULT-VALUE}).")
+  int xdsPort;
+
+  @Option(names = "--admin-port", defaultValue = "9090", description = "Admin HTTP port (default: ${DEFAULT-VALUE}).")
+  int adminPort;
+
+  @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}; the container image uses 0.0.0.0).")
+  String bind;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    for (Path p : manifests) {
+      if (!Files.exists(p)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--manifests " + p + ": no such file or directory");
+      }
+    }
+    ControlPlane cp = new ControlPlane(Pipelines.standard(), new ControlPlane.Settings(
+        new InetSocketAddress(bind, xdsPort), new InetSocketAddress(bind, adminPort), 20, 100), List.of(), List.of());
+    String what;
+    ManifestSource files = null;
+    cp.start();
+    if (!manifests.isEmpty()) {
+      files = new ManifestSource(manifests, cp.store(), 150).start();
+      what = "manifests " + manifests;
+    } else {
+      Path example = bundledExampleDir();
+      if (example != null) {
+        files = new ManifestSource(List.of(example), cp.store(), 150).start();
+        what = "the bundled example mesh (" + example + ", watched)";
+      } else {
+        ClasspathSource.load(cp.store());
+        what = "the bundled example mesh (from the jar)";
+      }
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    ManifestSource watched = files;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        if (watched != null) {
+          watched.close();
+        }
+        cp.close();
+      } catch (Exception e) {
+        // shutting down anyway
+      } finally {
+        stopped.countDown();
+      }
+    }, "shutdown"));
+    for (int i = 0; i < 200 && !cp.reconciler().ready(); i++) {
+      Thread.sleep(50);
+    }
+    banner(out, cp, what);
+    stopped.await();
+    return 0;
+  }
+
+  private void banner(PrintWriter out, ControlPlane cp, String what) {
+    List<NodeKey> keys = cp.reconciler().lastBuild() == null ? List.of()
+        : Pipelines.standard().planner().knownKeys(cp.reconciler().lastBuild().model());
+    out.println("appmesh-xds serving " + what);
+    out.println("  objects accepted: " + (cp.reconciler().lastBuild() == null ? 0 : cp.reconciler().lastBuild().accepted().size())
+        + "; proxies known: " + keys.size());
+    keys.stream().limit(8).forEach(k -> out.println("    " + k.nodeId()));
+    if (keys.size() > 8) {
+      out.println("    … and " + (keys.size() - 8) + " more");
+    }
+    out.println("  xDS (ADS gRPC):  " + bind + ":" + cp.xdsPort());
+    out.println("  admin HTTP:      http://" + bind + ":" + cp.adminPort() + "/status  (/ready /healthz /metrics /config_dump?node=…)");
+    if (!keys.isEmpty()) {
+      out.println("  Envoy bootstrap: bin/appmesh-xds bootstrap --node " + keys.get(0).nodeId() + " --xds-address "
+          + bind + ":" + cp.xdsPort());
+    }
+    out.println("  Ctrl-C stops it.");
+    out.flush();
+  }
+
+  /** {@code <home>/deploy/examples/podinfo} when running from a checkout (bin/appmesh-xds sets appmeshxds.home). */
+  static Path bundledExampleDir() {
+    String home = System.getProperty("appmeshxds.home");
+    if (home == null) {
+      return null;
+    }
+    Path p = Path.of(home, "deploy", "examples", "podinfo");
+    return Files.isDirectory(p) ? p : null;
+  }
+}

@@ -1,0 +1,78 @@
+package io.appmeshxds.server.grpc;
+
+import io.envoyproxy.controlplane.server.ExecutorGroup;
+import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.envoyproxy.controlplane.server.serializer.CachedProtoResourcesSerializer;
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gRPC server carrying ADS (state of the world and delta) and any extra services (the access-log
+ * receiver). Responses are written on a small pool of single-thread executors, one per stream, so
+ * publishing never serializes or writes on the reconciler's thread and a stream's responses stay
+ * ordered; each resource is serialized once however many streams receive it.
+ */
+public final class AdsServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AdsServer.class);
+
+  private final Server server;
+  private final ExecutorService[] writers;
+
+  public AdsServer(XdsCache cache, StreamCallbacks callbacks, InetSocketAddress bind, List<BindableService> extra) {
+    int n = Math.max(2, Runtime.getRuntime().availableProcessors());
+    writers = new ExecutorService[n];
+    AtomicInteger threadIds = new AtomicInteger();
+    for (int i = 0; i < n; i++) {
+      writers[i] = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "xds-writer-" + threadIds.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      });
+    }
+    AtomicInteger next = new AtomicInteger();
+    ExecutorGroup group = () -> writers[Math.floorMod(next.getAndIncrement(), writers.length)];
+    V3DiscoveryServer ds = new V3DiscoveryServer(List.of(callbacks), cache, group, new CachedProtoResourcesSerializer());
+    NettyServerBuilder b = NettyServerBuilder.forAddress(bind)
+        .permitKeepAliveTime(5, TimeUnit.SECONDS)
+        .permitKeepAliveWithoutCalls(true)
+        .maxInboundMessageSize(16 * 1024 * 1024)
+        .addService(ServerInterceptors.intercept(ds.getAggregatedDiscoveryServiceImpl(), new StickyNodeInterceptor()));
+    extra.forEach(b::addService);
+    server = b.build();
+  }
+
+  public AdsServer start() throws IOException {
+    server.start();
+    LOG.info("xDS (ADS, SotW and delta) listening on {}", server.getListenSockets());
+    return this;
+  }
+
+  /** The bound port (for port 0). */
+  public int port() {
+    return ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
+  }
+
+  /** Graceful: stop accepting, let streams end for a few seconds, then close what is left. */
+  @Override
+  public void close() throws InterruptedException {
+    server.shutdown();
+    if (!server.awaitTermination(3, TimeUnit.SECONDS)) {
+      server.shutdownNow();
+      server.awaitTermination(2, TimeUnit.SECONDS);
+    }
+    for (ExecutorService w : writers) {
+      w.shutdown();
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package io.appmeshxds.server.grpc;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Per-stream facts the cache needs but java-control-plane does not pass to it. The stream callbacks
+ * see every request and response with its stream id; they hand the facts for the current request
+ * to the cache through thread-locals, on the thread that then creates the request's watch.
+ *
+ * <ul>
+ *   <li>Which version a NACK rejects: the version of the response whose nonce it names.
+ *   <li>Which resources the client still holds: the names of our last response, minus names a later
+ *       request dropped. Why: a SotW client that unsubscribes a cluster and subscribes to it again
+ *       must be sent it again, even though its version did not change (java-control-plane's
+ *       "acked names" still list it).
+ * </ul>
+ */
+public final class StreamTracker {
+  private final Map<String, String> lastSent = new ConcurrentHashMap<>();
+  private final Map<String, Set<String>> held = new ConcurrentHashMap<>();
+  private final ThreadLocal<String> rejected = new ThreadLocal<>();
+  private final ThreadLocal<Set<String>> holding = new ThreadLocal<>();
+
+  private static String key(long stream, String typeUrl) {
+    return stream + "|" + typeUrl;
+  }
+
+  void sent(long stream, String typeUrl, String nonce, String version, List<String> names) {
+    lastSent.put(key(stream, typeUrl), nonce + "|" + version);
+    Set<String> h = ConcurrentHashMap.newKeySet();
+    h.addAll(names);
+    held.put(key(stream, typeUrl), h);
+  }
+
+  /** Every request: drops names it no longer asks for, and stashes what the client holds. */
+  void requested(long stream, String typeUrl, List<String> names) {
+    Set<String> h = held.get(key(stream, typeUrl));
+    if (h != null && !names.isEmpty()) {
+      h.retainAll(new HashSet<>(names));
+    }
+    holding.set(h == null ? Set.of() : Set.copyOf(h));
+    rejected.remove();
+  }
+
+  /** A request with error_detail: stashes the rejected version for the cache. */
+  String rejected(long stream, String typeUrl, String nonce) {
+    String last = lastSent.get(key(stream, typeUrl));
+    String version = null;
+    if (last != null && last.startsWith(nonce + "|")) {
+      version = last.substring(nonce.length() + 1);
+    }
+    rejected.set(version);
+    return version;
+  }
+
+  /** The version the current request rejects (once), or null. */
+  String takeRejectedVersion() {
+    String v = rejected.get();
+    rejected.remove();
+    return v;
+  }
+
+  /** Names the current request's client holds (once), or null when unknown. */
+  Set<String> takeHeld() {
+    Set<String> v = holding.get();
+    holding.remove();
+    return v;
+  }
+
+  void closed(long stream) {
+    String prefix = stream + "|";
+    lastSent.keySet().removeIf(k -> k.startsWith(prefix));
+    held.keySet().removeIf(k -> k.startsWith(prefix));
+  }
+}

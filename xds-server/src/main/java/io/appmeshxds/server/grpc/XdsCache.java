@@ -1,0 +1,326 @@
+package io.appmeshxds.server.grpc;
+
+import com.google.protobuf.Message;
+import io.appmeshxds.translator.plan.NodeKey;
+import io.appmeshxds.translator.xds.XdsResources;
+import io.appmeshxds.translator.xds.XdsResources.Resource;
+import io.envoyproxy.controlplane.cache.ConfigWatcher;
+import io.envoyproxy.controlplane.cache.DeltaResponse;
+import io.envoyproxy.controlplane.cache.DeltaWatch;
+import io.envoyproxy.controlplane.cache.DeltaXdsRequest;
+import io.envoyproxy.controlplane.cache.Response;
+import io.envoyproxy.controlplane.cache.VersionedResource;
+import io.envoyproxy.controlplane.cache.Watch;
+import io.envoyproxy.controlplane.cache.WatchCancelledException;
+import io.envoyproxy.controlplane.cache.XdsRequest;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Our {@link ConfigWatcher}: the resources of each proxy group ({@link NodeKey}), and the watches
+ * of the streams waiting for them. Replaces java-control-plane's SimpleCache for three reasons:
+ *
+ * <ul>
+ *   <li>per-resource versions are content hashes, equal in every replica and across restarts
+ *       (SimpleCache's come from {@code hashCode()}, which differs per JVM);
+ *   <li>a NACK parks the stream until a newer version exists, instead of re-sending the rejected
+ *       one at once (the measured NACK storm of SimpleCache);
+ *   <li>updating one group touches only that group's watches, and only the types whose version
+ *       changed are answered.
+ * </ul>
+ *
+ * <p>SotW answers carry every requested resource that exists (LDS/CDS wildcard: all); a missing
+ * name is simply absent, never a reason to hold back the others. Delta answers carry what changed
+ * and what was removed.
+ */
+public final class XdsCache implements ConfigWatcher {
+
+  /** What the cache tells the rest of the server. */
+  public interface Listener {
+    /** A stream asked for a key that has no resources yet (unknown node, or a new proxyless client). */
+    default void onMissingKey(NodeKey key, Node node) {}
+
+    /** A request whose node is not an App Mesh identity. */
+    default void onUnknownNode(Node node) {}
+  }
+
+  /** A parked watch: answered once its type's version differs from {@code hold} or a wanted name appears. */
+  private record Parked(Set<String> known, String hold) {}
+
+  private static final class Group {
+    volatile XdsResources resources;
+    final Map<Watch, Parked> watches = new HashMap<>();
+    final Map<DeltaWatch, Parked> deltaWatches = new HashMap<>();
+  }
+
+  private final Map<String, Group> groups = new ConcurrentHashMap<>();
+  private final Listener listener;
+  private final StreamTracker nacks;
+
+  public XdsCache(Listener listener, StreamTracker nacks) {
+    this.listener = listener;
+    this.nacks = nacks;
+  }
+
+  /** The node's key, from its identity ({@code node.id} or {@code node.cluster}) and user agent. */
+  public static NodeKey keyOf(Node node) {
+    return NodeKey.parse(node.getId(), node.getCluster(), node.getUserAgentName(), node.getUserAgentVersion());
+  }
+
+  /** Current resources of a key, or null. */
+  public XdsResources get(NodeKey key) {
+    Group g = groups.get(key.toString());
+    return g == null ? null : g.resources;
+  }
+
+  /** Keys that have resources. */
+  public Set<String> keys() {
+    Set<String> out = new HashSet<>();
+    groups.forEach((k, g) -> {
+      if (g.resources != null) {
+        out.add(k);
+      }
+    });
+    return out;
+  }
+
+  /** Open (parked) watches, for metrics and tests. */
+  public int openWatches() {
+    int n = 0;
+    for (Group g : groups.values()) {
+      synchronized (g) {
+        n += g.watches.size() + g.deltaWatches.size();
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Publishes a group's resources and answers every parked watch whose type changed.
+   *
+   * @return the number of responses sent
+   */
+  public int set(NodeKey key, XdsResources resources) {
+    Group g = groups.computeIfAbsent(key.toString(), k -> new Group());
+    int sent = 0;
+    synchronized (g) {
+      g.resources = resources;
+      for (Map.Entry<Watch, Parked> e : new ArrayList<>(g.watches.entrySet())) {
+        Watch w = e.getKey();
+        XdsResources.Type t = typeOf(w.request().getTypeUrl());
+        if (t != null && (!resources.version(t).equals(e.getValue().hold())
+            || newNames(w.request(), resources, t, e.getValue().known()))) {
+          g.watches.remove(w);
+          sent += respond(w, resources, t);
+        }
+      }
+      for (Map.Entry<DeltaWatch, Parked> e : new ArrayList<>(g.deltaWatches.entrySet())) {
+        DeltaWatch w = e.getKey();
+        XdsResources.Type t = typeOf(w.request().getTypeUrl());
+        if (t != null && (e.getValue().hold() == null || !resources.version(t).equals(e.getValue().hold()))) {
+          DeltaResponse d = diff(w, resources, t);
+          if (d != null) {
+            g.deltaWatches.remove(w);
+            sent += respond(w, d);
+          }
+        }
+      }
+    }
+    return sent;
+  }
+
+  @Override
+  public Watch createWatch(boolean ads, XdsRequest request, Set<String> known, Consumer<Response> consumer,
+      boolean hasClusterChanged, boolean allowDefaultEmptyEdsUpdate) {
+    Watch w = new Watch(ads, allowDefaultEmptyEdsUpdate, request, consumer);
+    Node node = request.v3Request().getNode();
+    NodeKey key = keyOf(node);
+    String rejected = nacks.takeRejectedVersion();
+    Set<String> held = nacks.takeHeld();
+    if (held != null) {
+      known = held;
+    }
+    if (key == null) {
+      listener.onUnknownNode(node);
+      return w; // never answered: an unknown node gets no config
+    }
+    XdsResources.Type t = typeOf(request.getTypeUrl());
+    Group g = groups.computeIfAbsent(key.toString(), k -> new Group());
+    boolean missing;
+    synchronized (g) {
+      XdsResources r = g.resources;
+      missing = r == null;
+      String hold = request.getVersionInfo();
+      if (request.hasErrorDetail()) {
+        // A NACK: hold until a version other than the rejected one exists (no resend storm).
+        hold = rejected != null ? rejected : r != null && t != null ? r.version(t) : hold;
+      }
+      if (!missing && t != null) {
+        boolean answer = request.hasErrorDetail() ? !r.version(t).equals(hold)
+            : shouldAnswer(request, r, t, known, hasClusterChanged);
+        if (answer) {
+          respond(w, r, t);
+          return w;
+        }
+      }
+      g.watches.put(w, new Parked(Set.copyOf(known), hold));
+      w.setStop(() -> {
+        synchronized (g) {
+          g.watches.remove(w);
+        }
+      });
+    }
+    if (missing) {
+      listener.onMissingKey(key, node);
+    }
+    return w;
+  }
+
+  @Override
+  public DeltaWatch createDeltaWatch(DeltaXdsRequest request, String requesterVersion, Map<String, String> resourceVersions,
+      Set<String> pendingResources, boolean isWildcard, Consumer<DeltaResponse> consumer, boolean hasClusterChanged) {
+    DeltaWatch w = new DeltaWatch(request, Map.copyOf(resourceVersions), Set.copyOf(pendingResources), requesterVersion,
+        isWildcard, consumer);
+    Node node = request.v3Request().getNode();
+    NodeKey key = keyOf(node);
+    String rejected = nacks.takeRejectedVersion();
+    if (key == null) {
+      listener.onUnknownNode(node);
+      return w;
+    }
+    XdsResources.Type t = typeOf(request.getTypeUrl());
+    Group g = groups.computeIfAbsent(key.toString(), k -> new Group());
+    boolean missing;
+    synchronized (g) {
+      XdsResources r = g.resources;
+      missing = r == null;
+      String hold = null;
+      if (request.v3Request().hasErrorDetail()) {
+        hold = rejected != null ? rejected : r != null && t != null ? r.version(t) : "";
+      }
+      if (!missing && t != null) {
+        DeltaResponse d = hold != null && hold.equals(r.version(t)) ? null : diff(w, r, t);
+        if (d != null) {
+          respond(w, d);
+          return w;
+        }
+      }
+      g.deltaWatches.put(w, new Parked(Set.of(), hold));
+      w.setStop(() -> {
+        synchronized (g) {
+          g.deltaWatches.remove(w);
+        }
+      });
+    }
+    if (missing) {
+      listener.onMissingKey(key, node);
+    }
+    return w;
+  }
+
+  /**
+   * SotW: answer when the type's version differs from the one the client holds, when it asks for
+   * names it was not sent yet that now exist, or (EDS) right after a CDS change, for cluster warming.
+   */
+  private static boolean shouldAnswer(XdsRequest req, XdsResources r, XdsResources.Type t, Set<String> known,
+      boolean clusterChanged) {
+    if (!r.version(t).equals(req.getVersionInfo())) {
+      return true;
+    }
+    if (clusterChanged && t == XdsResources.Type.ENDPOINT) {
+      return true;
+    }
+    return newNames(req, r, t, known);
+  }
+
+  /** Whether the request names a resource the client was not sent and that exists now. */
+  private static boolean newNames(XdsRequest req, XdsResources r, XdsResources.Type t, Set<String> known) {
+    Set<String> have = names(r, t);
+    for (String n : req.getResourceNamesList()) {
+      if (!known.contains(n) && have.contains(n)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static int respond(Watch w, XdsResources r, XdsResources.Type t) {
+    List<String> names = w.request().getResourceNamesList();
+    boolean all = names.isEmpty() && (t == XdsResources.Type.LISTENER || t == XdsResources.Type.CLUSTER);
+    Collection<Message> out = new ArrayList<>();
+    Set<String> wanted = Set.copyOf(names);
+    for (Resource res : r.get(t)) {
+      if (all || wanted.contains(res.name())) {
+        out.add(res.proto());
+      }
+    }
+    try {
+      w.respond(Response.create(w.request(), out, r.version(t)));
+      return 1;
+    } catch (WatchCancelledException e) {
+      return 0;
+    }
+  }
+
+  private static int respond(DeltaWatch w, DeltaResponse d) {
+    try {
+      w.respond(d);
+      return 1;
+    } catch (WatchCancelledException e) {
+      return 0;
+    }
+  }
+
+  /** The delta to send, or null when the client is up to date. */
+  private static DeltaResponse diff(DeltaWatch w, XdsResources r, XdsResources.Type t) {
+    Map<String, String> tracked = w.trackedResources();
+    Map<String, Resource> ours = new LinkedHashMap<>();
+    r.get(t).forEach(x -> ours.put(x.name(), x));
+    Set<String> considered = new HashSet<>(tracked.keySet());
+    considered.addAll(w.pendingResources());
+    if (w.isWildcard()) {
+      considered.addAll(ours.keySet());
+    }
+    Map<String, VersionedResource<?>> updated = new HashMap<>();
+    List<String> removed = new ArrayList<>();
+    for (String name : considered) {
+      Resource res = ours.get(name);
+      if (res == null) {
+        if (tracked.containsKey(name)) {
+          removed.add(name);
+        }
+      } else if (!res.hash().equals(tracked.get(name))) {
+        updated.put(name, VersionedResource.create(res.proto(), res.hash()));
+      }
+    }
+    if (updated.isEmpty() && removed.isEmpty()) {
+      return null;
+    }
+    removed.sort(null);
+    return DeltaResponse.create(w.request(), updated, removed, r.version(t));
+  }
+
+  private static Set<String> names(XdsResources r, XdsResources.Type t) {
+    Set<String> s = new HashSet<>();
+    r.get(t).forEach(x -> s.add(x.name()));
+    return s;
+  }
+
+  static XdsResources.Type typeOf(String typeUrl) {
+    for (XdsResources.Type t : XdsResources.Type.values()) {
+      if (t.typeUrl().equals(typeUrl)) {
+        return t;
+      }
+    }
+    return null;
+  }
+}

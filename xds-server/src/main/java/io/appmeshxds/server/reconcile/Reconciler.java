@@ -1,0 +1,321 @@
+package io.appmeshxds.server.reconcile;
+
+import io.appmeshxds.server.publish.SnapshotPublisher;
+import io.appmeshxds.server.status.NackBook;
+import io.appmeshxds.server.status.StatusSink;
+import io.appmeshxds.translator.api.MeshObject;
+import io.appmeshxds.translator.input.MeshResources;
+import io.appmeshxds.translator.input.ObjectRef;
+import io.appmeshxds.translator.model.BuildResult;
+import io.appmeshxds.translator.model.LocalRuleCache;
+import io.appmeshxds.translator.model.MeshGraph;
+import io.appmeshxds.translator.model.MeshModelBuilder;
+import io.appmeshxds.translator.plan.NodeKey;
+import io.appmeshxds.translator.plan.PlanContext;
+import io.appmeshxds.translator.plan.ProxyPlan;
+import io.appmeshxds.translator.status.ObjectStatus;
+import io.appmeshxds.translator.status.Problem;
+import io.appmeshxds.translator.status.Reason;
+import io.appmeshxds.translator.status.Severity;
+import io.appmeshxds.translator.status.StatusReport;
+import io.appmeshxds.translator.xds.XdsResources;
+import io.appmeshxds.translator.xds.XdsTranslator;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that owns translation state. Sources signal changes; after the debounce it takes a
+ * snapshot, validates and resolves it (rejected objects keep their last accepted version), plans
+ * every known proxy plus connected proxyless clients, translates only plans that changed, and
+ * publishes. Nothing is published before every source has synced; an internal error keeps the last
+ * good configuration and is counted.
+ */
+public final class Reconciler implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+
+  private final ResourceStore store;
+  private final Pipeline pipeline;
+  private final SnapshotPublisher publisher;
+  private final List<StatusSink> sinks;
+  private final NackBook nacks;
+  private final MeterRegistry metrics;
+  private final Debouncer debouncer;
+  private final MeshModelBuilder builder = new MeshModelBuilder(new LocalRuleCache());
+  private final XdsTranslator translator;
+  private final Set<NodeKey> extraKeys = ConcurrentHashMap.newKeySet();
+  private final Set<String> loggedUnknown = ConcurrentHashMap.newKeySet();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition wake = lock.newCondition();
+  private final Timer translationTimer;
+  private volatile boolean statusDirty;
+  private volatile boolean keysDirty;
+  private volatile boolean running;
+  private Thread thread;
+
+  // Owned by the reconciler thread.
+  private Map<ObjectRef, MeshObject> lastGood = Map.of();
+  private Map<NodeKey, ProxyPlan> plans = new HashMap<>();
+  private Map<NodeKey, XdsResources> resources = new HashMap<>();
+  private BuildResult lastBuild;
+  private volatile boolean ready;
+  private volatile long builds;
+
+  public Reconciler(ResourceStore store, Pipeline pipeline, SnapshotPublisher publisher, List<StatusSink> sinks,
+      NackBook nacks, MeterRegistry metrics, long holdoffMillis, long maxHoldoffMillis) {
+    this.store = store;
+    this.pipeline = pipeline;
+    this.publisher = publisher;
+    this.sinks = List.copyOf(sinks);
+    this.nacks = nacks;
+    this.metrics = metrics;
+    this.translator = new XdsTranslator(pipeline.extensions());
+    this.debouncer = new Debouncer(System::nanoTime, TimeUnit.MILLISECONDS.toNanos(holdoffMillis),
+        TimeUnit.MILLISECONDS.toNanos(maxHoldoffMillis));
+    this.translationTimer = Timer.builder("appmeshxds_translation_seconds")
+        .description("Time from snapshot to published resources, per build")
+        .publishPercentileHistogram()
+        .register(metrics);
+    store.onChange(this::signal);
+    nacks.onChange(() -> {
+      statusDirty = true;
+      wakeUp();
+    });
+  }
+
+  public Reconciler start() {
+    running = true;
+    thread = new Thread(this::loop, "reconciler");
+    thread.setDaemon(true);
+    thread.start();
+    return this;
+  }
+
+  /** A source changed something. */
+  public void signal() {
+    debouncer.signal();
+    wakeUp();
+  }
+
+  /**
+   * A stream asked for a key that has no resources: a proxyless client (planned on demand) or an
+   * unknown node (logged once).
+   */
+  public void requestKey(NodeKey key) {
+    if (extraKeys.add(key)) {
+      keysDirty = true;
+      wakeUp();
+    }
+  }
+
+  /** Whether the first configuration has been published. */
+  public boolean ready() {
+    return ready;
+  }
+
+  /** Completed builds. */
+  public long builds() {
+    return builds;
+  }
+
+  /** The last build's result, or null. */
+  public BuildResult lastBuild() {
+    return lastBuild;
+  }
+
+  private void wakeUp() {
+    lock.lock();
+    try {
+      wake.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void loop() {
+    while (running) {
+      try {
+        lock.lock();
+        try {
+          long delay = debouncer.delay();
+          boolean due = store.allSynced() && delay == 0;
+          if (!due && !keysDirty && !statusDirty) {
+            long wait = delay < 0 || !store.allSynced() ? TimeUnit.SECONDS.toNanos(1) : delay;
+            wake.awaitNanos(wait);
+            continue;
+          }
+        } finally {
+          lock.unlock();
+        }
+        if (store.allSynced() && debouncer.take()) {
+          reconcile();
+        } else if (keysDirty && lastBuild != null) {
+          keysDirty = false;
+          planExtraKeys();
+        }
+        if (statusDirty && lastBuild != null) {
+          statusDirty = false;
+          publishStatus();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException | Error e) {
+        // Never let the loop die; the previous configuration stays published.
+        Counter.builder("appmeshxds_reconcile_errors_total").description("Builds that failed with an internal error")
+            .register(metrics).increment();
+        LOG.error("internal error while reconciling; proxies keep their last good config", e);
+      }
+    }
+  }
+
+  /** Runs one full build now (the loop's work; also for tests). */
+  public void reconcile() {
+    long t0 = System.nanoTime();
+    MeshResources in = store.snapshot();
+    BuildResult built = builder.build(in, lastGood);
+    lastGood = built.accepted();
+    lastBuild = built;
+    keysDirty = false;
+    PlanContext ctx = new PlanContext(built.model());
+    SortedMap<NodeKey, ProxyPlan> newPlans = pipeline.planner().planAll(ctx, extraKeys);
+    Map<NodeKey, XdsResources> newResources = new HashMap<>();
+    int translated = 0;
+    for (Map.Entry<NodeKey, ProxyPlan> e : newPlans.entrySet()) {
+      ProxyPlan old = plans.get(e.getKey());
+      XdsResources r = resources.get(e.getKey());
+      if (r == null || !e.getValue().equals(old)) {
+        r = translator.translate(e.getValue());
+        translated++;
+      }
+      newResources.put(e.getKey(), r);
+    }
+    translator.endGeneration();
+    for (NodeKey k : extraKeys) {
+      if (!newPlans.containsKey(k) && loggedUnknown.add(k.toString())) {
+        LOG.warn("unknown proxy {}: no accepted VirtualNode or VirtualGateway {} in mesh {}; it gets no config until one exists",
+            k, k.name(), k.mesh());
+      }
+    }
+    SnapshotPublisher.Result pr = publisher.publish(newResources);
+    plans = new HashMap<>(newPlans);
+    resources = newResources;
+    builds++;
+    long nanos = System.nanoTime() - t0;
+    translationTimer.record(nanos, TimeUnit.NANOSECONDS);
+    if (!ready) {
+      ready = true;
+      LOG.info("first configuration published: {} objects served, {} proxy groups", built.model().size(), newPlans.size());
+    }
+    LOG.info("build {}: {} objects, {} proxy groups ({} re-translated), {} published, {} unchanged, {} withheld, {} responses, {} ms",
+        builds, in.objects().size(), newPlans.size(), translated, pr.published(), pr.unchanged(), pr.rejected(),
+        pr.responses(), TimeUnit.NANOSECONDS.toMillis(nanos));
+    publishStatus();
+  }
+
+  private void planExtraKeys() {
+    PlanContext ctx = new PlanContext(lastBuild.model());
+    Map<NodeKey, XdsResources> add = new HashMap<>();
+    for (NodeKey k : extraKeys) {
+      if (plans.containsKey(k)) {
+        continue;
+      }
+      ProxyPlan p = pipeline.planner().plan(k, ctx);
+      if (p == null) {
+        if (loggedUnknown.add(k.toString())) {
+          LOG.warn("unknown proxy {}: no accepted VirtualNode or VirtualGateway {} in mesh {}; it gets no config until one exists",
+              k, k.name(), k.mesh());
+        }
+        continue;
+      }
+      plans.put(k, p);
+      XdsResources r = translator.translate(p);
+      resources.put(k, r);
+      add.put(k, r);
+    }
+    if (!add.isEmpty()) {
+      SnapshotPublisher.Result pr = publisher.publish(add);
+      LOG.info("planned {} new proxy group(s) on connect: {}", add.size(), add.keySet());
+      LOG.debug("publish: {}", pr);
+    }
+  }
+
+  /** Build statuses plus NACK conditions, to every sink. */
+  private void publishStatus() {
+    StatusReport report = withNacks(lastBuild.status());
+    for (StatusSink s : sinks) {
+      try {
+        s.publish(report);
+      } catch (RuntimeException e) {
+        LOG.error("status sink {} failed", s.getClass().getSimpleName(), e);
+      }
+    }
+  }
+
+  private StatusReport withNacks(StatusReport base) {
+    Map<NodeKey, Map<String, NackBook.Rejection>> rejected = nacks.snapshot();
+    if (rejected.isEmpty()) {
+      return base;
+    }
+    Map<ObjectRef, ObjectStatus> objects = new HashMap<>(base.objects());
+    rejected.forEach((key, byType) -> {
+      ObjectRef ref = refOf(key);
+      ObjectStatus s = ref == null ? null : objects.get(ref);
+      if (s == null || s.condition() == null) {
+        return;
+      }
+      List<Problem> ps = new ArrayList<>(s.problems());
+      StringBuilder msg = new StringBuilder();
+      byType.values().forEach(r -> {
+        String text = "proxy " + r.nodeId() + " rejected " + r.typeUrl().substring(r.typeUrl().lastIndexOf('.') + 1)
+            + " version " + r.version() + ": " + r.message();
+        ps.add(new Problem(Severity.ERROR, Reason.ConfigRejected, ref, "", text, null));
+        msg.append(msg.length() == 0 ? "" : "; ").append(text);
+      });
+      io.appmeshxds.translator.status.Condition c = s.condition();
+      objects.put(ref, new ObjectStatus(ref, s.observedGeneration(),
+          new io.appmeshxds.translator.status.Condition(c.type(), "False", Reason.ConfigRejected,
+              msg + (c.isTrue() ? "" : "; " + c.message())), ps, s.servedGeneration()));
+    });
+    return new StatusReport(objects, base.unattached());
+  }
+
+  private ObjectRef refOf(NodeKey key) {
+    MeshGraph g = lastBuild.model().mesh(key.mesh());
+    if (g == null) {
+      return null;
+    }
+    if (key.kind() == NodeKey.Kind.GATEWAY) {
+      var gw = g.gateways().get(key.name());
+      return gw == null ? null : gw.ref();
+    }
+    var n = g.nodes().get(key.name());
+    return n == null ? null : n.ref();
+  }
+
+  /** Resources last translated for a key (for /config_dump), or null. */
+  public XdsResources resources(NodeKey key) {
+    return publisher.current(key);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    wakeUp();
+    if (thread != null) {
+      thread.join(5000);
+    }
+  }
+}
