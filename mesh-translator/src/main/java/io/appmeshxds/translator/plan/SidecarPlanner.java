@@ -131,7 +131,8 @@ public final class SidecarPlanner implements ProxyPlanner {
             new NetworkFilterPlan.Http("egress", new RouteConfigId(Direction.EGRESS, port), log, List.of())));
       } else {
         chains.add(new FilterChainPlan("egress_tcp_" + port, port, List.of(), FilterChainPlan.Transport.ANY, null,
-            new NetworkFilterPlan.Tcp("egress", egress.tcpTargets().get(port), Defaults.IDLE_TIMEOUT_MS, log, List.of())));
+            new NetworkFilterPlan.Tcp("egress", egress.tcpTargets().get(port), egress.tcpIdleTimeouts().get(port), log,
+                List.of())));
       }
     });
     chains.add(new FilterChainPlan("amazonaws", 443L, List.of("*.amazonaws.com"), FilterChainPlan.Transport.ANY, null,

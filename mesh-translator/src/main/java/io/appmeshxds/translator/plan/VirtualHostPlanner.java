@@ -108,6 +108,32 @@ public final class VirtualHostPlanner {
     return List.of();
   }
 
+  /**
+   * Idle timeout of the egress tcp_proxy for {@code vs} on {@code port}, in milliseconds: the
+   * {@code timeout.idle} of the tcp route that {@link #tcpTargets} uses, or for a node provider its
+   * listener's tcp idle timeout (as HTTP node providers use their listener's timeouts); App Mesh's
+   * 300 s when unset, 0 disables.
+   */
+  public static long tcpIdleTimeout(MeshGraph mesh, ResolvedService vs, long port) {
+    io.appmeshxds.translator.api.TcpTimeout t = null;
+    if (vs.provider() instanceof ResolvedService.RouterProvider rp) {
+      ResolvedRouter r = mesh.routers().get(rp.router());
+      if (r != null) {
+        for (ResolvedRouter.Route route : r.routesForPort(port)) {
+          if (route.protocol() == PortProtocol.tcp) {
+            t = route.spec().tcpRoute().timeout();
+            break;
+          }
+        }
+      }
+    } else if (vs.provider() instanceof ResolvedService.NodeProvider np) {
+      var node = mesh.nodes().get(np.node());
+      VirtualNode.Listener l = node == null ? null : listener(node.node(), port);
+      t = l == null || l.timeout() == null ? null : l.timeout().tcp();
+    }
+    return t == null ? Defaults.IDLE_TIMEOUT_MS : Routes.millis(t.idle(), Defaults.IDLE_TIMEOUT_MS);
+  }
+
   static VirtualNode.Listener listener(VirtualNode vn, long port) {
     for (VirtualNode.Listener l : vn.spec().listeners()) {
       if (l.portMapping().port() == port) {
