@@ -74,7 +74,7 @@ record Egress(SortedMap<Long, PortProtocol> ports, List<RouteConfigPlan> routeCo
         }
         if (protocol.isHttpFamily()) {
           ports.putIfAbsent(port, protocol);
-          VirtualHostPlan vh = VirtualHostPlanner.egress(mesh, vs, port, ctx);
+          VirtualHostPlan vh = VirtualHostPlanner.egress(mesh, vs, port, ctx, node.ref().namespace());
           hosts.computeIfAbsent(port, p -> new ArrayList<>()).add(vh);
           vh.routes().forEach(r -> r.action().clusters().forEach(c -> policies.putIfAbsent(c.cluster(), policy)));
         } else {

@@ -16,18 +16,50 @@ import java.util.List;
 public final class VirtualHostPlanner {
   private VirtualHostPlanner() {}
 
-  /** Egress virtual host of {@code vs} on {@code port}, memoized per build. */
-  public static VirtualHostPlan egress(MeshGraph mesh, ResolvedService vs, long port, PlanContext ctx) {
-    return ctx.memo(List.of("vh", mesh.name(), vs.awsName(), port), () -> {
+  /**
+   * Egress virtual host of {@code vs} on {@code port} as seen from a client in
+   * {@code clientNamespace}, memoized per build. Domains: the App Mesh name and the Kubernetes names
+   * of the Service it stands for, each with and without the port. The bare short name (e.g.
+   * {@code web}) is listed only for a client in that Service's namespace.
+   *
+   * <p>Why: a pod resolves a bare name through its own namespace's DNS search path, so from another
+   * namespace {@code web} is a different Service (or none); listing it would send that traffic here.
+   *
+   * @param clientNamespace the calling node's namespace, or null to list no bare short names
+   */
+  public static VirtualHostPlan egress(MeshGraph mesh, ResolvedService vs, long port, PlanContext ctx,
+      String clientNamespace) {
+    String serviceNamespace = kubernetesNamespace(vs);
+    boolean bare = serviceNamespace != null && serviceNamespace.equals(clientNamespace);
+    return ctx.memo(List.of("vh", mesh.name(), vs.awsName(), port, bare), () -> {
       List<String> domains = new ArrayList<>();
       domains.add(vs.awsName());
       domains.add(vs.awsName() + ":" + port);
       for (String k : vs.kubernetesNames()) {
+        if (!bare && !k.contains(".")) {
+          continue;
+        }
         domains.add(k);
         domains.add(k + ":" + port);
       }
       return new VirtualHostPlan(vs.awsName(), domains, routes(mesh, vs, port));
     });
+  }
+
+  /** Namespace of the Kubernetes Service a virtual service stands for, or null when it stands for none. */
+  static String kubernetesNamespace(ResolvedService vs) {
+    if (vs.kubernetesNames().isEmpty()) {
+      return null;
+    }
+    List<String> names = new ArrayList<>(vs.kubernetesNames());
+    names.add(vs.awsName());
+    for (String n : names) {
+      String h = n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
+      if (h.endsWith(".svc.cluster.local")) {
+        return h.split("\\.")[1];
+      }
+    }
+    return null;
   }
 
   /** Routes of {@code vs} on {@code port}, in evaluation order; empty when it has no provider. */
