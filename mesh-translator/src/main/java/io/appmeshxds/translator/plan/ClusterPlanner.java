@@ -61,8 +61,9 @@ public final class ClusterPlanner {
   }
 
   /**
-   * Client TLS, as App Mesh decided it: an enforced client policy covering the port wins; else, when
-   * the server listener terminates TLS, the client negotiates TLS without validating the server.
+   * Client TLS, as App Mesh decided it: an enforced client policy covering the port wins (with no
+   * SANs, the server certificate must carry the target's DNS hostname); else, when the server
+   * listener terminates TLS, the client negotiates TLS without validating the server.
    */
   static TlsPlan.Upstream upstreamTls(Tls.ClientPolicy policy, VirtualNode.Listener l, long port, String host) {
     if (policy != null && policy.tls() != null && policy.tls().enforced() && policy.tls().appliesTo(port)) {
@@ -72,6 +73,11 @@ public final class ClusterPlanner {
         Tls.Trust trust = t.validation().trust();
         List<String> sans = t.validation().subjectAlternativeNames() == null || t.validation().subjectAlternativeNames().match() == null
             ? List.of() : t.validation().subjectAlternativeNames().match().exact();
+        if (sans.isEmpty() && host != null) {
+          // App Mesh API (TlsValidationContext.subjectAlternativeNames): without SANs on the
+          // originating side, the server certificate must match the target's service discovery name.
+          sans = List.of(host);
+        }
         v = new TlsPlan.Validation(trust.file() == null ? null : trust.file().certificateChain(),
             trust.sds() == null ? null : trust.sds().secretName(), sans);
       }
