@@ -66,6 +66,8 @@ public final class ClusterPlanner {
    * listener terminates TLS, the client negotiates TLS without validating the server.
    */
   static TlsPlan.Upstream upstreamTls(Tls.ClientPolicy policy, VirtualNode.Listener l, long port, String host) {
+    // RFC 6066: a literal IP address is not a valid server_name; send no SNI for IP-literal targets.
+    String sni = host == null || EndpointPlanner.isIpLiteral(host) ? null : host;
     if (policy != null && policy.tls() != null && policy.tls().enforced() && policy.tls().appliesTo(port)) {
       Tls.ClientPolicyTls t = policy.tls();
       TlsPlan.Validation v = null;
@@ -81,10 +83,10 @@ public final class ClusterPlanner {
         v = new TlsPlan.Validation(trust.file() == null ? null : trust.file().certificateChain(),
             trust.sds() == null ? null : trust.sds().secretName(), sans);
       }
-      return new TlsPlan.Upstream(host, v, certificate(t.certificate()));
+      return new TlsPlan.Upstream(sni, v, certificate(t.certificate()));
     }
     if (l.tls() != null && l.tls().mode() != Tls.Mode.DISABLED) {
-      return new TlsPlan.Upstream(host, null, null);
+      return new TlsPlan.Upstream(sni, null, null);
     }
     return null;
   }
