@@ -61,10 +61,13 @@ public final class ClusterPlanner {
   }
 
   /**
-   * Client TLS, as App Mesh decided it: an enforced client policy covering the port wins; else, when
-   * the server listener terminates TLS, the client negotiates TLS without validating the server.
+   * Client TLS, as App Mesh decided it: an enforced client policy covering the port wins (with no
+   * SANs, the server certificate must carry the target's DNS hostname); else, when the server
+   * listener terminates TLS, the client negotiates TLS without validating the server.
    */
   static TlsPlan.Upstream upstreamTls(Tls.ClientPolicy policy, VirtualNode.Listener l, long port, String host) {
+    // RFC 6066: a literal IP address is not a valid server_name; send no SNI for IP-literal targets.
+    String sni = host == null || EndpointPlanner.isIpLiteral(host) ? null : host;
     if (policy != null && policy.tls() != null && policy.tls().enforced() && policy.tls().appliesTo(port)) {
       Tls.ClientPolicyTls t = policy.tls();
       TlsPlan.Validation v = null;
@@ -72,13 +75,18 @@ public final class ClusterPlanner {
         Tls.Trust trust = t.validation().trust();
         List<String> sans = t.validation().subjectAlternativeNames() == null || t.validation().subjectAlternativeNames().match() == null
             ? List.of() : t.validation().subjectAlternativeNames().match().exact();
+        if (sans.isEmpty() && host != null) {
+          // App Mesh API (TlsValidationContext.subjectAlternativeNames): without SANs on the
+          // originating side, the server certificate must match the target's service discovery name.
+          sans = List.of(host);
+        }
         v = new TlsPlan.Validation(trust.file() == null ? null : trust.file().certificateChain(),
             trust.sds() == null ? null : trust.sds().secretName(), sans);
       }
-      return new TlsPlan.Upstream(host, v, certificate(t.certificate()));
+      return new TlsPlan.Upstream(sni, v, certificate(t.certificate()));
     }
     if (l.tls() != null && l.tls().mode() != Tls.Mode.DISABLED) {
-      return new TlsPlan.Upstream(host, null, null);
+      return new TlsPlan.Upstream(sni, null, null);
     }
     return null;
   }

@@ -29,10 +29,12 @@ import java.util.TreeSet;
  * @param ports egress ports and their protocol
  * @param routeConfigs one per HTTP-family port
  * @param tcpTargets targets per tcp port
+ * @param tcpIdleTimeouts idle timeout of each tcp port's tcp_proxy, in milliseconds (0 disables)
  * @param policies client policy per backend cluster (first backend that uses the cluster wins)
  */
 record Egress(SortedMap<Long, PortProtocol> ports, List<RouteConfigPlan> routeConfigs,
-    Map<Long, List<WeightedCluster>> tcpTargets, Map<ClusterId, Tls.ClientPolicy> policies) {
+    Map<Long, List<WeightedCluster>> tcpTargets, Map<Long, Long> tcpIdleTimeouts,
+    Map<ClusterId, Tls.ClientPolicy> policies) {
 
   Tls.ClientPolicy policyFor(ClusterId id) {
     return policies.get(id);
@@ -47,6 +49,7 @@ record Egress(SortedMap<Long, PortProtocol> ports, List<RouteConfigPlan> routeCo
     SortedMap<Long, PortProtocol> ports = new TreeMap<>();
     Map<Long, List<VirtualHostPlan>> hosts = new TreeMap<>();
     Map<Long, List<WeightedCluster>> tcp = new TreeMap<>();
+    Map<Long, Long> tcpIdle = new TreeMap<>();
     Map<ClusterId, Tls.ClientPolicy> policies = new LinkedHashMap<>();
     Tls.ClientPolicy defaults = node.node().spec().backendDefaults() == null ? null
         : node.node().spec().backendDefaults().clientPolicy();
@@ -71,7 +74,7 @@ record Egress(SortedMap<Long, PortProtocol> ports, List<RouteConfigPlan> routeCo
         }
         if (protocol.isHttpFamily()) {
           ports.putIfAbsent(port, protocol);
-          VirtualHostPlan vh = VirtualHostPlanner.egress(mesh, vs, port, ctx);
+          VirtualHostPlan vh = VirtualHostPlanner.egress(mesh, vs, port, ctx, node.ref().namespace());
           hosts.computeIfAbsent(port, p -> new ArrayList<>()).add(vh);
           vh.routes().forEach(r -> r.action().clusters().forEach(c -> policies.putIfAbsent(c.cluster(), policy)));
         } else {
@@ -79,6 +82,7 @@ record Egress(SortedMap<Long, PortProtocol> ports, List<RouteConfigPlan> routeCo
           if (!targets.isEmpty()) {
             ports.put(port, protocol);
             tcp.put(port, targets);
+            tcpIdle.put(port, VirtualHostPlanner.tcpIdleTimeout(mesh, vs, port));
             targets.forEach(c -> policies.putIfAbsent(c.cluster(), policy));
           }
         }
@@ -87,7 +91,7 @@ record Egress(SortedMap<Long, PortProtocol> ports, List<RouteConfigPlan> routeCo
     List<RouteConfigPlan> configs = new ArrayList<>();
     hosts.forEach((port, vhs) -> configs.add(new RouteConfigPlan(new RouteConfigId(Direction.EGRESS, port),
         uniqueDomains(vhs, notes))));
-    return new Egress(ports, configs, tcp, policies);
+    return new Egress(ports, configs, tcp, tcpIdle, policies);
   }
 
   /** Envoy rejects a domain listed by two virtual hosts; the first (by awsName) keeps it. */

@@ -131,16 +131,24 @@ public final class SidecarPlanner implements ProxyPlanner {
             new NetworkFilterPlan.Http("egress", new RouteConfigId(Direction.EGRESS, port), log, List.of())));
       } else {
         chains.add(new FilterChainPlan("egress_tcp_" + port, port, List.of(), FilterChainPlan.Transport.ANY, null,
-            new NetworkFilterPlan.Tcp("egress", egress.tcpTargets().get(port), Defaults.IDLE_TIMEOUT_MS, log, List.of())));
+            new NetworkFilterPlan.Tcp("egress", egress.tcpTargets().get(port), egress.tcpIdleTimeouts().get(port), log,
+                List.of())));
       }
     });
     chains.add(new FilterChainPlan("amazonaws", 443L, List.of("*.amazonaws.com"), FilterChainPlan.Transport.ANY, null,
         new NetworkFilterPlan.Tcp("egress_amazonaws", List.of(new WeightedCluster(new ClusterId.AmazonAws(mesh.name()), 100)),
             null, null, List.of())));
     if (mesh.egress() == Mesh.EgressFilterType.ALLOW_ALL) {
-      chains.add(new FilterChainPlan("allow_all", null, List.of(), FilterChainPlan.Transport.ANY, null,
-          new NetworkFilterPlan.Tcp("egress_allow_all", List.of(new WeightedCluster(new ClusterId.AllowAll(mesh.name()), 100)),
-              null, null, List.of())));
+      NetworkFilterPlan allowAll = new NetworkFilterPlan.Tcp("egress_allow_all",
+          List.of(new WeightedCluster(new ClusterId.AllowAll(mesh.name()), 100)), null, null, List.of());
+      // Why: Envoy picks filter chains by destination port before server name and never falls back
+      // to a less specific chain, so with only the *.amazonaws.com chain on 443 every other TLS
+      // host on 443 would match no chain and be dropped (App Mesh roadmap #79). A plain 443 chain
+      // catches them, unless a backend already owns port 443 (the documented ALLOW_ALL caveat).
+      if (!egress.ports().containsKey(443L)) {
+        chains.add(new FilterChainPlan("allow_all_443", 443L, List.of(), FilterChainPlan.Transport.ANY, null, allowAll));
+      }
+      chains.add(new FilterChainPlan("allow_all", null, List.of(), FilterChainPlan.Transport.ANY, null, allowAll));
     }
     return new ListenerPlan.Socket(Direction.EGRESS, Defaults.EGRESS_PORT, true, true, chains);
   }

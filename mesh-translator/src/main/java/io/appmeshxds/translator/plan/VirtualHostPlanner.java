@@ -16,18 +16,50 @@ import java.util.List;
 public final class VirtualHostPlanner {
   private VirtualHostPlanner() {}
 
-  /** Egress virtual host of {@code vs} on {@code port}, memoized per build. */
-  public static VirtualHostPlan egress(MeshGraph mesh, ResolvedService vs, long port, PlanContext ctx) {
-    return ctx.memo(List.of("vh", mesh.name(), vs.awsName(), port), () -> {
+  /**
+   * Egress virtual host of {@code vs} on {@code port} as seen from a client in
+   * {@code clientNamespace}, memoized per build. Domains: the App Mesh name and the Kubernetes names
+   * of the Service it stands for, each with and without the port. The bare short name (e.g.
+   * {@code web}) is listed only for a client in that Service's namespace.
+   *
+   * <p>Why: a pod resolves a bare name through its own namespace's DNS search path, so from another
+   * namespace {@code web} is a different Service (or none); listing it would send that traffic here.
+   *
+   * @param clientNamespace the calling node's namespace, or null to list no bare short names
+   */
+  public static VirtualHostPlan egress(MeshGraph mesh, ResolvedService vs, long port, PlanContext ctx,
+      String clientNamespace) {
+    String serviceNamespace = kubernetesNamespace(vs);
+    boolean bare = serviceNamespace != null && serviceNamespace.equals(clientNamespace);
+    return ctx.memo(List.of("vh", mesh.name(), vs.awsName(), port, bare), () -> {
       List<String> domains = new ArrayList<>();
       domains.add(vs.awsName());
       domains.add(vs.awsName() + ":" + port);
       for (String k : vs.kubernetesNames()) {
+        if (!bare && !k.contains(".")) {
+          continue;
+        }
         domains.add(k);
         domains.add(k + ":" + port);
       }
       return new VirtualHostPlan(vs.awsName(), domains, routes(mesh, vs, port));
     });
+  }
+
+  /** Namespace of the Kubernetes Service a virtual service stands for, or null when it stands for none. */
+  static String kubernetesNamespace(ResolvedService vs) {
+    if (vs.kubernetesNames().isEmpty()) {
+      return null;
+    }
+    List<String> names = new ArrayList<>(vs.kubernetesNames());
+    names.add(vs.awsName());
+    for (String n : names) {
+      String h = n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
+      if (h.endsWith(".svc.cluster.local")) {
+        return h.split("\\.")[1];
+      }
+    }
+    return null;
   }
 
   /** Routes of {@code vs} on {@code port}, in evaluation order; empty when it has no provider. */
@@ -106,6 +138,32 @@ public final class VirtualHostPlanner {
       return List.of(new WeightedCluster(new ClusterId.Backend(mesh.name(), np.node(), PortProtocol.tcp, port), 100));
     }
     return List.of();
+  }
+
+  /**
+   * Idle timeout of the egress tcp_proxy for {@code vs} on {@code port}, in milliseconds: the
+   * {@code timeout.idle} of the tcp route that {@link #tcpTargets} uses, or for a node provider its
+   * listener's tcp idle timeout (as HTTP node providers use their listener's timeouts); App Mesh's
+   * 300 s when unset, 0 disables.
+   */
+  public static long tcpIdleTimeout(MeshGraph mesh, ResolvedService vs, long port) {
+    io.appmeshxds.translator.api.TcpTimeout t = null;
+    if (vs.provider() instanceof ResolvedService.RouterProvider rp) {
+      ResolvedRouter r = mesh.routers().get(rp.router());
+      if (r != null) {
+        for (ResolvedRouter.Route route : r.routesForPort(port)) {
+          if (route.protocol() == PortProtocol.tcp) {
+            t = route.spec().tcpRoute().timeout();
+            break;
+          }
+        }
+      }
+    } else if (vs.provider() instanceof ResolvedService.NodeProvider np) {
+      var node = mesh.nodes().get(np.node());
+      VirtualNode.Listener l = node == null ? null : listener(node.node(), port);
+      t = l == null || l.timeout() == null ? null : l.timeout().tcp();
+    }
+    return t == null ? Defaults.IDLE_TIMEOUT_MS : Routes.millis(t.idle(), Defaults.IDLE_TIMEOUT_MS);
   }
 
   static VirtualNode.Listener listener(VirtualNode vn, long port) {

@@ -1,5 +1,6 @@
 package io.appmeshxds.translator.xds;
 
+import io.appmeshxds.translator.plan.EndpointPlanner;
 import io.appmeshxds.translator.plan.TlsPlan;
 import io.envoyproxy.envoy.config.core.v3.ApiConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ApiVersion;
@@ -54,8 +55,10 @@ final class TlsFactory {
     CertificateValidationContext.Builder cvc = CertificateValidationContext.newBuilder();
     for (String san : v.subjectAltNames()) {
       cvc.addMatchTypedSubjectAltNames(SubjectAltNameMatcher.newBuilder()
-          // SPIFFE IDs are URI SANs; everything else App Mesh matched as DNS names.
-          .setSanType(san.startsWith("spiffe://") ? SubjectAltNameMatcher.SanType.URI : SubjectAltNameMatcher.SanType.DNS)
+          // SPIFFE IDs are URI SANs, IP literals IP address SANs; everything else App Mesh matched as DNS names.
+          .setSanType(san.startsWith("spiffe://") ? SubjectAltNameMatcher.SanType.URI
+              : EndpointPlanner.isIpLiteral(san) ? SubjectAltNameMatcher.SanType.IP_ADDRESS
+              : SubjectAltNameMatcher.SanType.DNS)
           .setMatcher(StringMatcher.newBuilder().setExact(san)));
     }
     if (v.sdsName() != null) {

@@ -47,9 +47,10 @@ import tools.jackson.dataformat.yaml.YAMLWriteFeature;
  * ({@link XdsChecks}), java-control-plane's {@code Snapshot.ensureConsistent()} for Envoy proxies,
  * and determinism (a second translation from scratch gives byte-identical output).
  *
- * <p>Directives in the input, one per line: {@code # golden: proxyless=<vn awsName>[,…]} and
- * {@code # golden: legacy=<vn awsName>[,…]} add proxyless gRPC clients (string_match or legacy
- * header dialect) for those nodes; {@code # golden: dns=<host>=<ip>[,<ip>]} records a DNS answer.
+ * <p>Directives in the input, one per line: {@code # golden: proxyless=<mesh>/<vn awsName>[,…]} and
+ * {@code # golden: legacy=<mesh>/<vn awsName>[,…]} add proxyless gRPC clients (string_match or
+ * legacy header dialect) for those nodes; {@code # golden: dns=<host>=<ip>[,<ip>]} records a DNS
+ * answer.
  */
 public final class GoldenRunner {
   static final boolean UPDATE = Boolean.getBoolean("golden.update");
