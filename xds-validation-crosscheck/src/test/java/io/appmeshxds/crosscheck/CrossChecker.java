@@ -71,13 +71,13 @@ final class CrossChecker {
     String node = entry.path("node").asString("-");
     for (Map.Entry<String, JsonNode> field : entry.properties()) {
       String key = field.getKey();
-      if (key.equals("node") || key.equals("proxyless")) {
+      if (key.equals("node") || key.equals("proxyless") || key.equals("dialect")) {
         continue;
       }
       Descriptor type = EnvoyTypes.RESOURCE_KINDS.get(key);
       if (type == null || !field.getValue().isArray()) {
         run.add(node, key, "-", null, type == null
-            ? "unknown key (expected node, proxyless, " + String.join(", ", EnvoyTypes.RESOURCE_KINDS.keySet()) + ")"
+            ? "unknown key (expected node, proxyless, dialect, " + String.join(", ", EnvoyTypes.RESOURCE_KINDS.keySet()) + ")"
             : "expected a list of " + type.getFullName());
         continue;
       }
