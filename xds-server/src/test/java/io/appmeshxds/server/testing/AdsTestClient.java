@@ -1,0 +1,269 @@
+package io.appmeshxds.server.testing;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.Status;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.config.listener.v3.Filter;
+import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.envoyproxy.envoy.service.discovery.v3.Resource;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An ADS client that behaves like Envoy: subscribes to LDS and CDS as wildcards, then to RDS and EDS
+ * by the names those reference, ACKs every response by nonce (or NACKs the types it is told to),
+ * over state-of-the-world or delta xDS. It keeps the resources it holds, per type, by name.
+ */
+public final class AdsTestClient implements AutoCloseable {
+  public static final String LDS = "type.googleapis.com/envoy.config.listener.v3.Listener";
+  public static final String RDS = "type.googleapis.com/envoy.config.route.v3.RouteConfiguration";
+  public static final String CDS = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
+  public static final String EDS = "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment";
+
+  private final ManagedChannel channel;
+  private final Node node;
+  private final boolean delta;
+  private final Set<String> nack = ConcurrentHashMap.newKeySet();
+  private final Map<String, Map<String, Any>> held = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> responses = new ConcurrentHashMap<>();
+  private final Map<String, String> versions = new ConcurrentHashMap<>();
+  private final List<Long> responseTimes = new CopyOnWriteArrayList<>();
+  private final Map<String, Set<String>> subscribed = new ConcurrentHashMap<>();
+  private StreamObserver<DiscoveryRequest> sotw;
+  private StreamObserver<DeltaDiscoveryRequest> deltaStream;
+
+  public AdsTestClient(int port, String nodeId, boolean delta) {
+    this.channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    this.node = Node.newBuilder().setId(nodeId).setCluster("test").setUserAgentName("envoy").setUserAgentVersion("1.34.0").build();
+    this.delta = delta;
+  }
+
+  /** Makes the client NACK every response of this type URL. */
+  public AdsTestClient nack(String typeUrl) {
+    nack.add(typeUrl);
+    return this;
+  }
+
+  public AdsTestClient start() {
+    var stub = AggregatedDiscoveryServiceGrpc.newStub(channel);
+    if (delta) {
+      deltaStream = stub.deltaAggregatedResources(new StreamObserver<>() {
+        @Override
+        public void onNext(DeltaDiscoveryResponse r) {
+          onDelta(r);
+        }
+
+        @Override
+        public void onError(Throwable t) {}
+
+        @Override
+        public void onCompleted() {}
+      });
+      subscribeDelta(LDS, List.of());
+      subscribeDelta(CDS, List.of());
+    } else {
+      sotw = stub.streamAggregatedResources(new StreamObserver<>() {
+        @Override
+        public void onNext(DiscoveryResponse r) {
+          onSotw(r);
+        }
+
+        @Override
+        public void onError(Throwable t) {}
+
+        @Override
+        public void onCompleted() {}
+      });
+      request(LDS, List.of(), "", "", null);
+      request(CDS, List.of(), "", "", null);
+    }
+    return this;
+  }
+
+  private synchronized void request(String type, List<String> names, String version, String nonce, String error) {
+    DiscoveryRequest.Builder b = DiscoveryRequest.newBuilder().setNode(node).setTypeUrl(type).addAllResourceNames(names)
+        .setVersionInfo(version).setResponseNonce(nonce);
+    if (error != null) {
+      b.setErrorDetail(Status.newBuilder().setCode(3).setMessage(error));
+    }
+    subscribed.put(type, new TreeSet<>(names));
+    sotw.onNext(b.build());
+  }
+
+  private synchronized void subscribeDelta(String type, List<String> names) {
+    Set<String> old = subscribed.getOrDefault(type, Set.of());
+    List<String> add = names.stream().filter(n -> !old.contains(n)).toList();
+    List<String> remove = old.stream().filter(n -> !names.contains(n)).toList();
+    subscribed.put(type, new TreeSet<>(names));
+    if (type.equals(LDS) || type.equals(CDS) || !add.isEmpty() || !remove.isEmpty()) {
+      deltaStream.onNext(DeltaDiscoveryRequest.newBuilder().setNode(node).setTypeUrl(type)
+          .addAllResourceNamesSubscribe(add).addAllResourceNamesUnsubscribe(remove).build());
+    }
+  }
+
+  private void onSotw(DiscoveryResponse r) {
+    String type = r.getTypeUrl();
+    count(type);
+    if (nack.contains(type)) {
+      request(type, List.copyOf(subscribed.getOrDefault(type, Set.of())), versions.getOrDefault(type, ""), r.getNonce(),
+          "test client rejects " + type);
+      return;
+    }
+    Map<String, Any> byName = new TreeMap<>();
+    for (Any a : r.getResourcesList()) {
+      byName.put(name(a), a);
+    }
+    held.put(type, byName);
+    versions.put(type, r.getVersionInfo());
+    request(type, List.copyOf(subscribed.getOrDefault(type, Set.of())), r.getVersionInfo(), r.getNonce(), null);
+    follow(type);
+  }
+
+  private void onDelta(DeltaDiscoveryResponse r) {
+    String type = r.getTypeUrl();
+    count(type);
+    if (nack.contains(type)) {
+      deltaStream.onNext(DeltaDiscoveryRequest.newBuilder().setNode(node).setTypeUrl(type).setResponseNonce(r.getNonce())
+          .setErrorDetail(Status.newBuilder().setCode(3).setMessage("test client rejects " + type)).build());
+      return;
+    }
+    Map<String, Any> byName = new TreeMap<>(held.getOrDefault(type, Map.of()));
+    for (Resource res : r.getResourcesList()) {
+      byName.put(res.getName(), res.getResource());
+    }
+    r.getRemovedResourcesList().forEach(byName::remove);
+    held.put(type, byName);
+    versions.put(type, r.getSystemVersionInfo());
+    deltaStream.onNext(DeltaDiscoveryRequest.newBuilder().setNode(node).setTypeUrl(type).setResponseNonce(r.getNonce()).build());
+    follow(type);
+  }
+
+  /** After LDS: subscribe to the route configurations; after CDS: to the EDS clusters' assignments. */
+  private void follow(String type) {
+    List<String> names = new ArrayList<>();
+    if (type.equals(LDS)) {
+      for (Any a : held.get(LDS).values()) {
+        names.addAll(rdsNames(a));
+      }
+      resubscribe(RDS, names);
+    } else if (type.equals(CDS)) {
+      for (Any a : held.get(CDS).values()) {
+        try {
+          Cluster c = a.unpack(Cluster.class);
+          if (c.getType() == Cluster.DiscoveryType.EDS) {
+            names.add(c.getName());
+          }
+        } catch (InvalidProtocolBufferException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      resubscribe(EDS, names);
+    }
+  }
+
+  private void resubscribe(String type, List<String> names) {
+    List<String> sorted = new ArrayList<>(new TreeSet<>(names));
+    if (sorted.equals(new ArrayList<>(subscribed.getOrDefault(type, Set.of()))) && subscribed.containsKey(type)) {
+      return;
+    }
+    if (delta) {
+      subscribeDelta(type, sorted);
+    } else {
+      request(type, sorted, versions.getOrDefault(type, ""), "", null);
+    }
+  }
+
+  private void count(String type) {
+    responses.computeIfAbsent(type, t -> new AtomicInteger()).incrementAndGet();
+    responseTimes.add(System.nanoTime());
+  }
+
+  static List<String> rdsNames(Any a) {
+    List<String> out = new ArrayList<>();
+    try {
+      Listener l = a.unpack(Listener.class);
+      for (FilterChain c : l.getFilterChainsList()) {
+        for (Filter f : c.getFiltersList()) {
+          if (f.getTypedConfig().is(HttpConnectionManager.class)) {
+            HttpConnectionManager h = f.getTypedConfig().unpack(HttpConnectionManager.class);
+            if (h.hasRds()) {
+              out.add(h.getRds().getRouteConfigName());
+            }
+          }
+        }
+      }
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException(e);
+    }
+    return out;
+  }
+
+  static String name(Any a) {
+    try {
+      if (a.is(Listener.class)) {
+        return a.unpack(Listener.class).getName();
+      }
+      if (a.is(Cluster.class)) {
+        return a.unpack(Cluster.class).getName();
+      }
+      if (a.is(io.envoyproxy.envoy.config.route.v3.RouteConfiguration.class)) {
+        return a.unpack(io.envoyproxy.envoy.config.route.v3.RouteConfiguration.class).getName();
+      }
+      return a.unpack(io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment.class).getClusterName();
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Resources held, by type URL then name. */
+  public Map<String, Map<String, Any>> held() {
+    Map<String, Map<String, Any>> out = new TreeMap<>();
+    held.forEach((k, v) -> out.put(k, new TreeMap<>(v)));
+    return out;
+  }
+
+  /** Responses received for a type. */
+  public int responses(String type) {
+    AtomicInteger n = responses.get(type);
+    return n == null ? 0 : n.get();
+  }
+
+  /** Responses received in total. */
+  public int responses() {
+    return responses.values().stream().mapToInt(AtomicInteger::get).sum();
+  }
+
+  public String version(String type) {
+    return versions.get(type);
+  }
+
+  /** True once all four types arrived. */
+  public boolean complete() {
+    return held.keySet().containsAll(List.of(LDS, RDS, CDS, EDS));
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+  }
+}
