@@ -40,7 +40,8 @@ public final class XdsJson {
         OriginalDst.getDescriptor(), TlsInspector.getDescriptor(), FileAccessLog.getDescriptor(),
         DownstreamTlsContext.getDescriptor(), UpstreamTlsContext.getDescriptor(), HttpProtocolOptions.getDescriptor(),
         PreviousHostsPredicate.getDescriptor(), Listener.getDescriptor(), RouteConfiguration.getDescriptor(),
-        Cluster.getDescriptor(), ClusterLoadAssignment.getDescriptor(), Secret.getDescriptor());
+        Cluster.getDescriptor(), ClusterLoadAssignment.getDescriptor(), Secret.getDescriptor(),
+        io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap.getDescriptor());
   }
 
   public XdsJson() {

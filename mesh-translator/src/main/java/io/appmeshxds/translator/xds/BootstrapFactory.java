@@ -1,0 +1,128 @@
+package io.appmeshxds.translator.xds;
+
+import com.google.protobuf.BoolValue;
+import io.envoyproxy.envoy.config.bootstrap.v3.Admin;
+import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.ApiConfigSource;
+import io.envoyproxy.envoy.config.core.v3.ApiVersion;
+import io.envoyproxy.envoy.config.core.v3.DataSource;
+import io.envoyproxy.envoy.config.core.v3.GrpcService;
+import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.config.core.v3.Pipe;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.core.v3.TransportSocket;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import io.envoyproxy.envoy.config.metrics.v3.StatsConfig;
+import io.envoyproxy.envoy.config.metrics.v3.TagSpecifier;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import io.appmeshxds.translator.plan.NodeKey;
+
+/**
+ * Envoy bootstraps for sidecars and gateways: ADS over one gRPC cluster pointing at the control
+ * plane, the admin interface on 9901 (where Prometheus scrapes {@code /stats/prometheus}), and
+ * Envoy's default stats tags kept on, which give Flagger's queries {@code envoy_response_code} and
+ * the {@code _bucket} histograms, plus App Mesh's fixed {@code appmesh.mesh} and
+ * {@code appmesh.virtual_node}/{@code appmesh.virtual_gateway} tags. Tracing and access logs are not
+ * here: they are pushed over xDS, so they change without a restart.
+ */
+public final class BootstrapFactory {
+  private BootstrapFactory() {}
+
+  /** Name of the control-plane cluster in the bootstrap. */
+  public static final String XDS_CLUSTER = "appmesh_xds";
+
+  /**
+   * Settings.
+   *
+   * @param nodeId App Mesh node id (mesh/…/virtualNode|virtualGateway/…), also used as node.cluster
+   * @param xdsHost control plane host (DNS name or IP)
+   * @param xdsPort control plane port
+   * @param adminPort Envoy admin port
+   * @param tls TLS to the control plane, or null for plaintext
+   * @param sdsSocket path of the node-local SDS socket (SPIRE), or null
+   */
+  public record Settings(String nodeId, String xdsHost, int xdsPort, int adminPort, XdsTls tls, String sdsSocket) {}
+
+  /** TLS to the control plane: CA bundle, optional client certificate (mTLS), optional SNI. */
+  public record XdsTls(String caFile, String certFile, String keyFile, String sni) {}
+
+  public static Bootstrap build(Settings s) {
+    NodeKey key = NodeKey.parse(s.nodeId(), null, "envoy", "");
+    if (key == null) {
+      throw new IllegalArgumentException("not an App Mesh node id: " + s.nodeId()
+          + " (expected mesh/<mesh>/virtualNode/<name> or mesh/<mesh>/virtualGateway/<name>)");
+    }
+    Bootstrap.Builder b = Bootstrap.newBuilder()
+        .setNode(Node.newBuilder().setId(s.nodeId()).setCluster(s.nodeId()))
+        .setAdmin(Admin.newBuilder().setAddress(address("0.0.0.0", s.adminPort())));
+    Cluster.Builder xds = Cluster.newBuilder()
+        .setName(XDS_CLUSTER)
+        .setType(Cluster.DiscoveryType.STRICT_DNS)
+        .setConnectTimeout(Protos.millis(1000))
+        .putTypedExtensionProtocolOptions(ClusterFactory.HTTP_PROTOCOL_OPTIONS, Protos.pack(HttpProtocolOptions.newBuilder()
+            .setExplicitHttpConfig(HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
+                .setHttp2ProtocolOptions(Http2ProtocolOptions.getDefaultInstance())).build()))
+        .setLoadAssignment(ClusterLoadAssignment.newBuilder().setClusterName(XDS_CLUSTER)
+            .addEndpoints(LocalityLbEndpoints.newBuilder().addLbEndpoints(LbEndpoint.newBuilder()
+                .setEndpoint(Endpoint.newBuilder().setAddress(address(s.xdsHost(), s.xdsPort()))))));
+    if (s.tls() != null) {
+      UpstreamTlsContext.Builder t = UpstreamTlsContext.newBuilder();
+      if (s.tls().sni() != null) {
+        t.setSni(s.tls().sni());
+      }
+      CommonTlsContext.Builder c = t.getCommonTlsContextBuilder();
+      if (s.tls().caFile() != null) {
+        c.setValidationContext(CertificateValidationContext.newBuilder()
+            .setTrustedCa(DataSource.newBuilder().setFilename(s.tls().caFile())));
+      }
+      if (s.tls().certFile() != null) {
+        c.addTlsCertificates(TlsCertificate.newBuilder()
+            .setCertificateChain(DataSource.newBuilder().setFilename(s.tls().certFile()))
+            .setPrivateKey(DataSource.newBuilder().setFilename(s.tls().keyFile())));
+      }
+      xds.setTransportSocket(TransportSocket.newBuilder().setName("envoy.transport_sockets.tls").setTypedConfig(Protos.pack(t.build())));
+    }
+    b.getStaticResourcesBuilder().addClusters(xds);
+    if (s.sdsSocket() != null) {
+      b.getStaticResourcesBuilder().addClusters(Cluster.newBuilder()
+          .setName(TlsFactory.SDS_CLUSTER)
+          .setType(Cluster.DiscoveryType.STATIC)
+          .setConnectTimeout(Protos.millis(1000))
+          .putTypedExtensionProtocolOptions(ClusterFactory.HTTP_PROTOCOL_OPTIONS, Protos.pack(HttpProtocolOptions.newBuilder()
+              .setExplicitHttpConfig(HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
+                  .setHttp2ProtocolOptions(Http2ProtocolOptions.getDefaultInstance())).build()))
+          .setLoadAssignment(ClusterLoadAssignment.newBuilder().setClusterName(TlsFactory.SDS_CLUSTER)
+              .addEndpoints(LocalityLbEndpoints.newBuilder().addLbEndpoints(LbEndpoint.newBuilder()
+                  .setEndpoint(Endpoint.newBuilder().setAddress(Address.newBuilder()
+                      .setPipe(Pipe.newBuilder().setPath(s.sdsSocket()))))))));
+    }
+    b.getDynamicResourcesBuilder()
+        .setAdsConfig(ApiConfigSource.newBuilder()
+            .setApiType(ApiConfigSource.ApiType.GRPC)
+            .setTransportApiVersion(ApiVersion.V3)
+            .setSetNodeOnFirstMessageOnly(true)
+            .addGrpcServices(GrpcService.newBuilder().setEnvoyGrpc(GrpcService.EnvoyGrpc.newBuilder().setClusterName(XDS_CLUSTER))))
+        .setLdsConfig(Protos.ads())
+        .setCdsConfig(Protos.ads());
+    String kindTag = key.kind() == NodeKey.Kind.GATEWAY ? "appmesh.virtual_gateway" : "appmesh.virtual_node";
+    b.setStatsConfig(StatsConfig.newBuilder()
+        .setUseAllDefaultTags(BoolValue.of(true))
+        .addStatsTags(TagSpecifier.newBuilder().setTagName("appmesh.mesh").setFixedValue(key.mesh()))
+        .addStatsTags(TagSpecifier.newBuilder().setTagName(kindTag).setFixedValue(key.name())));
+    return b.build();
+  }
+
+  private static Address address(String host, int port) {
+    return Address.newBuilder().setSocketAddress(SocketAddress.newBuilder().setAddress(host).setPortValue(port)).build();
+  }
+}

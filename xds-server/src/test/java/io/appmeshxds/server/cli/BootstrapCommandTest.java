@@ -1,0 +1,97 @@
+package io.appmeshxds.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.util.JsonFormat;
+import io.appmeshxds.translator.xds.BootstrapFactory;
+import io.appmeshxds.translator.xds.ProtoRules;
+import io.appmeshxds.translator.xds.XdsJson;
+import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/** Every bootstrap we print parses as Envoy's Bootstrap proto and passes Envoy's proto rules. */
+class BootstrapCommandTest {
+
+  record Out(int code, String out, String err) {}
+
+  static Out run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    String[] full = new String[args.length + 1];
+    full[0] = "bootstrap";
+    System.arraycopy(args, 0, full, 1, args.length);
+    int code = cl.execute(full);
+    return new Out(code, out.toString(), err.toString());
+  }
+
+  static Stream<List<String>> variants() {
+    return Stream.of(
+        List.of("--node", "mesh/appmesh/virtualNode/podinfo-primary_demo", "--xds-address", "appmesh-xds.appmesh-system:18000"),
+        List.of("--node", "mesh/appmesh/virtualGateway/appmesh-gateway_appmesh-gateway", "--xds-address", "10.0.0.5:18000",
+            "--output", "json"),
+        List.of("--node", "arn:aws:appmesh:us-west-2:123456789012:mesh/appmesh/virtualNode/podinfo-canary_demo",
+            "--xds-address", "appmesh-xds:18000", "--admin-port", "19901"),
+        List.of("--node", "mesh/appmesh/virtualNode/podinfo-primary_demo", "--xds-address", "appmesh-xds:18000", "--xds-tls",
+            "--xds-ca", "/etc/appmesh-xds/ca.pem", "--xds-cert", "/etc/envoy/tls.crt", "--xds-key", "/etc/envoy/tls.key",
+            "--xds-sni", "appmesh-xds.appmesh-system.svc", "--sds-socket", "/run/spire/sockets/agent.sock"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("variants")
+  void printsABootstrapThatParsesAndPassesEnvoysRules(List<String> args) throws Exception {
+    Out o = run(args.toArray(String[]::new));
+    assertThat(o.code()).as(o.err()).isZero();
+    JsonNode tree = YAMLMapper.shared().readTree(o.out()); // JSON is YAML too
+    Bootstrap.Builder b = Bootstrap.newBuilder();
+    JsonFormat.parser().usingTypeRegistry(new XdsJson().registry()).merge(tree.toString(), b);
+    Bootstrap bootstrap = b.build();
+    assertThat(ProtoRules.check(bootstrap, true)).isEmpty();
+    String node = args.get(1);
+    assertThat(bootstrap.getNode().getId()).isEqualTo(node);
+    assertThat(bootstrap.getNode().getCluster()).isEqualTo(node);
+    int admin = args.contains("--admin-port") ? Integer.parseInt(args.get(args.indexOf("--admin-port") + 1)) : 9901;
+    assertThat(bootstrap.getAdmin().getAddress().getSocketAddress().getPortValue()).isEqualTo(admin);
+    assertThat(bootstrap.getDynamicResources().getAdsConfig().getGrpcServices(0).getEnvoyGrpc().getClusterName())
+        .isEqualTo(BootstrapFactory.XDS_CLUSTER);
+    assertThat(bootstrap.getDynamicResources().getLdsConfig().hasAds()).isTrue();
+    assertThat(bootstrap.getDynamicResources().getCdsConfig().hasAds()).isTrue();
+    assertThat(bootstrap.getStatsConfig().getUseAllDefaultTags().getValue()).isTrue();
+    assertThat(bootstrap.getStatsConfig().getStatsTagsList()).extracting(t -> t.getTagName())
+        .contains("appmesh.mesh").containsAnyOf("appmesh.virtual_node", "appmesh.virtual_gateway");
+    Cluster xds = bootstrap.getStaticResources().getClusters(0);
+    String address = args.get(3);
+    assertThat(xds.getLoadAssignment().getEndpoints(0).getLbEndpoints(0).getEndpoint().getAddress().getSocketAddress()
+        .getAddress()).isEqualTo(address.substring(0, address.lastIndexOf(':')));
+    if (args.contains("--xds-tls")) {
+      UpstreamTlsContext tls = xds.getTransportSocket().getTypedConfig().unpack(UpstreamTlsContext.class);
+      assertThat(tls.getSni()).isEqualTo("appmesh-xds.appmesh-system.svc");
+      assertThat(tls.getCommonTlsContext().getValidationContext().getTrustedCa().getFilename()).isEqualTo("/etc/appmesh-xds/ca.pem");
+      assertThat(bootstrap.getStaticResources().getClusters(1).getName()).isEqualTo("static_cluster_sds_unix_socket");
+    } else {
+      assertThat(xds.hasTransportSocket()).isFalse();
+    }
+  }
+
+  @Test
+  void badUsageExits2() {
+    assertThat(run("--node", "podinfo", "--xds-address", "a:1").code()).isEqualTo(2);
+    assertThat(run("--node", "mesh/m/virtualNode/n", "--xds-address", "nohost").code()).isEqualTo(2);
+    assertThat(run("--node", "mesh/m/virtualNode/n", "--xds-address", "a:1", "--xds-ca", "ca.pem").code()).isEqualTo(2);
+    Out o = run("--node", "podinfo", "--xds-address", "a:1");
+    assertThat(o.err()).contains("not an App Mesh node id: podinfo");
+  }
+}
