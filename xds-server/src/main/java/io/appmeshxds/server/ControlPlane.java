@@ -47,6 +47,7 @@ public final class ControlPlane implements AutoCloseable {
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ResourceStore store = new ResourceStore();
   private final NackBook nackBook = new NackBook();
+  private final io.appmeshxds.server.status.AckTracker acks = new io.appmeshxds.server.status.AckTracker();
   private final StatusView statusView = new StatusView();
   private final Pipeline pipeline;
   private final Settings settings;
@@ -58,6 +59,7 @@ public final class ControlPlane implements AutoCloseable {
   private Reconciler reconciler;
   private AdsServer ads;
   private AdminServer admin;
+  private io.appmeshxds.server.source.DnsRefresher dns;
 
   public ControlPlane(Pipeline pipeline, Settings settings, List<StatusSink> extraSinks, List<BindableService> extraServices) {
     this.pipeline = pipeline;
@@ -86,6 +88,11 @@ public final class ControlPlane implements AutoCloseable {
     return callbacks;
   }
 
+  /** ACK times per proxy group, type and version. */
+  public io.appmeshxds.server.status.AckTracker acks() {
+    return acks;
+  }
+
   public StatusView status() {
     return statusView;
   }
@@ -107,15 +114,28 @@ public final class ControlPlane implements AutoCloseable {
         }
       }
     }, tracker);
-    callbacks = new StreamCallbacks(tracker, nackBook, metrics);
+    callbacks = new StreamCallbacks(tracker, new StreamCallbacks.NackSink() {
+      @Override
+      public void rejected(NodeKey key, String nodeId, String typeUrl, String version, String message) {
+        nackBook.rejected(key, nodeId, typeUrl, version, message);
+      }
+
+      @Override
+      public void accepted(NodeKey key, String typeUrl, String version) {
+        nackBook.accepted(key, typeUrl, version);
+        acks.accepted(key, typeUrl, version);
+      }
+    }, metrics);
     List<StatusSink> sinks = new ArrayList<>();
     sinks.add(statusView);
     sinks.add(new LogStatusSink());
+    sinks.add(new io.appmeshxds.server.status.MetricsStatusSink(metrics));
     sinks.addAll(extraSinks);
     reconciler = new Reconciler(store, pipeline, new SnapshotPublisher(cache, metrics), sinks, nackBook, metrics,
         settings.holdoffMillis(), settings.maxHoldoffMillis()).start();
     ads = new AdsServer(cache, callbacks, settings.xds(), extraServices).start();
     admin = new AdminServer(settings.admin(), reconciler::ready, metrics::scrape, this::configDump, this::statusJson).start();
+    dns = new io.appmeshxds.server.source.DnsRefresher(store).start(30);
     return this;
   }
 
@@ -164,6 +184,9 @@ public final class ControlPlane implements AutoCloseable {
   /** Graceful shutdown: stop accepting streams, let them close, stop the loop, then the admin server. */
   @Override
   public void close() throws InterruptedException {
+    if (dns != null) {
+      dns.close();
+    }
     if (ads != null) {
       ads.close();
     }
