@@ -1,0 +1,97 @@
+package io.appmeshxds.tracing.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * Reads and checks the config file. Unknown keys are errors naming the key's path (a typo must not
+ * silently turn tracing off); values are range-checked.
+ */
+public final class ConfigLoader {
+  private ConfigLoader() {}
+
+  private static final YAMLMapper YAML = YAMLMapper.builder()
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+      .build();
+
+  /** A config that failed to load: every problem as {@code path: message}. */
+  public static final class ConfigException extends Exception {
+    private final List<String> problems;
+
+    ConfigException(List<String> problems) {
+      super(String.join("; ", problems));
+      this.problems = List.copyOf(problems);
+    }
+
+    public List<String> problems() {
+      return problems;
+    }
+  }
+
+  public static ControlPlaneConfig load(Path file) throws IOException, ConfigException {
+    return parse(file.toString(), Files.readString(file));
+  }
+
+  public static ControlPlaneConfig parse(String name, String text) throws ConfigException {
+    ControlPlaneConfig c;
+    try {
+      c = text.isBlank() ? ControlPlaneConfig.defaults() : YAML.readValue(text, ControlPlaneConfig.class);
+      if (c == null) {
+        c = ControlPlaneConfig.defaults();
+      }
+    } catch (UnrecognizedPropertyException e) {
+      throw new ConfigException(List.of(name + ": " + path(e) + ": unknown key (known: " + e.getKnownPropertyIds() + ")"));
+    } catch (JacksonException e) {
+      String m = e.getOriginalMessage();
+      throw new ConfigException(List.of(name + ": " + path(e) + ": " + (m == null ? e.toString() : m.split("\n")[0])));
+    }
+    List<String> problems = new ArrayList<>();
+    double p = c.tracing().samplingPercent();
+    if (p < 0 || p > 100) {
+      problems.add(name + ": tracing.samplingPercent: must be between 0 and 100 (got " + p + ")");
+    }
+    String daemon = c.tracing().xray().daemonAddress();
+    if (!daemon.matches("^(\\d{1,3}(\\.\\d{1,3}){3}|\\[[0-9a-fA-F:]+\\]):\\d{1,5}$")) {
+      problems.add(name + ": tracing.xray.daemonAddress: must be an IP literal and port (Envoy's X-Ray tracer does not "
+          + "resolve names), got " + daemon);
+    }
+    for (String[] hp : new String[][] {{"tracing.opentelemetry.collector", c.tracing().opentelemetry().collector()},
+        {"tracing.zipkin.collector", c.tracing().zipkin().collector()},
+        {"logging.cloudWatch.exporter", c.logging().cloudWatch().exporter()}}) {
+      if (!hp[1].matches("^[^:\\s]+:\\d{1,5}$") && !hp[1].matches("^\\[[0-9a-fA-F:]+\\]:\\d{1,5}$")) {
+        problems.add(name + ": " + hp[0] + ": must be host:port, got " + hp[1]);
+      }
+    }
+    if (c.logging().cloudWatch().retentionDays() < 0) {
+      problems.add(name + ": logging.cloudWatch.retentionDays: must be at least 0");
+    }
+    if (c.logging().cloudWatch().diskBudgetMb() < 1) {
+      problems.add(name + ": logging.cloudWatch.diskBudgetMb: must be at least 1");
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return c;
+  }
+
+  private static String path(JacksonException e) {
+    StringBuilder sb = new StringBuilder();
+    for (JacksonException.Reference r : e.getPath()) {
+      if (r.getPropertyName() != null) {
+        sb.append(sb.length() == 0 ? "" : ".").append(r.getPropertyName());
+      } else if (r.getIndex() >= 0) {
+        sb.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,129 @@
+package io.appmeshxds.tracing.config;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * The config file, as in the CLI contract:
+ *
+ * <pre>
+ * tracing:
+ *   provider: none            # xray | opentelemetry | zipkin | none
+ *   samplingPercent: 5.0
+ *   xray: {daemonAddress: 127.0.0.1:2000, segmentName: "{mesh}/{virtualNode}"}
+ *   opentelemetry: {collector: otel-collector.observability:4317, serviceName: "{virtualNode}"}
+ *   zipkin: {collector: zipkin.observability:9411}
+ * logging:
+ *   cloudWatch: {enabled: false, region: us-west-2, endpoint: "", logGroup: "/appmesh/{mesh}/{virtualNode}",
+ *                exporter: appmesh-xds.appmesh-system:18001}
+ * telemetry:
+ *   otlpEndpoint: ""          # the control plane's own spans; off when empty
+ * </pre>
+ *
+ * {@code {mesh}} is the mesh's App Mesh name, {@code {virtualNode}} the proxy's (VirtualNode or
+ * VirtualGateway) App Mesh name.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ControlPlaneConfig(Tracing tracing, Logging logging, Telemetry telemetry) {
+
+  public ControlPlaneConfig {
+    tracing = tracing == null ? Tracing.NONE : tracing;
+    logging = logging == null ? new Logging(null) : logging;
+    telemetry = telemetry == null ? new Telemetry(null) : telemetry;
+  }
+
+  /** Everything off. */
+  public static ControlPlaneConfig defaults() {
+    return new ControlPlaneConfig(null, null, null);
+  }
+
+  /** Tracing providers. */
+  public enum Provider {
+    none,
+    xray,
+    opentelemetry,
+    zipkin
+  }
+
+  /** {@code tracing}. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Tracing(Provider provider, Double samplingPercent, XRay xray, OpenTelemetry opentelemetry, Zipkin zipkin) {
+    static final Tracing NONE = new Tracing(null, null, null, null, null);
+
+    public Tracing {
+      provider = provider == null ? Provider.none : provider;
+      samplingPercent = samplingPercent == null ? 5.0 : samplingPercent;
+      xray = xray == null ? new XRay(null, null) : xray;
+      opentelemetry = opentelemetry == null ? new OpenTelemetry(null, null) : opentelemetry;
+      zipkin = zipkin == null ? new Zipkin(null) : zipkin;
+    }
+  }
+
+  /** {@code tracing.xray}: daemon UDP address (an IP literal, as Envoy requires) and segment name pattern. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record XRay(String daemonAddress, String segmentName) {
+    public XRay {
+      daemonAddress = daemonAddress == null ? "127.0.0.1:2000" : daemonAddress;
+      segmentName = segmentName == null ? "{mesh}/{virtualNode}" : segmentName;
+    }
+  }
+
+  /** {@code tracing.opentelemetry}: OTLP/gRPC collector {@code host:port} and service name pattern. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record OpenTelemetry(String collector, String serviceName) {
+    public OpenTelemetry {
+      collector = collector == null ? "otel-collector.observability:4317" : collector;
+      serviceName = serviceName == null ? "{virtualNode}" : serviceName;
+    }
+  }
+
+  /** {@code tracing.zipkin}: collector {@code host:port}. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Zipkin(String collector) {
+    public Zipkin {
+      collector = collector == null ? "zipkin.observability:9411" : collector;
+    }
+  }
+
+  /** {@code logging}. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Logging(CloudWatch cloudWatch) {
+    public Logging {
+      cloudWatch = cloudWatch == null ? new CloudWatch(null, null, null, null, null, null, null, null) : cloudWatch;
+    }
+  }
+
+  /**
+   * {@code logging.cloudWatch}.
+   *
+   * @param enabled ship access logs to CloudWatch Logs
+   * @param region AWS region
+   * @param endpoint endpoint override (e.g. a local endpoint), or ""
+   * @param logGroup log group pattern
+   * @param exporter {@code host:port} proxies send their access-log stream to
+   * @param retentionDays retention set on groups we create (0 = never expire)
+   * @param bufferDir disk buffer directory (spill and restart safety), or "" for a temp directory
+   * @param diskBudgetMb disk buffer budget; beyond it entries are dropped (and counted)
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record CloudWatch(Boolean enabled, String region, String endpoint, String logGroup, String exporter,
+      Integer retentionDays, String bufferDir, Integer diskBudgetMb) {
+    public CloudWatch {
+      enabled = enabled != null && enabled;
+      region = region == null ? "us-west-2" : region;
+      endpoint = endpoint == null ? "" : endpoint;
+      logGroup = logGroup == null ? "/appmesh/{mesh}/{virtualNode}" : logGroup;
+      exporter = exporter == null ? "appmesh-xds.appmesh-system:18001" : exporter;
+      retentionDays = retentionDays == null ? 0 : retentionDays;
+      bufferDir = bufferDir == null ? "" : bufferDir;
+      diskBudgetMb = diskBudgetMb == null ? 1024 : diskBudgetMb;
+    }
+  }
+
+  /** {@code telemetry}: where the control plane sends its own spans (OTLP/gRPC), or "" for off. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Telemetry(String otlpEndpoint) {
+    public Telemetry {
+      otlpEndpoint = otlpEndpoint == null ? "" : otlpEndpoint;
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** The control-plane config file ({@code --config FILE}, YAML; every key optional). */
+package io.appmeshxds.tracing.config;

@@ -1,0 +1,60 @@
+package io.appmeshxds.tracing.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+
+  @Test
+  void emptyFileMeansEverythingOff() throws Exception {
+    ControlPlaneConfig c = ConfigLoader.parse("c.yaml", "");
+    assertThat(c.tracing().provider()).isEqualTo(ControlPlaneConfig.Provider.none);
+    assertThat(c.tracing().samplingPercent()).isEqualTo(5.0);
+    assertThat(c.logging().cloudWatch().enabled()).isFalse();
+    assertThat(c.logging().cloudWatch().logGroup()).isEqualTo("/appmesh/{mesh}/{virtualNode}");
+    assertThat(c.telemetry().otlpEndpoint()).isEmpty();
+  }
+
+  @Test
+  void readsTheContractsKeys() throws Exception {
+    ControlPlaneConfig c = ConfigLoader.parse("c.yaml", """
+        tracing:
+          provider: xray
+          samplingPercent: 12.5
+          xray: {daemonAddress: 10.0.0.2:2000, segmentName: "x/{virtualNode}"}
+          opentelemetry: {collector: otel:4317, serviceName: "{mesh}"}
+        logging:
+          cloudWatch: {enabled: true, region: eu-west-1, endpoint: "http://127.0.0.1:4566", exporter: 127.0.0.1:18001}
+        telemetry:
+          otlpEndpoint: http://127.0.0.1:4317
+        """);
+    assertThat(c.tracing().provider()).isEqualTo(ControlPlaneConfig.Provider.xray);
+    assertThat(c.tracing().samplingPercent()).isEqualTo(12.5);
+    assertThat(c.tracing().xray().daemonAddress()).isEqualTo("10.0.0.2:2000");
+    assertThat(c.tracing().opentelemetry().serviceName()).isEqualTo("{mesh}");
+    assertThat(c.tracing().zipkin().collector()).isEqualTo("zipkin.observability:9411");
+    assertThat(c.logging().cloudWatch().region()).isEqualTo("eu-west-1");
+    assertThat(c.telemetry().otlpEndpoint()).isEqualTo("http://127.0.0.1:4317");
+  }
+
+  @Test
+  void unknownKeysAreErrorsWithTheirPath() {
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "tracing:\n  xray:\n    daemonAdress: 1.2.3.4:2000\n"))
+        .isInstanceOf(ConfigLoader.ConfigException.class)
+        .hasMessageStartingWith("c.yaml: tracing.xray.daemonAdress: unknown key");
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "tracng: {}\n")).hasMessageContaining("tracng: unknown key");
+  }
+
+  @Test
+  void valuesAreChecked() {
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "tracing: {provider: jaeger}\n")).hasMessageContaining("tracing.provider");
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "tracing: {samplingPercent: 120}\n"))
+        .hasMessageContaining("tracing.samplingPercent: must be between 0 and 100 (got 120.0)");
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "tracing: {xray: {daemonAddress: xray-daemon:2000}}\n"))
+        .hasMessageContaining("tracing.xray.daemonAddress: must be an IP literal and port");
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "logging: {cloudWatch: {exporter: nohost}}\n"))
+        .hasMessageContaining("logging.cloudWatch.exporter: must be host:port");
+  }
+}
