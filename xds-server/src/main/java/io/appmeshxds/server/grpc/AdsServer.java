@@ -63,11 +63,14 @@ public final class AdsServer implements AutoCloseable {
     return ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
   }
 
-  /** Graceful: stop accepting, let streams end for a few seconds, then close what is left. */
+  /**
+   * Graceful: stop accepting, give unary calls half a second, then end the (never-ending) ADS
+   * streams so proxies reconnect, to another replica if there is one.
+   */
   @Override
   public void close() throws InterruptedException {
     server.shutdown();
-    if (!server.awaitTermination(3, TimeUnit.SECONDS)) {
+    if (!server.awaitTermination(500, TimeUnit.MILLISECONDS)) {
       server.shutdownNow();
       server.awaitTermination(2, TimeUnit.SECONDS);
     }

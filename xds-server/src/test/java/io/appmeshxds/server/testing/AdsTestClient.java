@@ -49,6 +49,7 @@ public final class AdsTestClient implements AutoCloseable {
   private final Map<String, String> versions = new ConcurrentHashMap<>();
   private final List<Long> responseTimes = new CopyOnWriteArrayList<>();
   private final Map<String, Set<String>> subscribed = new ConcurrentHashMap<>();
+  private volatile String ended;
   private StreamObserver<DiscoveryRequest> sotw;
   private StreamObserver<DeltaDiscoveryRequest> deltaStream;
 
@@ -89,10 +90,14 @@ public final class AdsTestClient implements AutoCloseable {
         }
 
         @Override
-        public void onError(Throwable t) {}
+        public void onError(Throwable t) {
+          ended = io.grpc.Status.fromThrowable(t).getCode().name();
+        }
 
         @Override
-        public void onCompleted() {}
+        public void onCompleted() {
+          ended = "COMPLETED";
+        }
       });
       request(LDS, List.of(), "", "", null);
       request(CDS, List.of(), "", "", null);
@@ -255,6 +260,11 @@ public final class AdsTestClient implements AutoCloseable {
 
   public String version(String type) {
     return versions.get(type);
+  }
+
+  /** How the stream ended (a status code name or COMPLETED), or null while it is open. */
+  public String ended() {
+    return ended;
   }
 
   /** True once all four types arrived. */

@@ -1,0 +1,78 @@
+package io.appmeshxds.server.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.appmeshxds.server.reconcile.ResourceStore;
+import io.appmeshxds.translator.input.ObjectRef;
+import io.appmeshxds.translator.status.Problem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Watched manifests: changes applied within a second, last good objects kept per file. */
+class ManifestSourceTest {
+  static final String VS = """
+      apiVersion: appmesh.k8s.aws/v1beta2
+      kind: VirtualService
+      metadata: {name: %s, namespace: demo}
+      spec: {}
+      """;
+  static final ObjectRef A = new ObjectRef("VirtualService", "demo", "a");
+  static final ObjectRef B = new ObjectRef("VirtualService", "demo", "b");
+
+  @TempDir Path dir;
+
+  static void await(BooleanSupplier c) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!c.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("not met in 10 s");
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  @Test
+  void appliesChangesAndKeepsTheLastGoodObjectsOfABrokenFile() throws Exception {
+    Path f = dir.resolve("services.yaml");
+    Files.writeString(f, VS.formatted("a") + "---\n" + VS.formatted("b"));
+    ResourceStore store = new ResourceStore();
+    try (ManifestSource source = new ManifestSource(List.of(dir), store, 50).start()) {
+      assertThat(store.allSynced()).isTrue();
+      assertThat(store.refs()).containsExactly(A, B);
+
+      long t0 = System.nanoTime();
+      Files.writeString(f, VS.formatted("a"));
+      await(() -> store.refs().equals(List.of(A)));
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      System.out.println("a deletion in a watched file was applied after " + ms + " ms");
+
+      // A syntax error: the file's last good objects stay, the error is reported.
+      Files.writeString(f, VS.formatted("a") + "---\nkind: [unclosed\n");
+      await(() -> !store.problems().isEmpty());
+      assertThat(store.refs()).containsExactly(A);
+      List<Problem> ps = store.problems().values().iterator().next();
+      assertThat(ps).extracting(Problem::toLine).anySatisfy(l -> assertThat(l).contains("services.yaml:1: not valid YAML"));
+
+      // Broken so that nothing is readable: still the last good objects.
+      Files.writeString(f, "kind: [unclosed\n");
+      await(() -> store.problems().values().iterator().next().stream().anyMatch(p -> p.toLine().startsWith(f.toString())));
+      assertThat(store.refs()).containsExactly(A);
+
+      // Fixed: the problems clear and the file is taken as it is.
+      Files.writeString(f, VS.formatted("b"));
+      await(() -> store.refs().equals(List.of(B)) && store.problems().isEmpty());
+
+      // A new file in a new sub-directory is picked up; a deleted file's objects go away.
+      Files.createDirectories(dir.resolve("more"));
+      Files.writeString(dir.resolve("more/a.yaml"), VS.formatted("a"));
+      await(() -> store.refs().equals(List.of(A, B)));
+      Files.delete(f);
+      await(() -> store.refs().equals(List.of(A)));
+    }
+  }
+}
