@@ -75,6 +75,7 @@ public record NodeKey(Kind kind, String mesh, String name, Dialect dialect) impl
     return "mesh/" + mesh + "/" + (kind == Kind.GATEWAY ? "virtualGateway" : "virtualNode") + "/" + name;
   }
 
+  /** Orders by the text form (cheap: {@link #toString()} is a plain concatenation). */
   @Override
   public int compareTo(NodeKey o) {
     return toString().compareTo(o.toString());

@@ -3,23 +3,17 @@ package io.appmeshxds.server.reconcile;
 import io.appmeshxds.server.publish.SnapshotPublisher;
 import io.appmeshxds.server.status.NackBook;
 import io.appmeshxds.server.status.StatusSink;
-import io.appmeshxds.translator.api.MeshObject;
 import io.appmeshxds.translator.input.MeshResources;
 import io.appmeshxds.translator.input.ObjectRef;
 import io.appmeshxds.translator.model.BuildResult;
-import io.appmeshxds.translator.model.LocalRuleCache;
 import io.appmeshxds.translator.model.MeshGraph;
-import io.appmeshxds.translator.model.MeshModelBuilder;
 import io.appmeshxds.translator.plan.NodeKey;
-import io.appmeshxds.translator.plan.PlanContext;
-import io.appmeshxds.translator.plan.ProxyPlan;
 import io.appmeshxds.translator.status.ObjectStatus;
 import io.appmeshxds.translator.status.Problem;
 import io.appmeshxds.translator.status.Reason;
 import io.appmeshxds.translator.status.Severity;
 import io.appmeshxds.translator.status.StatusReport;
 import io.appmeshxds.translator.xds.XdsResources;
-import io.appmeshxds.translator.xds.XdsTranslator;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -28,7 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -53,8 +46,7 @@ public final class Reconciler implements AutoCloseable {
   private final NackBook nacks;
   private final MeterRegistry metrics;
   private final Debouncer debouncer;
-  private final MeshModelBuilder builder = new MeshModelBuilder(new LocalRuleCache());
-  private final XdsTranslator translator;
+  private final Translation translation;
   private final Set<NodeKey> extraKeys = ConcurrentHashMap.newKeySet();
   private final Set<String> loggedUnknown = ConcurrentHashMap.newKeySet();
   private final ReentrantLock lock = new ReentrantLock();
@@ -66,9 +58,6 @@ public final class Reconciler implements AutoCloseable {
   private Thread thread;
 
   // Owned by the reconciler thread.
-  private Map<ObjectRef, MeshObject> lastGood = Map.of();
-  private Map<NodeKey, ProxyPlan> plans = new HashMap<>();
-  private Map<NodeKey, XdsResources> resources = new HashMap<>();
   private BuildResult lastBuild;
   private volatile boolean ready;
   private volatile long builds;
@@ -81,7 +70,7 @@ public final class Reconciler implements AutoCloseable {
     this.sinks = List.copyOf(sinks);
     this.nacks = nacks;
     this.metrics = metrics;
-    this.translator = new XdsTranslator(pipeline.extensions());
+    this.translation = new Translation(pipeline);
     this.debouncer = new Debouncer(System::nanoTime, TimeUnit.MILLISECONDS.toNanos(holdoffMillis),
         TimeUnit.MILLISECONDS.toNanos(maxHoldoffMillis));
     this.translationTimer = Timer.builder("appmeshxds_translation_seconds")
@@ -185,64 +174,43 @@ public final class Reconciler implements AutoCloseable {
   public void reconcile() {
     long t0 = System.nanoTime();
     MeshResources in = store.snapshot();
-    BuildResult built = builder.build(in, lastGood);
-    lastGood = built.accepted();
-    lastBuild = built;
     keysDirty = false;
-    PlanContext ctx = new PlanContext(built.model());
-    SortedMap<NodeKey, ProxyPlan> newPlans = pipeline.planner().planAll(ctx, extraKeys);
-    Map<NodeKey, XdsResources> newResources = new HashMap<>();
-    int translated = 0;
-    for (Map.Entry<NodeKey, ProxyPlan> e : newPlans.entrySet()) {
-      ProxyPlan old = plans.get(e.getKey());
-      XdsResources r = resources.get(e.getKey());
-      if (r == null || !e.getValue().equals(old)) {
-        r = translator.translate(e.getValue());
-        translated++;
-      }
-      newResources.put(e.getKey(), r);
-    }
-    translator.endGeneration();
+    Translation.Result r = translation.apply(in, extraKeys);
+    lastBuild = r.build();
     for (NodeKey k : extraKeys) {
-      if (!newPlans.containsKey(k) && loggedUnknown.add(k.toString())) {
+      if (!r.resources().containsKey(k) && loggedUnknown.add(k.toString())) {
         LOG.warn("unknown proxy {}: no accepted VirtualNode or VirtualGateway {} in mesh {}; it gets no config until one exists",
             k, k.name(), k.mesh());
       }
     }
-    SnapshotPublisher.Result pr = publisher.publish(newResources);
-    plans = new HashMap<>(newPlans);
-    resources = newResources;
+    SnapshotPublisher.Result pr = publisher.publish(r.resources());
     builds++;
     long nanos = System.nanoTime() - t0;
     translationTimer.record(nanos, TimeUnit.NANOSECONDS);
     if (!ready) {
       ready = true;
-      LOG.info("first configuration published: {} objects served, {} proxy groups", built.model().size(), newPlans.size());
+      LOG.info("first configuration published: {} objects served, {} proxy groups", lastBuild.model().size(), r.planned());
     }
     LOG.info("build {}: {} objects, {} proxy groups ({} re-translated), {} published, {} unchanged, {} withheld, {} responses, {} ms",
-        builds, in.objects().size(), newPlans.size(), translated, pr.published(), pr.unchanged(), pr.rejected(),
+        builds, in.objects().size(), r.planned(), r.translated(), pr.published(), pr.unchanged(), pr.rejected(),
         pr.responses(), TimeUnit.NANOSECONDS.toMillis(nanos));
     publishStatus();
   }
 
   private void planExtraKeys() {
-    PlanContext ctx = new PlanContext(lastBuild.model());
     Map<NodeKey, XdsResources> add = new HashMap<>();
     for (NodeKey k : extraKeys) {
-      if (plans.containsKey(k)) {
+      if (translation.knows(k)) {
         continue;
       }
-      ProxyPlan p = pipeline.planner().plan(k, ctx);
-      if (p == null) {
+      XdsResources r = translation.addKey(k);
+      if (r == null) {
         if (loggedUnknown.add(k.toString())) {
           LOG.warn("unknown proxy {}: no accepted VirtualNode or VirtualGateway {} in mesh {}; it gets no config until one exists",
               k, k.name(), k.mesh());
         }
         continue;
       }
-      plans.put(k, p);
-      XdsResources r = translator.translate(p);
-      resources.put(k, r);
       add.put(k, r);
     }
     if (!add.isEmpty()) {

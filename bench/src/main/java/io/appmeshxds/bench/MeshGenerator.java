@@ -1,0 +1,160 @@
+package io.appmeshxds.bench;
+
+import io.appmeshxds.translator.api.GatewayRoute;
+import io.appmeshxds.translator.api.HeaderMatch;
+import io.appmeshxds.translator.api.HeaderMatchMethod;
+import io.appmeshxds.translator.api.LabelSelector;
+import io.appmeshxds.translator.api.Mesh;
+import io.appmeshxds.translator.api.ObjectMeta;
+import io.appmeshxds.translator.api.PortMapping;
+import io.appmeshxds.translator.api.PortProtocol;
+import io.appmeshxds.translator.api.Reference;
+import io.appmeshxds.translator.api.VirtualGateway;
+import io.appmeshxds.translator.api.VirtualNode;
+import io.appmeshxds.translator.api.VirtualRouter;
+import io.appmeshxds.translator.api.VirtualService;
+import io.appmeshxds.translator.input.EndpointSlice;
+import io.appmeshxds.translator.input.K8sNamespace;
+import io.appmeshxds.translator.input.MeshResources;
+import io.appmeshxds.translator.input.ObjectRef;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Generates a mesh shaped like perf-anchors.md §6.1, deterministically from a seed: {@code services}
+ * virtual services, each provided by a router (2 routes: a header route to the canary, a weighted
+ * route), 2 virtual nodes per service (primary, canary) with 3 endpoints each, {@code backends}
+ * backends per node, and {@code gateways} × {@code routesPerGateway} gateway routes. 100 services per
+ * namespace.
+ */
+public final class MeshGenerator {
+
+  /** A profile: M1k or M10k. */
+  public record Profile(String name, int services, int backends, int gateways, int routesPerGateway) {
+    public static final Profile M1K = new Profile("M1k", 1_000, 20, 10, 10);
+    public static final Profile M10K = new Profile("M10k", 10_000, 20, 10, 100);
+
+    public static Profile of(String name) {
+      return switch (name) {
+        case "M1k", "m1k" -> M1K;
+        case "M10k", "m10k" -> M10K;
+        default -> throw new IllegalArgumentException("unknown profile " + name + " (M1k, M10k)");
+      };
+    }
+  }
+
+  public static final String MESH = "bench";
+  public static final int PORT = 8080;
+
+  private MeshGenerator() {}
+
+  public static String namespace(int service) {
+    return "ns-" + service / 100;
+  }
+
+  public static String service(int i) {
+    return "svc-" + i;
+  }
+
+  /** App Mesh name of a service's primary node, e.g. {@code svc-3-primary_ns-0}. */
+  public static String nodeAwsName(int i, String role) {
+    return service(i) + "-" + role + "_" + namespace(i);
+  }
+
+  public static MeshResources generate(Profile p, long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    MeshResources.Builder b = MeshResources.builder();
+    Map<String, String> meshLabel = Map.of("mesh", MESH);
+    b.add(new Mesh(ObjectMeta.of(null, MESH), new Mesh.Spec(null, LabelSelector.matching(meshLabel), null, null, null)));
+    for (int n = 0; n < (p.services() + 99) / 100; n++) {
+      String ns = "ns-" + n;
+      b.add(new K8sNamespace(ns, meshLabel), new ObjectRef("Namespace", null, ns), null);
+    }
+    for (int i = 0; i < p.services(); i++) {
+      String ns = namespace(i);
+      String svc = service(i);
+      for (String role : List.of("primary", "canary")) {
+        Set<Integer> targets = new LinkedHashSet<>();
+        while (targets.size() < Math.min(p.backends(), p.services() - 1)) {
+          int t = rnd.nextInt(p.services());
+          if (t != i) {
+            targets.add(t);
+          }
+        }
+        List<VirtualNode.Backend> backends = new ArrayList<>();
+        for (int t : targets) {
+          backends.add(new VirtualNode.Backend(new VirtualNode.VirtualServiceBackend(new Reference(namespace(t), service(t)), null, null)));
+        }
+        String host = svc + "-" + role + "." + ns + ".svc.cluster.local";
+        b.add(new VirtualNode(ObjectMeta.of(ns, svc + "-" + role), new VirtualNode.Spec(null,
+            LabelSelector.matching(Map.of("app", svc + "-" + role)),
+            List.of(new VirtualNode.Listener(PortMapping.of(PORT, PortProtocol.http), null, null, null, null, null)),
+            new VirtualNode.ServiceDiscovery(null, new VirtualNode.Dns(host, null)), backends, List.of(), null, null, null)));
+        List<EndpointSlice.Endpoint> eps = new ArrayList<>();
+        int base = (i * 2 + (role.equals("primary") ? 0 : 1)) * 3;
+        for (int e = 0; e < 3; e++) {
+          int a = base + e;
+          eps.add(new EndpointSlice.Endpoint(List.of("10." + (a >> 16 & 255) + "." + (a >> 8 & 255) + "." + (a & 255)), true,
+              "zone-" + e));
+        }
+        EndpointSlice slice = new EndpointSlice(ns, svc + "-" + role + "-1", svc + "-" + role, "IPv4", eps,
+            List.of(new EndpointSlice.Port("http", PORT, "TCP")));
+        b.add(slice, new ObjectRef("EndpointSlice", ns, slice.name()), null);
+      }
+      b.add(router(i, 0));
+      b.add(new VirtualService(ObjectMeta.of(ns, svc), new VirtualService.Spec(null,
+          new VirtualService.Provider(null, new VirtualService.RouterProvider(Reference.to(svc), null)), null)));
+    }
+    for (int g = 0; g < p.gateways(); g++) {
+      String ns = "gw-" + g;
+      b.add(new K8sNamespace(ns, Map.of("mesh", MESH, "gateway", ns)), new ObjectRef("Namespace", null, ns), null);
+      b.add(new VirtualGateway(ObjectMeta.of(ns, "gateway"), new VirtualGateway.Spec(null,
+          LabelSelector.matching(Map.of("gateway", ns)), LabelSelector.matching(Map.of("app", "gateway")), null,
+          List.of(new VirtualGateway.Listener(new VirtualGateway.PortMapping(8088L, VirtualGateway.Protocol.http), null, null,
+              null)), null, null, null)));
+      for (int r = 0; r < p.routesPerGateway(); r++) {
+        int target = (g * p.routesPerGateway() + r) % p.services();
+        b.add(new GatewayRoute(ObjectMeta.of(ns, "route-" + r), new GatewayRoute.Spec(null, null, null,
+            new GatewayRoute.HttpGatewayRoute(new GatewayRoute.HttpMatch("/" + service(target) + "/", null, List.of(), null, null,
+                List.of(), null), new GatewayRoute.HttpAction(new GatewayRoute.Target(
+                    new GatewayRoute.TargetVirtualService(new Reference(namespace(target), service(target)), null), null), null)),
+            null, null, null)));
+      }
+    }
+    return b.build();
+  }
+
+  /** Service {@code i}'s router with {@code canaryWeight} on its weighted route. */
+  public static VirtualRouter router(int i, int canaryWeight) {
+    String svc = service(i);
+    VirtualRouter.WeightedTarget canary = new VirtualRouter.WeightedTarget(Reference.to(svc + "-canary"), null, (long) canaryWeight, null);
+    VirtualRouter.WeightedTarget primary = new VirtualRouter.WeightedTarget(Reference.to(svc + "-primary"), null,
+        (long) (100 - canaryWeight), null);
+    VirtualRouter.Route header = new VirtualRouter.Route("canary-by-header", null, new VirtualRouter.HttpRoute(
+        new VirtualRouter.HttpRouteMatch(List.of(new HeaderMatch("x-canary", HeaderMatchMethod.exactly("true"), null)), null, "/",
+            null, null, List.of(), null),
+        new VirtualRouter.RouteAction(List.of(new VirtualRouter.WeightedTarget(Reference.to(svc + "-canary"), null, 100L, null))),
+        null, null), null, null, 10L);
+    VirtualRouter.Route weighted = new VirtualRouter.Route("weighted", null, new VirtualRouter.HttpRoute(
+        new VirtualRouter.HttpRouteMatch(List.of(), null, "/", null, null, List.of(), null),
+        new VirtualRouter.RouteAction(List.of(canary, primary)), null, null), null, null, 20L);
+    return new VirtualRouter(ObjectMeta.of(namespace(i), svc), new VirtualRouter.Spec(null,
+        List.of(new VirtualRouter.RouterListener(PortMapping.of(PORT, PortProtocol.http))), List.of(header, weighted), null));
+  }
+
+  /** Copy of {@code in} with service {@code i}'s router at {@code canaryWeight}. */
+  public static MeshResources withWeight(MeshResources in, int i, int canaryWeight) {
+    MeshResources.Builder b = MeshResources.builder();
+    VirtualRouter r = router(i, canaryWeight);
+    ObjectRef changed = ObjectRef.of(r);
+    in.objects().forEach((ref, o) -> b.add(ref.equals(changed) ? r : o, ref, null));
+    in.namespaces().values().forEach(n -> b.add(n, new ObjectRef("Namespace", null, n.name()), null));
+    in.services().forEach((ref, s) -> b.add(s, ref, null));
+    in.endpointSlices().forEach((ref, s) -> b.add(s, ref, null));
+    return b.build();
+  }
+}

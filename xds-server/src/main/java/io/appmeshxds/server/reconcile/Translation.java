@@ -1,0 +1,90 @@
+package io.appmeshxds.server.reconcile;
+
+import io.appmeshxds.translator.api.MeshObject;
+import io.appmeshxds.translator.input.MeshResources;
+import io.appmeshxds.translator.input.ObjectRef;
+import io.appmeshxds.translator.model.BuildResult;
+import io.appmeshxds.translator.model.LocalRuleCache;
+import io.appmeshxds.translator.model.MeshModelBuilder;
+import io.appmeshxds.translator.plan.NodeKey;
+import io.appmeshxds.translator.plan.PlanContext;
+import io.appmeshxds.translator.plan.ProxyPlan;
+import io.appmeshxds.translator.xds.XdsResources;
+import io.appmeshxds.translator.xds.XdsTranslator;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SortedMap;
+
+/**
+ * The translation state one reconciler owns between builds: last accepted objects, plans and
+ * resources per proxy. {@link #apply} turns a new snapshot into the resources of every proxy,
+ * re-translating only proxies whose plan changed. Not thread-safe.
+ */
+public final class Translation {
+
+  /** What one build produced. */
+  public record Result(BuildResult build, Map<NodeKey, XdsResources> resources, int planned, int translated) {}
+
+  private final Pipeline pipeline;
+  private final MeshModelBuilder builder = new MeshModelBuilder(new LocalRuleCache());
+  private final XdsTranslator translator;
+  private Map<ObjectRef, MeshObject> lastGood = Map.of();
+  private Map<NodeKey, ProxyPlan> plans = new HashMap<>();
+  private Map<NodeKey, XdsResources> resources = new HashMap<>();
+  private BuildResult last;
+
+  public Translation(Pipeline pipeline) {
+    this.pipeline = pipeline;
+    this.translator = new XdsTranslator(pipeline.extensions());
+  }
+
+  /** Validates, resolves, plans and translates {@code in} (plus {@code extraKeys}, e.g. proxyless clients). */
+  public Result apply(MeshResources in, Collection<NodeKey> extraKeys) {
+    BuildResult built = builder.build(in, lastGood);
+    lastGood = built.accepted();
+    last = built;
+    PlanContext ctx = new PlanContext(built.model());
+    SortedMap<NodeKey, ProxyPlan> newPlans = pipeline.planner().planAll(ctx, extraKeys);
+    Map<NodeKey, XdsResources> out = new HashMap<>();
+    int translated = 0;
+    for (Map.Entry<NodeKey, ProxyPlan> e : newPlans.entrySet()) {
+      XdsResources r = resources.get(e.getKey());
+      if (r == null || !e.getValue().equals(plans.get(e.getKey()))) {
+        r = translator.translate(e.getValue());
+        translated++;
+      }
+      out.put(e.getKey(), r);
+    }
+    translator.endGeneration();
+    plans = new HashMap<>(newPlans);
+    resources = out;
+    return new Result(built, out, newPlans.size(), translated);
+  }
+
+  /** Plans and translates one more key against the last build (a proxy that just connected); null if unknown. */
+  public XdsResources addKey(NodeKey key) {
+    if (last == null) {
+      return null;
+    }
+    ProxyPlan p = plans.get(key);
+    if (p == null) {
+      p = pipeline.planner().plan(key, new PlanContext(last.model()));
+      if (p == null) {
+        return null;
+      }
+      plans.put(key, p);
+      resources.put(key, translator.translate(p));
+    }
+    return resources.get(key);
+  }
+
+  /** The last build, or null. */
+  public BuildResult last() {
+    return last;
+  }
+
+  public boolean knows(NodeKey key) {
+    return plans.containsKey(key);
+  }
+}
