@@ -12,8 +12,9 @@ import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import java.util.List;
 
 /**
- * Cluster load assignments. Every locality carries a load-balancing weight of at least 1 (its
- * endpoint count): gRPC clients silently drop localities without one.
+ * Cluster load assignments. Every locality is set (grpc-js and C-core reject one without it) and
+ * carries a load-balancing weight of at least 1 (its endpoint count): gRPC clients silently drop
+ * localities without one.
  */
 final class EndpointFactory {
   private EndpointFactory() {}
@@ -27,9 +28,8 @@ final class EndpointFactory {
     for (EndpointPlan.Locality loc : localities) {
       LocalityLbEndpoints.Builder l = LocalityLbEndpoints.newBuilder()
           .setLoadBalancingWeight(UInt32Value.of(Math.max(1, loc.endpoints().size())));
-      if (!loc.zone().isEmpty()) {
-        l.setLocality(Locality.newBuilder().setZone(loc.zone()));
-      }
+      // Always present, even empty: grpc-js and gRPC C-core reject a LocalityLbEndpoints without one.
+      l.setLocality(loc.zone().isEmpty() ? Locality.getDefaultInstance() : Locality.newBuilder().setZone(loc.zone()).build());
       for (EndpointPlan.Address a : loc.endpoints()) {
         Endpoint.Builder e = Endpoint.newBuilder().setAddress(Address.newBuilder().setSocketAddress(
             SocketAddress.newBuilder().setAddress(a.ip()).setPortValue((int) a.port())));
