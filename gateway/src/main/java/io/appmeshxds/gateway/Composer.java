@@ -48,6 +48,9 @@ final class Composer {
   static Composition compose(GatewayRouteSpec g, List<RoutePlan> targets) {
     List<RoutePlan> out = new ArrayList<>();
     List<String> dropped = new ArrayList<>();
+    // Why: after a path rewrite to a constant, several target routes can compose to the same match;
+    // only the first is reachable (as in the router), so the others are left out.
+    Set<RoutePlan.Match> seen = new java.util.HashSet<>();
     for (RoutePlan t : targets) {
       HeaderResult hr = headers(g, t.match());
       if (hr.never() != null) {
@@ -61,11 +64,14 @@ final class Composer {
         if (p instanceof Never n) {
           why.add(n.reason());
         } else if (p instanceof Ok ok) {
-          any = true;
+          any = true; // composes (possibly shadowed by an earlier composed route with the same match)
           List<RoutePlan.HeaderCondition> hs = new ArrayList<>(hr.headers());
           hs.addAll(ok.extraHeaders());
           hs.sort(HEADER_ORDER);
           RoutePlan.Match match = new RoutePlan.Match(ok.kind(), ok.path(), hs, hr.queries());
+          if (!seen.add(match)) {
+            continue;
+          }
           RoutePlan.Rewrite rw = ok.prefixRewrite() == null && ok.regexPattern() == null && g.hostRewrite() == null ? null
               : new RoutePlan.Rewrite(ok.prefixRewrite(), ok.regexPattern(), ok.regexSubstitution(), g.hostRewrite(), Map.of());
           RoutePlan.Action a = t.action();
