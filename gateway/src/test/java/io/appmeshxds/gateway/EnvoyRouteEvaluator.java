@@ -52,6 +52,13 @@ import java.util.Optional;
 final class EnvoyRouteEvaluator {
   private EnvoyRouteEvaluator() {}
 
+  private static final Map<String, Pattern> PATTERNS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** A compiled RE2 pattern (cached: tests evaluate the same configurations many times). */
+  static Pattern re2(String regex) {
+    return PATTERNS.computeIfAbsent(regex, Pattern::compile);
+  }
+
   /**
    * A request.
    *
@@ -185,7 +192,7 @@ final class EnvoyRouteEvaluator {
     boolean pathOk = switch (m.getPathSpecifierCase()) {
       case PREFIX -> startsWith(path, m.getPrefix(), cs);
       case PATH -> cs ? path.equals(m.getPath()) : path.equalsIgnoreCase(m.getPath());
-      case SAFE_REGEX -> Pattern.compile(m.getSafeRegex().getRegex()).matcher(path).matches();
+      case SAFE_REGEX -> re2(m.getSafeRegex().getRegex()).matcher(path).matches();
       case PATH_SEPARATED_PREFIX -> {
         String p = m.getPathSeparatedPrefix();
         yield (cs ? path.equals(p) : path.equalsIgnoreCase(p)) || startsWith(path, p + "/", cs);
@@ -239,7 +246,7 @@ final class EnvoyRouteEvaluator {
     }
     boolean m = switch (h.getHeaderMatchSpecifierCase()) {
       case EXACT_MATCH -> value.equals(h.getExactMatch());
-      case SAFE_REGEX_MATCH -> Pattern.compile(h.getSafeRegexMatch().getRegex()).matcher(value).matches();
+      case SAFE_REGEX_MATCH -> re2(h.getSafeRegexMatch().getRegex()).matcher(value).matches();
       case RANGE_MATCH -> range(value, h.getRangeMatch().getStart(), h.getRangeMatch().getEnd());
       case PRESENT_MATCH -> h.getPresentMatch();
       case PREFIX_MATCH -> value.startsWith(h.getPrefixMatch());
@@ -259,7 +266,7 @@ final class EnvoyRouteEvaluator {
       case PREFIX -> v.startsWith(ic ? s.getPrefix().toLowerCase(Locale.ROOT) : s.getPrefix());
       case SUFFIX -> v.endsWith(ic ? s.getSuffix().toLowerCase(Locale.ROOT) : s.getSuffix());
       case CONTAINS -> v.contains(ic ? s.getContains().toLowerCase(Locale.ROOT) : s.getContains());
-      case SAFE_REGEX -> Pattern.compile(s.getSafeRegex().getRegex()).matcher(value).matches();
+      case SAFE_REGEX -> re2(s.getSafeRegex().getRegex()).matcher(value).matches();
       default -> throw new IllegalArgumentException("string matcher not modelled: " + s.getMatchPatternCase());
     };
   }
@@ -302,7 +309,7 @@ final class EnvoyRouteEvaluator {
         default -> a.getPrefixRewrite(); // path, safe_regex: the matched path is the whole path
       };
     } else if (a.hasRegexRewrite()) {
-      newPath = Pattern.compile(a.getRegexRewrite().getPattern().getRegex()).matcher(path)
+      newPath = re2(a.getRegexRewrite().getPattern().getRegex()).matcher(path)
           .replaceAll(substitution(a.getRegexRewrite().getSubstitution()));
     }
     if (a.hasAutoHostRewrite() || a.hasHostRewriteHeader() || a.hasHostRewritePathRegex()) {
