@@ -1,6 +1,5 @@
 package io.appmeshxds.gateway;
 
-import io.appmeshxds.translator.api.PortProtocol;
 import io.appmeshxds.translator.api.Tls;
 import io.appmeshxds.translator.api.VirtualGateway;
 import io.appmeshxds.translator.plan.AccessLogPlan;
@@ -119,10 +118,5 @@ final class GatewayListeners {
       }
     }
     return new HealthCheckFilterPlan(path);
-  }
-
-  /** Whether a listener protocol carries HTTP (every gateway listener does; tcp is not allowed). */
-  static boolean http(VirtualGateway.Listener l) {
-    return PortProtocol.valueOf(l.portMapping().protocol().name()).isHttpFamily();
   }
 }
