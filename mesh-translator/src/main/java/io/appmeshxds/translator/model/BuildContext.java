@@ -20,13 +20,18 @@ final class BuildContext {
 
   final MeshResources in;
   final Membership membership;
+  /** Contributed checks of gateway routes (see {@link ComposabilityCheck}). */
+  final List<ComposabilityCheck> checks;
+  /** Everything accepted before gateway routes are resolved; set only when there are checks. */
+  MeshModel beforeGatewayRoutes;
   private final Map<String, Mesh> meshesByName = new HashMap<>();
   private final Map<ObjectRef, Accepted> accepted = new HashMap<>();
   private final Map<String, ObjectRef> byAwsName = new HashMap<>();
   private final IdentityHashMap<MeshObject, Object> meshCache = new IdentityHashMap<>();
 
-  BuildContext(MeshResources in) {
+  BuildContext(MeshResources in, List<ComposabilityCheck> checks) {
     this.in = in;
+    this.checks = checks;
     List<Mesh> meshes = in.ofKind(Kind.Mesh);
     this.membership = new Membership(in, meshes);
     for (Mesh m : meshes) {

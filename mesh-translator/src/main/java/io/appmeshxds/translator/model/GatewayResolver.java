@@ -38,8 +38,13 @@ final class GatewayResolver {
     VirtualGateway vg = (VirtualGateway) ctx.accepted(vgRef).object();
     checkPorts(gr, vg, vsRef, target, ctx, f);
     long priority = gr.spec().priority() == null ? GatewayRoute.DEFAULT_PRIORITY : gr.spec().priority();
-    return new ResolvedGatewayRoute(ObjectRef.of(gr), Names.awsName(gr), gr, ctx.accepted(vgRef).awsName(),
-        ctx.accepted(vsRef).awsName(), priority);
+    ResolvedGatewayRoute resolved = new ResolvedGatewayRoute(ObjectRef.of(gr), Names.awsName(gr), gr,
+        ctx.accepted(vgRef).awsName(), ctx.accepted(vsRef).awsName(), priority);
+    MeshGraph graph = ctx.beforeGatewayRoutes == null ? null : ctx.beforeGatewayRoutes.mesh(mesh);
+    if (!f.hasErrors() && graph != null) {
+      ctx.checks.forEach(c -> f.addAll(c.check(resolved, graph)));
+    }
+    return resolved;
   }
 
   private static ObjectRef gateway(GatewayRoute gr, String mesh, BuildContext ctx, Findings f) {

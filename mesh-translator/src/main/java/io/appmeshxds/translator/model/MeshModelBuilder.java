@@ -31,6 +31,9 @@ import java.util.TreeMap;
  * be active (a router's targets, a service's provider, a gateway route's target) report
  * ReferenceNotActive.
  *
+ * <p>Contributed {@link ComposabilityCheck}s run on each gateway route that passes every other
+ * rule, against the mesh resolved so far; their errors reject it like any other rule's.
+ *
  * <p>Last good: when the current version of an object is rejected and {@code lastGood} holds an
  * earlier version that still passes, the earlier version is served and the condition says so.
  */
@@ -40,13 +43,23 @@ public final class MeshModelBuilder {
       Kind.VirtualService, Kind.VirtualGateway, Kind.GatewayRoute);
 
   private final LocalRuleCache cache;
+  private final List<ComposabilityCheck> checks;
 
   public MeshModelBuilder() {
     this(new LocalRuleCache());
   }
 
   public MeshModelBuilder(LocalRuleCache cache) {
+    this(cache, List.of());
+  }
+
+  /**
+   * A builder that also runs {@code checks} on every gateway route that passes the other rules
+   * (the gateway module contributes one: can the route be composed with its target's routes?).
+   */
+  public MeshModelBuilder(LocalRuleCache cache, List<ComposabilityCheck> checks) {
     this.cache = cache;
+    this.checks = List.copyOf(checks);
   }
 
   /** Builds without last-good versions. */
@@ -56,7 +69,7 @@ public final class MeshModelBuilder {
 
   /** Builds; rejected objects fall back to their version in {@code lastGood} when that one passes. */
   public BuildResult build(MeshResources in, Map<ObjectRef, MeshObject> lastGood) {
-    BuildContext ctx = new BuildContext(in);
+    BuildContext ctx = new BuildContext(in, checks);
     Map<ObjectRef, List<Problem>> loadProblems = new HashMap<>();
     List<Problem> unattached = new ArrayList<>();
     for (Problem p : in.loadProblems()) {
@@ -68,6 +81,10 @@ public final class MeshModelBuilder {
     }
     Map<ObjectRef, ObjectStatus> statuses = new TreeMap<>();
     for (Kind kind : ORDER) {
+      if (kind == Kind.GatewayRoute && !checks.isEmpty()) {
+        // Why: checks judge a gateway route against its target's routes, which are final by now.
+        ctx.beforeGatewayRoutes = assemble(ctx, in);
+      }
       for (MeshObject current : in.<MeshObject>ofKind(kind)) {
         ObjectRef ref = ObjectRef.of(current);
         List<Problem> loaded = loadProblems.getOrDefault(ref, List.of());

@@ -62,11 +62,19 @@ public final class GoldenRunner {
   private final Path dir;
   private final Supplier<Planner> planner;
   private final List<ExtensionFactory> extensions;
+  private final Supplier<MeshModelBuilder> builder;
 
   public GoldenRunner(Path dir, Supplier<Planner> planner, List<ExtensionFactory> extensions) {
+    this(dir, planner, extensions, MeshModelBuilder::new);
+  }
+
+  /** With a builder of our choice (e.g. one running another module's composability checks). */
+  public GoldenRunner(Path dir, Supplier<Planner> planner, List<ExtensionFactory> extensions,
+      Supplier<MeshModelBuilder> builder) {
     this.dir = dir;
     this.planner = planner;
     this.extensions = extensions;
+    this.builder = builder;
   }
 
   /** One dynamic test per case in the directory. */
@@ -114,7 +122,7 @@ public final class GoldenRunner {
       }
     }
     MeshResources in = b.build();
-    BuildResult built = new MeshModelBuilder().build(in);
+    BuildResult built = builder.get().build(in);
     PlanContext ctx = new PlanContext(built.model());
     SortedMap<NodeKey, ProxyPlan> plans = planner.get().planAll(ctx, proxyless);
     XdsTranslator translator = new XdsTranslator(extensions);

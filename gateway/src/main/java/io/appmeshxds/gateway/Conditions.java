@@ -1,0 +1,57 @@
+package io.appmeshxds.gateway;
+
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
+import io.appmeshxds.translator.plan.RoutePlan;
+
+/**
+ * Route conditions evaluated on values known when planning: a path the gateway rewrites to a
+ * constant, a host it rewrites to a literal. Same semantics as Envoy's matchers: case-sensitive
+ * paths (our routes set {@code case_sensitive: true}), RE2 patterns matching the whole value, ranges
+ * with an exclusive end.
+ */
+final class Conditions {
+  private Conditions() {}
+
+  /** Whether a route's path condition accepts {@code path} (a path without query string). */
+  static boolean acceptsPath(RoutePlan.PathKind kind, String condition, String path) {
+    return switch (kind) {
+      case PREFIX -> path.startsWith(condition);
+      case EXACT -> path.equals(condition);
+      case REGEX -> fullMatch(condition, path);
+    };
+  }
+
+  /** Whether a header condition holds for a request whose header has {@code value} (present). */
+  static boolean holds(RoutePlan.HeaderCondition c, String value) {
+    boolean m = switch (c.kind()) {
+      case PRESENT -> true;
+      case EXACT -> value.equals(c.value());
+      case PREFIX -> value.startsWith(c.value());
+      case SUFFIX -> value.endsWith(c.value());
+      case REGEX -> fullMatch(c.value(), value);
+      case RANGE -> inRange(value, c.start(), c.end());
+    };
+    return m != c.invert();
+  }
+
+  static boolean fullMatch(String regex, String value) {
+    try {
+      return Pattern.compile(regex).matcher(value).matches();
+    } catch (PatternSyntaxException e) {
+      return false; // the model rejects invalid patterns; nothing matches one here
+    }
+  }
+
+  private static boolean inRange(String value, Long start, Long end) {
+    if (!value.matches("[+-]?[0-9]+")) {
+      return false;
+    }
+    try {
+      long v = Long.parseLong(value.startsWith("+") ? value.substring(1) : value);
+      return v >= start && v < end;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package io.appmeshxds.gateway;
+
+import io.appmeshxds.gateway.xds.HealthCheckFilterFactory;
+import io.appmeshxds.translator.model.ComposabilityCheck;
+import io.appmeshxds.translator.plan.ProxyPlanner;
+import io.appmeshxds.translator.xds.ExtensionFactory;
+import java.util.List;
+
+/**
+ * What this module plugs into mesh-translator's pipeline; wire all three:
+ *
+ * <pre>{@code
+ * new MeshModelBuilder(cache, GatewayModule.checks());
+ * new Planner(List.of(GatewayModule.planner()), decorators);
+ * new XdsTranslator(GatewayModule.extensions());   // and XdsJson
+ * }</pre>
+ *
+ * Without the checks, a GatewayRoute that nothing of composes is reported Active but served by no
+ * route (the planner notes it); without the extensions, a gateway listener with an answered health
+ * check cannot be translated.
+ */
+public final class GatewayModule {
+  private GatewayModule() {}
+
+  public static ProxyPlanner planner() {
+    return new GatewayPlanner();
+  }
+
+  public static List<ComposabilityCheck> checks() {
+    return List.of(new GatewayComposabilityCheck());
+  }
+
+  public static List<ExtensionFactory> extensions() {
+    return List.of(new HealthCheckFilterFactory());
+  }
+}
