@@ -26,7 +26,12 @@ public final class ManifestValidation {
 
   /** Every problem found in the loaded manifests, sorted by file, document, object, field. */
   public static List<Problem> problems(LoadResult load) {
-    BuildResult built = new MeshModelBuilder().build(MeshResources.of(load));
+    return problems(load, new MeshModelBuilder());
+  }
+
+  /** As {@link #problems(LoadResult)}, with a builder that carries contributed checks (gateway composability). */
+  public static List<Problem> problems(LoadResult load, MeshModelBuilder builder) {
+    BuildResult built = builder.build(MeshResources.of(load));
     List<Problem> all = new ArrayList<>();
     for (Problem p : built.status().allProblems()) {
       // An object rejected only because something it needs is rejected restates that object's

@@ -8,7 +8,6 @@ import io.appmeshxds.translator.input.MeshResources;
 import io.appmeshxds.translator.input.ObjectRef;
 import io.appmeshxds.translator.model.BuildResult;
 import io.appmeshxds.translator.model.MeshGraph;
-import io.appmeshxds.translator.model.MeshModelBuilder;
 import io.appmeshxds.translator.plan.Dialect;
 import io.appmeshxds.translator.plan.NodeKey;
 import io.appmeshxds.translator.plan.PlanContext;
@@ -72,7 +71,7 @@ final class RenderCommand implements Callable<Integer> {
       err.flush();
       return 2;
     }
-    BuildResult built = new MeshModelBuilder().build(MeshResources.of(load));
+    BuildResult built = pipeline.modelBuilder().build(MeshResources.of(load));
     ObjectStatus own = ownStatus(built, key);
     if (own != null && !own.accepted()) {
       err.println("error: " + own.object() + " is rejected: " + own.condition().message());

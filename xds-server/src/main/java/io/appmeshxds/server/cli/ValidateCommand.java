@@ -64,7 +64,7 @@ final class ValidateCommand implements Callable<Integer> {
       err.flush();
       return 2;
     }
-    List<Problem> problems = ManifestValidation.problems(load);
+    List<Problem> problems = ManifestValidation.problems(load, io.appmeshxds.server.Pipelines.standard().modelBuilder());
     if (output == Output.json) {
       List<Map<String, String>> rows = new ArrayList<>();
       for (Problem p : problems) {

@@ -4,7 +4,6 @@ import io.appmeshxds.translator.api.MeshObject;
 import io.appmeshxds.translator.input.MeshResources;
 import io.appmeshxds.translator.input.ObjectRef;
 import io.appmeshxds.translator.model.BuildResult;
-import io.appmeshxds.translator.model.LocalRuleCache;
 import io.appmeshxds.translator.model.MeshModelBuilder;
 import io.appmeshxds.translator.plan.NodeKey;
 import io.appmeshxds.translator.plan.PlanContext;
@@ -27,7 +26,7 @@ public final class Translation {
   public record Result(BuildResult build, Map<NodeKey, XdsResources> resources, int planned, int translated) {}
 
   private final Pipeline pipeline;
-  private final MeshModelBuilder builder = new MeshModelBuilder(new LocalRuleCache());
+  private final MeshModelBuilder builder;
   private final XdsTranslator translator;
   private Map<ObjectRef, MeshObject> lastGood = Map.of();
   private Map<NodeKey, ProxyPlan> plans = new HashMap<>();
@@ -36,6 +35,7 @@ public final class Translation {
 
   public Translation(Pipeline pipeline) {
     this.pipeline = pipeline;
+    this.builder = pipeline.modelBuilder();
     this.translator = new XdsTranslator(pipeline.extensions());
   }
 
