@@ -40,13 +40,20 @@ public final class MeshModelBuilder {
       Kind.VirtualService, Kind.VirtualGateway, Kind.GatewayRoute);
 
   private final LocalRuleCache cache;
+  private final List<ObjectValidator> validators;
 
   public MeshModelBuilder() {
     this(new LocalRuleCache());
   }
 
   public MeshModelBuilder(LocalRuleCache cache) {
+    this(cache, List.of());
+  }
+
+  /** With checks contributed by other modules, run on every object after the built-in local rules. */
+  public MeshModelBuilder(LocalRuleCache cache, List<ObjectValidator> validators) {
     this.cache = cache;
+    this.validators = List.copyOf(validators);
   }
 
   /** Builds without last-good versions. */
@@ -103,6 +110,9 @@ public final class MeshModelBuilder {
   private Evaluation evaluate(MeshObject o, BuildContext ctx) {
     Findings f = new Findings(ObjectRef.of(o));
     f.addAll(cache.get(o));
+    for (ObjectValidator v : validators) {
+      f.addAll(v.validate(o));
+    }
     if (o instanceof Mesh m) {
       return new Evaluation(o, Names.awsName(m), null, f.list());
     }

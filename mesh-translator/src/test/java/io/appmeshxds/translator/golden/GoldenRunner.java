@@ -7,7 +7,9 @@ import com.google.protobuf.Any;
 import io.appmeshxds.translator.input.ManifestLoader;
 import io.appmeshxds.translator.input.MeshResources;
 import io.appmeshxds.translator.model.BuildResult;
+import io.appmeshxds.translator.model.LocalRuleCache;
 import io.appmeshxds.translator.model.MeshModelBuilder;
+import io.appmeshxds.translator.model.ObjectValidator;
 import io.appmeshxds.translator.plan.Dialect;
 import io.appmeshxds.translator.plan.NodeKey;
 import io.appmeshxds.translator.plan.PlanContext;
@@ -62,11 +64,19 @@ public final class GoldenRunner {
   private final Path dir;
   private final Supplier<Planner> planner;
   private final List<ExtensionFactory> extensions;
+  private final List<ObjectValidator> validators;
 
   public GoldenRunner(Path dir, Supplier<Planner> planner, List<ExtensionFactory> extensions) {
+    this(dir, planner, extensions, List.of());
+  }
+
+  /** With object checks contributed by other modules (their problems show in the statuses). */
+  public GoldenRunner(Path dir, Supplier<Planner> planner, List<ExtensionFactory> extensions,
+      List<ObjectValidator> validators) {
     this.dir = dir;
     this.planner = planner;
     this.extensions = extensions;
+    this.validators = List.copyOf(validators);
   }
 
   /** One dynamic test per case in the directory. */
@@ -114,7 +124,7 @@ public final class GoldenRunner {
       }
     }
     MeshResources in = b.build();
-    BuildResult built = new MeshModelBuilder().build(in);
+    BuildResult built = new MeshModelBuilder(new LocalRuleCache(), validators).build(in);
     PlanContext ctx = new PlanContext(built.model());
     SortedMap<NodeKey, ProxyPlan> plans = planner.get().planAll(ctx, proxyless);
     XdsTranslator translator = new XdsTranslator(extensions);
