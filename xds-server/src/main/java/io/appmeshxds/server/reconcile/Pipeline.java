@@ -1,5 +1,8 @@
 package io.appmeshxds.server.reconcile;
 
+import io.appmeshxds.translator.model.LocalRuleCache;
+import io.appmeshxds.translator.model.MeshModelBuilder;
+import io.appmeshxds.translator.model.ObjectValidator;
 import io.appmeshxds.translator.plan.Planner;
 import io.appmeshxds.translator.xds.ExtensionFactory;
 import io.appmeshxds.translator.xds.XdsJson;
@@ -7,18 +10,29 @@ import java.util.List;
 
 /**
  * What translation is made of in this process: the planner (sidecars, proxyless clients, gateways,
- * plan decorators such as tracing) and the extension factories that build the protos of
- * contributed plan parts.
+ * plan decorators such as tracing), the extension factories that build the protos of contributed
+ * plan parts, and the object checks contributed by modules (e.g. tracing annotations).
  *
  * @param planner the planner
  * @param extensions extension factories
+ * @param validators extra object checks run by the model builder
  */
-public record Pipeline(Planner planner, List<ExtensionFactory> extensions) {
+public record Pipeline(Planner planner, List<ExtensionFactory> extensions, List<ObjectValidator> validators) {
   public Pipeline {
     extensions = List.copyOf(extensions);
+    validators = List.copyOf(validators);
+  }
+
+  public Pipeline(Planner planner, List<ExtensionFactory> extensions) {
+    this(planner, extensions, List.of());
   }
 
   public XdsJson json() {
     return new XdsJson(extensions);
+  }
+
+  /** A model builder with this pipeline's checks (one per reconciler: its rule cache is not shared). */
+  public MeshModelBuilder modelBuilder() {
+    return new MeshModelBuilder(new LocalRuleCache(), validators);
   }
 }

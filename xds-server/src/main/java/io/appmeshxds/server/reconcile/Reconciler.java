@@ -3,11 +3,11 @@ package io.appmeshxds.server.reconcile;
 import io.appmeshxds.server.publish.SnapshotPublisher;
 import io.appmeshxds.server.status.NackBook;
 import io.appmeshxds.server.status.StatusSink;
+import io.appmeshxds.tracing.telemetry.ControlPlaneTelemetry;
 import io.appmeshxds.translator.api.MeshObject;
 import io.appmeshxds.translator.input.MeshResources;
 import io.appmeshxds.translator.input.ObjectRef;
 import io.appmeshxds.translator.model.BuildResult;
-import io.appmeshxds.translator.model.LocalRuleCache;
 import io.appmeshxds.translator.model.MeshGraph;
 import io.appmeshxds.translator.model.MeshModelBuilder;
 import io.appmeshxds.translator.plan.NodeKey;
@@ -53,7 +53,8 @@ public final class Reconciler implements AutoCloseable {
   private final NackBook nacks;
   private final MeterRegistry metrics;
   private final Debouncer debouncer;
-  private final MeshModelBuilder builder = new MeshModelBuilder(new LocalRuleCache());
+  private final MeshModelBuilder builder;
+  private final ControlPlaneTelemetry telemetry;
   private final XdsTranslator translator;
   private final Set<NodeKey> extraKeys = ConcurrentHashMap.newKeySet();
   private final Set<String> loggedUnknown = ConcurrentHashMap.newKeySet();
@@ -75,7 +76,15 @@ public final class Reconciler implements AutoCloseable {
 
   public Reconciler(ResourceStore store, Pipeline pipeline, SnapshotPublisher publisher, List<StatusSink> sinks,
       NackBook nacks, MeterRegistry metrics, long holdoffMillis, long maxHoldoffMillis) {
+    this(store, pipeline, publisher, sinks, nacks, metrics, holdoffMillis, maxHoldoffMillis, ControlPlaneTelemetry.noop());
+  }
+
+  /** With control-plane spans: one trace per {@link #reconcile()}. */
+  public Reconciler(ResourceStore store, Pipeline pipeline, SnapshotPublisher publisher, List<StatusSink> sinks,
+      NackBook nacks, MeterRegistry metrics, long holdoffMillis, long maxHoldoffMillis, ControlPlaneTelemetry telemetry) {
     this.store = store;
+    this.builder = pipeline.modelBuilder();
+    this.telemetry = telemetry;
     this.pipeline = pipeline;
     this.publisher = publisher;
     this.sinks = List.copyOf(sinks);
@@ -181,38 +190,80 @@ public final class Reconciler implements AutoCloseable {
     }
   }
 
-  /** Runs one full build now (the loop's work; also for tests). */
+  /**
+   * Runs one full build now (the loop's work; also for tests). Traced as {@code reconcile} with the
+   * phases {@code load}, {@code validate}, {@code plan}, {@code translate} and {@code publish}.
+   */
   public void reconcile() {
+    try (ControlPlaneTelemetry.Reconcile trace = telemetry.startReconcile()) {
+      try {
+        reconcile(trace);
+      } catch (RuntimeException | Error e) {
+        trace.failed(e);
+        throw e;
+      }
+    }
+  }
+
+  private void reconcile(ControlPlaneTelemetry.Reconcile trace) {
     long t0 = System.nanoTime();
-    MeshResources in = store.snapshot();
-    BuildResult built = builder.build(in, lastGood);
+    MeshResources in;
+    try (ControlPlaneTelemetry.Phase p = trace.phase(ControlPlaneTelemetry.LOAD)) {
+      in = store.snapshot();
+      p.attribute(ControlPlaneTelemetry.OBJECTS, in.objects().size());
+    }
+    BuildResult built;
+    try (ControlPlaneTelemetry.Phase p = trace.phase(ControlPlaneTelemetry.VALIDATE)) {
+      built = builder.build(in, lastGood);
+      p.attribute(ControlPlaneTelemetry.OBJECTS_REJECTED,
+          built.status().objects().values().stream().filter(s -> !s.accepted()).count());
+    }
     lastGood = built.accepted();
     lastBuild = built;
     keysDirty = false;
-    PlanContext ctx = new PlanContext(built.model());
-    SortedMap<NodeKey, ProxyPlan> newPlans = pipeline.planner().planAll(ctx, extraKeys);
+    SortedMap<NodeKey, ProxyPlan> newPlans;
+    try (ControlPlaneTelemetry.Phase p = trace.phase(ControlPlaneTelemetry.PLAN)) {
+      PlanContext ctx = new PlanContext(built.model());
+      newPlans = pipeline.planner().planAll(ctx, extraKeys);
+      p.attribute(ControlPlaneTelemetry.PROXIES, newPlans.size());
+    }
     Map<NodeKey, XdsResources> newResources = new HashMap<>();
     int translated = 0;
-    for (Map.Entry<NodeKey, ProxyPlan> e : newPlans.entrySet()) {
-      ProxyPlan old = plans.get(e.getKey());
-      XdsResources r = resources.get(e.getKey());
-      if (r == null || !e.getValue().equals(old)) {
-        r = translator.translate(e.getValue());
-        translated++;
+    try (ControlPlaneTelemetry.Phase p = trace.phase(ControlPlaneTelemetry.TRANSLATE)) {
+      for (Map.Entry<NodeKey, ProxyPlan> e : newPlans.entrySet()) {
+        ProxyPlan old = plans.get(e.getKey());
+        XdsResources r = resources.get(e.getKey());
+        if (r == null || !e.getValue().equals(old)) {
+          r = translator.translate(e.getValue());
+          translated++;
+        }
+        newResources.put(e.getKey(), r);
       }
-      newResources.put(e.getKey(), r);
+      translator.endGeneration();
+      p.attribute(ControlPlaneTelemetry.PROXIES_TRANSLATED, translated);
     }
-    translator.endGeneration();
     for (NodeKey k : extraKeys) {
       if (!newPlans.containsKey(k) && loggedUnknown.add(k.toString())) {
         LOG.warn("unknown proxy {}: no accepted VirtualNode or VirtualGateway {} in mesh {}; it gets no config until one exists",
             k, k.name(), k.mesh());
       }
     }
-    SnapshotPublisher.Result pr = publisher.publish(newResources);
+    SnapshotPublisher.Result pr;
+    try (ControlPlaneTelemetry.Phase p = trace.phase(ControlPlaneTelemetry.PUBLISH)) {
+      pr = publisher.publish(newResources);
+      p.attribute(ControlPlaneTelemetry.PROXIES_PUBLISHED, pr.published());
+      p.attribute(ControlPlaneTelemetry.PROXIES_WITHHELD, pr.rejected());
+      p.attribute(ControlPlaneTelemetry.RESPONSES, pr.responses());
+    }
     plans = new HashMap<>(newPlans);
     resources = newResources;
     builds++;
+    trace.attribute(ControlPlaneTelemetry.BUILD, builds);
+    trace.attribute(ControlPlaneTelemetry.OBJECTS, in.objects().size());
+    trace.attribute(ControlPlaneTelemetry.PROXIES, newPlans.size());
+    trace.attribute(ControlPlaneTelemetry.PROXIES_TRANSLATED, translated);
+    trace.attribute(ControlPlaneTelemetry.PROXIES_PUBLISHED, pr.published());
+    trace.attribute(ControlPlaneTelemetry.RESPONSES, pr.responses());
     long nanos = System.nanoTime() - t0;
     translationTimer.record(nanos, TimeUnit.NANOSECONDS);
     if (!ready) {
