@@ -12,8 +12,8 @@ import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** {@code render --config FILE}: the tracing section shapes the listeners; a bad file is exit 2 with the key path. */
-class RenderConfigTest {
+/** {@code --config FILE} of render and serve: the tracing section shapes the listeners; a bad file is exit 2 with the key path. */
+class ConfigOptionTest {
   static final String EXAMPLE = Path.of("..", "deploy", "examples", "podinfo").toString();
   static final String LOADTESTER = "mesh/appmesh/virtualNode/flagger-loadtester_demo";
 
@@ -63,5 +63,14 @@ class RenderConfigTest {
     Run missing = run("render", "--manifests", EXAMPLE, "--node", LOADTESTER, "--config", dir.resolve("nope.yaml").toString());
     assertThat(missing.code()).isEqualTo(2);
     assertThat(missing.err()).contains("--config").contains("nope.yaml");
+  }
+
+  @Test
+  void serveRefusesABadConfigBeforeStartingAnything() throws Exception {
+    Path config = Files.writeString(dir.resolve("config.yaml"), "tracing: {samplingPercent: 150}\ntelemetry: {otlpEndpoint: nohost}\n");
+    Run r = run("serve", "--xds-port", "0", "--admin-port", "0", "--config", config.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("tracing.samplingPercent: must be between 0 and 100")
+        .contains("telemetry.otlpEndpoint: must be empty (off) or an OTLP/gRPC endpoint");
   }
 }
