@@ -10,7 +10,7 @@ import java.util.List;
  * What this module plugs into mesh-translator's pipeline; wire all three:
  *
  * <pre>{@code
- * new MeshModelBuilder(cache, GatewayModule.checks());
+ * new MeshModelBuilder(cache, List.of(), GatewayModule.checks());
  * new Planner(List.of(GatewayModule.planner()), decorators);
  * new XdsTranslator(GatewayModule.extensions());   // and XdsJson
  * }</pre>

@@ -35,7 +35,7 @@ class GatewayGoldenTest {
   /** The pipeline as the server wires it, with gateways only. */
   static GoldenRunner runner() {
     return new GoldenRunner(DIR, () -> new Planner(List.of(GatewayModule.planner(), NO_SIDECARS), List.of()),
-        GatewayModule.extensions(), () -> new MeshModelBuilder(new LocalRuleCache(), GatewayModule.checks()));
+        GatewayModule.extensions(), () -> new MeshModelBuilder(new LocalRuleCache(), List.of(), GatewayModule.checks()));
   }
 
   @TestFactory

@@ -237,7 +237,7 @@ class GatewayGrpcCrossCheckTest {
   static XdsResources gateway(String phase) {
     String text = TestManifests.resource("flagger/environment.yaml") + "---\n" + TestManifests.resource("flagger/" + phase + ".yaml");
     GoldenRunner runner = new GoldenRunner(Path.of("."), () -> new Planner(List.of(GatewayModule.planner()), List.of()),
-        GatewayModule.extensions(), () -> new MeshModelBuilder(new LocalRuleCache(), GatewayModule.checks()));
+        GatewayModule.extensions(), () -> new MeshModelBuilder(new LocalRuleCache(), List.of(), GatewayModule.checks()));
     return runner.render(phase, text).resources().get(NodeKey.gateway("appmesh", "appmesh-gateway_appmesh-gateway"));
   }
 

@@ -41,7 +41,7 @@ class GatewayRoutingTest {
   static Phase phase(String phase) {
     String text = TestManifests.resource("flagger/environment.yaml") + "---\n" + TestManifests.resource("flagger/" + phase + ".yaml");
     GoldenRunner runner = new GoldenRunner(Path.of("."), () -> new Planner(List.of(GatewayModule.planner()), List.of()),
-        GatewayModule.extensions(), () -> new MeshModelBuilder(new LocalRuleCache(), GatewayModule.checks()));
+        GatewayModule.extensions(), () -> new MeshModelBuilder(new LocalRuleCache(), List.of(), GatewayModule.checks()));
     Map<NodeKey, XdsResources> r = runner.render(phase, text).resources();
     return new Phase(
         (RouteConfiguration) XdsTranslator.find(r.get(NodeKey.gateway("appmesh", "appmesh-gateway_appmesh-gateway")),

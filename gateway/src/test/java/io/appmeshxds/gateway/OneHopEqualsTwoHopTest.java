@@ -104,7 +104,7 @@ class OneHopEqualsTwoHopTest {
                 virtualServiceRef:
                   name: %s
         """.formatted(ns, vs));
-    BuildResult built = new MeshModelBuilder(new LocalRuleCache(), GatewayModule.checks())
+    BuildResult built = new MeshModelBuilder(new LocalRuleCache(), List.of(), GatewayModule.checks())
         .build(MeshResources.of(new ManifestLoader().loadText("oracle", String.join("\n---\n", kept))));
     MeshGraph mesh = built.model().meshes().values().iterator().next();
     ObjectStatus status = built.status().objects().values().stream()

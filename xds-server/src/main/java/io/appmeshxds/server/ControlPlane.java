@@ -13,6 +13,7 @@ import io.appmeshxds.server.status.LogStatusSink;
 import io.appmeshxds.server.status.NackBook;
 import io.appmeshxds.server.status.StatusSink;
 import io.appmeshxds.server.status.StatusView;
+import io.appmeshxds.tracing.telemetry.ControlPlaneTelemetry;
 import io.appmeshxds.translator.plan.Dialect;
 import io.appmeshxds.translator.plan.NodeKey;
 import io.appmeshxds.translator.xds.XdsResources;
@@ -60,12 +61,22 @@ public final class ControlPlane implements AutoCloseable {
   private AdsServer ads;
   private AdminServer admin;
   private io.appmeshxds.server.source.DnsRefresher dns;
+  private ControlPlaneTelemetry telemetry = ControlPlaneTelemetry.noop();
 
   public ControlPlane(Pipeline pipeline, Settings settings, List<StatusSink> extraSinks, List<BindableService> extraServices) {
     this.pipeline = pipeline;
     this.settings = settings;
     this.extraSinks = List.copyOf(extraSinks);
     this.extraServices = List.copyOf(extraServices);
+  }
+
+  /**
+   * Control-plane spans for every reconcile (call before {@link #start()}); the control plane owns
+   * it from now on and closes it (flushing what is buffered) on {@link #close()}.
+   */
+  public ControlPlane telemetry(ControlPlaneTelemetry t) {
+    this.telemetry = t;
+    return this;
   }
 
   public ResourceStore store() {
@@ -132,7 +143,7 @@ public final class ControlPlane implements AutoCloseable {
     sinks.add(new io.appmeshxds.server.status.MetricsStatusSink(metrics));
     sinks.addAll(extraSinks);
     reconciler = new Reconciler(store, pipeline, new SnapshotPublisher(cache, metrics), sinks, nackBook, metrics,
-        settings.holdoffMillis(), settings.maxHoldoffMillis()).start();
+        settings.holdoffMillis(), settings.maxHoldoffMillis(), telemetry).start();
     ads = new AdsServer(cache, callbacks, settings.xds(), extraServices).start();
     admin = new AdminServer(settings.admin(), reconciler::ready, metrics::scrape, this::configDump, this::statusJson).start();
     dns = new io.appmeshxds.server.source.DnsRefresher(store).start(30);
@@ -196,5 +207,6 @@ public final class ControlPlane implements AutoCloseable {
     if (admin != null) {
       admin.close();
     }
+    telemetry.close();
   }
 }

@@ -1,16 +1,35 @@
 package io.appmeshxds.server;
 
-import io.appmeshxds.server.reconcile.Pipeline;
-import io.appmeshxds.translator.plan.Planner;
 import io.appmeshxds.gateway.GatewayModule;
+import io.appmeshxds.server.reconcile.Pipeline;
+import io.appmeshxds.tracing.config.ControlPlaneConfig;
+import io.appmeshxds.tracing.plan.TracingDecorator;
+import io.appmeshxds.tracing.plan.TracingOverrides;
+import io.appmeshxds.tracing.xds.TracingFactory;
+import io.appmeshxds.translator.plan.Planner;
+import io.appmeshxds.translator.xds.ExtensionFactory;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The translation pipeline this build ships: sidecars, proxyless clients, gateways (and the modules' parts). */
 public final class Pipelines {
   private Pipelines() {}
 
+  /** Without a config file: tracing only where an object's annotation asks for it. */
   public static Pipeline standard() {
-    return new Pipeline(new Planner(List.of(GatewayModule.planner()), List.of()), GatewayModule.extensions(),
-        GatewayModule.checks());
+    return standard(ControlPlaneConfig.defaults());
+  }
+
+  /**
+   * With the {@code --config} file: its {@code tracing} section drives the tracing decorator. The
+   * decorator is always installed, because the {@code appmesh-xds.io/tracing} annotation can turn
+   * tracing on for one VirtualNode/VirtualGateway even when the mesh-wide provider is {@code none};
+   * with neither, it leaves every plan as it is.
+   */
+  public static Pipeline standard(ControlPlaneConfig config) {
+    List<ExtensionFactory> extensions = new ArrayList<>(GatewayModule.extensions());
+    extensions.add(new TracingFactory());
+    return new Pipeline(new Planner(List.of(GatewayModule.planner()), List.of(new TracingDecorator(config.tracing()))),
+        extensions, List.of(new TracingOverrides()), GatewayModule.checks());
   }
 }

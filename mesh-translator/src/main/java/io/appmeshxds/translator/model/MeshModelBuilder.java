@@ -43,6 +43,7 @@ public final class MeshModelBuilder {
       Kind.VirtualService, Kind.VirtualGateway, Kind.GatewayRoute);
 
   private final LocalRuleCache cache;
+  private final List<ObjectValidator> validators;
   private final List<ComposabilityCheck> checks;
 
   public MeshModelBuilder() {
@@ -50,15 +51,17 @@ public final class MeshModelBuilder {
   }
 
   public MeshModelBuilder(LocalRuleCache cache) {
-    this(cache, List.of());
+    this(cache, List.of(), List.of());
   }
 
   /**
-   * A builder that also runs {@code checks} on every gateway route that passes the other rules
-   * (the gateway module contributes one: can the route be composed with its target's routes?).
+   * A builder that also runs {@code validators} on every object (after the built-in local rules)
+   * and {@code checks} on every gateway route that passes the other rules (the gateway module
+   * contributes one: can the route be composed with its target's routes?).
    */
-  public MeshModelBuilder(LocalRuleCache cache, List<ComposabilityCheck> checks) {
+  public MeshModelBuilder(LocalRuleCache cache, List<ObjectValidator> validators, List<ComposabilityCheck> checks) {
     this.cache = cache;
+    this.validators = List.copyOf(validators);
     this.checks = List.copyOf(checks);
   }
 
@@ -120,6 +123,9 @@ public final class MeshModelBuilder {
   private Evaluation evaluate(MeshObject o, BuildContext ctx) {
     Findings f = new Findings(ObjectRef.of(o));
     f.addAll(cache.get(o));
+    for (ObjectValidator v : validators) {
+      f.addAll(v.validate(o));
+    }
     if (o instanceof Mesh m) {
       return new Evaluation(o, Names.awsName(m), null, f.list());
     }

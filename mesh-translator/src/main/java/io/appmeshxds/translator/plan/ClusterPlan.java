@@ -6,14 +6,15 @@ import io.appmeshxds.translator.api.PortProtocol;
  * A cluster.
  *
  * @param id identity (and name)
- * @param type EDS (backends), STATIC (the local app), ORIGINAL_DST (pass-through)
+ * @param type EDS (backends), STATIC (the local app), ORIGINAL_DST (pass-through), LOGICAL_DNS (a host name
+ *     the proxy resolves itself, e.g. a tracing collector)
  * @param protocol upstream protocol (http2 and grpc get HTTP/2)
  * @param connectTimeoutMs connect timeout
- * @param staticAddress address of a STATIC cluster, or null
- * @param staticPort port of a STATIC cluster
+ * @param staticAddress address of a STATIC cluster (an IP) or host name of a LOGICAL_DNS cluster, or null
+ * @param staticPort port of a STATIC or LOGICAL_DNS cluster
  * @param healthCheck active health check, or null
  * @param outlierDetection outlier detection, or null
- * @param circuitBreakers thresholds
+ * @param circuitBreakers thresholds, or null for Envoy's defaults
  * @param tls client TLS, or null
  */
 public record ClusterPlan(
@@ -32,7 +33,13 @@ public record ClusterPlan(
   public enum Type {
     EDS,
     STATIC,
-    ORIGINAL_DST
+    ORIGINAL_DST,
+    /**
+     * Envoy resolves {@code staticAddress} and connects to the first answer, re-resolving
+     * periodically. Why: collectors behind a Kubernetes Service have one stable name and address;
+     * the proxy, not the control plane, should resolve it.
+     */
+    LOGICAL_DNS
   }
 
   /** Active health check from a VirtualNode (or VirtualGateway) listener. */

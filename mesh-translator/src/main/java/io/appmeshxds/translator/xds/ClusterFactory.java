@@ -36,6 +36,10 @@ final class ClusterFactory {
           .setLoadAssignment(EndpointFactory.build(Names.cluster(p.id()), List.of(new EndpointPlan.Locality("",
               List.of(new EndpointPlan.Address(p.staticAddress(), p.staticPort(), null))))));
       case ORIGINAL_DST -> b.setType(Cluster.DiscoveryType.ORIGINAL_DST).setLbPolicy(Cluster.LbPolicy.CLUSTER_PROVIDED);
+      case LOGICAL_DNS -> b.setType(Cluster.DiscoveryType.LOGICAL_DNS)
+          .setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN)
+          .setLoadAssignment(EndpointFactory.build(Names.cluster(p.id()), List.of(new EndpointPlan.Locality("",
+              List.of(new EndpointPlan.Address(p.staticAddress(), p.staticPort(), null))))));
     }
     if (d.proxyless()) {
       return b.build(); // gRPC clients use the cluster's name, type and EDS config only.
@@ -47,12 +51,14 @@ final class ClusterFactory {
           .build()));
     }
     ClusterPlan.CircuitBreakers cb = p.circuitBreakers();
-    b.setCircuitBreakers(CircuitBreakers.newBuilder().addThresholds(CircuitBreakers.Thresholds.newBuilder()
-        .setPriority(RoutingPriority.DEFAULT)
-        .setMaxConnections(UInt32Value.of((int) cb.maxConnections()))
-        .setMaxPendingRequests(UInt32Value.of((int) cb.maxPendingRequests()))
-        .setMaxRequests(UInt32Value.of((int) cb.maxRequests()))
-        .setMaxRetries(UInt32Value.of((int) cb.maxRetries()))));
+    if (cb != null) {
+      b.setCircuitBreakers(CircuitBreakers.newBuilder().addThresholds(CircuitBreakers.Thresholds.newBuilder()
+          .setPriority(RoutingPriority.DEFAULT)
+          .setMaxConnections(UInt32Value.of((int) cb.maxConnections()))
+          .setMaxPendingRequests(UInt32Value.of((int) cb.maxPendingRequests()))
+          .setMaxRequests(UInt32Value.of((int) cb.maxRequests()))
+          .setMaxRetries(UInt32Value.of((int) cb.maxRetries()))));
+    }
     if (p.healthCheck() != null) {
       b.addHealthChecks(healthCheck(p.healthCheck()));
     }

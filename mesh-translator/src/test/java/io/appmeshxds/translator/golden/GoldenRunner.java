@@ -7,7 +7,9 @@ import com.google.protobuf.Any;
 import io.appmeshxds.translator.input.ManifestLoader;
 import io.appmeshxds.translator.input.MeshResources;
 import io.appmeshxds.translator.model.BuildResult;
+import io.appmeshxds.translator.model.LocalRuleCache;
 import io.appmeshxds.translator.model.MeshModelBuilder;
+import io.appmeshxds.translator.model.ObjectValidator;
 import io.appmeshxds.translator.plan.Dialect;
 import io.appmeshxds.translator.plan.NodeKey;
 import io.appmeshxds.translator.plan.PlanContext;
@@ -75,6 +77,12 @@ public final class GoldenRunner {
     this.planner = planner;
     this.extensions = extensions;
     this.builder = builder;
+  }
+
+  /** With object checks contributed by other modules (their problems show in the statuses). */
+  public GoldenRunner(Path dir, Supplier<Planner> planner, List<ExtensionFactory> extensions,
+      List<ObjectValidator> validators) {
+    this(dir, planner, extensions, () -> new MeshModelBuilder(new LocalRuleCache(), validators, List.of()));
   }
 
   /** One dynamic test per case in the directory. */

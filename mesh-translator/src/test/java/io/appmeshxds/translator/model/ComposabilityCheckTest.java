@@ -26,7 +26,7 @@ class ComposabilityCheckTest {
       seen.add(mesh);
       return List.of(Problem.error(Reason.NotComposable, route.ref(), "spec.httpRoute.action.target", "nothing composes"));
     };
-    BuildResult r = new MeshModelBuilder(new LocalRuleCache(), List.of(check)).build(TestManifests.resources(TEXT));
+    BuildResult r = new MeshModelBuilder(new LocalRuleCache(), List.of(), List.of(check)).build(TestManifests.resources(TEXT));
     ObjectStatus s = r.status().get(ROUTE);
     assertThat(s.condition().status()).isEqualTo("False");
     assertThat(s.condition().reason()).isEqualTo(Reason.NotComposable);
@@ -44,7 +44,7 @@ class ComposabilityCheckTest {
   @Test
   void warningKeepsTheGatewayRoute() {
     ComposabilityCheck check = (route, mesh) -> List.of(Problem.warning(route.ref(), "spec.httpRoute", "partly composed"));
-    BuildResult r = new MeshModelBuilder(new LocalRuleCache(), List.of(check)).build(TestManifests.resources(TEXT));
+    BuildResult r = new MeshModelBuilder(new LocalRuleCache(), List.of(), List.of(check)).build(TestManifests.resources(TEXT));
     ObjectStatus s = r.status().get(ROUTE);
     assertThat(s.condition().isTrue()).isTrue();
     assertThat(s.condition().message()).contains("partly composed");

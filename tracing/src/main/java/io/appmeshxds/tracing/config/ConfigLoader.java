@@ -77,10 +77,33 @@ public final class ConfigLoader {
     if (c.logging().cloudWatch().diskBudgetMb() < 1) {
       problems.add(name + ": logging.cloudWatch.diskBudgetMb: must be at least 1");
     }
+    problems.addAll(tracingAndTelemetry(name, c));
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
     return c;
+  }
+
+  /** Port ranges of the tracing addresses, and the telemetry endpoint's form. */
+  private static List<String> tracingAndTelemetry(String name, ControlPlaneConfig c) {
+    List<String> problems = new ArrayList<>();
+    if (Double.isNaN(c.tracing().samplingPercent())) {
+      problems.add(name + ": tracing.samplingPercent: must be between 0 and 100 (got NaN)");
+    }
+    for (String[] hp : new String[][] {{"tracing.xray.daemonAddress", c.tracing().xray().daemonAddress()},
+        {"tracing.opentelemetry.collector", c.tracing().opentelemetry().collector()},
+        {"tracing.zipkin.collector", c.tracing().zipkin().collector()}}) {
+      String port = hp[1].substring(hp[1].lastIndexOf(':') + 1);
+      if (port.matches("\\d{1,5}") && (Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535)) {
+        problems.add(name + ": " + hp[0] + ": port must be between 1 and 65535, got " + hp[1]);
+      }
+    }
+    String otlp = c.telemetry().otlpEndpoint();
+    if (!otlp.isEmpty() && !otlp.matches("^(https?://)?([^:/\\s]+|\\[[0-9a-fA-F:]+\\]):\\d{1,5}/?$")) {
+      problems.add(name + ": telemetry.otlpEndpoint: must be empty (off) or an OTLP/gRPC endpoint "
+          + "http(s)://host:port or host:port, got " + otlp);
+    }
+    return problems;
   }
 
   private static String path(JacksonException e) {

@@ -57,4 +57,16 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "logging: {cloudWatch: {exporter: nohost}}\n"))
         .hasMessageContaining("logging.cloudWatch.exporter: must be host:port");
   }
+
+  @Test
+  void portsAndTheTelemetryEndpointAreChecked() throws Exception {
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "tracing: {zipkin: {collector: zipkin:99999}}\n"))
+        .hasMessageContaining("c.yaml: tracing.zipkin.collector: port must be between 1 and 65535");
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "tracing: {samplingPercent: .nan}\n"))
+        .hasMessageContaining("tracing.samplingPercent: must be between 0 and 100");
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "telemetry: {otlpEndpoint: \"http://collector\"}\n"))
+        .hasMessageContaining("c.yaml: telemetry.otlpEndpoint: must be empty (off) or an OTLP/gRPC endpoint");
+    assertThat(ConfigLoader.parse("c.yaml", "telemetry: {otlpEndpoint: otel.observability:4317}\n").telemetry().otlpEndpoint())
+        .isEqualTo("otel.observability:4317");
+  }
 }

@@ -46,14 +46,20 @@ final class RenderCommand implements Callable<Integer> {
   @Option(names = "--legacy-header-matchers", description = "With --proxyless: header matchers for gRPC clients older than 1.56.")
   boolean legacy;
 
+  @Option(names = "--config", paramLabel = "FILE", description = "Config file (YAML); its tracing section shapes the output.")
+  Path config;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  Pipeline pipeline = Pipelines.standard();
+  Pipeline pipeline;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (pipeline == null) {
+      pipeline = Pipelines.standard(ConfigFile.load(spec, config));
+    }
     NodeKey key = NodeKey.parse(node, null, "envoy", "");
     if (key == null) {
       throw new CommandLine.ParameterException(spec.commandLine(),
@@ -84,6 +90,9 @@ final class RenderCommand implements Callable<Integer> {
           + " " + key.name() + " in mesh " + key.mesh());
       err.flush();
       return 1;
+    }
+    if (own != null) {
+      own.problems().stream().filter(p -> !p.isError()).forEach(p -> err.println("warning: " + p.fieldAndMessage()));
     }
     plan.notes().forEach(n -> err.println("note: " + n));
     out.println(pipeline.json().render(new XdsTranslator(pipeline.extensions()).translate(plan)));

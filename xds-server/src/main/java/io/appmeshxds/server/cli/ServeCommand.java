@@ -4,6 +4,8 @@ import io.appmeshxds.server.ControlPlane;
 import io.appmeshxds.server.Pipelines;
 import io.appmeshxds.server.source.ClasspathSource;
 import io.appmeshxds.server.source.ManifestSource;
+import io.appmeshxds.tracing.config.ControlPlaneConfig;
+import io.appmeshxds.tracing.telemetry.ControlPlaneTelemetry;
 import io.appmeshxds.translator.plan.NodeKey;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -37,6 +39,10 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--admin-port", defaultValue = "9090", description = "Admin HTTP port (default: ${DEFAULT-VALUE}).")
   int adminPort;
 
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Config file (YAML): tracing pushed to proxies, control-plane spans (telemetry), logging.")
+  Path config;
+
   @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}; the container image uses 0.0.0.0).")
   String bind;
 
@@ -50,8 +56,10 @@ final class ServeCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(), "--manifests " + p + ": no such file or directory");
       }
     }
-    ControlPlane cp = new ControlPlane(Pipelines.standard(), new ControlPlane.Settings(
-        new InetSocketAddress(bind, xdsPort), new InetSocketAddress(bind, adminPort), 20, 100), List.of(), List.of());
+    ControlPlaneConfig cfg = ConfigFile.load(spec, config);
+    ControlPlane cp = new ControlPlane(Pipelines.standard(cfg), new ControlPlane.Settings(
+        new InetSocketAddress(bind, xdsPort), new InetSocketAddress(bind, adminPort), 20, 100), List.of(), List.of())
+        .telemetry(ControlPlaneTelemetry.create(cfg.telemetry()));
     String what;
     ManifestSource files = null;
     cp.start();

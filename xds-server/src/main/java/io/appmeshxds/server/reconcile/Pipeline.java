@@ -3,6 +3,7 @@ package io.appmeshxds.server.reconcile;
 import io.appmeshxds.translator.model.ComposabilityCheck;
 import io.appmeshxds.translator.model.LocalRuleCache;
 import io.appmeshxds.translator.model.MeshModelBuilder;
+import io.appmeshxds.translator.model.ObjectValidator;
 import io.appmeshxds.translator.plan.Planner;
 import io.appmeshxds.translator.xds.ExtensionFactory;
 import io.appmeshxds.translator.xds.XdsJson;
@@ -15,16 +16,19 @@ import java.util.List;
  *
  * @param planner the planner
  * @param extensions extension factories
+ * @param validators extra object checks run by the model builder (e.g. tracing annotations)
  * @param checks gateway-route checks run by the model builder (the gateway module's composability check)
  */
-public record Pipeline(Planner planner, List<ExtensionFactory> extensions, List<ComposabilityCheck> checks) {
+public record Pipeline(Planner planner, List<ExtensionFactory> extensions, List<ObjectValidator> validators,
+    List<ComposabilityCheck> checks) {
   public Pipeline {
     extensions = List.copyOf(extensions);
+    validators = List.copyOf(validators);
     checks = List.copyOf(checks);
   }
 
   public Pipeline(Planner planner, List<ExtensionFactory> extensions) {
-    this(planner, extensions, List.of());
+    this(planner, extensions, List.of(), List.of());
   }
 
   public XdsJson json() {
@@ -33,6 +37,6 @@ public record Pipeline(Planner planner, List<ExtensionFactory> extensions, List<
 
   /** A model builder with this pipeline's checks (one per owner: it keeps state between builds). */
   public MeshModelBuilder modelBuilder() {
-    return new MeshModelBuilder(new LocalRuleCache(), checks);
+    return new MeshModelBuilder(new LocalRuleCache(), validators, checks);
   }
 }

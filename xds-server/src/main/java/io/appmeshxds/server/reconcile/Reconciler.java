@@ -3,6 +3,7 @@ package io.appmeshxds.server.reconcile;
 import io.appmeshxds.server.publish.SnapshotPublisher;
 import io.appmeshxds.server.status.NackBook;
 import io.appmeshxds.server.status.StatusSink;
+import io.appmeshxds.tracing.telemetry.ControlPlaneTelemetry;
 import io.appmeshxds.translator.input.MeshResources;
 import io.appmeshxds.translator.input.ObjectRef;
 import io.appmeshxds.translator.model.BuildResult;
@@ -47,6 +48,7 @@ public final class Reconciler implements AutoCloseable {
   private final MeterRegistry metrics;
   private final Debouncer debouncer;
   private final Translation translation;
+  private final ControlPlaneTelemetry telemetry;
   private final Set<NodeKey> extraKeys = ConcurrentHashMap.newKeySet();
   private final Set<String> loggedUnknown = ConcurrentHashMap.newKeySet();
   private final ReentrantLock lock = new ReentrantLock();
@@ -64,6 +66,13 @@ public final class Reconciler implements AutoCloseable {
 
   public Reconciler(ResourceStore store, Pipeline pipeline, SnapshotPublisher publisher, List<StatusSink> sinks,
       NackBook nacks, MeterRegistry metrics, long holdoffMillis, long maxHoldoffMillis) {
+    this(store, pipeline, publisher, sinks, nacks, metrics, holdoffMillis, maxHoldoffMillis, ControlPlaneTelemetry.noop());
+  }
+
+  /** With control-plane spans: one trace per {@link #reconcile()}. */
+  public Reconciler(ResourceStore store, Pipeline pipeline, SnapshotPublisher publisher, List<StatusSink> sinks,
+      NackBook nacks, MeterRegistry metrics, long holdoffMillis, long maxHoldoffMillis, ControlPlaneTelemetry telemetry) {
+    this.telemetry = telemetry;
     this.store = store;
     this.pipeline = pipeline;
     this.publisher = publisher;
@@ -170,12 +179,30 @@ public final class Reconciler implements AutoCloseable {
     }
   }
 
-  /** Runs one full build now (the loop's work; also for tests). */
+  /**
+   * Runs one build now (the loop's work; also for tests). Traced as {@code reconcile} with the
+   * phases {@code load}, {@code validate}, {@code plan}, {@code translate} and {@code publish}.
+   */
   public void reconcile() {
+    try (ControlPlaneTelemetry.Reconcile trace = telemetry.startReconcile()) {
+      try {
+        reconcile(trace);
+      } catch (RuntimeException | Error e) {
+        trace.failed(e);
+        throw e;
+      }
+    }
+  }
+
+  private void reconcile(ControlPlaneTelemetry.Reconcile trace) {
     long t0 = System.nanoTime();
-    MeshResources in = store.snapshot();
+    MeshResources in;
+    try (ControlPlaneTelemetry.Phase p = trace.phase(ControlPlaneTelemetry.LOAD)) {
+      in = store.snapshot();
+      p.attribute(ControlPlaneTelemetry.OBJECTS, in.objects().size());
+    }
     keysDirty = false;
-    Translation.Result r = translation.apply(in, extraKeys);
+    Translation.Result r = translation.apply(in, extraKeys, trace);
     lastBuild = r.build();
     for (NodeKey k : extraKeys) {
       if (!r.resources().containsKey(k) && loggedUnknown.add(k.toString())) {
@@ -183,8 +210,20 @@ public final class Reconciler implements AutoCloseable {
             k, k.name(), k.mesh());
       }
     }
-    SnapshotPublisher.Result pr = publisher.publish(r.resources());
+    SnapshotPublisher.Result pr;
+    try (ControlPlaneTelemetry.Phase p = trace.phase(ControlPlaneTelemetry.PUBLISH)) {
+      pr = publisher.publish(r.resources());
+      p.attribute(ControlPlaneTelemetry.PROXIES_PUBLISHED, pr.published());
+      p.attribute(ControlPlaneTelemetry.PROXIES_WITHHELD, pr.rejected());
+      p.attribute(ControlPlaneTelemetry.RESPONSES, pr.responses());
+    }
     builds++;
+    trace.attribute(ControlPlaneTelemetry.BUILD, builds);
+    trace.attribute(ControlPlaneTelemetry.OBJECTS, in.objects().size());
+    trace.attribute(ControlPlaneTelemetry.PROXIES, r.planned());
+    trace.attribute(ControlPlaneTelemetry.PROXIES_TRANSLATED, r.translated());
+    trace.attribute(ControlPlaneTelemetry.PROXIES_PUBLISHED, pr.published());
+    trace.attribute(ControlPlaneTelemetry.RESPONSES, pr.responses());
     long nanos = System.nanoTime() - t0;
     translationTimer.record(nanos, TimeUnit.NANOSECONDS);
     if (!ready) {

@@ -1,5 +1,6 @@
 package io.appmeshxds.server.reconcile;
 
+import io.appmeshxds.tracing.telemetry.ControlPlaneTelemetry;
 import io.appmeshxds.translator.api.MeshObject;
 import io.appmeshxds.translator.input.MeshResources;
 import io.appmeshxds.translator.input.ObjectRef;
@@ -41,22 +42,38 @@ public final class Translation {
 
   /** Validates, resolves, plans and translates {@code in} (plus {@code extraKeys}, e.g. proxyless clients). */
   public Result apply(MeshResources in, Collection<NodeKey> extraKeys) {
-    BuildResult built = builder.build(in, lastGood);
+    return apply(in, extraKeys, ControlPlaneTelemetry.noop().startReconcile());
+  }
+
+  /** As {@link #apply(MeshResources, Collection)}, with the phases validate, plan and translate traced. */
+  public Result apply(MeshResources in, Collection<NodeKey> extraKeys, ControlPlaneTelemetry.Reconcile trace) {
+    BuildResult built;
+    try (ControlPlaneTelemetry.Phase p = trace.phase(ControlPlaneTelemetry.VALIDATE)) {
+      built = builder.build(in, lastGood);
+      p.attribute(ControlPlaneTelemetry.OBJECTS_REJECTED,
+          built.status().objects().values().stream().filter(s -> !s.accepted()).count());
+    }
     lastGood = built.accepted();
     last = built;
-    PlanContext ctx = new PlanContext(built.model());
-    SortedMap<NodeKey, ProxyPlan> newPlans = pipeline.planner().planAll(ctx, extraKeys);
+    SortedMap<NodeKey, ProxyPlan> newPlans;
+    try (ControlPlaneTelemetry.Phase p = trace.phase(ControlPlaneTelemetry.PLAN)) {
+      newPlans = pipeline.planner().planAll(new PlanContext(built.model()), extraKeys);
+      p.attribute(ControlPlaneTelemetry.PROXIES, newPlans.size());
+    }
     Map<NodeKey, XdsResources> out = new HashMap<>();
     int translated = 0;
-    for (Map.Entry<NodeKey, ProxyPlan> e : newPlans.entrySet()) {
-      XdsResources r = resources.get(e.getKey());
-      if (r == null || !e.getValue().equals(plans.get(e.getKey()))) {
-        r = translator.translate(e.getValue());
-        translated++;
+    try (ControlPlaneTelemetry.Phase p = trace.phase(ControlPlaneTelemetry.TRANSLATE)) {
+      for (Map.Entry<NodeKey, ProxyPlan> e : newPlans.entrySet()) {
+        XdsResources r = resources.get(e.getKey());
+        if (r == null || !e.getValue().equals(plans.get(e.getKey()))) {
+          r = translator.translate(e.getValue());
+          translated++;
+        }
+        out.put(e.getKey(), r);
       }
-      out.put(e.getKey(), r);
+      translator.endGeneration();
+      p.attribute(ControlPlaneTelemetry.PROXIES_TRANSLATED, translated);
     }
-    translator.endGeneration();
     plans = new HashMap<>(newPlans);
     resources = out;
     return new Result(built, out, newPlans.size(), translated);
