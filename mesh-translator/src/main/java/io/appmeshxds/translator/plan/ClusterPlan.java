@@ -6,11 +6,12 @@ import io.appmeshxds.translator.api.PortProtocol;
  * A cluster.
  *
  * @param id identity (and name)
- * @param type EDS (backends), STATIC (the local app), ORIGINAL_DST (pass-through)
+ * @param type EDS (backends), STATIC (the local app), ORIGINAL_DST (pass-through), LOGICAL_DNS (a host name
+ *     Envoy resolves itself, e.g. a collector or the access-log exporter)
  * @param protocol upstream protocol (http2 and grpc get HTTP/2)
  * @param connectTimeoutMs connect timeout
- * @param staticAddress address of a STATIC cluster, or null
- * @param staticPort port of a STATIC cluster
+ * @param staticAddress address of a STATIC cluster (an IP) or host name of a LOGICAL_DNS cluster, or null
+ * @param staticPort port of a STATIC or LOGICAL_DNS cluster
  * @param healthCheck active health check, or null
  * @param outlierDetection outlier detection, or null
  * @param circuitBreakers thresholds
@@ -32,7 +33,9 @@ public record ClusterPlan(
   public enum Type {
     EDS,
     STATIC,
-    ORIGINAL_DST
+    ORIGINAL_DST,
+    /** One host name, resolved by Envoy; connections go to the first address it answers. */
+    LOGICAL_DNS
   }
 
   /** Active health check from a VirtualNode (or VirtualGateway) listener. */

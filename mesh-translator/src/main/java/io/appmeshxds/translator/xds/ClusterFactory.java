@@ -36,6 +36,10 @@ final class ClusterFactory {
           .setLoadAssignment(EndpointFactory.build(Names.cluster(p.id()), List.of(new EndpointPlan.Locality("",
               List.of(new EndpointPlan.Address(p.staticAddress(), p.staticPort(), null))))));
       case ORIGINAL_DST -> b.setType(Cluster.DiscoveryType.ORIGINAL_DST).setLbPolicy(Cluster.LbPolicy.CLUSTER_PROVIDED);
+      case LOGICAL_DNS -> b.setType(Cluster.DiscoveryType.LOGICAL_DNS)
+          .setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN)
+          .setLoadAssignment(EndpointFactory.build(Names.cluster(p.id()), List.of(new EndpointPlan.Locality("",
+              List.of(new EndpointPlan.Address(p.staticAddress(), p.staticPort(), null))))));
     }
     if (d.proxyless()) {
       return b.build(); // gRPC clients use the cluster's name, type and EDS config only.
