@@ -105,6 +105,7 @@ public final class AlsReceiver extends AccessLogServiceGrpc.AccessLogServiceImpl
 
       @Override
       public void onCompleted() {
+        response.onNext(StreamAccessLogsResponse.getDefaultInstance()); // a client-streaming call answers once
         response.onCompleted();
       }
     };

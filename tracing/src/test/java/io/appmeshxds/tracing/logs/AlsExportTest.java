@@ -46,6 +46,7 @@ class AlsExportTest {
       long t0 = System.currentTimeMillis() - 60_000;
       long start = System.nanoTime();
       CountDownLatch done = new CountDownLatch(STREAMS);
+      java.util.List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
       for (int s = 0; s < STREAMS; s++) {
         StreamObserver<StreamAccessLogsMessage> out = AccessLogServiceGrpc.newStub(ch).streamAccessLogs(
             new StreamObserver<StreamAccessLogsResponse>() {
@@ -54,6 +55,7 @@ class AlsExportTest {
 
               @Override
               public void onError(Throwable t) {
+                errors.add(t);
                 done.countDown();
               }
 
@@ -78,6 +80,7 @@ class AlsExportTest {
         out.onCompleted();
       }
       assertThat(done.await(120, TimeUnit.SECONDS)).isTrue();
+      assertThat(errors).as("streams end cleanly").isEmpty();
       long received = System.nanoTime();
       assertThat(export.exporter().flush(Duration.ofSeconds(120))).isTrue();
       long end = System.nanoTime();

@@ -4,11 +4,14 @@ import io.appmeshxds.server.ControlPlane;
 import io.appmeshxds.server.Pipelines;
 import io.appmeshxds.server.source.ClasspathSource;
 import io.appmeshxds.server.source.ManifestSource;
+import io.appmeshxds.tracing.config.ControlPlaneConfig;
+import io.appmeshxds.tracing.logs.AccessLogExport;
 import io.appmeshxds.translator.plan.NodeKey;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -40,6 +43,13 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}; the container image uses 0.0.0.0).")
   String bind;
 
+  @Option(names = "--config", paramLabel = "FILE", description = "Config file (YAML): tracing, logging.cloudWatch, telemetry.")
+  Path config;
+
+  @Option(names = "--als-port", defaultValue = "18001",
+      description = "Port of the access-log exporter (gRPC ALS) when logging.cloudWatch.enabled (default: ${DEFAULT-VALUE}).")
+  int alsPort;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -50,7 +60,8 @@ final class ServeCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(), "--manifests " + p + ": no such file or directory");
       }
     }
-    ControlPlane cp = new ControlPlane(Pipelines.standard(), new ControlPlane.Settings(
+    ControlPlaneConfig cfg = config == null ? ControlPlaneConfig.defaults() : ExportLogsCommand.load(spec, config);
+    ControlPlane cp = new ControlPlane(Pipelines.standard(cfg), new ControlPlane.Settings(
         new InetSocketAddress(bind, xdsPort), new InetSocketAddress(bind, adminPort), 20, 100), List.of(), List.of());
     String what;
     ManifestSource files = null;
@@ -68,6 +79,9 @@ final class ServeCommand implements Callable<Integer> {
         what = "the bundled example mesh (from the jar)";
       }
     }
+    ControlPlaneConfig.CloudWatch cw = cfg.logging().cloudWatch();
+    AccessLogExport logs = cw.enabled() ? AccessLogExport.start(cw, new InetSocketAddress(bind, alsPort),
+        AccessLogExport.bufferDir(cw, null), cp.metrics()) : null;
     CountDownLatch stopped = new CountDownLatch(1);
     ManifestSource watched = files;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -76,6 +90,9 @@ final class ServeCommand implements Callable<Integer> {
           watched.close();
         }
         cp.close();
+        if (logs != null) {
+          logs.close(Duration.ofSeconds(10));
+        }
       } catch (Exception e) {
         // shutting down anyway
       } finally {
@@ -86,6 +103,11 @@ final class ServeCommand implements Callable<Integer> {
       Thread.sleep(50);
     }
     banner(out, cp, what);
+    if (logs != null) {
+      out.println("  access logs:     gRPC ALS on " + bind + ":" + logs.port() + " -> CloudWatch Logs " + cw.logGroup()
+          + " (" + cw.region() + "); proxies send to " + cw.exporter());
+      out.flush();
+    }
     stopped.await();
     return 0;
   }
