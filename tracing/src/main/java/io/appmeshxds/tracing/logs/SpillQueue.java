@@ -142,7 +142,8 @@ final class SpillQueue {
             memoryBytes += r.memoryBytes();
           }
           if (!disk.hasUnread()) {
-            spilling = false;
+            spilling = false; // caught up: later events go to memory again, after these
+            disk.startNewSegment(); // the last spill segment can be deleted once acked
           }
         }
         if (!memory.isEmpty()) {
