@@ -1,7 +1,6 @@
 package io.appmeshxds.tracing.logs;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -69,6 +68,8 @@ final class DiskBuffer implements AutoCloseable {
   private Segment reading;
   private long readPos;
   private FileChannel readCh;
+  private FileChannel lockCh;
+  private java.nio.channels.FileLock lock;
 
   /** What recovery found. */
   long recoveredNextSeq;
@@ -85,8 +86,29 @@ final class DiskBuffer implements AutoCloseable {
   static DiskBuffer open(Path dir, long budgetBytes, long segmentBytes) throws IOException {
     Files.createDirectories(dir);
     DiskBuffer b = new DiskBuffer(dir, budgetBytes, segmentBytes);
-    b.recover();
+    b.lock();
+    try {
+      b.recover();
+    } catch (IOException | RuntimeException e) {
+      b.close();
+      throw e;
+    }
     return b;
+  }
+
+  /** Why: two processes appending to the same segments would interleave records and lose the order. */
+  private void lock() throws IOException {
+    lockCh = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try {
+      lock = lockCh.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      lock = null;
+    }
+    if (lock == null) {
+      lockCh.close();
+      lockCh = null;
+      throw new IOException("access-log buffer " + dir + " is in use by another exporter (give each its own bufferDir)");
+    }
   }
 
   private void recover() throws IOException {
@@ -235,18 +257,19 @@ final class DiskBuffer implements AutoCloseable {
    * many were written (a prefix of {@code recs}).
    */
   int append(List<Rec> recs) {
-    int written = 0;
+    int flushed = 0;
+    List<byte[]> pending = new ArrayList<>();
+    long pendingBytes = 0;
     try {
-      List<byte[]> pending = new ArrayList<>();
-      long pendingBytes = 0;
       for (Rec r : recs) {
         byte[] e = encode(r);
-        if (totalBytes + pendingBytes + e.length + (writing == null || rollNeeded(pendingBytes + e.length) ? MAGIC.length : 0)
-            > budget) {
+        boolean roll = writing == null || rollNeeded(pendingBytes + e.length);
+        if (totalBytes + pendingBytes + e.length + (roll ? MAGIC.length : 0) > budget) {
           break;
         }
-        if (writing == null || rollNeeded(pendingBytes + e.length)) {
+        if (roll) {
           flushPending(pending, pendingBytes);
+          flushed += pending.size();
           pending.clear();
           pendingBytes = 0;
           openWriter(r.seq);
@@ -257,13 +280,14 @@ final class DiskBuffer implements AutoCloseable {
           writing.first = r.seq;
         }
         writing.last = r.seq;
-        written++;
       }
       flushPending(pending, pendingBytes);
+      flushed += pending.size();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the access-log buffer in " + dir, e);
+      LOG.error("access-log buffer {}: cannot write: {}; starting a new segment", dir, e.toString());
+      closeWriter(); // a partly written record ends that segment; the next append starts a new one
     }
-    return written;
+    return flushed;
   }
 
   private boolean rollNeeded(long more) {
@@ -341,7 +365,10 @@ final class DiskBuffer implements AutoCloseable {
         }
         Rec r = readAt(readCh, readPos);
         if (r == null) {
-          throw new IOException("unreadable record at byte " + readPos + " of " + reading.path);
+          LOG.error("access-log buffer: unreadable record at byte {} of {}; skipping the rest of that segment", readPos,
+              reading.path);
+          readPos = reading.size;
+          continue;
         }
         if (!out.isEmpty() && bytes + r.messageBytes > maxBytes) {
           break;
@@ -354,7 +381,9 @@ final class DiskBuffer implements AutoCloseable {
         bytes += r.messageBytes;
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the access-log buffer in " + dir, e);
+      LOG.error("access-log buffer: cannot read {}: {}; skipping the rest of that segment", reading.path, e.toString());
+      closeReader();
+      readPos = reading.size;
     }
     return out;
   }
@@ -410,7 +439,8 @@ final class DiskBuffer implements AutoCloseable {
         totalBytes -= s.size;
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the access-log buffer's ack file in " + dir, e);
+      // Progress not recorded: after a crash these records would be sent again (never lost).
+      LOG.warn("access-log buffer {}: cannot write the ack file: {}", dir, e.toString());
     }
   }
 
@@ -498,5 +528,14 @@ final class DiskBuffer implements AutoCloseable {
   public void close() {
     closeWriter();
     closeReader();
+    if (lockCh != null) {
+      try {
+        lock.release();
+        lockCh.close();
+      } catch (IOException e) {
+        // released with the channel anyway
+      }
+      lockCh = null;
+    }
   }
 }

@@ -105,7 +105,7 @@ final class SpillQueue {
         int written = disk.append(toDisk);
         metrics.spilled.increment(written);
         if (written < toDisk.size()) {
-          dropped(toDisk.size() - written, "the disk buffer's budget is exhausted");
+          dropped(toDisk.size() - written, "the disk buffer's budget is exhausted (or it cannot be written)");
         }
       }
       changed.signalAll();
