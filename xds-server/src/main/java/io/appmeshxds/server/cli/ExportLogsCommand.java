@@ -20,9 +20,10 @@ import picocli.CommandLine.Option;
     name = "export-logs",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs only the access-log exporter: receives Envoy's gRPC access log stream (ALS) and ships it to CloudWatch Logs",
-      "as the config's logging.cloudWatch says (region, endpoint, logGroup, retentionDays, bufferDir, diskBudgetMb).",
-      "On shutdown it sends what it can within --flush-timeout and keeps the rest in the disk buffer for the next start.",
+      "Runs only the access-log exporter: receives Envoy's gRPC access log stream (ALS) and ships it to CloudWatch Logs "
+          + "as the config's logging.cloudWatch says (region, endpoint, logGroup, retentionDays, bufferDir, diskBudgetMb). "
+          + "On SIGTERM/SIGINT it stops accepting streams, sends what it can within --flush-timeout, keeps the rest in the "
+          + "disk buffer for the next start, and exits.",
       "Exit codes: 0 clean shutdown, 2 bad usage."
     })
 final class ExportLogsCommand implements Callable<Integer> {
@@ -66,7 +67,20 @@ final class ExportLogsCommand implements Callable<Integer> {
     }
     out.println("  Ctrl-C stops it.");
     out.flush();
-    Thread hook = new Thread(stop::countDown, "export-logs-shutdown");
+    // Why signal handlers: with only a shutdown hook, SIGTERM ends the JVM with status 143; handling
+    // TERM and INT lets call() flush and return 0, as the CLI contract says. The hook stays for
+    // other ways of stopping (it waits for the flush).
+    java.util.Map<String, sun.misc.SignalHandler> previous = new java.util.HashMap<>();
+    trap("TERM", previous);
+    trap("INT", previous);
+    Thread hook = new Thread(() -> {
+      stop.countDown();
+      try {
+        stopped.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "export-logs-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       stop.await();
@@ -75,6 +89,7 @@ final class ExportLogsCommand implements Callable<Integer> {
           + (drained ? "" : "; the rest stays in " + dir + " for the next start"));
       out.flush();
     } finally {
+      previous.forEach((sig, h) -> sun.misc.Signal.handle(new sun.misc.Signal(sig), h));
       stopped.countDown();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
@@ -83,6 +98,14 @@ final class ExportLogsCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private void trap(String signal, java.util.Map<String, sun.misc.SignalHandler> previous) {
+    try {
+      previous.put(signal, sun.misc.Signal.handle(new sun.misc.Signal(signal), sig -> stop.countDown()));
+    } catch (IllegalArgumentException | UnsupportedOperationException e) {
+      // not available here: the shutdown hook still flushes
+    }
   }
 
   /** Ends {@link #call()} as a shutdown signal would (tests). */
