@@ -156,7 +156,7 @@ public final class LogExporter implements AutoCloseable {
     }
     closed = true;
     queue.closeForOffers();
-    boolean drained = !thread.isAlive() || queue.awaitEmpty(System.nanoTime() + deadline.toNanos());
+    boolean drained = thread.isAlive() ? queue.awaitEmpty(System.nanoTime() + deadline.toNanos()) : queue.isEmpty();
     stopped = true;
     if (thread.isAlive()) {
       thread.interrupt(); // wakes a backoff sleep or a wait; an HTTP call in flight runs to its end
