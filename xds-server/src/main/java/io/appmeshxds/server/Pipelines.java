@@ -6,6 +6,9 @@ import io.appmeshxds.tracing.config.ControlPlaneConfig;
 import io.appmeshxds.tracing.plan.TracingDecorator;
 import io.appmeshxds.tracing.plan.TracingOverrides;
 import io.appmeshxds.tracing.xds.TracingFactory;
+import io.appmeshxds.tracing.logs.xds.AccessLogExportDecorator;
+import io.appmeshxds.tracing.logs.xds.AccessLogExportFactory;
+import io.appmeshxds.translator.plan.PlanDecorator;
 import io.appmeshxds.translator.plan.Planner;
 import io.appmeshxds.translator.xds.ExtensionFactory;
 import java.util.ArrayList;
@@ -21,15 +24,22 @@ public final class Pipelines {
   }
 
   /**
-   * With the {@code --config} file: its {@code tracing} section drives the tracing decorator. The
-   * decorator is always installed, because the {@code appmesh-xds.io/tracing} annotation can turn
-   * tracing on for one VirtualNode/VirtualGateway even when the mesh-wide provider is {@code none};
-   * with neither, it leaves every plan as it is.
+   * With the {@code --config} file. Its {@code tracing} section drives the tracing decorator, which
+   * is always installed, because the {@code appmesh-xds.io/tracing} annotation can turn tracing on
+   * for one VirtualNode/VirtualGateway even when the mesh-wide provider is {@code none} (with
+   * neither, it leaves every plan as it is). With {@code logging.cloudWatch.enabled}, every proxy
+   * also streams its access logs to the exporter.
    */
   public static Pipeline standard(ControlPlaneConfig config) {
+    List<PlanDecorator> decorators = new ArrayList<>();
     List<ExtensionFactory> extensions = new ArrayList<>(GatewayModule.extensions());
+    decorators.add(new TracingDecorator(config.tracing()));
     extensions.add(new TracingFactory());
-    return new Pipeline(new Planner(List.of(GatewayModule.planner()), List.of(new TracingDecorator(config.tracing()))),
-        extensions, List.of(new TracingOverrides()), GatewayModule.checks());
+    if (config.logging().cloudWatch().enabled()) {
+      decorators.add(AccessLogExportDecorator.of(config.logging().cloudWatch()));
+      extensions.add(new AccessLogExportFactory());
+    }
+    return new Pipeline(new Planner(List.of(GatewayModule.planner()), decorators), extensions,
+        List.of(new TracingOverrides()), GatewayModule.checks());
   }
 }

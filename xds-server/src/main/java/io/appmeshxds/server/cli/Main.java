@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Self-hosted Envoy control plane for AWS App Mesh (appmesh.k8s.aws/v1beta2) objects.",
     subcommands = {ServeCommand.class, ValidateCommand.class, RenderCommand.class, BootstrapCommand.class, DemoCommand.class,
-      CommandLine.HelpCommand.class})
+      ExportLogsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

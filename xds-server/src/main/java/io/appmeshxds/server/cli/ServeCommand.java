@@ -6,11 +6,13 @@ import io.appmeshxds.server.source.ClasspathSource;
 import io.appmeshxds.server.source.ManifestSource;
 import io.appmeshxds.tracing.config.ControlPlaneConfig;
 import io.appmeshxds.tracing.telemetry.ControlPlaneTelemetry;
+import io.appmeshxds.tracing.logs.AccessLogExport;
 import io.appmeshxds.translator.plan.NodeKey;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -39,12 +41,15 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--admin-port", defaultValue = "9090", description = "Admin HTTP port (default: ${DEFAULT-VALUE}).")
   int adminPort;
 
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "Config file (YAML): tracing pushed to proxies, control-plane spans (telemetry), logging.")
-  Path config;
-
   @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}; the container image uses 0.0.0.0).")
   String bind;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "Config file (YAML): tracing pushed to proxies, logging.cloudWatch (access-log export), telemetry (control-plane spans).")
+  Path config;
+
+  @Option(names = "--als-port", defaultValue = "18001",
+      description = "Port of the access-log exporter (gRPC ALS) when logging.cloudWatch.enabled (default: ${DEFAULT-VALUE}).")
+  int alsPort;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -76,6 +81,9 @@ final class ServeCommand implements Callable<Integer> {
         what = "the bundled example mesh (from the jar)";
       }
     }
+    ControlPlaneConfig.CloudWatch cw = cfg.logging().cloudWatch();
+    AccessLogExport logs = cw.enabled() ? AccessLogExport.start(cw, new InetSocketAddress(bind, alsPort),
+        AccessLogExport.bufferDir(cw, null), cp.metrics()) : null;
     CountDownLatch stopped = new CountDownLatch(1);
     ManifestSource watched = files;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -84,6 +92,9 @@ final class ServeCommand implements Callable<Integer> {
           watched.close();
         }
         cp.close();
+        if (logs != null) {
+          logs.close(Duration.ofSeconds(10));
+        }
       } catch (Exception e) {
         // shutting down anyway
       } finally {
@@ -94,6 +105,11 @@ final class ServeCommand implements Callable<Integer> {
       Thread.sleep(50);
     }
     banner(out, cp, what);
+    if (logs != null) {
+      out.println("  access logs:     gRPC ALS on " + bind + ":" + logs.port() + " -> CloudWatch Logs " + cw.logGroup()
+          + " (" + cw.region() + "); proxies send to " + cw.exporter());
+      out.flush();
+    }
     stopped.await();
     return 0;
   }
