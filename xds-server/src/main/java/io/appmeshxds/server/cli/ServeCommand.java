@@ -1,10 +1,13 @@
 package io.appmeshxds.server.cli;
 
 import io.appmeshxds.server.ControlPlane;
+import io.appmeshxds.server.KubernetesMode;
 import io.appmeshxds.server.Pipelines;
 import io.appmeshxds.server.source.ClasspathSource;
 import io.appmeshxds.server.source.ManifestSource;
 import io.appmeshxds.translator.plan.NodeKey;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -24,12 +27,21 @@ import picocli.CommandLine.Option;
     description = {
       "Runs the control plane: xDS (ADS) for Envoy sidecars, gateways and proxyless gRPC clients, and admin HTTP.",
       "With neither --manifests nor --kubernetes it serves the bundled example mesh (deploy/examples/podinfo).",
+      "With --kubernetes it watches the cluster; every replica serves xDS, the lease holder writes status.",
       "Manifest paths are watched and reloaded. Exit codes: 0 clean shutdown, 2 bad usage."
     })
 final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--manifests", paramLabel = "PATH", description = "Manifest file or directory (repeatable); watched.")
   List<Path> manifests = new ArrayList<>();
+
+  @Option(names = "--kubernetes", description = "Watch App Mesh objects, Namespaces, Services and EndpointSlices in the "
+      + "cluster (in-cluster config or kubeconfig) and write status while this replica holds the lease.")
+  boolean kubernetes;
+
+  @Option(names = "--namespace", paramLabel = "NS", description = "With --kubernetes: watch only this namespace "
+      + "(Meshes are cluster-scoped and always watched). Default: every namespace.")
+  String namespace;
 
   @Option(names = "--xds-port", defaultValue = "18000", description = "xDS gRPC port (default: ${DEFAULT-VALUE}).")
   int xdsPort;
@@ -50,8 +62,18 @@ final class ServeCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(), "--manifests " + p + ": no such file or directory");
       }
     }
-    ControlPlane cp = new ControlPlane(Pipelines.standard(), new ControlPlane.Settings(
-        new InetSocketAddress(bind, xdsPort), new InetSocketAddress(bind, adminPort), 20, 100), List.of(), List.of());
+    if (namespace != null && !kubernetes) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--namespace needs --kubernetes");
+    }
+    if (kubernetes && !manifests.isEmpty()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--manifests and --kubernetes cannot be combined");
+    }
+    ControlPlane.Settings settings = new ControlPlane.Settings(
+        new InetSocketAddress(bind, xdsPort), new InetSocketAddress(bind, adminPort), 20, 100);
+    if (kubernetes) {
+      return serveKubernetes(out, settings);
+    }
+    ControlPlane cp = new ControlPlane(Pipelines.standard(), settings, List.of(), List.of());
     String what;
     ManifestSource files = null;
     cp.start();
@@ -86,6 +108,32 @@ final class ServeCommand implements Callable<Integer> {
       Thread.sleep(50);
     }
     banner(out, cp, what);
+    stopped.await();
+    return 0;
+  }
+
+  private int serveKubernetes(PrintWriter out, ControlPlane.Settings settings) throws Exception {
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    KubernetesMode.Settings ks = KubernetesMode.Settings.inCluster(namespace, client);
+    KubernetesMode mode = KubernetesMode.start(client, Pipelines.standard(), settings, ks);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        mode.close();
+        client.close();
+      } catch (Exception e) {
+        // shutting down anyway
+      } finally {
+        stopped.countDown();
+      }
+    }, "shutdown"));
+    out.println("appmesh-xds serving the cluster at " + client.getMasterUrl() + " ("
+        + (namespace == null ? "every namespace" : "namespace " + namespace) + "); lease " + ks.leaseNamespace() + "/"
+        + KubernetesMode.LEASE_NAME + " as " + ks.identity());
+    out.println("  xDS (ADS gRPC):  " + bind + ":" + mode.controlPlane().xdsPort());
+    out.println("  admin HTTP:      http://" + bind + ":" + mode.controlPlane().adminPort()
+        + "/status  (/ready turns 200 once every kind has synced and the first config is published)");
+    out.flush();
     stopped.await();
     return 0;
   }

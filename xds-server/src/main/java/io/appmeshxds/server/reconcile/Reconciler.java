@@ -184,7 +184,12 @@ public final class Reconciler implements AutoCloseable {
   /** Runs one full build now (the loop's work; also for tests). */
   public void reconcile() {
     long t0 = System.nanoTime();
-    MeshResources in = store.snapshot();
+    MeshResources in = store.syncedSnapshot();
+    if (in == null) {
+      // A source stopped being synced (a Kubernetes relist) after the loop checked: wait for it.
+      debouncer.signal();
+      return;
+    }
     BuildResult built = builder.build(in, lastGood);
     lastGood = built.accepted();
     lastBuild = built;
