@@ -36,6 +36,13 @@ import java.util.Queue;
  * an unproxied admin client for the test itself.
  */
 public final class MockApi implements AutoCloseable {
+  /** The mock server logs every request at INFO through java.util.logging; kept as a strong reference. */
+  private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  static {
+    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
+
   private final KubernetesMockServer server;
   private final TcpProxy proxy;
   private final KubernetesClient admin;

@@ -162,6 +162,12 @@ public final class KubernetesSource implements AutoCloseable {
     informers.forEach(SharedIndexInformer::close);
   }
 
+  /** The event handler of one kind, as its informer calls it (tests drive relists through it). */
+  @SuppressWarnings("unchecked")
+  <T extends HasMetadata> ResourceEventHandler<T> handler(String kind) {
+    return (ResourceEventHandler<T>) feeds.stream().filter(f -> f.kind.equals(kind)).findFirst().orElseThrow();
+  }
+
   /** One kind: its handler, partition and sync state. */
   private abstract class Feed<T extends HasMetadata> implements ResourceEventHandler<T> {
     final String kind;
