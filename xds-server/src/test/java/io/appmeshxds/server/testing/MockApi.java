@@ -6,7 +6,6 @@ import io.appmeshxds.translator.input.Json;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -25,12 +24,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
 
 /**
- * fabric8's mock Kubernetes API in CRUD mode on 127.0.0.1, with App Mesh CRDs registered (so the
+ * fabric8's mock Kubernetes API in CRUD mode on 127.0.0.1, with our App Mesh CRDs registered (so the
  * status subresource behaves like a real API server's: spec updates keep status, status writes keep
  * spec, stale resourceVersions get 409), a {@link TcpProxy} in front for the clients under test, and
  * an unproxied admin client for the test itself.
@@ -43,6 +41,8 @@ public final class MockApi implements AutoCloseable {
     MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
   }
 
+  static final Path CRDS = Path.of("..", "deploy", "base", "crds");
+
   private final KubernetesMockServer server;
   private final TcpProxy proxy;
   private final KubernetesClient admin;
@@ -54,8 +54,20 @@ public final class MockApi implements AutoCloseable {
     server.init(InetAddress.getLoopbackAddress(), 0);
     admin = client(server.getPort());
     proxy = new TcpProxy(server.getPort());
+    // The CRDs we ship (deploy/base/crds), so the mock treats status as a subresource exactly as
+    // they declare it.
+    try (var files = Files.list(CRDS)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".yml")).sorted().toList()) {
+        admin.apiextensions().v1().customResourceDefinitions()
+            .resource(admin.getKubernetesSerialization().unmarshal(Files.readString(f, StandardCharsets.UTF_8),
+                CustomResourceDefinition.class))
+            .create();
+      }
+    }
     for (Kind k : Kind.values()) {
-      admin.apiextensions().v1().customResourceDefinitions().resource(crd(k)).create();
+      if (admin.apiextensions().v1().customResourceDefinitions().withName(k.plural() + "." + Kind.GROUP).get() == null) {
+        throw new IllegalStateException("no CRD for " + k + " in " + CRDS);
+      }
     }
   }
 
@@ -81,22 +93,6 @@ public final class MockApi implements AutoCloseable {
         .withRequestRetryBackoffInterval(100)
         .build();
     return new KubernetesClientBuilder().withConfig(config).build();
-  }
-
-  private static CustomResourceDefinition crd(Kind k) {
-    return new CustomResourceDefinitionBuilder()
-        .withNewMetadata().withName(k.plural() + "." + Kind.GROUP).endMetadata()
-        .withNewSpec()
-        .withGroup(Kind.GROUP)
-        .withScope(k.namespaced() ? "Namespaced" : "Cluster")
-        .withNewNames().withKind(k.name()).withPlural(k.plural()).withSingular(k.name().toLowerCase(Locale.ROOT)).endNames()
-        .addNewVersion().withName(Kind.VERSION).withServed(true).withStorage(true)
-        .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true)
-        .endOpenAPIV3Schema().endSchema()
-        .withNewSubresources().withNewStatus().endStatus().endSubresources()
-        .endVersion()
-        .endSpec()
-        .build();
   }
 
   /** Creates (or updates) every object of every manifest file in a directory, in file-name order. */
