@@ -43,7 +43,9 @@ public final class KubernetesMode implements AutoCloseable {
     this.client = client;
     this.sink = new KubernetesStatusSink(client, Clock.systemUTC());
     this.cp = new ControlPlane(pipeline, cps, List.of(sink), List.of()).start();
-    this.source = new KubernetesSource(client, cp.store(), s.watchNamespace()).start();
+    this.source = new KubernetesSource(client, cp.store(), s.watchNamespace());
+    source.onAppMeshAdded(sink::touch);
+    source.start();
     this.leadership = new Leadership(client, s.leaseNamespace(), LEASE_NAME, s.identity(), s.timing(), sink::leader).start();
   }
 

@@ -190,6 +190,21 @@ class KubernetesModeTest {
         .as("ARN fields are left alone").isNotNull();
   }
 
+  @Test
+  @Order(6)
+  void objectRecreatedUnderTheSameNameGetsItsStatusAgain() throws Exception {
+    RunningMesh.await(() -> "True".equals(statusOf(Kind.VirtualNode, "broken")), 10_000);
+    var op = api.admin().genericKubernetesResources(io.appmeshxds.server.source.kubernetes.AppMeshKinds.context(Kind.VirtualNode))
+        .inNamespace("demo");
+    GenericKubernetesResource vn = op.withName("broken").get();
+    op.withName("broken").delete();
+    vn.getMetadata().setResourceVersion(null);
+    vn.getMetadata().setUid(null);
+    vn.getAdditionalProperties().remove("status");
+    op.resource(vn).create(); // same spec at once: translation's verdict does not change
+    RunningMesh.await(() -> "True".equals(statusOf(Kind.VirtualNode, "broken")), 10_000);
+  }
+
   private String statusOf(Kind k, String name) {
     Map<String, Object> c = MockApi.condition(api.get(k, "demo", name), k.conditionType());
     return c == null ? null : (String) c.get("status");

@@ -51,6 +51,7 @@ public final class KubernetesSource implements AutoCloseable {
   private final ResourceConverter converter;
   private final List<Feed<?>> feeds = new ArrayList<>();
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private volatile java.util.function.Consumer<ObjectRef> onAppMeshAdded = r -> {};
 
   /**
    * @param client the API client (in-cluster config or kubeconfig)
@@ -96,6 +97,15 @@ public final class KubernetesSource implements AutoCloseable {
 
   private static String ns(HasMetadata r) {
     return r.getMetadata().getNamespace();
+  }
+
+  /**
+   * Called (on an informer thread) when an App Mesh object appears, e.g. deleted and created again
+   * under the same name: the status writer uses it to write the status of the new object even when
+   * translation's verdict did not change.
+   */
+  public void onAppMeshAdded(java.util.function.Consumer<ObjectRef> listener) {
+    onAppMeshAdded = listener;
   }
 
   /** Starts every informer; returns at once (sync is reported to the store as each kind lists). */
@@ -217,6 +227,9 @@ public final class KubernetesSource implements AutoCloseable {
     @Override
     public void onAdd(T obj) {
       apply(obj);
+      if (keepLastGood) {
+        onAppMeshAdded.accept(ref.apply(obj));
+      }
     }
 
     @Override

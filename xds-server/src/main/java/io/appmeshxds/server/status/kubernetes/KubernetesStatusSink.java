@@ -98,6 +98,18 @@ public final class KubernetesStatusSink implements StatusSink, AutoCloseable {
     }
   }
 
+  /**
+   * An object appeared in the API (possibly re-created under the same name, without a status): its
+   * latest status is compared and written again even if translation's verdict did not change.
+   */
+  public void touch(ObjectRef ref) {
+    Desired d = latest.get(ref);
+    if (d != null) {
+      pending.put(ref, d);
+      wakeUp();
+    }
+  }
+
   /** Called by leader election: only the leader writes. Becoming leader writes every status (diffed). */
   public void leader(boolean isLeader) {
     if (isLeader && !leader) {
