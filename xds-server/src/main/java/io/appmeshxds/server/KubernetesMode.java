@@ -5,6 +5,8 @@ import io.appmeshxds.server.source.kubernetes.KubernetesSource;
 import io.appmeshxds.server.status.kubernetes.KubernetesStatusSink;
 import io.appmeshxds.server.status.kubernetes.Leadership;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +49,14 @@ public final class KubernetesMode implements AutoCloseable {
     source.onAppMeshAdded(sink::touch);
     source.start();
     this.leadership = new Leadership(client, s.leaseNamespace(), LEASE_NAME, s.identity(), s.timing(), sink::leader).start();
+    FunctionCounter.builder("appmeshxds_status_writes_total", sink, KubernetesStatusSink::writes)
+        .description("Status subresource writes by this replica").register(cp.metrics());
+    FunctionCounter.builder("appmeshxds_status_conflicts_total", sink, KubernetesStatusSink::conflicts)
+        .description("Status writes answered 409 and retried").register(cp.metrics());
+    Gauge.builder("appmeshxds_leader", leadership, l -> l.isLeader() ? 1 : 0)
+        .description("1 while this replica holds the lease and writes status").register(cp.metrics());
+    Gauge.builder("appmeshxds_kubernetes_synced", source, src -> src.synced() ? 1 : 0)
+        .description("1 while every watched kind has completed its latest list").register(cp.metrics());
   }
 
   /** Starts the control plane, the informers and leader election; returns without waiting for sync. */

@@ -78,6 +78,9 @@ class KubernetesModeTest {
     awaitStable(NONE, "primary", 20);
     assertThat(apex.tally(100, NONE)).containsExactly(Map.entry("primary", 100));
     RunningMesh.await(() -> accepted(Kind.VirtualRouter, "podinfo"), 10_000);
+    String metrics = mode.controlPlane().metrics().scrape();
+    assertThat(metrics).contains("appmeshxds_leader 1.0", "appmeshxds_kubernetes_synced 1.0");
+    assertThat(metrics).containsPattern("appmeshxds_status_writes_total [1-9]");
   }
 
   @Test
