@@ -1,4 +1,6 @@
 package io.appmeshxds.translator.api;
 
-/** {@code spec.meshRef}: written by App Mesh's webhook; read-only. */
-public record MeshReference(String name, String uid) {}
+import io.fabric8.generator.annotation.Required;
+
+/** {@code spec.meshRef}: written by App Mesh's webhook; read-only. Both fields are required when it is set. */
+public record MeshReference(@Required String name, @Required String uid) {}

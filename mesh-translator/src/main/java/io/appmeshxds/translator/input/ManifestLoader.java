@@ -52,6 +52,16 @@ public final class ManifestLoader {
     return sink.result();
   }
 
+  /**
+   * Reads one already-parsed document (e.g. an object an API client received), with the same rules
+   * and problem reporting as a document in a file; {@code location} names it in problems.
+   */
+  public LoadResult loadDocument(String location, JsonNode document) {
+    Sink sink = new Sink();
+    convert(document, new SourceRef(location, 0, false), sink);
+    return sink.result();
+  }
+
   /** The manifest files under a path, sorted; a file given by name is read whatever its extension. */
   public static List<Path> manifestFiles(Path p) {
     return manifestFiles(p, new Sink());

@@ -1,6 +1,7 @@
 package io.appmeshxds.server.cli;
 
 import io.appmeshxds.server.ControlPlane;
+import io.appmeshxds.server.KubernetesMode;
 import io.appmeshxds.server.Pipelines;
 import io.appmeshxds.server.source.ClasspathSource;
 import io.appmeshxds.server.source.ManifestSource;
@@ -8,6 +9,8 @@ import io.appmeshxds.tracing.config.ControlPlaneConfig;
 import io.appmeshxds.tracing.telemetry.ControlPlaneTelemetry;
 import io.appmeshxds.tracing.logs.AccessLogExport;
 import io.appmeshxds.translator.plan.NodeKey;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -28,12 +31,21 @@ import picocli.CommandLine.Option;
     description = {
       "Runs the control plane: xDS (ADS) for Envoy sidecars, gateways and proxyless gRPC clients, and admin HTTP.",
       "With neither --manifests nor --kubernetes it serves the bundled example mesh (deploy/examples/podinfo).",
+      "With --kubernetes it watches the cluster; every replica serves xDS, the lease holder writes status.",
       "Manifest paths are watched and reloaded. Exit codes: 0 clean shutdown, 2 bad usage."
     })
 final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--manifests", paramLabel = "PATH", description = "Manifest file or directory (repeatable); watched.")
   List<Path> manifests = new ArrayList<>();
+
+  @Option(names = "--kubernetes", description = "Watch App Mesh objects, Namespaces, Services and EndpointSlices in the "
+      + "cluster (in-cluster config or kubeconfig) and write status while this replica holds the lease.")
+  boolean kubernetes;
+
+  @Option(names = "--namespace", paramLabel = "NS", description = "With --kubernetes: watch only this namespace "
+      + "(Meshes are cluster-scoped and always watched). Default: every namespace.")
+  String namespace;
 
   @Option(names = "--xds-port", defaultValue = "18000", description = "xDS gRPC port (default: ${DEFAULT-VALUE}).")
   int xdsPort;
@@ -61,9 +73,19 @@ final class ServeCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(), "--manifests " + p + ": no such file or directory");
       }
     }
+    if (namespace != null && !kubernetes) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--namespace needs --kubernetes");
+    }
+    if (kubernetes && !manifests.isEmpty()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--manifests and --kubernetes cannot be combined");
+    }
     ControlPlaneConfig cfg = ConfigFile.load(spec, config);
-    ControlPlane cp = new ControlPlane(Pipelines.standard(cfg), new ControlPlane.Settings(
-        new InetSocketAddress(bind, xdsPort), new InetSocketAddress(bind, adminPort), 20, 100), List.of(), List.of())
+    ControlPlane.Settings settings = new ControlPlane.Settings(
+        new InetSocketAddress(bind, xdsPort), new InetSocketAddress(bind, adminPort), 20, 100);
+    if (kubernetes) {
+      return serveKubernetes(out, settings, cfg);
+    }
+    ControlPlane cp = new ControlPlane(Pipelines.standard(cfg), settings, List.of(), List.of())
         .telemetry(ControlPlaneTelemetry.create(cfg.telemetry()));
     String what;
     ManifestSource files = null;
@@ -81,9 +103,7 @@ final class ServeCommand implements Callable<Integer> {
         what = "the bundled example mesh (from the jar)";
       }
     }
-    ControlPlaneConfig.CloudWatch cw = cfg.logging().cloudWatch();
-    AccessLogExport logs = cw.enabled() ? AccessLogExport.start(cw, new InetSocketAddress(bind, alsPort),
-        AccessLogExport.bufferDir(cw, null), cp.metrics()) : null;
+    AccessLogExport logs = accessLogs(cfg, cp);
     CountDownLatch stopped = new CountDownLatch(1);
     ManifestSource watched = files;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -105,13 +125,57 @@ final class ServeCommand implements Callable<Integer> {
       Thread.sleep(50);
     }
     banner(out, cp, what);
+    accessLogBanner(out, cfg, logs);
+    stopped.await();
+    return 0;
+  }
+
+  private int serveKubernetes(PrintWriter out, ControlPlane.Settings settings, ControlPlaneConfig cfg) throws Exception {
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    KubernetesMode.Settings ks = KubernetesMode.Settings.inCluster(namespace, client);
+    KubernetesMode mode = KubernetesMode.start(client, Pipelines.standard(cfg), settings, ks,
+        ControlPlaneTelemetry.create(cfg.telemetry()));
+    AccessLogExport logs = accessLogs(cfg, mode.controlPlane());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        mode.close();
+        client.close();
+        if (logs != null) {
+          logs.close(Duration.ofSeconds(10));
+        }
+      } catch (Exception e) {
+        // shutting down anyway
+      } finally {
+        stopped.countDown();
+      }
+    }, "shutdown"));
+    out.println("appmesh-xds serving the cluster at " + client.getMasterUrl() + " ("
+        + (namespace == null ? "every namespace" : "namespace " + namespace) + "); lease " + ks.leaseNamespace() + "/"
+        + KubernetesMode.LEASE_NAME + " as " + ks.identity());
+    out.println("  xDS (ADS gRPC):  " + bind + ":" + mode.controlPlane().xdsPort());
+    out.println("  admin HTTP:      http://" + bind + ":" + mode.controlPlane().adminPort()
+        + "/status  (/ready turns 200 once every kind has synced and the first config is published)");
+    out.flush();
+    accessLogBanner(out, cfg, logs);
+    stopped.await();
+    return 0;
+  }
+
+  private void accessLogBanner(PrintWriter out, ControlPlaneConfig cfg, AccessLogExport logs) {
     if (logs != null) {
+      ControlPlaneConfig.CloudWatch cw = cfg.logging().cloudWatch();
       out.println("  access logs:     gRPC ALS on " + bind + ":" + logs.port() + " -> CloudWatch Logs " + cw.logGroup()
           + " (" + cw.region() + "); proxies send to " + cw.exporter());
       out.flush();
     }
-    stopped.await();
-    return 0;
+  }
+
+  /** The access-log exporter on --als-port when logging.cloudWatch.enabled, else null. */
+  private AccessLogExport accessLogs(ControlPlaneConfig cfg, ControlPlane cp) throws Exception {
+    ControlPlaneConfig.CloudWatch cw = cfg.logging().cloudWatch();
+    return cw.enabled() ? AccessLogExport.start(cw, new InetSocketAddress(bind, alsPort), AccessLogExport.bufferDir(cw, null),
+        cp.metrics()) : null;
   }
 
   private void banner(PrintWriter out, ControlPlane cp, String what) {

@@ -65,6 +65,7 @@ public final class XdsCache implements ConfigWatcher {
   private final Map<String, Group> groups = new ConcurrentHashMap<>();
   private final Listener listener;
   private final StreamTracker nacks;
+  private volatile java.util.function.BiConsumer<NodeKey, XdsResources> observer = (k, r) -> {};
 
   public XdsCache(Listener listener, StreamTracker nacks) {
     this.listener = listener;
@@ -104,12 +105,18 @@ public final class XdsCache implements ConfigWatcher {
     return n;
   }
 
+  /** Sees every {@link #set} (on the publishing thread, before watches are answered); for tests and metrics. */
+  public void observe(java.util.function.BiConsumer<NodeKey, XdsResources> o) {
+    observer = o;
+  }
+
   /**
    * Publishes a group's resources and answers every parked watch whose type changed.
    *
    * @return the number of responses sent
    */
   public int set(NodeKey key, XdsResources resources) {
+    observer.accept(key, resources);
     Group g = groups.computeIfAbsent(key.toString(), k -> new Group());
     int sent = 0;
     synchronized (g) {

@@ -198,8 +198,13 @@ public final class Reconciler implements AutoCloseable {
     long t0 = System.nanoTime();
     MeshResources in;
     try (ControlPlaneTelemetry.Phase p = trace.phase(ControlPlaneTelemetry.LOAD)) {
-      in = store.snapshot();
-      p.attribute(ControlPlaneTelemetry.OBJECTS, in.objects().size());
+      in = store.syncedSnapshot();
+      p.attribute(ControlPlaneTelemetry.OBJECTS, in == null ? 0 : in.objects().size());
+    }
+    if (in == null) {
+      // A source stopped being synced (a Kubernetes relist) after the loop checked: wait for it.
+      debouncer.signal();
+      return;
     }
     keysDirty = false;
     Translation.Result r = translation.apply(in, extraKeys, trace);

@@ -26,6 +26,7 @@ public final class ResourceStore {
 
   private final Map<String, Map<ObjectRef, Entry>> partitions = new TreeMap<>();
   private final Map<String, List<Problem>> problems = new HashMap<>();
+  private final Map<String, Map<ObjectRef, List<Problem>>> objectProblems = new TreeMap<>();
   private final Map<String, List<String>> dns = new TreeMap<>();
   private final Set<String> sources = ConcurrentHashMap.newKeySet();
   private final Set<String> synced = ConcurrentHashMap.newKeySet();
@@ -43,9 +44,22 @@ public final class ResourceStore {
   }
 
   public void markSynced(String source) {
-    if (synced.add(source)) {
+    boolean added;
+    synchronized (this) {
+      added = synced.add(source);
+    }
+    if (added) {
       onChange.run();
     }
+  }
+
+  /**
+   * A source is re-reading everything (a Kubernetes relist): until it reports synced again, no
+   * snapshot is taken ({@link #syncedSnapshot()} returns null), so a half-applied relist is never
+   * translated.
+   */
+  public synchronized void markUnsynced(String source) {
+    synced.remove(source);
   }
 
   public boolean allSynced() {
@@ -81,11 +95,29 @@ public final class ResourceStore {
 
   /** Sets or removes (null) one object of a partition; returns whether anything changed. */
   public boolean put(String partition, ObjectRef ref, Object object) {
+    return put(partition, ref, object, List.of());
+  }
+
+  /**
+   * Sets or removes (null) one object of a partition together with the problems found reading it
+   * (an object that could not be read at all is {@code null} with problems: it exists, unserved).
+   * An equal object with equal problems is no change. Returns whether anything changed.
+   */
+  public boolean put(String partition, ObjectRef ref, Object object, List<Problem> readProblems) {
     boolean changed;
     synchronized (this) {
       Map<ObjectRef, Entry> p = partitions.computeIfAbsent(partition, k -> new LinkedHashMap<>());
       Entry old = object == null ? p.remove(ref) : p.put(ref, new Entry(object, null));
       changed = object == null ? old != null : old == null || !Objects.equals(old.object(), object);
+      if (p.isEmpty()) {
+        partitions.remove(partition);
+      }
+      Map<ObjectRef, List<Problem>> pp = objectProblems.computeIfAbsent(partition, k -> new HashMap<>());
+      List<Problem> oldProblems = readProblems.isEmpty() ? pp.remove(ref) : pp.put(ref, List.copyOf(readProblems));
+      changed |= !Objects.equals(oldProblems == null ? List.of() : oldProblems, readProblems);
+      if (pp.isEmpty()) {
+        objectProblems.remove(partition);
+      }
       if (changed) {
         revision++;
       }
@@ -122,13 +154,29 @@ public final class ResourceStore {
       p.forEach((ref, e) -> b.add(e.object(), ref, e.source()));
     }
     problems.values().forEach(ps -> ps.forEach(b::addLoadProblem));
+    objectProblems.values().forEach(m -> new TreeMap<>(m).values().forEach(ps -> ps.forEach(b::addLoadProblem)));
     dns.forEach(b::dnsAnswer);
     return b.build();
   }
 
+  /**
+   * A snapshot taken atomically with the check that every source is synced, or null when one is not
+   * (never started, or relisting). Why atomic: a relist that starts between a separate check and the
+   * snapshot could otherwise be seen half-applied.
+   */
+  public synchronized MeshResources syncedSnapshot() {
+    return allSynced() ? snapshot() : null;
+  }
+
   /** Problems of every partition (for /status). */
   public synchronized Map<String, List<Problem>> problems() {
-    return new TreeMap<>(problems);
+    Map<String, List<Problem>> out = new TreeMap<>(problems);
+    objectProblems.forEach((partition, m) -> {
+      List<Problem> all = new ArrayList<>(out.getOrDefault(partition, List.of()));
+      new TreeMap<>(m).values().forEach(all::addAll);
+      out.put(partition, all);
+    });
+    return out;
   }
 
   private static boolean sameObjects(Map<ObjectRef, Entry> a, Map<ObjectRef, Entry> b) {

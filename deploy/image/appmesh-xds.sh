@@ -1,0 +1,3 @@
+#!/bin/sh
+# appmesh-xds inside the container image: the same commands as bin/appmesh-xds in a checkout.
+exec java ${JAVA_OPTS:-} -jar /opt/appmesh-xds/appmesh-xds.jar "$@"

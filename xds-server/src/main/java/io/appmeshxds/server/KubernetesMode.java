@@ -1,0 +1,136 @@
+package io.appmeshxds.server;
+
+import io.appmeshxds.tracing.telemetry.ControlPlaneTelemetry;
+import io.appmeshxds.server.reconcile.Pipeline;
+import io.appmeshxds.server.source.kubernetes.KubernetesSource;
+import io.appmeshxds.server.status.kubernetes.KubernetesStatusSink;
+import io.appmeshxds.server.status.kubernetes.Leadership;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * {@code serve --kubernetes}: a control plane fed by the cluster's informers, writing status while
+ * it holds the lease. Every replica translates and serves xDS.
+ */
+public final class KubernetesMode implements AutoCloseable {
+  /** Name of the Lease the replicas compete for. */
+  public static final String LEASE_NAME = "appmesh-xds-leader";
+
+  /**
+   * @param watchNamespace watch only this namespace, or null for all
+   * @param leaseNamespace where the Lease lives (the control plane's own namespace)
+   * @param identity this replica's name in the Lease (the pod name)
+   * @param timing lease timing
+   */
+  public record Settings(String watchNamespace, String leaseNamespace, String identity, Leadership.Timing timing) {
+    /** Lease in the pod's namespace, identity from the pod name, standard timing. */
+    public static Settings inCluster(String watchNamespace, KubernetesClient client) {
+      return new Settings(watchNamespace, ownNamespace(client), ownIdentity(), Leadership.Timing.standard());
+    }
+  }
+
+  private final KubernetesClient client;
+  private final KubernetesStatusSink sink;
+  private final ControlPlane cp;
+  private final KubernetesSource source;
+  private final Leadership leadership;
+
+  private KubernetesMode(KubernetesClient client, Pipeline pipeline, ControlPlane.Settings cps, Settings s,
+      ControlPlaneTelemetry telemetry) throws IOException {
+    this.client = client;
+    this.sink = new KubernetesStatusSink(client, Clock.systemUTC());
+    this.cp = new ControlPlane(pipeline, cps, List.of(sink), List.of()).telemetry(telemetry).start();
+    this.source = new KubernetesSource(client, cp.store(), s.watchNamespace());
+    source.onAppMeshAdded(sink::touch);
+    source.start();
+    this.leadership = new Leadership(client, s.leaseNamespace(), LEASE_NAME, s.identity(), s.timing(), sink::leader).start();
+    FunctionCounter.builder("appmeshxds_status_writes_total", sink, KubernetesStatusSink::writes)
+        .description("Status subresource writes by this replica").register(cp.metrics());
+    FunctionCounter.builder("appmeshxds_status_conflicts_total", sink, KubernetesStatusSink::conflicts)
+        .description("Status writes answered 409 and retried").register(cp.metrics());
+    Gauge.builder("appmeshxds_leader", leadership, l -> l.isLeader() ? 1 : 0)
+        .description("1 while this replica holds the lease and writes status").register(cp.metrics());
+    Gauge.builder("appmeshxds_kubernetes_synced", source, src -> src.synced() ? 1 : 0)
+        .description("1 while every watched kind has completed its latest list").register(cp.metrics());
+  }
+
+  /** Starts the control plane, the informers and leader election; returns without waiting for sync. */
+  public static KubernetesMode start(KubernetesClient client, Pipeline pipeline, ControlPlane.Settings cps, Settings s)
+      throws IOException {
+    return start(client, pipeline, cps, s, ControlPlaneTelemetry.noop());
+  }
+
+  /** As {@link #start(KubernetesClient, Pipeline, ControlPlane.Settings, Settings)}, with control-plane spans. */
+  public static KubernetesMode start(KubernetesClient client, Pipeline pipeline, ControlPlane.Settings cps, Settings s,
+      ControlPlaneTelemetry telemetry) throws IOException {
+    return new KubernetesMode(client, pipeline, cps, s, telemetry);
+  }
+
+  public ControlPlane controlPlane() {
+    return cp;
+  }
+
+  public KubernetesSource source() {
+    return source;
+  }
+
+  public KubernetesStatusSink statusSink() {
+    return sink;
+  }
+
+  public Leadership leadership() {
+    return leadership;
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  /** Releases the lease first (another replica takes over at once), then stops everything. */
+  @Override
+  public void close() throws InterruptedException {
+    leadership.close();
+    source.close();
+    sink.close();
+    cp.close();
+  }
+
+  /**
+   * {@code POD_NAMESPACE}, else the service account's namespace, else the kubeconfig context's
+   * namespace (a run outside the cluster), else appmesh-system.
+   */
+  static String ownNamespace(KubernetesClient client) {
+    String env = System.getenv("POD_NAMESPACE");
+    if (env != null && !env.isBlank()) {
+      return env;
+    }
+    Path sa = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+    try {
+      if (Files.isReadable(sa)) {
+        return Files.readString(sa).strip();
+      }
+    } catch (IOException e) {
+      // fall through
+    }
+    String configured = client.getConfiguration().getNamespace();
+    return configured != null && !configured.isBlank() ? configured : "appmesh-system";
+  }
+
+  /** {@code POD_NAME} or {@code HOSTNAME} (the pod name), else a random name. */
+  static String ownIdentity() {
+    for (String v : new String[] {"POD_NAME", "HOSTNAME"}) {
+      String s = System.getenv(v);
+      if (s != null && !s.isBlank()) {
+        return s;
+      }
+    }
+    return "appmesh-xds-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+}

@@ -1,0 +1,158 @@
+package io.appmeshxds.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.appmeshxds.translator.input.LoadResult;
+import io.appmeshxds.translator.input.ManifestLoader;
+import io.appmeshxds.translator.status.Problem;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * {@code kubectl kustomize} builds every kustomization under {@code deploy/}, and what it prints
+ * parses: App Mesh objects through our loader without errors, every other object as YAML with
+ * apiVersion, kind and metadata.name. Skipped when kubectl is missing, unless {@code
+ * APPMESH_XDS_REQUIRE_PEERS=1} (CI installs it).
+ */
+class DeployKustomizeTest {
+  static final Path DEPLOY = Path.of("..", "deploy");
+  static final YAMLMapper YAML = new YAMLMapper();
+
+  @BeforeAll
+  static void needsKubectl() {
+    boolean present = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+        .anyMatch(d -> Files.isExecutable(Path.of(d, "kubectl")));
+    if (!present && "1".equals(System.getenv("APPMESH_XDS_REQUIRE_PEERS"))) {
+      throw new AssertionError("kubectl is required (APPMESH_XDS_REQUIRE_PEERS=1); Debian: apt-get install kubernetes-client");
+    }
+    Assumptions.assumeTrue(present, "kubectl not on PATH (Debian: apt-get install kubernetes-client); skipping");
+  }
+
+  @Test
+  void everyKustomizationBuildsAndEveryObjectParses() throws Exception {
+    List<Path> dirs;
+    try (Stream<Path> s = Files.walk(DEPLOY)) {
+      dirs = s.filter(p -> p.getFileName().toString().equals("kustomization.yaml")).map(Path::getParent).sorted().toList();
+    }
+    assertThat(dirs).extracting(d -> DEPLOY.relativize(d).toString().replace(File.separatorChar, '/'))
+        .contains("base", "examples/podinfo", "examples/podinfo-cluster");
+    for (Path dir : dirs) {
+      String out = kustomize(dir);
+      List<JsonNode> docs = documents(out);
+      assertThat(docs).as(dir + " builds objects").isNotEmpty();
+      for (JsonNode d : docs) {
+        assertThat(d.path("apiVersion").isString() && d.path("kind").isString() && d.path("metadata").path("name").isString())
+            .as(dir + ": every object has apiVersion, kind and metadata.name: " + d).isTrue();
+      }
+      LoadResult load = new ManifestLoader().loadText(dir.toString(), out);
+      assertThat(load.problems()).as(dir + ": App Mesh objects load without errors").filteredOn(Problem::isError)
+          .extracting(Problem::toLine).isEmpty();
+    }
+  }
+
+  @Test
+  void baseRunsTheControlPlaneAsTheContractSays() throws Exception {
+    List<JsonNode> docs = documents(kustomize(DEPLOY.resolve("base")));
+    assertThat(docs.stream().filter(d -> d.path("kind").stringValue("").equals("CustomResourceDefinition"))).hasSize(7);
+    JsonNode deployment = one(docs, "Deployment", "appmesh-xds");
+    assertThat(deployment.path("metadata").path("namespace").stringValue("")).isEqualTo("appmesh-system");
+    JsonNode c = deployment.path("spec").path("template").path("spec").path("containers").get(0);
+    assertThat(c.path("args").toString()).isEqualTo("[\"serve\",\"--kubernetes\",\"--bind\",\"0.0.0.0\"]");
+    assertThat(c.path("livenessProbe").path("httpGet").path("path").stringValue("")).isEqualTo("/healthz");
+    assertThat(c.path("readinessProbe").path("httpGet").path("path").stringValue("")).isEqualTo("/ready");
+    assertThat(c.path("resources").path("requests").isObject() && c.path("resources").path("limits").isObject()).isTrue();
+    assertThat(deployment.path("spec").path("template").path("spec").path("securityContext").path("runAsNonRoot")
+        .booleanValue()).isTrue();
+    JsonNode service = one(docs, "Service", "appmesh-xds");
+    List<Integer> ports = new ArrayList<>();
+    service.path("spec").path("ports").forEach(p -> ports.add(p.path("port").intValue()));
+    assertThat(ports).containsExactlyInAnyOrder(18000, 18001, 9090);
+    JsonNode role = one(docs, "Role", "appmesh-xds-leader-election");
+    assertThat(role.path("metadata").path("namespace").stringValue("")).isEqualTo("appmesh-system");
+    assertThat(role.path("rules").get(0).path("resources").toString()).isEqualTo("[\"leases\"]");
+    JsonNode cr = one(docs, "ClusterRole", "appmesh-xds");
+    assertThat(cr.toString()).doesNotContain("\"pods\"", "\"secrets\"", "\"*\"", "\"create\"", "\"delete\"");
+  }
+
+  @Test
+  void podinfoClusterGatewayRunsEnvoyOnOurBootstrap() throws Exception {
+    List<JsonNode> docs = documents(kustomize(DEPLOY.resolve("examples/podinfo-cluster")));
+    JsonNode gw = one(docs, "Deployment", "appmesh-gateway");
+    JsonNode pod = gw.path("spec").path("template");
+    assertThat(pod.path("metadata").path("annotations").path("prometheus.io/port").stringValue("")).isEqualTo("9901");
+    assertThat(pod.path("metadata").path("annotations").path("prometheus.io/scrape").stringValue("")).isEqualTo("true");
+    JsonNode envoy = pod.path("spec").path("containers").get(0);
+    assertThat(envoy.path("name").stringValue("")).isEqualTo("envoy");
+    List<Integer> ports = new ArrayList<>();
+    envoy.path("ports").forEach(p -> ports.add(p.path("containerPort").intValue()));
+    assertThat(ports).contains(9901);
+    String configMap = pod.path("spec").path("volumes").get(0).path("configMap").path("name").stringValue("");
+    JsonNode cm = one(docs, "ConfigMap", configMap);
+    String bootstrap = cm.path("data").path("bootstrap.yaml").stringValue("");
+    BootstrapCommandTest.Out printed = BootstrapCommandTest.run("--node",
+        "mesh/appmesh/virtualGateway/appmesh-gateway_appmesh-gateway", "--xds-address", "appmesh-xds.appmesh-system:18000");
+    assertThat(printed.code()).isZero();
+    assertThat(withoutComments(bootstrap)).as("envoy-bootstrap.yaml is what `appmesh-xds bootstrap` prints")
+        .isEqualTo(withoutComments(printed.out()));
+    assertThat(docs).anySatisfy(d -> assertThat(d.path("kind").stringValue("")).isEqualTo("Canary"));
+    JsonNode canary = one(docs, "Canary", "podinfo");
+    assertThat(canary.path("apiVersion").stringValue("")).isEqualTo("flagger.app/v1beta1");
+    assertThat(canary.path("spec").path("provider").stringValue("")).isEqualTo("appmesh:v1beta2");
+  }
+
+  private static String withoutComments(String s) {
+    StringBuilder sb = new StringBuilder();
+    for (String line : s.split("\n")) {
+      if (!line.startsWith("#") && !line.isBlank()) {
+        sb.append(line.stripTrailing()).append('\n');
+      }
+    }
+    return sb.toString();
+  }
+
+  private static JsonNode one(List<JsonNode> docs, String kind, String name) {
+    return docs.stream()
+        .filter(d -> d.path("kind").stringValue("").equals(kind) && d.path("metadata").path("name").stringValue("").equals(name))
+        .findFirst().orElseThrow(() -> new AssertionError("no " + kind + " " + name));
+  }
+
+  static String kustomize(Path dir) throws IOException, InterruptedException {
+    Path out = Files.createTempFile("kustomize", ".yaml");
+    Path err = Files.createTempFile("kustomize", ".err");
+    try {
+      Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString())
+          .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      if (!p.waitFor(120, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError("kubectl kustomize " + dir + " did not finish in 120 s");
+      }
+      assertThat(p.exitValue()).as("kubectl kustomize " + dir + ": " + Files.readString(err, StandardCharsets.UTF_8)).isZero();
+      return Files.readString(out, StandardCharsets.UTF_8);
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+
+  static List<JsonNode> documents(String yaml) {
+    List<JsonNode> out = new ArrayList<>();
+    for (String doc : yaml.split("(?m)^---\\s*$")) {
+      if (!doc.isBlank()) {
+        out.add(YAML.readTree(doc));
+      }
+    }
+    return out;
+  }
+}

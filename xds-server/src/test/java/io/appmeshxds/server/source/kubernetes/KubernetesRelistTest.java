@@ -1,0 +1,134 @@
+package io.appmeshxds.server.source.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.appmeshxds.server.ControlPlane;
+import io.appmeshxds.server.Pipelines;
+import io.appmeshxds.server.testing.Backend;
+import io.appmeshxds.server.testing.Flagger;
+import io.appmeshxds.server.testing.MeshFiles;
+import io.appmeshxds.translator.plan.Dialect;
+import io.appmeshxds.translator.plan.NodeKey;
+import io.appmeshxds.translator.xds.XdsResources;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Our side of a relist, driven through the handlers exactly as fabric8's informers call them
+ * ({@code onBeforeList}, notifications, {@code onList}), including the worst order a relist could
+ * take — every object deleted first, then added back. Nothing is built while a kind is relisting,
+ * so proxies never see the gap; an object really gone after the relist is removed.
+ */
+class KubernetesRelistTest {
+  @TempDir Path dir;
+
+  @Test
+  void aRelistIsNeverTranslatedHalfApplied() throws Exception {
+    try (Backend primary = new Backend("primary"); Backend canary = new Backend("canary");
+        KubernetesClient client = new KubernetesClientBuilder()
+            .withConfig(new ConfigBuilder(Config.empty()).withMasterUrl("http://127.0.0.1:9").build()).build()) {
+      Map<String, Backend> backends = new LinkedHashMap<>();
+      backends.put("podinfo-primary", primary);
+      backends.put("podinfo-canary", canary);
+      new MeshFiles(dir, backends);
+      ControlPlane cp = new ControlPlane(Pipelines.standard(), ControlPlane.Settings.loopback(), List.of(), List.of()).start();
+      try {
+        KubernetesSource source = new KubernetesSource(client, cp.store(), null); // never started: we are the informers
+        Map<String, List<HasMetadata>> byKind = objects(client);
+        for (String kind : List.of("Mesh", "VirtualNode", "VirtualService", "VirtualRouter", "VirtualGateway", "GatewayRoute",
+            "BackendGroup", "Namespace", "Service", "EndpointSlice")) {
+          ResourceEventHandler<HasMetadata> h = source.handler(kind);
+          h.onBeforeList(null);
+          byKind.getOrDefault(kind, List.of()).forEach(h::onAdd);
+          assertThat(cp.reconciler().ready()).as("nothing built before every kind listed").isFalse();
+          h.onList("1", false);
+        }
+        await(() -> cp.reconciler().ready());
+        NodeKey lt = NodeKey.sidecar("appmesh", "flagger-loadtester_demo");
+        int baseline = count(cp.cache().get(lt));
+        assertThat(baseline).isPositive();
+        List<Integer> published = Collections.synchronizedList(new ArrayList<>());
+        cp.cache().observe((k, r) -> published.add(count(r)));
+
+        // Relist of VirtualNodes in the worst order: everything deleted, a pause, then added back.
+        ResourceEventHandler<HasMetadata> vns = source.handler("VirtualNode");
+        vns.onBeforeList("17");
+        assertThat(cp.store().syncedSnapshot()).isNull();
+        byKind.get("VirtualNode").forEach(o -> vns.onDelete(o, true));
+        Thread.sleep(600); // several holdoffs: a build now would drop every listener and cluster
+        assertThat(published).as("publishes while VirtualNodes relist").isEmpty();
+        byKind.get("VirtualNode").forEach(vns::onAdd);
+        vns.onList("18", false);
+        Thread.sleep(600);
+        assertThat(published).as("an identical relist publishes nothing").isEmpty();
+
+        // A relist that finds a router change made while the watch was down publishes it whole.
+        ResourceEventHandler<HasMetadata> vrs = source.handler("VirtualRouter");
+        vrs.onBeforeList("18");
+        HasMetadata apex = byKind.get("VirtualRouter").stream().filter(o -> o.getMetadata().getName().equals("podinfo"))
+            .findFirst().orElseThrow();
+        new MeshFiles(dir, backends).router(Flagger.weights(50));
+        HasMetadata changed = client.getKubernetesSerialization().unmarshal(
+            Files.readString(dir.resolve("router.yaml"), StandardCharsets.UTF_8));
+        vrs.onUpdate(apex, changed);
+        Thread.sleep(300);
+        assertThat(published).isEmpty();
+        vrs.onList("19", false);
+        await(() -> !published.isEmpty());
+        assertThat(published).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(baseline));
+      } finally {
+        cp.close();
+      }
+    }
+  }
+
+  private Map<String, List<HasMetadata>> objects(KubernetesClient client) throws Exception {
+    Map<String, List<HasMetadata>> out = new LinkedHashMap<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+        for (String doc : Files.readString(f, StandardCharsets.UTF_8).split("(?m)^---\\s*$")) {
+          if (!doc.isBlank()) {
+            HasMetadata o = client.getKubernetesSerialization().unmarshal(doc);
+            out.computeIfAbsent(o.getKind(), k -> new ArrayList<>()).add(o);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static int count(XdsResources r) {
+    int n = 0;
+    if (r != null) {
+      for (XdsResources.Type t : XdsResources.Type.values()) {
+        n += r.get(t).size();
+      }
+    }
+    return n;
+  }
+
+  private static void await(java.util.function.BooleanSupplier c) throws InterruptedException {
+    long end = System.nanoTime() + 20_000_000_000L;
+    while (!c.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("condition not met within 20 s");
+      }
+      Thread.sleep(10);
+    }
+  }
+}
