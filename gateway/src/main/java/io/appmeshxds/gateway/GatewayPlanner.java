@@ -116,7 +116,7 @@ public final class GatewayPlanner implements ProxyPlanner {
     }
     SortedMap<ClusterId, ClusterPlan> clusters = new TreeMap<>();
     limits.forEach((id, cb) -> {
-      ClusterPlan p = ClusterPlanner.backend(mesh, id, policy, false);
+      ClusterPlan p = ClusterPlanner.backend(mesh, id, policy, false, ctx);
       clusters.put(id, new ClusterPlan(p.id(), p.type(), p.protocol(), p.connectTimeoutMs(), p.staticAddress(),
           p.staticPort(), p.healthCheck(), p.outlierDetection(), cb, p.tls()));
       if (usedBy.get(id).size() > 1 && sharedPools(ls, usedBy.get(id))) {
@@ -138,9 +138,7 @@ public final class GatewayPlanner implements ProxyPlanner {
   private static List<EndpointPlan> endpoints(MeshGraph mesh, Iterable<ClusterId.Backend> clusters, PlanContext ctx) {
     List<EndpointPlan> out = new ArrayList<>();
     for (ClusterId.Backend b : clusters) {
-      VirtualNode.Listener l = ClusterPlanner.listener(mesh, b);
-      out.add(l == null ? new EndpointPlan(b, List.of())
-          : ctx.memo(List.of("eds", b), () -> EndpointPlanner.plan(b, mesh.nodes().get(b.node()).node(), l, ctx)));
+      out.add(EndpointPlanner.memoized(mesh, b, ctx));
     }
     return out;
   }

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.pcollections.PMap;
+import org.pcollections.PSortedMap;
 
 /**
  * Immutable snapshot of every input translation reads: App Mesh objects, Namespaces, Services and
@@ -36,13 +38,18 @@ public record MeshResources(
     Map<String, List<String>> dnsAnswers) {
 
   public MeshResources {
-    objects = Collections.unmodifiableSortedMap(objects);
-    namespaces = Collections.unmodifiableSortedMap(namespaces);
-    services = Collections.unmodifiableSortedMap(services);
-    endpointSlices = Collections.unmodifiableSortedMap(endpointSlices);
-    sources = Collections.unmodifiableMap(sources);
+    objects = readOnly(objects);
+    namespaces = readOnly(namespaces);
+    services = readOnly(services);
+    endpointSlices = readOnly(endpointSlices);
+    sources = sources instanceof PMap ? sources : Collections.unmodifiableMap(sources);
     loadProblems = List.copyOf(loadProblems);
-    dnsAnswers = Map.copyOf(dnsAnswers);
+    dnsAnswers = dnsAnswers instanceof PMap ? dnsAnswers : Map.copyOf(dnsAnswers);
+  }
+
+  /** Why: persistent maps are immutable already; keeping the instance lets {@link InputChanges} skip unchanged maps. */
+  private static <K, V> SortedMap<K, V> readOnly(SortedMap<K, V> m) {
+    return m instanceof PSortedMap ? m : Collections.unmodifiableSortedMap(m);
   }
 
   public static MeshResources empty() {

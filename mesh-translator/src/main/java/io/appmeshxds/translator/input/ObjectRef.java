@@ -2,18 +2,12 @@ package io.appmeshxds.translator.input;
 
 import io.appmeshxds.translator.api.Kind;
 import io.appmeshxds.translator.api.MeshObject;
-import java.util.Comparator;
 
 /**
  * Identity of an input object: kind, namespace (null when cluster-scoped) and name. Ordered by
  * kind, namespace, name so that every output built from a map of refs is deterministic.
  */
 public record ObjectRef(String kind, String namespace, String name) implements Comparable<ObjectRef> {
-
-  private static final Comparator<ObjectRef> ORDER =
-      Comparator.comparing(ObjectRef::kind)
-          .thenComparing(r -> r.namespace == null ? "" : r.namespace)
-          .thenComparing(ObjectRef::name);
 
   public static ObjectRef of(Kind kind, String namespace, String name) {
     return new ObjectRef(kind.name(), kind.namespaced() ? namespace : null, name);
@@ -30,7 +24,13 @@ public record ObjectRef(String kind, String namespace, String name) implements C
 
   @Override
   public int compareTo(ObjectRef o) {
-    return ORDER.compare(this, o);
+    // Why not a Comparator chain: refs key every sorted and persistent map; this runs millions of times per build.
+    int c = kind.compareTo(o.kind);
+    if (c != 0) {
+      return c;
+    }
+    c = (namespace == null ? "" : namespace).compareTo(o.namespace == null ? "" : o.namespace);
+    return c != 0 ? c : name.compareTo(o.name);
   }
 
   /** {@code Kind namespace/name}. */

@@ -4,6 +4,7 @@ import io.appmeshxds.translator.api.Kind;
 import io.appmeshxds.translator.api.Mesh;
 import io.appmeshxds.translator.api.MeshObject;
 import io.appmeshxds.translator.api.Reference;
+import io.appmeshxds.translator.input.K8sNamespace;
 import io.appmeshxds.translator.input.MeshResources;
 import io.appmeshxds.translator.input.ObjectRef;
 import io.appmeshxds.translator.status.Reason;
@@ -11,52 +12,89 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
-/** State shared by the resolvers during one build. */
+/**
+ * State the resolvers share: the input, which objects are accepted, who owns each App Mesh name.
+ * It lives across builds (see {@link ModelState}); every accessor a resolver uses tells {@link
+ * Reads} what was read, so a later change re-evaluates exactly the objects that read it.
+ */
 final class BuildContext {
 
   /** An accepted object: what is served, its App Mesh name, its mesh's App Mesh name, and its resolution. */
   record Accepted(MeshObject object, String awsName, String mesh, Object resolved) {}
 
-  final MeshResources in;
-  final Membership membership;
   /** Contributed checks of gateway routes (see {@link ComposabilityCheck}). */
   final List<ComposabilityCheck> checks;
-  /** Everything accepted before gateway routes are resolved; set only when there are checks. */
-  MeshModel beforeGatewayRoutes;
-  private final Map<String, Mesh> meshesByName = new HashMap<>();
+  final NameOwners owners = new NameOwners();
   private final Map<ObjectRef, Accepted> accepted = new HashMap<>();
-  private final Map<String, ObjectRef> byAwsName = new HashMap<>();
   private final IdentityHashMap<MeshObject, Object> meshCache = new IdentityHashMap<>();
+  private final Map<String, Mesh> meshesByName = new HashMap<>();
+  private MeshResources in;
+  private Membership membership;
+  private Function<String, MeshGraph> graphForChecks = m -> null;
 
-  BuildContext(MeshResources in, List<ComposabilityCheck> checks) {
-    this.in = in;
+  BuildContext(List<ComposabilityCheck> checks) {
     this.checks = checks;
+  }
+
+  /** Starts over with {@code in}: nothing accepted, no names owned. */
+  void reset(MeshResources in) {
+    accepted.clear();
+    owners.clear();
+    meshCache.clear();
+    meshesByName.clear();
+    input(in);
+  }
+
+  /** Moves to a new snapshot whose Meshes and Namespaces are those of the previous one. */
+  void input(MeshResources in) {
+    this.in = in;
     List<Mesh> meshes = in.ofKind(Kind.Mesh);
     this.membership = new Membership(in, meshes);
+    meshesByName.clear();
     for (Mesh m : meshes) {
       meshesByName.put(m.name(), m);
     }
-    // Who owns an App Mesh name when two objects claim it: an object whose name is its own default
-    // (name_namespace) beats one that borrowed it through spec.awsName; otherwise ref order.
-    for (int pass = 0; pass < 2; pass++) {
-      for (MeshObject o : in.objects().values()) {
-        if (o.kind() == Kind.Mesh || o.kind() == Kind.BackendGroup || Names.hasDefaultName(o) != (pass == 0)) {
-          continue;
-        }
-        Mesh m = meshQuiet(o);
-        if (m != null) {
-          byAwsName.putIfAbsent(key(Names.awsName(m), o.kind(), Names.awsName(o)), ObjectRef.of(o));
-        }
-      }
-    }
   }
 
-  private static String key(String mesh, Kind kind, String awsName) {
-    return mesh + "\u0000" + kind + "\u0000" + awsName;
+  MeshResources in() {
+    return in;
   }
 
-  /** The mesh of an object version, computed once per instance; problems go to {@code f}. */
+  /** Where contributed checks find the mesh resolved so far (everything but gateway routes). */
+  void graphForChecks(Function<String, MeshGraph> graphs) {
+    this.graphForChecks = graphs;
+  }
+
+  MeshGraph graphForChecks(String mesh) {
+    return graphForChecks.apply(mesh);
+  }
+
+  /** An input object (recorded). */
+  MeshObject input(ObjectRef ref) {
+    Reads.read(new Dep.Input(ref));
+    return in.objects().get(ref);
+  }
+
+  /** Every input object of a kind (recorded). */
+  List<MeshObject> inputsOfKind(Kind kind) {
+    Reads.read(new Dep.InputKind(kind.name()));
+    return in.ofKind(kind);
+  }
+
+  /** A Namespace (a change to any Namespace rebuilds everything, so this is not recorded). */
+  K8sNamespace namespace(String name) {
+    return in.namespaces().get(name);
+  }
+
+  /** Whether the Kubernetes Service exists (recorded). */
+  boolean serviceExists(ObjectRef service) {
+    Reads.read(new Dep.Input(service));
+    return in.services().containsKey(service);
+  }
+
+  /** The mesh of an object version; problems go to {@code f}. */
   Mesh meshOf(MeshObject o, Findings f) {
     Findings probe = new Findings(ObjectRef.of(o));
     Mesh m = membership.meshOf(o, probe);
@@ -72,9 +110,25 @@ final class BuildContext {
     return r instanceof Mesh m ? m : null;
   }
 
-  /** Records a NameConflict when another object already owns this App Mesh name in the mesh. */
+  /** Drops what was cached about an object version that is gone. */
+  void forget(MeshObject o) {
+    meshCache.remove(o);
+  }
+
+  /** The App Mesh name key an object claims, or null (Meshes, BackendGroups, objects in no mesh). */
+  NameOwners.Key nameKey(MeshObject o) {
+    if (o.kind() == Kind.Mesh || o.kind() == Kind.BackendGroup) {
+      return null;
+    }
+    Mesh m = meshQuiet(o);
+    return m == null ? null : new NameOwners.Key(Names.awsName(m), o.kind(), Names.awsName(o));
+  }
+
+  /** Records a NameConflict when another object owns this App Mesh name in the mesh. */
   void checkNameConflict(MeshObject o, String meshAwsName, Findings f) {
-    ObjectRef owner = byAwsName.get(key(meshAwsName, o.kind(), Names.awsName(o)));
+    NameOwners.Key key = new NameOwners.Key(meshAwsName, o.kind(), Names.awsName(o));
+    Reads.read(key.dep());
+    ObjectRef owner = owners.owner(key);
     if (owner != null && !owner.equals(ObjectRef.of(o))) {
       f.error(Reason.NameConflict, "spec.awsName", "App Mesh name \"" + Names.awsName(o) + "\" is already used by "
           + owner + " in mesh " + meshAwsName);
@@ -85,12 +139,19 @@ final class BuildContext {
     accepted.put(ref, a);
   }
 
+  void unaccept(ObjectRef ref) {
+    accepted.remove(ref);
+  }
+
+  /** The accepted state of an object (recorded), or null. */
   Accepted accepted(ObjectRef ref) {
+    Reads.read(new Dep.State(ref));
     return accepted.get(ref);
   }
 
-  Map<ObjectRef, Accepted> allAccepted() {
-    return accepted;
+  /** The accepted state, not recorded (for the builder's own bookkeeping). */
+  Accepted peekAccepted(ObjectRef ref) {
+    return accepted.get(ref);
   }
 
   Mesh meshByName(String name) {
@@ -102,9 +163,11 @@ final class BuildContext {
     return ObjectRef.of(kind, r.namespaceOr(fromNamespace), r.name());
   }
 
-  /** Input object by App Mesh name within a mesh (for ARN references), or null. */
+  /** Input object by App Mesh name within a mesh (for ARN references), or null (recorded). */
   ObjectRef byAwsName(String meshAwsName, Kind kind, String awsName) {
-    return byAwsName.get(key(meshAwsName, kind, awsName));
+    NameOwners.Key key = new NameOwners.Key(meshAwsName, kind, awsName);
+    Reads.read(key.dep());
+    return owners.owner(key);
   }
 
   /**
@@ -112,7 +175,7 @@ final class BuildContext {
    * {@code mustBeActive} it must also be accepted. Reports and returns null otherwise.
    */
   ObjectRef resolve(Kind kind, ObjectRef target, String meshAwsName, boolean mustBeActive, String field, Findings f) {
-    MeshObject t = in.objects().get(target);
+    MeshObject t = input(target);
     if (t == null) {
       f.error(Reason.ReferenceNotFound, field, kindWords(kind) + " " + target.namespace() + "/" + target.name() + " not found");
       return null;
@@ -124,7 +187,7 @@ final class BuildContext {
           + " is in mesh " + targetMesh + ", not " + meshAwsName);
       return null;
     }
-    if (mustBeActive && accepted.get(target) == null) {
+    if (mustBeActive && accepted(target) == null) {
       f.error(Reason.ReferenceNotActive, field, kindWords(kind) + " " + target.namespace() + "/" + target.name()
           + " is not active (it is rejected; see its status)");
       return null;

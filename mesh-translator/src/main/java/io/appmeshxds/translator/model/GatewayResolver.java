@@ -40,7 +40,7 @@ final class GatewayResolver {
     long priority = gr.spec().priority() == null ? GatewayRoute.DEFAULT_PRIORITY : gr.spec().priority();
     ResolvedGatewayRoute resolved = new ResolvedGatewayRoute(ObjectRef.of(gr), Names.awsName(gr), gr,
         ctx.accepted(vgRef).awsName(), ctx.accepted(vsRef).awsName(), priority);
-    MeshGraph graph = ctx.beforeGatewayRoutes == null ? null : ctx.beforeGatewayRoutes.mesh(mesh);
+    MeshGraph graph = ctx.checks.isEmpty() ? null : ctx.graphForChecks(mesh);
     if (!f.hasErrors() && graph != null) {
       ctx.checks.forEach(c -> f.addAll(c.check(resolved, graph)));
     }
@@ -54,10 +54,10 @@ final class GatewayResolver {
       return ctx.resolve(Kind.VirtualGateway, ObjectRef.of(Kind.VirtualGateway, ns, explicit.name()), mesh, true,
           "spec.virtualGatewayRef", f);
     }
-    K8sNamespace ns = ctx.in.namespaces().get(gr.namespace());
+    K8sNamespace ns = ctx.namespace(gr.namespace());
     Map<String, String> nsLabels = ns == null ? Map.of() : ns.labels();
     List<ObjectRef> candidates = new ArrayList<>();
-    for (MeshObject o : ctx.in.ofKind(Kind.VirtualGateway)) {
+    for (MeshObject o : ctx.inputsOfKind(Kind.VirtualGateway)) {
       VirtualGateway vg = (VirtualGateway) o;
       LabelSelector nsSel = vg.spec().namespaceSelector();
       LabelSelector grSel = vg.spec().gatewayRouteSelector();
@@ -147,13 +147,13 @@ final class GatewayResolver {
       return List.of();
     }
     if (p.virtualRouter() != null && p.virtualRouter().virtualRouterRef() != null) {
-      MeshObject o = ctx.in.objects().get(ctx.refTo(Kind.VirtualRouter, p.virtualRouter().virtualRouterRef(), vs.namespace()));
+      MeshObject o = ctx.input(ctx.refTo(Kind.VirtualRouter, p.virtualRouter().virtualRouterRef(), vs.namespace()));
       if (o instanceof VirtualRouter vr) {
         return vr.spec().listeners().stream().map(l -> l.portMapping().port()).toList();
       }
     }
     if (p.virtualNode() != null && p.virtualNode().virtualNodeRef() != null) {
-      MeshObject o = ctx.in.objects().get(ctx.refTo(Kind.VirtualNode, p.virtualNode().virtualNodeRef(), vs.namespace()));
+      MeshObject o = ctx.input(ctx.refTo(Kind.VirtualNode, p.virtualNode().virtualNodeRef(), vs.namespace()));
       if (o instanceof VirtualNode vn) {
         return vn.spec().listeners().stream().map(l -> l.portMapping().port()).toList();
       }

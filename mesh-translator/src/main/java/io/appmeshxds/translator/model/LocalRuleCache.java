@@ -27,6 +27,12 @@ public final class LocalRuleCache {
     return p;
   }
 
+  /** Forgets a version that is gone (between builds that do not end with {@link #endBuild()}). */
+  void forget(MeshObject o) {
+    current.remove(o);
+    previous.remove(o);
+  }
+
   /** Ends a build: entries not used in it are dropped. */
   void endBuild() {
     previous = current;

@@ -1,11 +1,13 @@
 package io.appmeshxds.translator.model;
 
+import io.appmeshxds.translator.api.Kind;
 import io.appmeshxds.translator.api.Mesh;
 import io.appmeshxds.translator.input.ObjectRef;
 import java.util.SortedMap;
 
 /**
- * One mesh: its accepted objects by App Mesh name.
+ * One mesh: its accepted objects by App Mesh name. The maps are {@link GraphMap}s: immutable,
+ * structurally shared between builds, and they record what planners read from them.
  *
  * @param name the mesh's App Mesh name
  * @param mesh the Mesh object
@@ -27,11 +29,11 @@ public record MeshGraph(
     SortedMap<String, ResolvedGatewayRoute> gatewayRoutes) {
 
   public MeshGraph {
-    nodes = MeshModel.sorted(nodes);
-    services = MeshModel.sorted(services);
-    routers = MeshModel.sorted(routers);
-    gateways = MeshModel.sorted(gateways);
-    gatewayRoutes = MeshModel.sorted(gatewayRoutes);
+    nodes = GraphMap.of(name, Kind.VirtualNode, nodes);
+    services = GraphMap.of(name, Kind.VirtualService, services);
+    routers = GraphMap.of(name, Kind.VirtualRouter, routers);
+    gateways = GraphMap.of(name, Kind.VirtualGateway, gateways);
+    gatewayRoutes = GraphMap.of(name, Kind.GatewayRoute, gatewayRoutes);
   }
 
   boolean contains(ObjectRef ref) {

@@ -34,7 +34,7 @@ final class NodeResolver {
                   false, field + ".virtualServiceRef", f)
               : ctx.resolveArn(Kind.VirtualService, b.virtualServiceARN(), mesh, false, field + ".virtualServiceARN", f);
       if (ref != null) {
-        String awsName = Names.awsName(ctx.in.objects().get(ref));
+        String awsName = Names.awsName(ctx.input(ref));
         backends.put(awsName, new ResolvedNode.Backend(awsName, b.clientPolicy()));
       }
     }
@@ -44,7 +44,7 @@ final class NodeResolver {
       String field = "spec.backendGroups[" + i + "]";
       String ns = g.namespaceOr(vn.namespace());
       if ("*".equals(g.name())) {
-        for (MeshObject o : ctx.in.ofKind(Kind.VirtualService)) {
+        for (MeshObject o : ctx.inputsOfKind(Kind.VirtualService)) {
           if (o.namespace().equals(ns) && ctx.resolve(Kind.VirtualService, ObjectRef.of(o), mesh, false, field,
               new Findings(f.ref())) != null) {
             backends.putIfAbsent(Names.awsName(o), new ResolvedNode.Backend(Names.awsName(o), null));
@@ -56,10 +56,10 @@ final class NodeResolver {
       if (bgRef == null) {
         continue;
       }
-      BackendGroup bg = (BackendGroup) ctx.in.objects().get(bgRef);
+      BackendGroup bg = (BackendGroup) ctx.input(bgRef);
       for (Reference r : bg.spec().virtualservices()) {
         ObjectRef vsRef = ObjectRef.of(Kind.VirtualService, r.namespaceOr(bg.namespace()), r.name());
-        MeshObject vs = ctx.in.objects().get(vsRef);
+        MeshObject vs = ctx.input(vsRef);
         if (vs instanceof VirtualService && ctx.resolve(Kind.VirtualService, vsRef, mesh, false, field,
             new Findings(f.ref())) != null) {
           backends.putIfAbsent(Names.awsName(vs), new ResolvedNode.Backend(Names.awsName(vs), null));

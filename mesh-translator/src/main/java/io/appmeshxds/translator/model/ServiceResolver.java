@@ -53,7 +53,7 @@ final class ServiceResolver {
     }
     String svc = m.group(1);
     String ns = m.group(3);
-    boolean known = ns.equals(ownNamespace) || ctx.in.services().containsKey(new ObjectRef("Service", ns, svc));
+    boolean known = ns.equals(ownNamespace) || ctx.serviceExists(new ObjectRef("Service", ns, svc));
     if (!known) {
       return List.of();
     }

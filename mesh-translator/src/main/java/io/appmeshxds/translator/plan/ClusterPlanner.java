@@ -34,6 +34,19 @@ public final class ClusterPlanner {
    * @param policy the client policy that applies (the backend's own, else the node's defaults), or null
    * @param proxyless proxyless gRPC clients get a plain EDS cluster (no health checks, no TLS)
    */
+  /**
+   * {@link #backend}, memoized per build: one plan (one object, translated once) for every proxy
+   * that reaches the cluster with the same client policy.
+   */
+  public static ClusterPlan backend(MeshGraph mesh, ClusterId.Backend id, Tls.ClientPolicy policy, boolean proxyless,
+      PlanContext ctx) {
+    return ctx.memo(new ClusterKey(id, policy, proxyless), () -> backend(mesh, id, policy, proxyless));
+  }
+
+  /** Memo key of a backend cluster's plan. */
+  private record ClusterKey(ClusterId.Backend id, Tls.ClientPolicy policy, boolean proxyless) {
+  }
+
   public static ClusterPlan backend(MeshGraph mesh, ClusterId.Backend id, Tls.ClientPolicy policy, boolean proxyless) {
     VirtualNode.Listener l = listener(mesh, id);
     ResolvedNode target = mesh.nodes().get(id.node());

@@ -1,6 +1,7 @@
 package io.appmeshxds.translator.plan;
 
 import io.appmeshxds.translator.api.VirtualNode;
+import io.appmeshxds.translator.model.MeshGraph;
 import io.appmeshxds.translator.input.EndpointSlice;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -42,6 +43,23 @@ public final class EndpointPlanner {
     return IPV4.matcher(h).matches() || h.contains(":") && h.matches("^[0-9a-fA-F:.]+$");
   }
 
+  /**
+   * The load assignment of a backend cluster, memoized per build (shared by every proxy that uses
+   * the cluster); empty when the node has no listener on the cluster's port.
+   *
+   * <p>Why the lookups happen inside the memo: a memoized computation must read what it uses
+   * through the graph, so that the reads are recorded and a change to the node forgets the entry.
+   */
+  /** Memo key of a backend cluster's load assignment. */
+  private record EdsKey(ClusterId.Backend cluster) {}
+
+  public static EndpointPlan memoized(MeshGraph mesh, ClusterId.Backend b, PlanContext ctx) {
+    return ctx.memo(new EdsKey(b), () -> {
+      VirtualNode.Listener l = ClusterPlanner.listener(mesh, b);
+      return l == null ? new EndpointPlan(b, List.of()) : plan(b, mesh.nodes().get(b.node()).node(), l, ctx);
+    });
+  }
+
   /** The load assignment of {@code cluster}, which points at {@code listener} of {@code vn}. */
   public static EndpointPlan plan(ClusterId cluster, VirtualNode vn, VirtualNode.Listener listener, PlanContext ctx) {
     long port = listener.portMapping().port();
@@ -72,7 +90,7 @@ public final class EndpointPlanner {
           }
         }
       } else {
-        for (String ip : ctx.model().inputs().dnsAnswers().getOrDefault(host, List.of())) {
+        for (String ip : ctx.dnsAnswers(host)) {
           flat.add(new EndpointPlan.Address(ip, port, hcPort));
         }
       }

@@ -2,45 +2,131 @@ package io.appmeshxds.translator.plan;
 
 import io.appmeshxds.translator.api.PortProtocol;
 import io.appmeshxds.translator.input.EndpointSlice;
+import io.appmeshxds.translator.input.ObjectRef;
+import io.appmeshxds.translator.model.Dep;
+import io.appmeshxds.translator.model.DepIndex;
 import io.appmeshxds.translator.model.MeshGraph;
 import io.appmeshxds.translator.model.MeshModel;
+import io.appmeshxds.translator.model.ModelChanges;
+import io.appmeshxds.translator.model.Reads;
 import io.appmeshxds.translator.model.ResolvedNode;
 import io.appmeshxds.translator.model.ResolvedRouter;
 import io.appmeshxds.translator.model.ResolvedService;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
- * Per-build planning state: the model and memoized sub-plans shared by every proxy, so a virtual
- * host or a load assignment used by a thousand sidecars is planned once (and, being one object,
- * translated once).
+ * Planning state: the model and memoized sub-plans shared by every proxy, so a virtual host or a
+ * load assignment used by a thousand sidecars is planned once (and, being one object, translated
+ * once).
+ *
+ * <p>An incremental context ({@link #incremental}) lives across builds: every memoized sub-plan
+ * records what it read, and {@link #advance} forgets exactly the sub-plans that read something the
+ * build changed. Reads of inputs (EndpointSlices, DNS answers) go through this class so they are
+ * recorded too. Not thread-safe.
  */
 public final class PlanContext {
-  private final MeshModel model;
-  private final Map<Object, Object> memo = new HashMap<>();
-  private Map<String, List<EndpointSlice>> slicesByService;
+  /** Memo key of a virtual service's ports. */
+  private record PortsKey(String mesh, String service) {}
 
+  private MeshModel model;
+  private final boolean incremental;
+  private final Map<Object, Object> memo = new HashMap<>();
+  private final DepIndex<Object> memoReads = new DepIndex<>();
+  private Map<String, TreeMap<ObjectRef, EndpointSlice>> slicesByService;
+
+  /** A context for one build. */
   public PlanContext(MeshModel model) {
+    this(model, false);
+  }
+
+  private PlanContext(MeshModel model, boolean incremental) {
     this.model = model;
+    this.incremental = incremental;
+  }
+
+  /** A context kept across builds with {@link #advance}. */
+  public static PlanContext incremental(MeshModel model) {
+    return new PlanContext(model, true);
   }
 
   public MeshModel model() {
     return model;
   }
 
-  /** Memoizes {@code compute} under {@code key} for this build. */
+  /**
+   * Moves to the next build's model: forgets every memoized sub-plan that read something in {@code
+   * changes}, transitively, and adds a {@link Dep.Memo} for each to {@code invalidated}.
+   */
+  public void advance(MeshModel next, ModelChanges changes, Set<Dep> invalidated) {
+    if (!incremental) {
+      throw new IllegalStateException("not an incremental context");
+    }
+    if (changes.all()) {
+      throw new IllegalArgumentException("a build from scratch needs a new context");
+    }
+    MeshModel previous = model;
+    model = next;
+    if (slicesByService != null) {
+      for (Dep d : changes.deps()) {
+        if (d instanceof Dep.Input in && "EndpointSlice".equals(in.ref().kind())) {
+          reindex(in.ref(), previous.inputs().endpointSlices().get(in.ref()), next.inputs().endpointSlices().get(in.ref()));
+        }
+      }
+    }
+    Deque<Dep> work = new ArrayDeque<>(changes.deps());
+    List<Object> readers = new ArrayList<>();
+    while (!work.isEmpty()) {
+      readers.clear();
+      memoReads.dependentsOf(work.poll(), readers);
+      for (Object key : readers) {
+        if (memo.remove(key) != null) {
+          memoReads.remove(key);
+          Dep.Memo m = new Dep.Memo(key);
+          invalidated.add(m);
+          work.add(m);
+        }
+      }
+    }
+  }
+
+  /**
+   * Memoizes {@code compute} under {@code key} (with what it read, in an incremental context). The
+   * computation must depend only on {@code key} and on what it reads through the model: a value the
+   * caller looked up and the computation captures is not recorded, so a change to it would leave
+   * the entry stale. Look it up again inside.
+   */
   @SuppressWarnings("unchecked")
-  public <T> T memo(Object key, java.util.function.Supplier<T> compute) {
+  public <T> T memo(Object key, Supplier<T> compute) {
     Object v = memo.get(key);
     if (v == null) {
-      v = compute.get();
+      if (incremental) {
+        Reads.Recorded<T> r = Reads.record(compute);
+        v = r.value();
+        memoReads.set(key, r.deps());
+      } else {
+        v = compute.get();
+      }
       memo.put(key, v);
     }
+    if (incremental) {
+      Reads.read(new Dep.Memo(key));
+    }
     return (T) v;
+  }
+
+  /** Memoized sub-plans held (for tests and metrics). */
+  public int memoized() {
+    return memo.size();
   }
 
   /**
@@ -48,14 +134,20 @@ public final class PlanContext {
    * Empty when it has no provider.
    */
   public SortedMap<Long, PortProtocol> servicePorts(MeshGraph mesh, ResolvedService vs) {
-    return memo(List.of("ports", mesh.name(), vs.awsName()), () -> {
+    String name = vs.awsName();
+    return memo(new PortsKey(mesh.name(), name), () -> {
+      // Read through the graph, not the caller's copy: memoized work records only what it reads.
+      ResolvedService cur = mesh.services().get(name);
       SortedMap<Long, PortProtocol> ports = new TreeMap<>();
-      if (vs.provider() instanceof ResolvedService.RouterProvider rp) {
+      if (cur == null) {
+        return ports;
+      }
+      if (cur.provider() instanceof ResolvedService.RouterProvider rp) {
         ResolvedRouter r = mesh.routers().get(rp.router());
         if (r != null) {
           r.router().spec().listeners().forEach(l -> ports.putIfAbsent(l.portMapping().port(), l.portMapping().protocol()));
         }
-      } else if (vs.provider() instanceof ResolvedService.NodeProvider np) {
+      } else if (cur.provider() instanceof ResolvedService.NodeProvider np) {
         ResolvedNode n = mesh.nodes().get(np.node());
         if (n != null) {
           n.node().spec().listeners().forEach(l -> ports.putIfAbsent(l.portMapping().port(), l.portMapping().protocol()));
@@ -65,16 +157,32 @@ public final class PlanContext {
     });
   }
 
-  /** EndpointSlices of a Service ({@code namespace/name}), indexed once per build. */
-  public List<EndpointSlice> slicesOf(String namespace, String service) {
+  /** EndpointSlices of a Service ({@code namespace/name}), in ref order (recorded). */
+  public Collection<EndpointSlice> slicesOf(String namespace, String service) {
+    Reads.read(new Dep.Slices(namespace, service));
     if (slicesByService == null) {
       slicesByService = new HashMap<>();
-      for (EndpointSlice s : model.inputs().endpointSlices().values()) {
-        if (s.serviceName() != null) {
-          slicesByService.computeIfAbsent(s.namespace() + "/" + s.serviceName(), k -> new ArrayList<>()).add(s);
-        }
+      model.inputs().endpointSlices().forEach((ref, s) -> reindex(ref, null, s));
+    }
+    TreeMap<ObjectRef, EndpointSlice> s = slicesByService.get(namespace + "/" + service);
+    return s == null ? List.of() : s.values();
+  }
+
+  private void reindex(ObjectRef ref, EndpointSlice before, EndpointSlice after) {
+    if (before != null && before.serviceName() != null) {
+      TreeMap<ObjectRef, EndpointSlice> m = slicesByService.get(before.namespace() + "/" + before.serviceName());
+      if (m != null) {
+        m.remove(ref);
       }
     }
-    return slicesByService.getOrDefault(namespace + "/" + service, List.of());
+    if (after != null && after.serviceName() != null) {
+      slicesByService.computeIfAbsent(after.namespace() + "/" + after.serviceName(), k -> new TreeMap<>()).put(ref, after);
+    }
+  }
+
+  /** Addresses the server resolved for a DNS host name (recorded); empty when unknown. */
+  public List<String> dnsAnswers(String host) {
+    Reads.read(new Dep.Dns(host));
+    return model.inputs().dnsAnswers().getOrDefault(host, List.of());
   }
 }

@@ -60,7 +60,7 @@ public final class ProxylessPlanner implements ProxyPlanner {
     for (RouteConfigPlan rc : egress.routeConfigs()) {
       rc.virtualHosts().forEach(vh -> vh.routes().forEach(r -> r.action().clusters().forEach(c -> {
         if (c.cluster() instanceof ClusterId.Backend be) {
-          clusters.computeIfAbsent(be, x -> ClusterPlanner.backend(mesh, be, null, true));
+          clusters.computeIfAbsent(be, x -> ClusterPlanner.backend(mesh, be, null, true, ctx));
         }
       })));
     }

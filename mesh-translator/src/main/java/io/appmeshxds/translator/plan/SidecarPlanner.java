@@ -51,17 +51,19 @@ public final class SidecarPlanner implements ProxyPlanner {
     Egress egress = Egress.plan(mesh, node, ctx, notes);
     listeners.add(egressListener(mesh, egress, log));
     routes.addAll(egress.routeConfigs());
-    for (ClusterId id : egress.referencedClusters()) {
-      if (id instanceof ClusterId.Backend b) {
-        clusters.put(b, ClusterPlanner.backend(mesh, b, egress.policyFor(b), false));
-      }
-    }
+    clusters.putAll(egress.clusters());
     clusters.put(new ClusterId.AmazonAws(mesh.name()), ClusterPlanner.passthrough(new ClusterId.AmazonAws(mesh.name())));
     if (mesh.egress() == Mesh.EgressFilterType.ALLOW_ALL) {
       clusters.put(new ClusterId.AllowAll(mesh.name()), ClusterPlanner.passthrough(new ClusterId.AllowAll(mesh.name())));
     }
-    return new ProxyPlan(key, listeners, routes, List.copyOf(clusters.values()), Egress.endpoints(mesh, clusters.keySet(), ctx),
-        notes);
+    List<EndpointPlan> endpoints = new ArrayList<>();
+    for (ClusterId id : clusters.keySet()) {
+      EndpointPlan ep = egress.endpoints().get(id);
+      if (ep != null) {
+        endpoints.add(ep);
+      }
+    }
+    return new ProxyPlan(key, listeners, routes, List.copyOf(clusters.values()), endpoints, notes);
   }
 
   private static void ingress(MeshGraph mesh, ResolvedNode node, AccessLogPlan log, List<ListenerPlan> listeners,

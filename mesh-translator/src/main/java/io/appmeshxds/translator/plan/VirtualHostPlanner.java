@@ -16,6 +16,9 @@ import java.util.List;
 public final class VirtualHostPlanner {
   private VirtualHostPlanner() {}
 
+  /** Memo key of an egress virtual host. */
+  private record HostKey(String mesh, String service, long port, boolean bare) {}
+
   /**
    * Egress virtual host of {@code vs} on {@code port} as seen from a client in
    * {@code clientNamespace}, memoized per build. Domains: the App Mesh name and the Kubernetes names
@@ -31,35 +34,30 @@ public final class VirtualHostPlanner {
       String clientNamespace) {
     String serviceNamespace = kubernetesNamespace(vs);
     boolean bare = serviceNamespace != null && serviceNamespace.equals(clientNamespace);
-    return ctx.memo(List.of("vh", mesh.name(), vs.awsName(), port, bare), () -> {
+    String name = vs.awsName();
+    return ctx.memo(new HostKey(mesh.name(), name, port, bare), () -> {
+      // Read through the graph, not the caller's copy: memoized work records only what it reads.
+      ResolvedService cur = mesh.services().get(name);
+      if (cur == null) {
+        return new VirtualHostPlan(name, List.of(name), List.of());
+      }
       List<String> domains = new ArrayList<>();
-      domains.add(vs.awsName());
-      domains.add(vs.awsName() + ":" + port);
-      for (String k : vs.kubernetesNames()) {
+      domains.add(cur.awsName());
+      domains.add(cur.awsName() + ":" + port);
+      for (String k : cur.kubernetesNames()) {
         if (!bare && !k.contains(".")) {
           continue;
         }
         domains.add(k);
         domains.add(k + ":" + port);
       }
-      return new VirtualHostPlan(vs.awsName(), domains, routes(mesh, vs, port));
+      return new VirtualHostPlan(cur.awsName(), domains, routes(mesh, cur, port));
     });
   }
 
   /** Namespace of the Kubernetes Service a virtual service stands for, or null when it stands for none. */
   static String kubernetesNamespace(ResolvedService vs) {
-    if (vs.kubernetesNames().isEmpty()) {
-      return null;
-    }
-    List<String> names = new ArrayList<>(vs.kubernetesNames());
-    names.add(vs.awsName());
-    for (String n : names) {
-      String h = n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
-      if (h.endsWith(".svc.cluster.local")) {
-        return h.split("\\.")[1];
-      }
-    }
-    return null;
+    return vs.kubernetesNamespace();
   }
 
   /** Routes of {@code vs} on {@code port}, in evaluation order; empty when it has no provider. */

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.pcollections.PSortedMap;
 
 /**
  * Every object's status after a build, plus problems that belong to no object (unreadable
@@ -14,7 +15,8 @@ import java.util.TreeMap;
 public record StatusReport(Map<ObjectRef, ObjectStatus> objects, List<Problem> unattached) {
 
   public StatusReport {
-    objects = Collections.unmodifiableMap(new TreeMap<>(objects));
+    // Why: the model builder hands out a persistent sorted map, immutable already; copying it is O(n) per build.
+    objects = objects instanceof PSortedMap ? objects : Collections.unmodifiableMap(new TreeMap<>(objects));
     unattached = List.copyOf(unattached);
   }
 

@@ -38,9 +38,14 @@ final class RouteFactory {
       "resource-exhausted", "unavailable");
 
   static RouteConfiguration build(RouteConfigPlan plan, Dialect d) {
+    return build(plan, vh -> virtualHost(vh, d));
+  }
+
+  /** A route configuration whose virtual hosts come from {@code hosts} (a cache: hosts are shared by many configs). */
+  static RouteConfiguration build(RouteConfigPlan plan, java.util.function.Function<VirtualHostPlan, VirtualHost> hosts) {
     RouteConfiguration.Builder b = RouteConfiguration.newBuilder().setName(Names.routeConfig(plan.id()));
     for (VirtualHostPlan vh : plan.virtualHosts()) {
-      b.addVirtualHosts(virtualHost(vh, d));
+      b.addVirtualHosts(hosts.apply(vh));
     }
     return b.build();
   }

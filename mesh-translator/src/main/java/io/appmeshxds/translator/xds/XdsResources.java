@@ -5,6 +5,8 @@ import io.appmeshxds.translator.plan.NodeKey;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -12,7 +14,7 @@ import java.util.Map;
 
 /**
  * The Envoy resources of one proxy, per type, sorted by name, each with a content hash; the version
- * of a type is the hash of its names and hashes. Equal plans give equal versions in every process,
+ * of a type is the hash of its resources' hashes in name order. Equal plans give equal versions in every process,
  * so replicas are interchangeable and a restart re-sends nothing a proxy already holds.
  */
 public final class XdsResources {
@@ -57,11 +59,15 @@ public final class XdsResources {
   public XdsResources(NodeKey key, Map<Type, List<Resource>> byType) {
     this.key = key;
     for (Type t : Type.values()) {
-      List<Resource> list = byType.getOrDefault(t, List.of()).stream()
-          .sorted(java.util.Comparator.comparing(Resource::name)).toList();
-      resources.put(t, list);
-      StringBuilder sb = new StringBuilder();
-      list.forEach(r -> sb.append(r.name()).append('\u0000').append(r.hash()).append('\n'));
+      List<Resource> list = new ArrayList<>(byType.getOrDefault(t, List.of()));
+      list.sort(BY_NAME);
+      resources.put(t, Collections.unmodifiableList(list));
+      // Each resource's hash covers its name (every type carries it in its content), so the
+      // hashes in name order identify the set.
+      StringBuilder sb = new StringBuilder(list.size() * 17);
+      for (Resource r : list) {
+        sb.append(r.hash()).append('\n');
+      }
       versions.put(t, hash(sb.toString().getBytes(StandardCharsets.UTF_8)));
     }
   }
@@ -90,12 +96,22 @@ public final class XdsResources {
     return resources.values().stream().mapToInt(List::size).sum();
   }
 
-  static String hash(byte[] data) {
+  private static final java.util.Comparator<Resource> BY_NAME = java.util.Comparator.comparing(Resource::name);
+  private static final HexFormat HEX = HexFormat.of();
+  // Why per thread: looking the algorithm up costs more than hashing a small resource.
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data), 0, 8);
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  });
+
+  /** First 8 bytes of the SHA-256 of {@code data}, in hex. */
+  static String hash(byte[] data) {
+    MessageDigest md = SHA256.get();
+    md.reset();
+    return HEX.formatHex(md.digest(data), 0, 8);
   }
 
   @Override

@@ -7,26 +7,60 @@ import io.appmeshxds.translator.plan.EndpointPlan;
 import io.appmeshxds.translator.plan.ListenerPlan;
 import io.appmeshxds.translator.plan.ProxyPlan;
 import io.appmeshxds.translator.plan.RouteConfigPlan;
+import io.appmeshxds.translator.plan.VirtualHostPlan;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.appmeshxds.translator.xds.XdsResources.Resource;
 import io.appmeshxds.translator.xds.XdsResources.Type;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * Turns plans into Envoy v3 resources. Each sub-plan (listener, route configuration, cluster, load
- * assignment) is built and hashed once and shared by every proxy whose plan contains an equal one;
- * entries unused for a generation are dropped ({@link #endGeneration()}).
+ * assignment) is built and hashed once and shared by every proxy whose plan contains an equal one,
+ * in this build and later ones. {@link #endGeneration()} drops entries unused since the previous
+ * call; between calls the cache is bounded, least recently used first ({@link #capacity(int)}).
  *
  * <p>Not thread-safe: one reconciler owns an instance.
  */
 public final class XdsTranslator {
   private final ListenerFactory listeners;
-  private Map<Object, Resource> current = new HashMap<>();
-  private Map<Object, Resource> previous = new HashMap<>();
+  private static final class Entry {
+    final Resource resource;
+    long generation;
+
+    Entry(Resource resource, long generation) {
+      this.resource = resource;
+      this.generation = generation;
+    }
+  }
+
+  private final LinkedHashMap<Object, Entry> cache = new LinkedHashMap<>(1024, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Object, Entry> eldest) {
+      return size() > capacity;
+    }
+  };
+  private final LinkedHashMap<Ident, Entry> byInstance = new LinkedHashMap<>(1024, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Ident, Entry> eldest) {
+      return size() > hostCapacity;
+    }
+  };
+  private final LinkedHashMap<Ident, Host> hosts = new LinkedHashMap<>(1024, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Ident, Host> eldest) {
+      return size() > hostCapacity;
+    }
+  };
+  private int capacity = Integer.MAX_VALUE;
+  private int hostCapacity = 100_000;
+  private long generation;
   private long built;
 
   public XdsTranslator() {
@@ -43,19 +77,19 @@ public final class XdsTranslator {
     Map<Type, List<Resource>> out = new EnumMap<>(Type.class);
     List<Resource> ls = new ArrayList<>();
     for (ListenerPlan l : plan.listeners()) {
-      ls.add(cached(List.of(l, d), () -> Resource.of(Names.listener(l), listeners.build(l, d))));
+      ls.add(cached(l, d, () -> Resource.of(Names.listener(l), listeners.build(l, d))));
     }
     List<Resource> rs = new ArrayList<>();
     for (RouteConfigPlan r : plan.routeConfigs()) {
-      rs.add(cached(List.of(r, d), () -> Resource.of(Names.routeConfig(r.id()), RouteFactory.build(r, d))));
+      rs.add(routeConfig(r, d));
     }
     List<Resource> cs = new ArrayList<>();
     for (ClusterPlan c : plan.clusters()) {
-      cs.add(cached(List.of(c, d), () -> Resource.of(Names.cluster(c.id()), ClusterFactory.build(c, d))));
+      cs.add(cached(c, d, () -> Resource.of(Names.cluster(c.id()), ClusterFactory.build(c, d))));
     }
     List<Resource> es = new ArrayList<>();
     for (EndpointPlan e : plan.endpoints()) {
-      es.add(cached(e, () -> Resource.of(Names.cluster(e.cluster()), EndpointFactory.build(e))));
+      es.add(cached(e, null, () -> Resource.of(Names.cluster(e.cluster()), EndpointFactory.build(e))));
     }
     out.put(Type.LISTENER, ls);
     out.put(Type.ROUTE, rs);
@@ -64,23 +98,97 @@ public final class XdsTranslator {
     return new XdsResources(plan.key(), out);
   }
 
-  private Resource cached(Object key, Supplier<Resource> build) {
-    Resource r = current.get(key);
-    if (r == null) {
-      r = previous.get(key);
-      if (r == null) {
-        r = build.get();
+  /**
+   * The resource of a sub-plan: by instance first (planners share memoized sub-plans, and an
+   * instance lookup costs no deep hashing), then by equality.
+   */
+  private Resource cached(Object plan, Dialect d, Supplier<Resource> build) {
+    Ident ik = new Ident(plan, d);
+    Entry e = byInstance.get(ik);
+    if (e == null) {
+      Object key = d == null ? plan : List.of(plan, d);
+      e = cache.get(key);
+      if (e == null) {
+        e = new Entry(build.get(), generation);
         built++;
+        cache.put(key, e);
       }
-      current.put(key, r);
+      byInstance.put(ik, e);
     }
-    return r;
+    e.generation = generation;
+    return e.resource;
   }
 
-  /** Ends a build: resources not used since the previous call are forgotten. */
+  /**
+   * A route configuration assembled from cached virtual hosts. Its content hash is the hash of its
+   * name and its hosts' hashes in order: as deterministic as hashing its bytes, without serializing
+   * kilobytes per proxy. Why no cache of whole configurations: each proxy's combination of
+   * backends is its own, so they rarely repeat, and assembling one costs less than hashing its plan.
+   */
+  private Resource routeConfig(RouteConfigPlan r, Dialect d) {
+    String name = Names.routeConfig(r.id());
+    RouteConfiguration.Builder b = RouteConfiguration.newBuilder().setName(name);
+    StringBuilder content = new StringBuilder(name);
+    for (VirtualHostPlan vh : r.virtualHosts()) {
+      Host h = host(vh, d);
+      b.addVirtualHosts(h.proto());
+      content.append('\n').append(h.hash());
+    }
+    return new Resource(name, b.build(), XdsResources.hash(content.toString().getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private record Host(VirtualHost proto, String hash) {}
+
+  /**
+   * A virtual host, cached by plan instance. Why by instance: planners share one virtual host plan
+   * among every proxy that reaches the service, so the instance is the cheap key; equal copies just
+   * build again.
+   */
+  private Host host(VirtualHostPlan vh, Dialect d) {
+    Ident key = new Ident(vh, d);
+    Host h = hosts.get(key);
+    if (h == null) {
+      VirtualHost proto = RouteFactory.virtualHost(vh, d);
+      h = new Host(proto, XdsResources.hash(Protos.bytes(proto)));
+      hosts.put(key, h);
+    }
+    return h;
+  }
+
+  /** A key equal only to the same plan instance (and dialect). */
+  private record Ident(Object plan, Dialect dialect) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Ident i && i.plan == plan && i.dialect == dialect;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(plan) * 31 + (dialect == null ? 0 : dialect.hashCode());
+    }
+  }
+
+  /**
+   * Ends a generation: resources not used since the previous call are forgotten. Call it after
+   * translating every proxy (a build from scratch); after translating only some, unused entries
+   * are still wanted by the proxies not translated.
+   */
   public void endGeneration() {
-    previous = current;
-    current = new HashMap<>();
+    cache.values().removeIf(e -> e.generation != generation);
+    hosts.clear();
+    byInstance.clear();
+    generation++;
+  }
+
+  /** Bounds the cache to {@code entries}, dropping the least recently used first. */
+  public void capacity(int entries) {
+    this.capacity = entries;
+    this.hostCapacity = entries;
+  }
+
+  /** Resources cached now. */
+  public int cached() {
+    return cache.size();
   }
 
   /** Resources built (not reused) since this translator was created; for tests and metrics. */

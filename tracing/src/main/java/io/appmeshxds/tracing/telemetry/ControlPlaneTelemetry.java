@@ -80,6 +80,11 @@ public interface ControlPlaneTelemetry extends AutoCloseable {
   interface Phase extends AutoCloseable {
     void attribute(String key, long value);
 
+    /** Sets an attribute whose value costs something to compute; computed only when spans are exported. */
+    default void attribute(String key, java.util.function.LongSupplier value) {
+      attribute(key, value.getAsLong());
+    }
+
     @Override
     void close();
   }
@@ -102,6 +107,9 @@ public interface ControlPlaneTelemetry extends AutoCloseable {
 
     @Override
     public void attribute(String key, long value) {}
+
+    @Override
+    public void attribute(String key, java.util.function.LongSupplier value) {}
 
     @Override
     public void failed(Throwable error) {}

@@ -217,7 +217,7 @@ public final class Reconciler implements AutoCloseable {
     }
     SnapshotPublisher.Result pr;
     try (ControlPlaneTelemetry.Phase p = trace.phase(ControlPlaneTelemetry.PUBLISH)) {
-      pr = publisher.publish(r.resources());
+      pr = publisher.publish(r.changed());
       p.attribute(ControlPlaneTelemetry.PROXIES_PUBLISHED, pr.published());
       p.attribute(ControlPlaneTelemetry.PROXIES_WITHHELD, pr.rejected());
       p.attribute(ControlPlaneTelemetry.RESPONSES, pr.responses());

@@ -1,42 +1,54 @@
 package io.appmeshxds.server.reconcile;
 
 import io.appmeshxds.tracing.telemetry.ControlPlaneTelemetry;
-import io.appmeshxds.translator.api.MeshObject;
+import io.appmeshxds.translator.input.InputChanges;
 import io.appmeshxds.translator.input.MeshResources;
-import io.appmeshxds.translator.input.ObjectRef;
 import io.appmeshxds.translator.model.BuildResult;
 import io.appmeshxds.translator.model.MeshModelBuilder;
+import io.appmeshxds.translator.model.ModelChanges;
 import io.appmeshxds.translator.plan.NodeKey;
-import io.appmeshxds.translator.plan.PlanContext;
+import io.appmeshxds.translator.plan.PlanSession;
 import io.appmeshxds.translator.plan.ProxyPlan;
 import io.appmeshxds.translator.xds.XdsResources;
 import io.appmeshxds.translator.xds.XdsTranslator;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.SortedMap;
+import java.util.Set;
 
 /**
- * The translation state one reconciler owns between builds: last accepted objects, plans and
- * resources per proxy. {@link #apply} turns a new snapshot into the resources of every proxy,
- * re-translating only proxies whose plan changed. Not thread-safe.
+ * The translation state one reconciler owns between builds: the model builder's, the plans' and the
+ * resources of every proxy. {@link #apply} turns a new snapshot into resources incrementally: only
+ * objects a change can affect are validated again, only proxies that read something that changed
+ * are planned again, and only proxies whose plan changed are translated again. Not thread-safe.
  */
 public final class Translation {
 
-  /** What one build produced. */
-  public record Result(BuildResult build, Map<NodeKey, XdsResources> resources, int planned, int translated) {}
+  /**
+   * What one build produced.
+   *
+   * @param build the model build
+   * @param resources every proxy's resources (a read-only view, valid until the next build)
+   * @param changed proxies whose resources are new or changed in this build
+   * @param planned proxies planned in this build
+   * @param translated proxies translated in this build
+   */
+  public record Result(BuildResult build, Map<NodeKey, XdsResources> resources, Map<NodeKey, XdsResources> changed,
+      int planned, int translated) {}
 
-  private final Pipeline pipeline;
   private final MeshModelBuilder builder;
+  private final PlanSession plans;
   private final XdsTranslator translator;
-  private Map<ObjectRef, MeshObject> lastGood = Map.of();
-  private Map<NodeKey, ProxyPlan> plans = new HashMap<>();
-  private Map<NodeKey, XdsResources> resources = new HashMap<>();
+  private final Map<NodeKey, XdsResources> resources = new HashMap<>();
+  private MeshResources lastInput;
   private BuildResult last;
 
   public Translation(Pipeline pipeline) {
-    this.pipeline = pipeline;
     this.builder = pipeline.modelBuilder();
+    this.plans = new PlanSession(pipeline.planner());
     this.translator = new XdsTranslator(pipeline.extensions());
   }
 
@@ -49,34 +61,45 @@ public final class Translation {
   public Result apply(MeshResources in, Collection<NodeKey> extraKeys, ControlPlaneTelemetry.Reconcile trace) {
     BuildResult built;
     try (ControlPlaneTelemetry.Phase p = trace.phase(ControlPlaneTelemetry.VALIDATE)) {
-      built = builder.build(in, lastGood);
+      built = builder.update(in, InputChanges.between(lastInput, in));
+      BuildResult b = built;
       p.attribute(ControlPlaneTelemetry.OBJECTS_REJECTED,
-          built.status().objects().values().stream().filter(s -> !s.accepted()).count());
+          () -> b.status().objects().values().stream().filter(s -> !s.accepted()).count());
     }
-    lastGood = built.accepted();
+    lastInput = in;
     last = built;
-    SortedMap<NodeKey, ProxyPlan> newPlans;
+    PlanSession.Update planned;
     try (ControlPlaneTelemetry.Phase p = trace.phase(ControlPlaneTelemetry.PLAN)) {
-      newPlans = pipeline.planner().planAll(new PlanContext(built.model()), extraKeys);
-      p.attribute(ControlPlaneTelemetry.PROXIES, newPlans.size());
+      planned = plans.update(built.model(), built.changes(), extraKeys);
+      p.attribute(ControlPlaneTelemetry.PROXIES, planned.total());
     }
-    Map<NodeKey, XdsResources> out = new HashMap<>();
-    int translated = 0;
+    Map<NodeKey, XdsResources> changed;
     try (ControlPlaneTelemetry.Phase p = trace.phase(ControlPlaneTelemetry.TRANSLATE)) {
-      for (Map.Entry<NodeKey, ProxyPlan> e : newPlans.entrySet()) {
-        XdsResources r = resources.get(e.getKey());
-        if (r == null || !e.getValue().equals(plans.get(e.getKey()))) {
-          r = translator.translate(e.getValue());
-          translated++;
-        }
-        out.put(e.getKey(), r);
+      changed = translate(planned.changed());
+      if (built.changes().all()) {
+        translator.endGeneration();
+        // Why: between builds from scratch only changed proxies are translated, so nothing else
+        // tells which entries are still used; keep room for what every proxy uses plus churn.
+        translator.capacity(Math.max(10_000, 2 * translator.cached()));
       }
-      translator.endGeneration();
-      p.attribute(ControlPlaneTelemetry.PROXIES_TRANSLATED, translated);
+      p.attribute(ControlPlaneTelemetry.PROXIES_TRANSLATED, planned.changed().size());
     }
-    plans = new HashMap<>(newPlans);
-    resources = out;
-    return new Result(built, out, newPlans.size(), translated);
+    return new Result(built, Collections.unmodifiableMap(resources), changed, planned.total(), planned.changed().size());
+  }
+
+  private Map<NodeKey, XdsResources> translate(Map<NodeKey, ProxyPlan> changedPlans) {
+    Map<NodeKey, XdsResources> out = new LinkedHashMap<>();
+    changedPlans.forEach((key, plan) -> {
+      if (plan == null) {
+        resources.remove(key);
+        return;
+      }
+      XdsResources r = translator.translate(plan);
+      if (!r.equals(resources.put(key, r))) {
+        out.put(key, r);
+      }
+    });
+    return out;
   }
 
   /** Plans and translates one more key against the last build (a proxy that just connected); null if unknown. */
@@ -84,16 +107,12 @@ public final class Translation {
     if (last == null) {
       return null;
     }
-    ProxyPlan p = plans.get(key);
-    if (p == null) {
-      p = pipeline.planner().plan(key, new PlanContext(last.model()));
-      if (p == null) {
-        return null;
-      }
-      plans.put(key, p);
-      resources.put(key, translator.translate(p));
+    XdsResources r = resources.get(key);
+    if (r == null) {
+      translate(plans.update(last.model(), new ModelChanges(false, Set.of()), List.of(key)).changed());
+      r = resources.get(key);
     }
-    return resources.get(key);
+    return r;
   }
 
   /** The last build, or null. */
@@ -102,6 +121,6 @@ public final class Translation {
   }
 
   public boolean knows(NodeKey key) {
-    return plans.containsKey(key);
+    return resources.containsKey(key);
   }
 }

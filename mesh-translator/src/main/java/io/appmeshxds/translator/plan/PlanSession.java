@@ -1,0 +1,118 @@
+package io.appmeshxds.translator.plan;
+
+import io.appmeshxds.translator.model.Dep;
+import io.appmeshxds.translator.model.DepIndex;
+import io.appmeshxds.translator.model.MeshModel;
+import io.appmeshxds.translator.model.ModelChanges;
+import io.appmeshxds.translator.model.Reads;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Plans kept across builds: each proxy's plan records what it read (directly and through memoized
+ * sub-plans), so after a build only the proxies that read something that changed are planned
+ * again. Not thread-safe: one reconciler owns it.
+ */
+public final class PlanSession {
+
+  /**
+   * What one update did.
+   *
+   * @param changed proxies whose plan is new or changed (null value: no longer planned)
+   * @param planned proxies planned in this update
+   * @param total proxies that have a plan now
+   */
+  public record Update(Map<NodeKey, ProxyPlan> changed, int planned, int total) {}
+
+  private final Planner planner;
+  private final DepIndex<NodeKey> reads = new DepIndex<>();
+  private final Map<NodeKey, ProxyPlan> plans = new HashMap<>();
+  private Set<NodeKey> known = Set.of();
+  private PlanContext ctx;
+
+  public PlanSession(Planner planner) {
+    this.planner = planner;
+  }
+
+  /** Plans what {@code changes} can affect in {@code model}, plus {@code extra} keys not planned yet. */
+  public Update update(MeshModel model, ModelChanges changes, Collection<NodeKey> extra) {
+    Set<NodeKey> affected = new TreeSet<>();
+    boolean keysMayChange = changes.all();
+    if (ctx == null || changes.all()) {
+      ctx = PlanContext.incremental(model);
+      reads.clear();
+    } else {
+      Set<Dep> changed = new HashSet<>(changes.deps());
+      ctx.advance(model, changes, changed);
+      for (Dep d : changed) {
+        reads.dependentsOf(d, affected);
+        keysMayChange |= d instanceof Dep.Names;
+      }
+    }
+    if (keysMayChange) {
+      Set<NodeKey> now = new HashSet<>(planner.knownKeys(model));
+      for (NodeKey k : now) {
+        if (changes.all() || !known.contains(k)) {
+          affected.add(k);
+        }
+      }
+      for (NodeKey k : known) {
+        if (!now.contains(k)) {
+          affected.add(k);
+        }
+      }
+      known = now;
+    }
+    for (NodeKey k : extra) {
+      if (!plans.containsKey(k)) {
+        affected.add(k);
+      }
+    }
+    if (changes.all()) {
+      affected.addAll(plans.keySet());
+    }
+    Map<NodeKey, ProxyPlan> out = new LinkedHashMap<>();
+    for (NodeKey k : affected) {
+      Reads.Recorded<ProxyPlan> r = Reads.record(() -> planner.plan(k, ctx));
+      ProxyPlan before = plans.get(k);
+      if (r.value() == null) {
+        reads.remove(k);
+        if (plans.remove(k) != null) {
+          out.put(k, null);
+        }
+        continue;
+      }
+      reads.set(k, r.deps());
+      plans.put(k, r.value());
+      if (before == null || !before.equals(r.value())) {
+        out.put(k, r.value());
+      }
+    }
+    return new Update(out, affected.size(), plans.size());
+  }
+
+  /** The current plan of a key, or null. */
+  public ProxyPlan plan(NodeKey key) {
+    return plans.get(key);
+  }
+
+  /** Keys planned now, for tests. */
+  public Set<NodeKey> keys() {
+    return Set.copyOf(plans.keySet());
+  }
+
+  /** Memoized sub-plans held, for metrics. */
+  public int memoized() {
+    return ctx == null ? 0 : ctx.memoized();
+  }
+
+  List<NodeKey> known() {
+    return List.copyOf(known);
+  }
+}

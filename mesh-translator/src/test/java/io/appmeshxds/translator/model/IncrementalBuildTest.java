@@ -1,0 +1,177 @@
+package io.appmeshxds.translator.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.appmeshxds.translator.TestManifests;
+import io.appmeshxds.translator.input.InputChanges;
+import io.appmeshxds.translator.input.Json;
+import io.appmeshxds.translator.input.ManifestLoaderAccess;
+import io.appmeshxds.translator.input.MeshResources;
+import io.appmeshxds.translator.plan.Dialect;
+import io.appmeshxds.translator.plan.NodeKey;
+import io.appmeshxds.translator.plan.PlanContext;
+import io.appmeshxds.translator.plan.PlanSession;
+import io.appmeshxds.translator.plan.Planner;
+import io.appmeshxds.translator.plan.ProxyPlan;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.SortedMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Incremental builds equal builds from scratch. For every golden input and the Flagger phases, a
+ * random sequence of one-document edits (mutated fields, Flagger's next phase of an object, deleted
+ * and restored documents, copies that claim the same App Mesh name) is applied; after each step the
+ * incremental model builder and plan session must produce exactly what a fresh builder (with the
+ * previous fresh build's served versions as last good) and a fresh planner produce: statuses,
+ * served versions, the resolved graph and every proxy's plan. A missed dependency shows up as a
+ * stale status or plan here.
+ */
+class IncrementalBuildTest {
+  static final int STEPS = Integer.getInteger("incr.steps", 40);
+  static final Path GOLDEN = Paths.get("src/test/resources/golden/sidecar");
+
+  @TestFactory
+  Stream<DynamicTest> incrementalEqualsFromScratch() throws Exception {
+    List<DynamicTest> tests = new ArrayList<>();
+    try (Stream<Path> files = Files.list(GOLDEN)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".in.yaml")).sorted().toList()) {
+        String text = Files.readString(f);
+        tests.add(DynamicTest.dynamicTest(f.getFileName().toString(), () -> run(text, List.of(), f.getFileName().hashCode())));
+      }
+    }
+    List<String> phases = new ArrayList<>();
+    for (String p : List.of("init", "canary-step-weight-10", "ab-testing", "ab-testing-cookie", "promoted", "rolled-back",
+        "blue-green-switched")) {
+      phases.add(TestManifests.resource("flagger/" + p + ".yaml"));
+    }
+    String env = TestManifests.resource("flagger/environment.yaml") + "\n---\n" + phases.get(0);
+    tests.add(DynamicTest.dynamicTest("flagger phases", () -> run(env, phases, 42)));
+    return tests.stream();
+  }
+
+  private void run(String text, List<String> alternatives, long seed) {
+    Random rnd = new Random(seed);
+    List<String> original = ManifestLoaderAccess.split(text).stream().filter(d -> !d.isBlank()).toList();
+    List<String> docs = new ArrayList<>(original);
+    Map<String, List<String>> versions = versionsByName(original, alternatives);
+    MeshModelBuilder incremental = new MeshModelBuilder();
+    PlanSession session = new PlanSession(new Planner());
+    MeshResources before = null;
+    BuildResult previousFresh = null;
+    List<NodeKey> proxyless = new ArrayList<>();
+    int incrementalSteps = 0;
+    for (int step = 0; step <= STEPS; step++) {
+      String what = step == 0 ? "initial" : edit(docs, original, versions, rnd);
+      MeshResources now = TestManifests.resources(String.join("\n---\n", docs));
+      BuildResult inc = incremental.update(now, InputChanges.between(before, now));
+      incrementalSteps += inc.changes().all() ? 0 : 1;
+      BuildResult fresh = new MeshModelBuilder().build(now, previousFresh == null ? Map.of() : previousFresh.accepted());
+      String at = "step " + step + " (" + what + ")";
+      assertThat(inc.status().objects()).as(at + ": statuses").isEqualTo(fresh.status().objects());
+      assertThat(inc.status().unattached()).as(at + ": unattached problems").isEqualTo(fresh.status().unattached());
+      assertThat(inc.accepted()).as(at + ": served versions").isEqualTo(fresh.accepted());
+      assertThat(inc.model().meshes()).as(at + ": resolved graph").isEqualTo(fresh.model().meshes());
+      if (step == 0) {
+        fresh.model().meshes().values().forEach(g -> g.nodes().keySet().stream().limit(2)
+            .forEach(n -> proxyless.add(NodeKey.proxyless(g.name(), n, Dialect.GRPC))));
+      }
+      session.update(inc.model(), inc.changes(), proxyless);
+      SortedMap<NodeKey, ProxyPlan> expected = new Planner().planAll(new PlanContext(fresh.model()), proxyless);
+      Map<NodeKey, ProxyPlan> actual = new HashMap<>();
+      session.keys().forEach(k -> actual.put(k, session.plan(k)));
+      assertThat(actual.keySet()).as(at + ": planned proxies").isEqualTo(expected.keySet());
+      for (Map.Entry<NodeKey, ProxyPlan> e : expected.entrySet()) {
+        assertThat(actual.get(e.getKey())).as(at + ": plan of " + e.getKey() + " after:\n" + what).isEqualTo(e.getValue());
+      }
+      before = now;
+      previousFresh = fresh;
+    }
+    // Edits of a Mesh or a Namespace rebuild from scratch; most steps must take the incremental path.
+    assertThat(incrementalSteps).as("incremental steps").isGreaterThan(STEPS / 3);
+  }
+
+  /** Applies one random edit to {@code docs}; returns what it did. */
+  private static String edit(List<String> docs, List<String> original, Map<String, List<String>> versions, Random rnd) {
+    int i = rnd.nextInt(docs.size());
+    int op = rnd.nextInt(10);
+    if (op < 4) {
+      JsonNode n = Json.YAML.readTree(docs.get(i));
+      if (n != null && n.isContainer()) {
+        MutationFuzzTest.mutate(n, rnd);
+        docs.set(i, Json.YAML.writeValueAsString(n));
+      }
+      return "mutated document " + i + ":\n" + docs.get(i);
+    }
+    if (op < 6) {
+      List<String> vs = versions.get(name(docs.get(i)));
+      if (vs != null && !vs.isEmpty()) {
+        docs.set(i, vs.get(rnd.nextInt(vs.size())));
+        return "another version of document " + i;
+      }
+      int j = rnd.nextInt(original.size());
+      docs.set(Math.min(j, docs.size() - 1), original.get(j));
+      return "restored document " + j;
+    }
+    if (op < 7 && docs.size() > 1) {
+      docs.remove(i);
+      return "deleted document " + i;
+    }
+    if (op < 8) {
+      docs.add(original.get(rnd.nextInt(original.size())));
+      return "re-added a document";
+    }
+    JsonNode n = Json.YAML.readTree(docs.get(i));
+    if (n instanceof ObjectNode o && o.get("metadata") instanceof ObjectNode m && text(m.get("name")) != null) {
+      String name = text(m.get("name"));
+      m.put("name", name + "-copy");
+      if (o.get("spec") instanceof ObjectNode spec && rnd.nextBoolean()) {
+        // Claims the original's App Mesh name: one of the two gets NameConflict.
+        String ns = text(m.get("namespace"));
+        spec.put("awsName", name + (ns == null ? "" : "_" + ns));
+      }
+      docs.add(Json.YAML.writeValueAsString(o));
+      return "copied document " + i;
+    }
+    return "nothing";
+  }
+
+  private static String text(JsonNode n) {
+    return n != null && n.isValueNode() && !n.isNull() ? n.asString() : null;
+  }
+
+  private static Map<String, List<String>> versionsByName(List<String> original, List<String> alternatives) {
+    Map<String, List<String>> out = new HashMap<>();
+    for (String alt : alternatives) {
+      for (String d : ManifestLoaderAccess.split(alt)) {
+        String k = name(d);
+        if (k != null) {
+          out.computeIfAbsent(k, x -> new ArrayList<>()).add(d);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String name(String doc) {
+    try {
+      JsonNode n = Json.YAML.readTree(doc);
+      if (n == null || n.get("kind") == null || n.get("metadata") == null) {
+        return null;
+      }
+      return text(n.get("kind")) + "/" + text(n.get("metadata").get("namespace")) + "/" + text(n.get("metadata").get("name"));
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+}
