@@ -85,8 +85,8 @@ public final class BenchMain {
         serverJvm, clientJvm, logs, 1000L * Long.parseLong(o.getOrDefault("timeout-s", quick ? "120" : "900")));
     int forks = Integer.parseInt(o.getOrDefault("jmh-forks", quick ? "0" : "1"));
     JmhSuite.Settings js = quick
-        ? new JmhSuite.Settings(profile.name(), forks, List.of("-Xmx3g"), 1, 2, 1, 2, 2000, 1, 3, 1000, logs.resolve("jmh.log"))
-        : new JmhSuite.Settings(profile.name(), forks, List.of("-Xmx12g"), 1, 2, 1, 3, 5000, 2, 3, 2000, logs.resolve("jmh.log"));
+        ? new JmhSuite.Settings(profile.name(), forks, List.of("-Xmx3g"), 1, 2, 1, 2, 2000, 1, 3, 1000, logs)
+        : new JmhSuite.Settings(profile.name(), forks, List.of("-Xmx12g"), 1, 2, 1, 3, 5000, 2, 3, 2000, logs);
 
     String title = String.format(Locale.ROOT, "appmesh-xds bench %s: %s, %d clients, %d streams (%s)", mode, profile.name(), clients,
         ls.t7Streams(), stamp);

@@ -66,11 +66,19 @@ public final class Targets {
     rep.add(Row.atMost("T14", "new client on warm server -> all initial resources ACKed (p99)", "<= 200 ms p99", seq.p99(), 200,
         f("p50 %s, p99 %s (n=%d, sequential)", ms(seq.p50()), ms(seq.p99()), seq.count())));
     boolean stormDone = r.stormAllAcked && r.stormComplete == n && !Double.isNaN(r.stormMs) && r.stormMs >= 0;
-    rep.add(stormDone ? Row.atMost("T8", n + " clients connect at once -> all fully ACKed", "<= 5 s", r.stormMs, 5000,
+    rep.add(stormDone ? Row.atMost("T8", n + " clients connect at once (cold JVMs) -> all fully ACKed", "<= 5 s", r.stormMs, 5000,
         f("%s (median client %s); CPU: server %s, clients %s", sec(r.stormMs), sec(r.stormP50ClientMs), sec(r.stormServerCpuMs),
             sec(r.stormClientCpuMs)))
         : new Row("T8", n + " clients connect at once -> all fully ACKed", "<= 5 s",
             f("only %d of %d fully ACKed within %d s", r.stormComplete, n, s.timeoutMillis() / 1000), Row.Verdict.FAIL));
+    if (r.restormComplete >= 0 || !Double.isNaN(r.restormMs)) {
+      boolean ok = r.restormComplete == n && r.restormMs >= 0;
+      rep.add(ok ? Row.atMost("T8", "the same " + n + " clients reconnect at once (warm JVMs) -> all fully ACKed", "<= 5 s",
+          r.restormMs, 5000, f("%s (median client %s); CPU: server %s, clients %s", sec(r.restormMs), sec(r.restormP50ClientMs),
+              sec(r.restormServerCpuMs), sec(r.restormClientCpuMs)))
+          : new Row("T8", "the same " + n + " clients reconnect at once (warm JVMs)", "<= 5 s", "not all fully ACKed in time",
+              Row.Verdict.FAIL));
+    }
     rep.add(Row.atMost("T2", "server live heap after full GC, mesh + " + n + " clients", "<= 1 GiB", r.heapWithClients, 1024 * MIB,
         f("%s (no clients: %s)", mib(r.heapWithClients), mib(r.heapNoClients))));
     rep.add(Row.atMost("T2", "server RSS, mesh + " + n + " clients", "<= 1.5 GiB", r.rssWithClients, 1536 * MIB,
@@ -87,8 +95,9 @@ public final class Targets {
       boolean pass = allAcked && st.p50() <= 100 && st.p99() <= 250 && st.max() <= 1000;
       rep.add(new Row("T4", "hot VirtualService weight change -> all " + n + " clients ACKed (" + hot.size() + " changes)",
           "p50 <= 100, p99 <= 250, max <= 1000 ms",
-          f("p50 %s, p99 %s, max %s; >= %d clients affected each%s; build %s p50; CPU per change: server %s, clients %s", ms(st.p50()),
-              ms(st.p99()), ms(st.max()), affected, allAcked ? "" : "; NOT ALL ACKED", ms(stats(hot, LoadResult.Change::buildMs).p50()),
+          f("p50 %s, p99 %s, max %s; >= %d clients affected each%s; build+publish %s p50, then last ACK %s later (p50); CPU per change: server %s, clients %s",
+              ms(st.p50()), ms(st.p99()), ms(st.max()), affected, allAcked ? "" : "; NOT ALL ACKED",
+              ms(stats(hot, LoadResult.Change::buildMs).p50()), ms(stats(hot, c -> c.ms() - c.buildMs()).p50()),
               ms(r.hotServerCpuMs / hot.size()), ms(r.hotClientCpuMs / hot.size())),
           Row.Verdict.of(pass)));
       long maxRes = hot.stream().mapToLong(LoadResult.Change::maxResourcesPerClient).max().orElse(-1);

@@ -33,7 +33,7 @@ public final class JmhSuite {
    * @param t3Measure measured iterations (each samples every change made within {@code t3IterationMillis})
    */
   public record Settings(String profile, int forks, List<String> forkJvm, int t1Warmup, int t1Measure, int t3Warmup, int t3Measure,
-      long t3IterationMillis, int serWarmup, int serMeasure, long serIterationMillis, Path logFile) {}
+      long t3IterationMillis, int serWarmup, int serMeasure, long serIterationMillis, Path logDir) {}
 
   /** A measured benchmark: time statistics in ms and the facts from the aux file. */
   public record Measured(String name, double score, double p50, double p99, double max, long n, Map<String, String> aux) {}
@@ -50,14 +50,14 @@ public final class JmhSuite {
     List<String> errors = new ArrayList<>();
     try {
       progress.println("[jmh] T1 cold full translation (" + s.profile() + ", " + s.t1Warmup() + "+" + s.t1Measure() + " single shots)");
-      run(s, aux, base(s).include(ColdTranslationBench.class.getName() + "\\.").warmupIterations(s.t1Warmup())
+      run(s, aux, base(s, "T1").include(ColdTranslationBench.class.getName() + "\\.").warmupIterations(s.t1Warmup())
           .measurementIterations(s.t1Measure()), out, errors);
       progress.println("[jmh] T3 one-object changes (router, node, slice)");
-      run(s, aux, base(s).include(ChangeBench.class.getName() + "\\.").warmupIterations(s.t3Warmup())
+      run(s, aux, base(s, "T3").include(ChangeBench.class.getName() + "\\.").warmupIterations(s.t3Warmup())
           .warmupTime(TimeValue.milliseconds(s.t3IterationMillis())).measurementIterations(s.t3Measure())
           .measurementTime(TimeValue.milliseconds(s.t3IterationMillis())), out, errors);
       progress.println("[jmh] serialization of every unique resource");
-      run(s, aux, base(s).include(SerializeBench.class.getName() + "\\.").warmupIterations(s.serWarmup())
+      run(s, aux, base(s, "serialize").include(SerializeBench.class.getName() + "\\.").warmupIterations(s.serWarmup())
           .warmupTime(TimeValue.milliseconds(s.serIterationMillis())).measurementIterations(s.serMeasure())
           .measurementTime(TimeValue.milliseconds(s.serIterationMillis())), out, errors);
     } finally {
@@ -67,9 +67,9 @@ public final class JmhSuite {
     return new Results(out, errors);
   }
 
-  private static ChainedOptionsBuilder base(Settings s) {
+  private static ChainedOptionsBuilder base(Settings s, String name) {
     ChainedOptionsBuilder b = new OptionsBuilder().param("profile", s.profile()).forks(s.forks()).shouldFailOnError(true)
-        .output(s.logFile().toString());
+        .output(s.logDir().resolve("jmh-" + name + ".log").toString());
     if (s.forks() > 0) {
       List<String> jvm = new ArrayList<>(s.forkJvm());
       jvm.add("-Dbench.aux=" + System.getProperty("bench.aux"));

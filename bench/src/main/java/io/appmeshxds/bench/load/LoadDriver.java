@@ -55,6 +55,7 @@ public final class LoadDriver {
       clients = Child.start("clients", ClientFleet.class.getName(), s.clientJvm(), s.logDir().resolve("clients.log"));
       cli(new Msg("init").put("port", load.num("xdsPort")).put("ackDelayMs", s.ackDelayMillis()), 30_000);
       phase("T8 storm", this::storm);
+      phase("T8 reconnect storm", this::reconnectStorm);
       phase("T2 memory", this::memoryWithClients);
       phase("T4 hot changes", this::hotChanges);
       phase("T9 typical changes", this::typicalChanges);
@@ -106,6 +107,30 @@ public final class LoadDriver {
     say("T8: %d clients opened in %.0f ms; %d/%d fully ACKed, last at %.0f ms (median client %.0f ms); CPU server %.1f s, clients %.1f s; %d stream failures",
         s.clients(), open.dbl("openMs"), r.stormComplete, s.clients(), r.stormMs, r.stormP50ClientMs, r.stormServerCpuMs / 1000,
         r.stormClientCpuMs / 1000, r.clientFailures);
+  }
+
+  /**
+   * The same clients disconnect and connect again at once. Why a second storm: the first one runs
+   * on cold JVMs (JIT, class loading), in the client process too; this one shows the warm server.
+   */
+  private void reconnectStorm() throws Exception {
+    cli(new Msg("disconnect").put("from", 0).put("to", s.clients()), s.timeoutMillis());
+    Thread.sleep(500);
+    srv(new Msg("mark"), 10_000);
+    double s0 = serverCpu;
+    cli(new Msg("mark"), 10_000);
+    double c0 = clientCpu;
+    cli(new Msg("connect").put("from", 0).put("to", s.clients()), s.timeoutMillis());
+    Msg done = srv(new Msg("await-full").put("from", 0).put("to", s.clients()).put("timeoutMs", s.timeoutMillis()),
+        s.timeoutMillis() + 30_000);
+    cli(new Msg("status"), 30_000);
+    r.restormMs = done.dbl("ms");
+    r.restormP50ClientMs = done.dbl("p50ClientMs");
+    r.restormComplete = Boolean.parseBoolean(done.str("allAcked")) ? (int) done.num("complete") : -1;
+    r.restormServerCpuMs = serverCpu - s0;
+    r.restormClientCpuMs = clientCpu - c0;
+    say("T8 again (warm JVMs): %d fully ACKed, last at %.0f ms (median client %.0f ms); CPU server %.1f s, clients %.1f s",
+        done.num("complete"), r.restormMs, r.restormP50ClientMs, r.restormServerCpuMs / 1000, r.restormClientCpuMs / 1000);
   }
 
   private void memoryWithClients() throws Exception {

@@ -26,6 +26,11 @@ public final class LoadResult {
   public boolean stormAllAcked;
   public double stormServerCpuMs = Double.NaN;
   public double stormClientCpuMs = Double.NaN;
+  public double restormMs = Double.NaN;
+  public double restormP50ClientMs = Double.NaN;
+  public int restormComplete = -1;
+  public double restormServerCpuMs = Double.NaN;
+  public double restormClientCpuMs = Double.NaN;
   public int clientFailures;
   public String firstFailure;
   public final List<Change> hot = new ArrayList<>();
