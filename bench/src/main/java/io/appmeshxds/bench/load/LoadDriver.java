@@ -1,6 +1,7 @@
 package io.appmeshxds.bench.load;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.Locale;
 
@@ -52,6 +53,7 @@ public final class LoadDriver {
       r.rssNoClients = gc0.num("rss");
       r.metaspace = gc0.num("metaspace");
       say("live heap, no clients: %s (RSS %s)", mib(r.heapNoClients), mib(r.rssNoClients));
+      histogram("histo-no-clients.txt");
       clients = Child.start("clients", ClientFleet.class.getName(), s.clientJvm(), s.logDir().resolve("clients.log"));
       cli(new Msg("init").put("port", load.num("xdsPort")).put("ackDelayMs", s.ackDelayMillis()), 30_000);
       phase("T8 storm", this::storm);
@@ -244,6 +246,7 @@ public final class LoadDriver {
     r.t7Complete = (int) st.num("complete");
     Thread.sleep(1000);
     Msg gc = srv(new Msg("gc"), 120_000);
+    histogram("histo-" + s.t7Streams() + "-streams.txt");
     r.heapT7 = gc.num("heapAfterGc");
     r.directT7 = gc.num("direct");
     r.rssT7 = gc.num("rss");
@@ -260,6 +263,23 @@ public final class LoadDriver {
     say("T7: %d streams (%d complete): live heap %s (+%s per stream over no clients), direct %s, RSS %s; idle %.0f s: server CPU %.1f%% of a core, %.2f MB/s allocated, %d GCs, %d pushes; clients CPU %.1f%%",
         s.t7Streams(), r.t7Complete, mib(r.heapT7), kib((r.heapT7 - r.heapNoClients) / (double) s.t7Streams()), mib(r.directT7),
         mib(r.rssT7), s.idleMillis() / 1000.0, r.idleCpuPct, r.idleAllocMBps, r.idleGcs, r.idlePushes, r.idleClientCpuPct);
+  }
+
+  /**
+   * The server's class histogram (live objects, after a full GC) into the log directory, via jcmd:
+   * evidence of what the heap per stream is made of. Skipped quietly when jcmd is missing.
+   */
+  private void histogram(String file) {
+    try {
+      Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+      Process p = new ProcessBuilder(jcmd.toString(), Long.toString(server.pid()), "GC.class_histogram")
+          .redirectErrorStream(true).redirectOutput(s.logDir().resolve(file).toFile()).start();
+      if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    } catch (Exception e) {
+      say("no class histogram (%s)", e.getMessage());
+    }
   }
 
   private Msg srv(Msg m, long timeout) throws Exception {
