@@ -47,8 +47,23 @@ public final class MeshGenerator {
     }
   }
 
+  /**
+   * Generator options.
+   *
+   * @param hotService add a service every VirtualNode lists as one more backend (the worst case of
+   *     T4: one weight change reaches every proxy); off, the output is exactly the profile's
+   */
+  public record Options(boolean hotService) {
+    public static final Options DEFAULT = new Options(false);
+    public static final Options HOT = new Options(true);
+  }
+
   public static final String MESH = "bench";
   public static final int PORT = 8080;
+  /** Namespace and name of the hot service ({@link Options#hotService()}). */
+  public static final String HOT_NAMESPACE = "ns-hot";
+
+  public static final String HOT_SERVICE = "svc-hot";
 
   private MeshGenerator() {}
 
@@ -66,6 +81,15 @@ public final class MeshGenerator {
   }
 
   public static MeshResources generate(Profile p, long seed) {
+    return generate(p, seed, Options.DEFAULT);
+  }
+
+  /** App Mesh name of the hot service's node, e.g. {@code svc-hot-primary_ns-hot}. */
+  public static String hotNodeAwsName(String role) {
+    return HOT_SERVICE + "-" + role + "_" + HOT_NAMESPACE;
+  }
+
+  public static MeshResources generate(Profile p, long seed, Options options) {
     SplittableRandom rnd = new SplittableRandom(seed);
     MeshResources.Builder b = MeshResources.builder();
     Map<String, String> meshLabel = Map.of("mesh", MESH);
@@ -87,27 +111,23 @@ public final class MeshGenerator {
         }
         List<VirtualNode.Backend> backends = new ArrayList<>();
         for (int t : targets) {
-          backends.add(new VirtualNode.Backend(new VirtualNode.VirtualServiceBackend(new Reference(namespace(t), service(t)), null, null)));
+          backends.add(backend(namespace(t), service(t)));
         }
-        String host = svc + "-" + role + "." + ns + ".svc.cluster.local";
-        b.add(new VirtualNode(ObjectMeta.of(ns, svc + "-" + role), new VirtualNode.Spec(null,
-            LabelSelector.matching(Map.of("app", svc + "-" + role)),
-            List.of(new VirtualNode.Listener(PortMapping.of(PORT, PortProtocol.http), null, null, null, null, null)),
-            new VirtualNode.ServiceDiscovery(null, new VirtualNode.Dns(host, null)), backends, List.of(), null, null, null)));
-        List<EndpointSlice.Endpoint> eps = new ArrayList<>();
-        int base = (i * 2 + (role.equals("primary") ? 0 : 1)) * 3;
-        for (int e = 0; e < 3; e++) {
-          int a = base + e;
-          eps.add(new EndpointSlice.Endpoint(List.of("10." + (a >> 16 & 255) + "." + (a >> 8 & 255) + "." + (a & 255)), true,
-              "zone-" + e));
+        if (options.hotService()) {
+          backends.add(backend(HOT_NAMESPACE, HOT_SERVICE));
         }
-        EndpointSlice slice = new EndpointSlice(ns, svc + "-" + role + "-1", svc + "-" + role, "IPv4", eps,
-            List.of(new EndpointSlice.Port("http", PORT, "TCP")));
-        b.add(slice, new ObjectRef("EndpointSlice", ns, slice.name()), null);
+        addNode(b, ns, svc, role, backends, (i * 2 + (role.equals("primary") ? 0 : 1)) * 3);
       }
       b.add(router(i, 0));
-      b.add(new VirtualService(ObjectMeta.of(ns, svc), new VirtualService.Spec(null,
-          new VirtualService.Provider(null, new VirtualService.RouterProvider(Reference.to(svc), null)), null)));
+      b.add(virtualService(ns, svc));
+    }
+    if (options.hotService()) {
+      // Addresses above every profile's: 10.255.255.x.
+      b.add(new K8sNamespace(HOT_NAMESPACE, meshLabel), new ObjectRef("Namespace", null, HOT_NAMESPACE), null);
+      addNode(b, HOT_NAMESPACE, HOT_SERVICE, "primary", List.of(), 0xffff00);
+      addNode(b, HOT_NAMESPACE, HOT_SERVICE, "canary", List.of(), 0xffff10);
+      b.add(hotRouter(0));
+      b.add(virtualService(HOT_NAMESPACE, HOT_SERVICE));
     }
     for (int g = 0; g < p.gateways(); g++) {
       String ns = "gw-" + g;
@@ -128,9 +148,52 @@ public final class MeshGenerator {
     return b.build();
   }
 
+  private static VirtualNode.Backend backend(String ns, String svc) {
+    return new VirtualNode.Backend(new VirtualNode.VirtualServiceBackend(new Reference(ns, svc), null, null));
+  }
+
+  private static VirtualService virtualService(String ns, String svc) {
+    return new VirtualService(ObjectMeta.of(ns, svc), new VirtualService.Spec(null,
+        new VirtualService.Provider(null, new VirtualService.RouterProvider(Reference.to(svc), null)), null));
+  }
+
+  /** A node {@code <svc>-<role>} with DNS discovery, and its EndpointSlice of 3 endpoints from address {@code base}. */
+  private static void addNode(MeshResources.Builder b, String ns, String svc, String role, List<VirtualNode.Backend> backends,
+      int base) {
+    String host = svc + "-" + role + "." + ns + ".svc.cluster.local";
+    b.add(new VirtualNode(ObjectMeta.of(ns, svc + "-" + role), new VirtualNode.Spec(null,
+        LabelSelector.matching(Map.of("app", svc + "-" + role)),
+        List.of(new VirtualNode.Listener(PortMapping.of(PORT, PortProtocol.http), null, null, null, null, null)),
+        new VirtualNode.ServiceDiscovery(null, new VirtualNode.Dns(host, null)), backends, List.of(), null, null, null)));
+    List<EndpointSlice.Endpoint> eps = new ArrayList<>();
+    for (int e = 0; e < 3; e++) {
+      eps.add(new EndpointSlice.Endpoint(List.of(address(base + e)), true, "zone-" + e));
+    }
+    EndpointSlice slice = new EndpointSlice(ns, svc + "-" + role + "-1", svc + "-" + role, "IPv4", eps,
+        List.of(new EndpointSlice.Port("http", PORT, "TCP")));
+    b.add(slice, sliceRef(slice), null);
+  }
+
+  /** The address number {@code a} as 10.x.y.z. */
+  public static String address(int a) {
+    return "10." + (a >> 16 & 255) + "." + (a >> 8 & 255) + "." + (a & 255);
+  }
+
+  public static ObjectRef sliceRef(EndpointSlice s) {
+    return new ObjectRef("EndpointSlice", s.namespace(), s.name());
+  }
+
   /** Service {@code i}'s router with {@code canaryWeight} on its weighted route. */
   public static VirtualRouter router(int i, int canaryWeight) {
-    String svc = service(i);
+    return router(namespace(i), service(i), canaryWeight);
+  }
+
+  /** The hot service's router ({@link Options#hotService()}). */
+  public static VirtualRouter hotRouter(int canaryWeight) {
+    return router(HOT_NAMESPACE, HOT_SERVICE, canaryWeight);
+  }
+
+  private static VirtualRouter router(String ns, String svc, int canaryWeight) {
     VirtualRouter.WeightedTarget canary = new VirtualRouter.WeightedTarget(Reference.to(svc + "-canary"), null, (long) canaryWeight, null);
     VirtualRouter.WeightedTarget primary = new VirtualRouter.WeightedTarget(Reference.to(svc + "-primary"), null,
         (long) (100 - canaryWeight), null);
@@ -142,19 +205,38 @@ public final class MeshGenerator {
     VirtualRouter.Route weighted = new VirtualRouter.Route("weighted", null, new VirtualRouter.HttpRoute(
         new VirtualRouter.HttpRouteMatch(List.of(), null, "/", null, null, List.of(), null),
         new VirtualRouter.RouteAction(List.of(canary, primary)), null, null), null, null, 20L);
-    return new VirtualRouter(ObjectMeta.of(namespace(i), svc), new VirtualRouter.Spec(null,
+    return new VirtualRouter(ObjectMeta.of(ns, svc), new VirtualRouter.Spec(null,
         List.of(new VirtualRouter.RouterListener(PortMapping.of(PORT, PortProtocol.http))), List.of(header, weighted), null));
   }
 
   /** Copy of {@code in} with service {@code i}'s router at {@code canaryWeight}. */
   public static MeshResources withWeight(MeshResources in, int i, int canaryWeight) {
-    MeshResources.Builder b = MeshResources.builder();
     VirtualRouter r = router(i, canaryWeight);
-    ObjectRef changed = ObjectRef.of(r);
-    in.objects().forEach((ref, o) -> b.add(ref.equals(changed) ? r : o, ref, null));
-    in.namespaces().values().forEach(n -> b.add(n, new ObjectRef("Namespace", null, n.name()), null));
-    in.services().forEach((ref, s) -> b.add(s, ref, null));
-    in.endpointSlices().forEach((ref, s) -> b.add(s, ref, null));
+    return with(in, ObjectRef.of(r), r);
+  }
+
+  /** Copy of {@code in} with the object at {@code ref} replaced by (or set to) {@code object}. */
+  public static MeshResources with(MeshResources in, ObjectRef ref, Object object) {
+    MeshResources.Builder b = MeshResources.builder();
+    b.add(object, ref, null);
+    byRef(in).forEach((r, o) -> {
+      if (!r.equals(ref)) {
+        b.add(o, r, null);
+      }
+    });
     return b.build();
+  }
+
+  /**
+   * Every input object of {@code in} by the ref a source would store it under (Namespaces as
+   * {@code Namespace/<name>}), for loading into a {@code ResourceStore}.
+   */
+  public static Map<ObjectRef, Object> byRef(MeshResources in) {
+    Map<ObjectRef, Object> out = new java.util.LinkedHashMap<>();
+    out.putAll(in.objects());
+    in.namespaces().values().forEach(n -> out.put(new ObjectRef("Namespace", null, n.name()), n));
+    out.putAll(in.services());
+    out.putAll(in.endpointSlices());
+    return out;
   }
 }

@@ -3,6 +3,7 @@ package io.appmeshxds.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.appmeshxds.translator.api.Kind;
+import io.appmeshxds.translator.api.VirtualNode;
 import io.appmeshxds.translator.input.MeshResources;
 import io.appmeshxds.translator.model.BuildResult;
 import io.appmeshxds.translator.model.MeshModelBuilder;
@@ -22,6 +23,28 @@ class MeshGeneratorTest {
     BuildResult r = new MeshModelBuilder().build(m);
     assertThat(r.status().hasErrors()).as(r.status().allProblems().stream().limit(5).toList().toString()).isFalse();
     assertThat(r.model().mesh(MeshGenerator.MESH).nodes().get(MeshGenerator.nodeAwsName(7, "primary")).backends()).hasSize(20);
+  }
+
+  @Test
+  void theHotServiceAddsOneBackendToEveryNodeAndChangesNothingElse() {
+    MeshResources plain = MeshGenerator.generate(MeshGenerator.Profile.M1K, 42);
+    MeshResources hot = MeshGenerator.generate(MeshGenerator.Profile.M1K, 42, MeshGenerator.Options.HOT);
+    assertThat(MeshGenerator.generate(MeshGenerator.Profile.M1K, 42, MeshGenerator.Options.DEFAULT)).isEqualTo(plain);
+    assertThat(hot.ofKind(Kind.VirtualService)).hasSize(1_001);
+    assertThat(hot.ofKind(Kind.VirtualNode)).hasSize(2_002);
+    plain.objects().forEach((ref, o) -> {
+      if (o instanceof VirtualNode n) {
+        VirtualNode h = (VirtualNode) hot.objects().get(ref);
+        assertThat(h.spec().backends()).hasSize(n.spec().backends().size() + 1).startsWith(n.spec().backends().toArray(VirtualNode.Backend[]::new));
+        assertThat(h.spec().backends().get(n.spec().backends().size()).virtualService().virtualServiceRef().name())
+            .isEqualTo(MeshGenerator.HOT_SERVICE);
+      } else {
+        assertThat(hot.objects().get(ref)).isEqualTo(o);
+      }
+    });
+    assertThat(hot.endpointSlices()).containsAllEntriesOf(plain.endpointSlices());
+    BuildResult r = new MeshModelBuilder().build(hot);
+    assertThat(r.status().hasErrors()).as(r.status().allProblems().stream().limit(5).toList().toString()).isFalse();
   }
 
   @Test

@@ -78,6 +78,12 @@ public final class StreamCallbacks implements DiscoveryServerCallbacks {
     if (request.hasErrorDetail()) {
       String version = nacks.rejected(streamId, request.getTypeUrl(), request.getResponseNonce());
       nack(streamId, key, request.getNode(), request.getTypeUrl(), version, request.getErrorDetail().getMessage());
+    } else if (key != null && !request.getResponseNonce().isEmpty()) {
+      // A delta ACK names the nonce of our response; its version is the one we sent with that nonce.
+      String version = nacks.sentVersion(streamId, request.getTypeUrl(), request.getResponseNonce());
+      if (version != null) {
+        sink.accepted(key, request.getTypeUrl(), version);
+      }
     }
   }
 

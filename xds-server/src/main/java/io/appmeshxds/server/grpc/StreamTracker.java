@@ -48,13 +48,22 @@ public final class StreamTracker {
 
   /** A request with error_detail: stashes the rejected version for the cache. */
   String rejected(long stream, String typeUrl, String nonce) {
-    String last = lastSent.get(key(stream, typeUrl));
-    String version = null;
-    if (last != null && last.startsWith(nonce + "|")) {
-      version = last.substring(nonce.length() + 1);
-    }
+    String version = sentVersion(stream, typeUrl, nonce);
     rejected.set(version);
     return version;
+  }
+
+  /**
+   * The version of our last response of this type on this stream, if {@code nonce} names it; null
+   * otherwise (an older nonce, or nothing sent). Why: a delta request names only the nonce it
+   * answers, not a version.
+   */
+  String sentVersion(long stream, String typeUrl, String nonce) {
+    String last = lastSent.get(key(stream, typeUrl));
+    if (last != null && last.startsWith(nonce + "|")) {
+      return last.substring(nonce.length() + 1);
+    }
+    return null;
   }
 
   /** The version the current request rejects (once), or null. */

@@ -165,6 +165,21 @@ class AdsProtocolTest {
     mesh.awaitStable(Map.of(), "primary", 10);
   }
 
+  @Test
+  @Order(6)
+  void deltaAcksAreRecordedWithTheVersionOfTheAckedNonce() throws Exception {
+    NodeKey key = NodeKey.sidecar("appmesh", "flagger-loadtester_demo");
+    try (AdsTestClient delta = new AdsTestClient(mesh.cp.xdsPort(), MeshFiles.LOADTESTER, true).start()) {
+      RunningMesh.await(delta::complete, 20_000);
+      String before = delta.version(RDS);
+      mesh.files.router(Flagger.weights(77));
+      RunningMesh.await(() -> !before.equals(delta.version(RDS)), 10_000);
+      // A delta ACK carries only the nonce; the server maps it to the version it sent (no SotW client is open).
+      String now = delta.version(RDS);
+      RunningMesh.await(() -> mesh.cp.acks().ackedAt(key, RDS, now) != null, 10_000);
+    }
+  }
+
   private double nacks() {
     var c = mesh.cp.metrics().find("appmeshxds_nacks_total").tag("type", "rds").counter();
     return c == null ? 0 : c.count();

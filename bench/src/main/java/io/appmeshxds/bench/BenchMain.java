@@ -1,0 +1,139 @@
+package io.appmeshxds.bench;
+
+import io.appmeshxds.bench.jmh.JmhSuite;
+import io.appmeshxds.bench.load.LoadDriver;
+import io.appmeshxds.bench.load.LoadResult;
+import io.appmeshxds.bench.load.LoadSettings;
+import io.appmeshxds.bench.report.Machine;
+import io.appmeshxds.bench.report.Report;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code bin/bench}'s entry point.
+ *
+ * <pre>
+ * quick | full [--option value …]   JMH (T1, T3, serialization) and the load run; one table
+ * probe [M1k|M10k] [changes]         rough translation timings, no JMH
+ * jmh [JMH arguments]                JMH's own command line
+ * </pre>
+ *
+ * Options (defaults depend on the mode): --profile, --clients, --streams, --changes, --typical,
+ * --budget-s, --ack-delay-ms, --idle-s, --connects, --timeout-s, --server-jvm, --client-jvm,
+ * --jmh-forks, --results, --skip-jmh, --skip-load, --jfr (a JFR profile of the server process, in the logs).
+ */
+public final class BenchMain {
+  private BenchMain() {}
+
+  public static void main(String[] args) throws Exception {
+    String mode = args.length == 0 ? "help" : args[0];
+    switch (mode) {
+      case "quick", "full" -> System.exit(run(mode, options(args)));
+      case "probe" -> TranslationProbe.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      case "jmh" -> org.openjdk.jmh.Main.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      default -> {
+        System.err.println("usage: bin/bench quick|full [--clients N --streams N --changes K --skip-jmh --skip-load …] | probe [M1k|M10k] | jmh [args]");
+        System.exit(mode.equals("help") ? 0 : 2);
+      }
+    }
+  }
+
+  static Map<String, String> options(String[] args) {
+    Map<String, String> o = new LinkedHashMap<>();
+    for (int i = 1; i < args.length; i++) {
+      if (!args[i].startsWith("--")) {
+        throw new IllegalArgumentException("unexpected argument " + args[i]);
+      }
+      String k = args[i].substring(2);
+      if (k.startsWith("skip-") || k.equals("jfr")) {
+        o.put(k, "true");
+      } else if (i + 1 < args.length) {
+        o.put(k, args[++i]);
+      } else {
+        throw new IllegalArgumentException("--" + k + " needs a value");
+      }
+    }
+    return o;
+  }
+
+  static int run(String mode, Map<String, String> o) throws Exception {
+    boolean quick = mode.equals("quick");
+    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm"));
+    Path results = Path.of(o.getOrDefault("results", "bench/results"));
+    Path logs = results.resolve("logs").resolve(mode + "-" + stamp);
+    Files.createDirectories(logs);
+    MeshGenerator.Profile profile = MeshGenerator.Profile.of(o.getOrDefault("profile", quick ? "M1k" : "M10k"));
+    int clients = Integer.parseInt(o.getOrDefault("clients", quick ? "100" : "1000"));
+    List<String> serverJvm = jvm(o.getOrDefault("server-jvm", quick ? "-Xms1g -Xmx3g -XX:MaxDirectMemorySize=512m"
+        : "-Xms2g -Xmx12g -XX:MaxDirectMemorySize=2g"), logs.resolve("server-gc.log"));
+    if (o.containsKey("jfr")) {
+      serverJvm.add(0, "-XX:StartFlightRecording=filename=" + logs.resolve("server.jfr") + ",settings=profile,dumponexit=true");
+    }
+    List<String> clientJvm = jvm(o.getOrDefault("client-jvm", quick ? "-Xmx1g -XX:MaxDirectMemorySize=512m"
+        : "-Xmx4g -XX:MaxDirectMemorySize=2g"), null);
+    LoadSettings ls = new LoadSettings(profile, clients, Integer.parseInt(o.getOrDefault("streams", quick ? "500" : "5000")),
+        Integer.parseInt(o.getOrDefault("changes", "20")), Integer.parseInt(o.getOrDefault("typical", "5")),
+        1000L * Long.parseLong(o.getOrDefault("budget-s", quick ? "60" : "600")), Long.parseLong(o.getOrDefault("ack-delay-ms", "0")),
+        1000L * Long.parseLong(o.getOrDefault("idle-s", quick ? "10" : "35")), Integer.parseInt(o.getOrDefault("connects", quick ? "10" : "20")),
+        serverJvm, clientJvm, logs, 1000L * Long.parseLong(o.getOrDefault("timeout-s", quick ? "120" : "900")));
+    int forks = Integer.parseInt(o.getOrDefault("jmh-forks", quick ? "0" : "1"));
+    JmhSuite.Settings js = quick
+        ? new JmhSuite.Settings(profile.name(), forks, List.of("-Xmx3g"), 1, 2, 1, 2, 2000, 1, 3, 1000, logs)
+        : new JmhSuite.Settings(profile.name(), forks, List.of("-Xmx12g"), 1, 2, 1, 3, 5000, 2, 3, 2000, logs);
+
+    String title = String.format(Locale.ROOT, "appmesh-xds bench %s: %s, %d clients, %d streams (%s)", mode, profile.name(), clients,
+        ls.t7Streams(), stamp);
+    Report rep = new Report(title);
+    rep.note(Machine.describe());
+    String git = System.getenv("BENCH_GIT");
+    if (git != null && !git.isBlank()) {
+      rep.note("code: " + git);
+    }
+    rep.note("thresholds: perf-anchors §6.2, stated for M10k with 1,000 clients (5,000 streams for T7)"
+        + (quick ? "; this quick run is judged against the same numbers at its smaller scale" : ""));
+    rep.note(String.format(Locale.ROOT,
+        "load: server and clients are separate JVMs on 127.0.0.1 sharing the machine; mesh with a hot service every node lists; delta ADS, ACK delay %d ms; debounce 20 ms (max 100 ms); server JVM %s; clients JVM %s",
+        ls.ackDelayMillis(), String.join(" ", serverJvm.stream().filter(a -> !a.startsWith("-Xlog") && !a.startsWith("-XX:StartFlight")).toList()), String.join(" ", clientJvm)));
+    rep.note(String.format(Locale.ROOT, "JMH: %s, %d fork(s); T1 %d+%d single shots, T3 %d+%d × %d ms sampling iterations", profile.name(),
+        forks, js.t1Warmup(), js.t1Measure(), js.t3Warmup(), js.t3Measure(), js.t3IterationMillis()));
+    rep.note("logs: " + logs);
+
+    long t0 = System.nanoTime();
+    if (!o.containsKey("skip-jmh")) {
+      JmhSuite.Results jr = JmhSuite.run(js, System.out);
+      Targets.jmh(rep, jr, profile.name());
+    }
+    if (!o.containsKey("skip-load")) {
+      System.gc();
+      LoadResult lr = new LoadDriver(ls, System.out).run();
+      Targets.load(rep, ls, lr);
+    }
+    double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    rep.note(String.format(Locale.ROOT, "run took %.1f min; load average at the end %.2f (other work on the machine inflates wall times)",
+        (System.nanoTime() - t0) / 6e10, load));
+    System.out.println();
+    System.out.print(rep.text());
+    Path md = results.resolve(mode + "-" + stamp + ".md");
+    Files.writeString(md, rep.markdown());
+    System.out.println("written to " + md);
+    return 0;
+  }
+
+  /** Splits JVM options and adds G1 (explicit, so System.gc() is a full GC) and a GC log. */
+  static List<String> jvm(String opts, Path gcLog) {
+    List<String> out = new ArrayList<>(List.of(opts.trim().split("\\s+")));
+    out.add("-XX:+UseG1GC");
+    out.add("-XX:-ExplicitGCInvokesConcurrent");
+    if (gcLog != null) {
+      out.add("-Xlog:gc:file=" + gcLog);
+    }
+    return out;
+  }
+}
