@@ -50,12 +50,45 @@ final class RouteFactory {
     return b.build();
   }
 
+  /**
+   * A virtual host. For Envoy, a retry policy that every route shares (App Mesh's default retry on
+   * every route of a router, typically) is set once on the virtual host instead of on each route;
+   * Envoy applies a virtual host's policy to routes without their own, so routing is the same.
+   * Why: it is about half of each virtual host's bytes, and a client's egress route configuration
+   * carries one virtual host per backend (perf target T9: a route change costs each client one
+   * configuration of at most 16 KiB).
+   */
   static VirtualHost virtualHost(VirtualHostPlan vh, Dialect d) {
     VirtualHost.Builder b = VirtualHost.newBuilder().setName(vh.name()).addAllDomains(vh.domains());
+    RoutePlan.Retry shared = d.proxyless() ? null : sharedRetry(vh.routes());
+    RetryPolicy hoisted = shared == null ? null : retry(shared, d);
+    if (hoisted != null) {
+      b.setRetryPolicy(hoisted);
+    }
     for (RoutePlan r : vh.routes()) {
-      b.addRoutes(route(r, d));
+      b.addRoutes(hoisted == null ? route(r, d) : route(withoutRetry(r), d));
     }
     return b.build();
+  }
+
+  /** The retry of every route when there are two or more routes and all have the same one, else null. */
+  private static RoutePlan.Retry sharedRetry(List<RoutePlan> routes) {
+    if (routes.size() < 2) {
+      return null;
+    }
+    RoutePlan.Retry first = routes.get(0).action().retry();
+    for (RoutePlan r : routes) {
+      if (first == null || !first.equals(r.action().retry())) {
+        return null;
+      }
+    }
+    return first;
+  }
+
+  private static RoutePlan withoutRetry(RoutePlan r) {
+    RoutePlan.Action a = r.action();
+    return new RoutePlan(r.name(), r.match(), new RoutePlan.Action(a.clusters(), a.weighted(), a.timeoutMs(),
+        a.idleTimeoutMs(), null, a.rewrite()));
   }
 
   static Route route(RoutePlan r, Dialect d) {
