@@ -143,7 +143,8 @@ public final class ControlPlane implements AutoCloseable {
     sinks.add(new io.appmeshxds.server.status.MetricsStatusSink(metrics));
     sinks.addAll(extraSinks);
     reconciler = new Reconciler(store, pipeline, new SnapshotPublisher(cache, metrics), sinks, nackBook, metrics,
-        settings.holdoffMillis(), settings.maxHoldoffMillis(), telemetry).start();
+        settings.holdoffMillis(), settings.maxHoldoffMillis(), telemetry).onDemand(callbacks::connectedKeys).start();
+    callbacks.onKeysChanged(reconciler::keysChanged);
     ads = new AdsServer(cache, callbacks, settings.xds(), extraServices).start();
     admin = new AdminServer(settings.admin(), reconciler::ready, metrics::scrape, this::configDump, this::statusJson).start();
     dns = new io.appmeshxds.server.source.DnsRefresher(store).start(30);
@@ -168,10 +169,20 @@ public final class ControlPlane implements AutoCloseable {
     if (key == null) {
       return new AdminServer.Reply(400, "text/plain", "not an App Mesh node id: " + node + "\n");
     }
-    if (key.kind() == NodeKey.Kind.PROXYLESS && cache.get(key) == null) {
+    if (key.kind() == NodeKey.Kind.PROXYLESS && cache.get(key) == null
+        && cache.get(NodeKey.proxyless(key.mesh(), key.name(), Dialect.GRPC_LEGACY)) != null) {
+      // A connected client on an old gRPC version gets the legacy dialect; show what it gets.
       key = NodeKey.proxyless(key.mesh(), key.name(), Dialect.GRPC_LEGACY);
     }
     XdsResources r = cache.get(key);
+    if (r == null) {
+      // Not connected: planned for this request only.
+      try {
+        r = reconciler.preview(key).get(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception e) {
+        return new AdminServer.Reply(503, "text/plain", "could not plan " + key + ": " + e + "\n");
+      }
+    }
     if (r == null) {
       return new AdminServer.Reply(404, "text/plain", "no configuration for " + key + "\n");
     }

@@ -40,8 +40,20 @@ public final class PlanSession {
     this.planner = planner;
   }
 
-  /** Plans what {@code changes} can affect in {@code model}, plus {@code extra} keys not planned yet. */
+  /**
+   * Plans every key the model knows (sidecars, gateways) plus {@code extra} keys (proxyless
+   * clients), as far as {@code changes} can affect them.
+   */
   public Update update(MeshModel model, ModelChanges changes, Collection<NodeKey> extra) {
+    return update(model, changes, extra, true);
+  }
+
+  /**
+   * Plans what {@code changes} can affect. With {@code everyKnownKey}, the keys are every key the
+   * model knows plus {@code keys}; without, exactly {@code keys} (the proxies that are connected):
+   * keys planned before and not wanted any more are dropped (reported with a null plan).
+   */
+  public Update update(MeshModel model, ModelChanges changes, Collection<NodeKey> keys, boolean everyKnownKey) {
     Set<NodeKey> affected = new TreeSet<>();
     boolean keysMayChange = changes.all();
     if (ctx == null || changes.all()) {
@@ -55,21 +67,34 @@ public final class PlanSession {
         keysMayChange |= d instanceof Dep.Names;
       }
     }
-    if (keysMayChange) {
-      Set<NodeKey> now = new HashSet<>(planner.knownKeys(model));
-      for (NodeKey k : now) {
-        if (changes.all() || !known.contains(k)) {
-          affected.add(k);
+    Map<NodeKey, ProxyPlan> out = new LinkedHashMap<>();
+    if (everyKnownKey) {
+      if (keysMayChange) {
+        Set<NodeKey> now = new HashSet<>(planner.knownKeys(model));
+        for (NodeKey k : now) {
+          if (changes.all() || !known.contains(k)) {
+            affected.add(k);
+          }
+        }
+        for (NodeKey k : known) {
+          if (!now.contains(k)) {
+            affected.add(k);
+          }
+        }
+        known = now;
+      }
+    } else {
+      Set<NodeKey> wanted = new HashSet<>(keys);
+      for (NodeKey k : List.copyOf(plans.keySet())) {
+        if (!wanted.contains(k)) {
+          affected.remove(k);
+          reads.remove(k);
+          plans.remove(k);
+          out.put(k, null);
         }
       }
-      for (NodeKey k : known) {
-        if (!now.contains(k)) {
-          affected.add(k);
-        }
-      }
-      known = now;
     }
-    for (NodeKey k : extra) {
+    for (NodeKey k : keys) {
       if (!plans.containsKey(k)) {
         affected.add(k);
       }
@@ -77,7 +102,6 @@ public final class PlanSession {
     if (changes.all()) {
       affected.addAll(plans.keySet());
     }
-    Map<NodeKey, ProxyPlan> out = new LinkedHashMap<>();
     for (NodeKey k : affected) {
       Reads.Recorded<ProxyPlan> r = Reads.record(() -> planner.plan(k, ctx));
       ProxyPlan before = plans.get(k);
@@ -95,6 +119,18 @@ public final class PlanSession {
       }
     }
     return new Update(out, affected.size(), plans.size());
+  }
+
+  /**
+   * The plan of {@code key} against the current model without keeping it (nothing is recorded
+   * for it; memoized sub-plans are shared); null when the model does not know the key.
+   */
+  public ProxyPlan preview(NodeKey key) {
+    ProxyPlan kept = plans.get(key);
+    if (kept != null || ctx == null) {
+      return kept;
+    }
+    return Reads.record(() -> planner.plan(key, ctx)).value();
   }
 
   /** The current plan of a key, or null. */

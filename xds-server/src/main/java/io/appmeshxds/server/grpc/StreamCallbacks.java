@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -39,6 +40,8 @@ public final class StreamCallbacks implements DiscoveryServerCallbacks {
   private final Map<Long, NodeKey> streams = new ConcurrentHashMap<>();
   private final Map<Long, String> lastLoggedNack = new ConcurrentHashMap<>();
   private final Map<NodeKey.Kind, AtomicInteger> connected = new ConcurrentHashMap<>();
+  private final Map<NodeKey, Integer> streamsPerKey = new ConcurrentHashMap<>();
+  private volatile Runnable onKeysChanged = () -> {};
 
   public StreamCallbacks(StreamTracker nacks, NackSink sink, MeterRegistry metrics) {
     this.nacks = nacks;
@@ -52,6 +55,19 @@ public final class StreamCallbacks implements DiscoveryServerCallbacks {
           .tag("kind", k.name().toLowerCase(Locale.ROOT))
           .register(metrics);
     }
+  }
+
+  /**
+   * Called (on a gRPC thread) when the first stream of a key opens or its last one closes; the
+   * reconciler plans connected proxies only.
+   */
+  public void onKeysChanged(Runnable r) {
+    onKeysChanged = r;
+  }
+
+  /** Keys with at least one open stream: the proxies that are connected now. */
+  public Set<NodeKey> connectedKeys() {
+    return Set.copyOf(streamsPerKey.keySet());
   }
 
   /** Open streams of a kind. */
@@ -126,6 +142,9 @@ public final class StreamCallbacks implements DiscoveryServerCallbacks {
     NodeKey key = XdsCache.keyOf(node);
     if (key != null && streams.putIfAbsent(streamId, key) == null) {
       connected.get(key.kind()).incrementAndGet();
+      if (streamsPerKey.merge(key, 1, Integer::sum) == 1) {
+        onKeysChanged.run();
+      }
       LOG.info("proxy connected: stream {} node {} ({} {}) as {}", streamId, node.getId(), node.getUserAgentName(),
           node.getUserAgentVersion(), key);
     }
@@ -136,6 +155,9 @@ public final class StreamCallbacks implements DiscoveryServerCallbacks {
     NodeKey key = streams.remove(streamId);
     if (key != null) {
       connected.get(key.kind()).decrementAndGet();
+      if (streamsPerKey.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1) == null) {
+        onKeysChanged.run();
+      }
       LOG.info("proxy disconnected: stream {} ({})", streamId, key);
     }
     lastLoggedNack.remove(streamId);

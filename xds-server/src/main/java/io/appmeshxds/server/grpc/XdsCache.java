@@ -83,6 +83,26 @@ public final class XdsCache implements ConfigWatcher {
     return g == null ? null : g.resources;
   }
 
+  /**
+   * Forgets a key's resources when no watch is open on it (its proxy is gone), so that a proxy
+   * connecting later waits for a fresh plan instead of being answered with stale resources.
+   * Returns whether they were forgotten.
+   */
+  public boolean forget(NodeKey key) {
+    Group g = groups.get(key.toString());
+    if (g == null) {
+      return true;
+    }
+    synchronized (g) {
+      if (!g.watches.isEmpty() || !g.deltaWatches.isEmpty()) {
+        return false;
+      }
+      // Why the group stays: a stream may be about to park a watch on it; it must find the same group.
+      g.resources = null;
+      return true;
+    }
+  }
+
   /** Keys that have resources. */
   public Set<String> keys() {
     Set<String> out = new HashSet<>();

@@ -81,6 +81,16 @@ public final class SnapshotPublisher {
     return new Result(pub, same, bad, responses);
   }
 
+  /**
+   * Forgets a key that is no longer planned: the cache drops its resources (unless a stream still
+   * watches it), so a proxy that connects later is answered with a fresh plan, never stale config.
+   */
+  public void forget(NodeKey key) {
+    if (cache.forget(key)) {
+      published.remove(key);
+    }
+  }
+
   /** The resources last published for a key, or null. */
   public XdsResources current(NodeKey key) {
     return published.get(key);

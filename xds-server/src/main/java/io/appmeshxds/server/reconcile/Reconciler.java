@@ -47,7 +47,9 @@ public final class Reconciler implements AutoCloseable {
   private final NackBook nacks;
   private final MeterRegistry metrics;
   private final Debouncer debouncer;
-  private final Translation translation;
+  private Translation translation;
+  private java.util.function.Supplier<Set<NodeKey>> demand;
+  private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> tasks = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final ControlPlaneTelemetry telemetry;
   private final Set<NodeKey> extraKeys = ConcurrentHashMap.newKeySet();
   private final Set<String> loggedUnknown = ConcurrentHashMap.newKeySet();
@@ -91,6 +93,39 @@ public final class Reconciler implements AutoCloseable {
       statusDirty = true;
       wakeUp();
     });
+  }
+
+  /**
+   * Plans only the proxies {@code connected} returns (call before {@link #start}); without it every
+   * proxy the model knows is planned. See {@link Translation#onDemand}.
+   */
+  public Reconciler onDemand(java.util.function.Supplier<Set<NodeKey>> connected) {
+    this.demand = connected;
+    this.translation = Translation.onDemand(pipeline);
+    return this;
+  }
+
+  /** The set of connected proxies changed (a first stream opened, a last one closed). */
+  public void keysChanged() {
+    keysDirty = true;
+    wakeUp();
+  }
+
+  /**
+   * A key's resources as the last build would give them, planned on the reconciler thread when the
+   * key is not served now (for {@code /config_dump} of a proxy that is not connected).
+   */
+  public java.util.concurrent.CompletableFuture<XdsResources> preview(NodeKey key) {
+    java.util.concurrent.CompletableFuture<XdsResources> f = new java.util.concurrent.CompletableFuture<>();
+    tasks.add(() -> {
+      try {
+        f.complete(translation.preview(key));
+      } catch (RuntimeException e) {
+        f.completeExceptionally(e);
+      }
+    });
+    wakeUp();
+    return f;
   }
 
   public Reconciler start() {
@@ -149,7 +184,7 @@ public final class Reconciler implements AutoCloseable {
         try {
           long delay = debouncer.delay();
           boolean due = store.allSynced() && delay == 0;
-          if (!due && !keysDirty && !statusDirty) {
+          if (!due && !keysDirty && !statusDirty && tasks.isEmpty()) {
             long wait = delay < 0 || !store.allSynced() ? TimeUnit.SECONDS.toNanos(1) : delay;
             wake.awaitNanos(wait);
             continue;
@@ -161,7 +196,10 @@ public final class Reconciler implements AutoCloseable {
           reconcile();
         } else if (keysDirty && lastBuild != null) {
           keysDirty = false;
-          planExtraKeys();
+          planKeys();
+        }
+        for (Runnable task; (task = tasks.poll()) != null; ) {
+          task.run();
         }
         if (statusDirty && lastBuild != null) {
           statusDirty = false;
@@ -207,9 +245,11 @@ public final class Reconciler implements AutoCloseable {
       return;
     }
     keysDirty = false;
-    Translation.Result r = translation.apply(in, extraKeys, trace);
+    Set<NodeKey> wanted = wanted();
+    Translation.Result r = translation.apply(in, wanted, trace);
     lastBuild = r.build();
-    for (NodeKey k : extraKeys) {
+    forgetDropped(r.dropped());
+    for (NodeKey k : wanted) {
       if (!r.resources().containsKey(k) && loggedUnknown.add(k.toString())) {
         LOG.warn("unknown proxy {}: no accepted VirtualNode or VirtualGateway {} in mesh {}; it gets no config until one exists",
             k, k.name(), k.mesh());
@@ -241,26 +281,41 @@ public final class Reconciler implements AutoCloseable {
     publishStatus();
   }
 
-  private void planExtraKeys() {
+  /** On demand: the connected proxies; else the proxyless clients that asked (every known proxy is planned anyway). */
+  private Set<NodeKey> wanted() {
+    return demand != null ? demand.get() : Set.copyOf(extraKeys);
+  }
+
+  /** Plans proxies that connected (or asked) since the last build; forgets the ones that left. */
+  private void planKeys() {
+    Map<NodeKey, XdsResources> changed = translation.keys(wanted());
     Map<NodeKey, XdsResources> add = new HashMap<>();
-    for (NodeKey k : extraKeys) {
-      if (translation.knows(k)) {
-        continue;
-      }
-      XdsResources r = translation.addKey(k);
+    List<NodeKey> dropped = new ArrayList<>();
+    changed.forEach((k, r) -> {
       if (r == null) {
-        if (loggedUnknown.add(k.toString())) {
-          LOG.warn("unknown proxy {}: no accepted VirtualNode or VirtualGateway {} in mesh {}; it gets no config until one exists",
-              k, k.name(), k.mesh());
-        }
-        continue;
+        dropped.add(k);
+      } else {
+        add.put(k, r);
       }
-      add.put(k, r);
+    });
+    for (NodeKey k : wanted()) {
+      if (!translation.knows(k) && loggedUnknown.add(k.toString())) {
+        LOG.warn("unknown proxy {}: no accepted VirtualNode or VirtualGateway {} in mesh {}; it gets no config until one exists",
+            k, k.name(), k.mesh());
+      }
     }
+    forgetDropped(dropped);
     if (!add.isEmpty()) {
       SnapshotPublisher.Result pr = publisher.publish(add);
-      LOG.info("planned {} new proxy group(s) on connect: {}", add.size(), add.keySet());
+      LOG.info("planned {} proxy group(s) on connect{}", add.size(), add.size() <= 10 ? ": " + add.keySet() : "");
       LOG.debug("publish: {}", pr);
+    }
+  }
+
+  /** Proxies no longer connected: their resources are forgotten, so a reconnect waits for a fresh plan. */
+  private void forgetDropped(java.util.Collection<NodeKey> dropped) {
+    for (NodeKey k : dropped) {
+      publisher.forget(k);
     }
   }
 

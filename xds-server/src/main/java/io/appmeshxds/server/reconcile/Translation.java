@@ -11,6 +11,7 @@ import io.appmeshxds.translator.plan.PlanSession;
 import io.appmeshxds.translator.plan.ProxyPlan;
 import io.appmeshxds.translator.xds.XdsResources;
 import io.appmeshxds.translator.xds.XdsTranslator;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -23,7 +24,12 @@ import java.util.Set;
  * The translation state one reconciler owns between builds: the model builder's, the plans' and the
  * resources of every proxy. {@link #apply} turns a new snapshot into resources incrementally: only
  * objects a change can affect are validated again, only proxies that read something that changed
- * are planned again, and only proxies whose plan changed are translated again. Not thread-safe.
+ * are planned again, and only proxies whose plan changed are translated again.
+ *
+ * <p>Which proxies: every proxy the model knows, or ({@link #onDemand}) only the proxies asked for,
+ * the connected ones. Why on demand in the server: a change to a service that ten thousand nodes
+ * list would otherwise re-plan ten thousand proxies when a few hundred are connected; a proxy that
+ * connects is planned then, in milliseconds. Not thread-safe.
  */
 public final class Translation {
 
@@ -35,24 +41,40 @@ public final class Translation {
    * @param changed proxies whose resources are new or changed in this build
    * @param planned proxies planned in this build
    * @param translated proxies translated in this build
+   * @param dropped proxies no longer planned (on demand: gone; or their node is gone)
    */
   public record Result(BuildResult build, Map<NodeKey, XdsResources> resources, Map<NodeKey, XdsResources> changed,
-      int planned, int translated) {}
+      int planned, int translated, List<NodeKey> dropped) {}
 
   private final MeshModelBuilder builder;
   private final PlanSession plans;
+  private final boolean everyKnownKey;
   private final XdsTranslator translator;
   private final Map<NodeKey, XdsResources> resources = new HashMap<>();
   private MeshResources lastInput;
   private BuildResult last;
 
+  /** Plans every proxy the model knows, plus the keys passed to {@link #apply}. */
   public Translation(Pipeline pipeline) {
+    this(pipeline, true);
+  }
+
+  private Translation(Pipeline pipeline, boolean everyKnownKey) {
+    this.everyKnownKey = everyKnownKey;
     this.builder = pipeline.modelBuilder();
     this.plans = new PlanSession(pipeline.planner());
     this.translator = new XdsTranslator(pipeline.extensions());
   }
 
-  /** Validates, resolves, plans and translates {@code in} (plus {@code extraKeys}, e.g. proxyless clients). */
+  /** Plans only the keys passed to {@link #apply} and {@link #keys}: the proxies that are connected. */
+  public static Translation onDemand(Pipeline pipeline) {
+    return new Translation(pipeline, false);
+  }
+
+  /**
+   * Validates, resolves, plans and translates {@code in} for {@code extraKeys} (on demand: the
+   * wanted proxies; else: proxyless clients besides every known proxy).
+   */
   public Result apply(MeshResources in, Collection<NodeKey> extraKeys) {
     return apply(in, extraKeys, ControlPlaneTelemetry.noop().startReconcile());
   }
@@ -70,7 +92,7 @@ public final class Translation {
     last = built;
     PlanSession.Update planned;
     try (ControlPlaneTelemetry.Phase p = trace.phase(ControlPlaneTelemetry.PLAN)) {
-      planned = plans.update(built.model(), built.changes(), extraKeys);
+      planned = plans.update(built.model(), built.changes(), extraKeys, everyKnownKey);
       p.attribute(ControlPlaneTelemetry.PROXIES, planned.total());
     }
     Map<NodeKey, XdsResources> changed;
@@ -84,7 +106,14 @@ public final class Translation {
       }
       p.attribute(ControlPlaneTelemetry.PROXIES_TRANSLATED, planned.changed().size());
     }
-    return new Result(built, Collections.unmodifiableMap(resources), changed, planned.total(), planned.changed().size());
+    List<NodeKey> dropped = new ArrayList<>();
+    planned.changed().forEach((k, p) -> {
+      if (p == null) {
+        dropped.add(k);
+      }
+    });
+    return new Result(built, Collections.unmodifiableMap(resources), changed, planned.total(), planned.changed().size(),
+        dropped);
   }
 
   private Map<NodeKey, XdsResources> translate(Map<NodeKey, ProxyPlan> changedPlans) {
@@ -102,6 +131,26 @@ public final class Translation {
     return out;
   }
 
+  /**
+   * Moves to a new set of keys against the last build (proxies connected or gone): plans and
+   * translates the new ones, drops the ones no longer wanted (on demand only). Returns what changed;
+   * a null value means the key was dropped.
+   */
+  public Map<NodeKey, XdsResources> keys(Collection<NodeKey> wanted) {
+    if (last == null) {
+      return Map.of();
+    }
+    Map<NodeKey, ProxyPlan> changedPlans = plans.update(last.model(), new ModelChanges(false, Set.of()), wanted,
+        everyKnownKey).changed();
+    Map<NodeKey, XdsResources> out = new LinkedHashMap<>(translate(changedPlans));
+    changedPlans.forEach((k, p) -> {
+      if (p == null) {
+        out.put(k, null);
+      }
+    });
+    return out;
+  }
+
   /** Plans and translates one more key against the last build (a proxy that just connected); null if unknown. */
   public XdsResources addKey(NodeKey key) {
     if (last == null) {
@@ -109,10 +158,20 @@ public final class Translation {
     }
     XdsResources r = resources.get(key);
     if (r == null) {
-      translate(plans.update(last.model(), new ModelChanges(false, Set.of()), List.of(key)).changed());
+      translate(plans.update(last.model(), new ModelChanges(false, Set.of()), List.of(key), true).changed());
       r = resources.get(key);
     }
     return r;
+  }
+
+  /** A key's resources against the last build, without keeping them (for {@code /config_dump}); null if unknown. */
+  public XdsResources preview(NodeKey key) {
+    XdsResources r = resources.get(key);
+    if (r != null || last == null) {
+      return r;
+    }
+    ProxyPlan p = plans.preview(key);
+    return p == null ? null : translator.translate(p);
   }
 
   /** The last build, or null. */

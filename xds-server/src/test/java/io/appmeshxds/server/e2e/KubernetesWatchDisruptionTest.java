@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.appmeshxds.server.ControlPlane;
 import io.appmeshxds.server.KubernetesMode;
 import io.appmeshxds.server.Pipelines;
+import io.appmeshxds.server.testing.AdsTestClient;
 import io.appmeshxds.server.testing.Backend;
 import io.appmeshxds.server.testing.Flagger;
 import io.appmeshxds.server.testing.MeshFiles;
@@ -40,10 +41,16 @@ class KubernetesWatchDisruptionTest {
       api.applyDir(dir);
       KubernetesMode mode = KubernetesMode.start(client, Pipelines.standard(), ControlPlane.Settings.loopback(),
           new KubernetesMode.Settings(null, "appmesh-system", "replica-0", KubernetesReplicasTest.FAST));
-      try (mode; XdsChannel apex = new XdsChannel(mode.controlPlane().xdsPort(), MeshFiles.LOADTESTER, "podinfo.demo:9898")) {
+      // Only connected proxies are planned: besides the proxyless client, two sidecars connect.
+      try (mode; XdsChannel apex = new XdsChannel(mode.controlPlane().xdsPort(), MeshFiles.LOADTESTER, "podinfo.demo:9898");
+          AdsTestClient loadTesterSidecar = new AdsTestClient(mode.controlPlane().xdsPort(), MeshFiles.LOADTESTER, true).start();
+          AdsTestClient primarySidecar = new AdsTestClient(mode.controlPlane().xdsPort(),
+              "mesh/appmesh/virtualNode/podinfo-primary_demo", false).start()) {
         ControlPlane cp = mode.controlPlane();
         RunningMesh.await(() -> cp.reconciler().ready(), 30_000);
         awaitStable(apex, "primary", 10);
+        RunningMesh.await(() -> cp.cache().get(NodeKey.sidecar("appmesh", "podinfo-primary_demo")) != null
+            && cp.cache().get(NodeKey.sidecar("appmesh", "flagger-loadtester_demo")) != null, 10_000);
         // Before: resources per proxy group. From now on, every publish is recorded.
         List<String> shrunk = Collections.synchronizedList(new ArrayList<>());
         List<Integer> loadTester = Collections.synchronizedList(new ArrayList<>());

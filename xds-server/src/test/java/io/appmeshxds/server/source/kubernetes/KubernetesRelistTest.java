@@ -3,6 +3,7 @@ package io.appmeshxds.server.source.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.appmeshxds.server.ControlPlane;
+import io.appmeshxds.server.testing.AdsTestClient;
 import io.appmeshxds.server.Pipelines;
 import io.appmeshxds.server.testing.Backend;
 import io.appmeshxds.server.testing.Flagger;
@@ -47,6 +48,7 @@ class KubernetesRelistTest {
       backends.put("podinfo-canary", canary);
       new MeshFiles(dir, backends);
       ControlPlane cp = new ControlPlane(Pipelines.standard(), ControlPlane.Settings.loopback(), List.of(), List.of()).start();
+      AdsTestClient sidecar = null;
       try {
         KubernetesSource source = new KubernetesSource(client, cp.store(), null); // never started: we are the informers
         Map<String, List<HasMetadata>> byKind = objects(client);
@@ -60,6 +62,10 @@ class KubernetesRelistTest {
         }
         await(() -> cp.reconciler().ready());
         NodeKey lt = NodeKey.sidecar("appmesh", "flagger-loadtester_demo");
+        // Only connected proxies are planned: the load tester's sidecar connects.
+        sidecar = new AdsTestClient(cp.xdsPort(), MeshFiles.LOADTESTER, true).start();
+        await(() -> cp.cache().get(lt) != null);
+        Thread.sleep(300);
         int baseline = count(cp.cache().get(lt));
         assertThat(baseline).isPositive();
         List<Integer> published = Collections.synchronizedList(new ArrayList<>());
@@ -92,6 +98,9 @@ class KubernetesRelistTest {
         await(() -> !published.isEmpty());
         assertThat(published).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(baseline));
       } finally {
+        if (sidecar != null) {
+          sidecar.close();
+        }
         cp.close();
       }
     }
