@@ -74,7 +74,7 @@ public final class BenchMain {
     List<String> serverJvm = jvm(o.getOrDefault("server-jvm", quick ? "-Xms1g -Xmx3g -XX:MaxDirectMemorySize=512m"
         : "-Xms2g -Xmx12g -XX:MaxDirectMemorySize=2g"), logs.resolve("server-gc.log"));
     if (o.containsKey("jfr")) {
-      serverJvm.add(0, "-XX:StartFlightRecording=filename=" + logs.resolve("server.jfr") + ",settings=profile,dumponexit=true");
+      serverJvm.add(0, "-XX:StartFlightRecording=filename=" + logs.resolve("server.jfr") + ",settings=profile,jdk.ExecutionSample#period=2ms,dumponexit=true");
     }
     List<String> clientJvm = jvm(o.getOrDefault("client-jvm", quick ? "-Xmx1g -XX:MaxDirectMemorySize=512m"
         : "-Xmx4g -XX:MaxDirectMemorySize=2g"), null);

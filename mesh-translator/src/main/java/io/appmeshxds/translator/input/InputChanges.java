@@ -1,12 +1,9 @@
 package io.appmeshxds.translator.input;
 
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.SortedMap;
-import java.util.function.Consumer;
 
 /**
  * What differs between two input snapshots: refs of App Mesh objects, Services and EndpointSlices
@@ -44,9 +41,9 @@ public record InputChanges(boolean all, Set<ObjectRef> refs, Set<String> namespa
       return everything();
     }
     Set<ObjectRef> refs = new HashSet<>();
-    diff(before.objects(), after.objects(), refs::add);
-    diff(before.services(), after.services(), refs::add);
-    diff(before.endpointSlices(), after.endpointSlices(), refs::add);
+    SortedMaps.diff(before.objects(), after.objects(), refs::add);
+    SortedMaps.diff(before.services(), after.services(), refs::add);
+    SortedMaps.diff(before.endpointSlices(), after.endpointSlices(), refs::add);
     if (before.sources() != after.sources()) {
       Set<ObjectRef> keys = new HashSet<>(before.sources().keySet());
       keys.addAll(after.sources().keySet());
@@ -57,7 +54,7 @@ public record InputChanges(boolean all, Set<ObjectRef> refs, Set<String> namespa
       }
     }
     Set<String> namespaces = new HashSet<>();
-    diff(before.namespaces(), after.namespaces(), namespaces::add);
+    SortedMaps.diff(before.namespaces(), after.namespaces(), namespaces::add);
     Set<String> hosts = new HashSet<>();
     if (before.dnsAnswers() != after.dnsAnswers()) {
       Set<String> keys = new HashSet<>(before.dnsAnswers().keySet());
@@ -71,30 +68,4 @@ public record InputChanges(boolean all, Set<ObjectRef> refs, Set<String> namespa
     return new InputChanges(false, refs, namespaces, hosts);
   }
 
-  /** Reports every key present in one map only, or mapped to unequal values, by merging both in key order. */
-  static <K extends Comparable<? super K>, V> void diff(SortedMap<K, V> a, SortedMap<K, V> b, Consumer<K> changed) {
-    if (a == b) {
-      return;
-    }
-    Iterator<Map.Entry<K, V>> ia = a.entrySet().iterator();
-    Iterator<Map.Entry<K, V>> ib = b.entrySet().iterator();
-    Map.Entry<K, V> ea = ia.hasNext() ? ia.next() : null;
-    Map.Entry<K, V> eb = ib.hasNext() ? ib.next() : null;
-    while (ea != null || eb != null) {
-      int c = ea == null ? 1 : eb == null ? -1 : ea.getKey().compareTo(eb.getKey());
-      if (c < 0) {
-        changed.accept(ea.getKey());
-        ea = ia.hasNext() ? ia.next() : null;
-      } else if (c > 0) {
-        changed.accept(eb.getKey());
-        eb = ib.hasNext() ? ib.next() : null;
-      } else {
-        if (ea.getValue() != eb.getValue() && !Objects.equals(ea.getValue(), eb.getValue())) {
-          changed.accept(ea.getKey());
-        }
-        ea = ia.hasNext() ? ia.next() : null;
-        eb = ib.hasNext() ? ib.next() : null;
-      }
-    }
-  }
 }

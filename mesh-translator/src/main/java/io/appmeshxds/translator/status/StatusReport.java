@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import io.appmeshxds.translator.input.SortedMaps;
 import org.pcollections.PSortedMap;
 
 /**
@@ -16,7 +17,7 @@ public record StatusReport(Map<ObjectRef, ObjectStatus> objects, List<Problem> u
 
   public StatusReport {
     // Why: the model builder hands out a persistent sorted map, immutable already; copying it is O(n) per build.
-    objects = objects instanceof PSortedMap ? objects : Collections.unmodifiableMap(new TreeMap<>(objects));
+    objects = objects instanceof PSortedMap ? objects : Collections.unmodifiableSortedMap(new TreeMap<>(objects));
     unattached = List.copyOf(unattached);
   }
 
@@ -33,6 +34,20 @@ public record StatusReport(Map<ObjectRef, ObjectStatus> objects, List<Problem> u
 
   public boolean hasErrors() {
     return allProblems().stream().anyMatch(Problem::isError);
+  }
+
+  /**
+   * Reports each ref whose status differs between {@code before} and {@code after} (added, removed
+   * or changed). Reports the builder made in sequence share structure, so this costs about what
+   * changed, not the size of the mesh.
+   */
+  public static void changes(StatusReport before, StatusReport after, java.util.function.Consumer<ObjectRef> changed) {
+    SortedMaps.diff(sorted(before.objects()), sorted(after.objects()), changed);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static java.util.SortedMap<ObjectRef, ObjectStatus> sorted(Map<ObjectRef, ObjectStatus> m) {
+    return m instanceof java.util.SortedMap<?, ?> s ? (java.util.SortedMap<ObjectRef, ObjectStatus>) s : new TreeMap<>(m);
   }
 
   public ObjectStatus get(ObjectRef ref) {

@@ -13,7 +13,11 @@ import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import com.google.protobuf.Message;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -42,13 +46,112 @@ public final class XdsChecks {
 
   /** Envoy's proto rules on one resource. */
   public static List<String> rules(XdsResources.Type t, XdsResources.Resource x) {
+    return rules(t, x, new IdentityHashMap<>());
+  }
+
+  /**
+   * Envoy's proto rules on one resource, checking a route configuration's virtual hosts one by one
+   * through {@code hosts} (a cache by instance). Why: every client's egress route configuration is
+   * its own, but its virtual hosts are shared by every client of the service; a route change makes
+   * new configurations for all of them and only one new virtual host. The result is the same: a
+   * virtual host's rules do not depend on the configuration around it, and the configuration's
+   * own fields are checked with its hosts left out.
+   */
+  public static List<String> rules(XdsResources.Type t, XdsResources.Resource x, Map<Message, List<Violation>> hosts) {
     List<String> out = new ArrayList<>();
-    ProtoRules.check(x.proto()).forEach(v -> out.add(t.key() + " " + x.name() + ": " + v.path() + ": " + v.message()));
+    String at = t.key() + " " + x.name() + ": ";
+    if (x.proto() instanceof RouteConfiguration rc && rc.getVirtualHostsCount() > 0) {
+      ProtoRules.check(rc.toBuilder().clearVirtualHosts().build()).forEach(v -> out.add(at + v.path() + ": " + v.message()));
+      for (int i = 0; i < rc.getVirtualHostsCount(); i++) {
+        String prefix = "virtual_hosts[" + i + "]";
+        for (Violation v : hosts.computeIfAbsent(rc.getVirtualHosts(i), ProtoRules::check)) {
+          out.add(at + prefix + (v.path().isEmpty() ? "" : "." + v.path()) + ": " + v.message());
+        }
+      }
+      return out;
+    }
+    ProtoRules.check(x.proto()).forEach(v -> out.add(at + v.path() + ": " + v.message()));
+    return out;
+  }
+
+  /**
+   * What one resource names and refers to, for {@link #consistency}: computed once per resource
+   * and cacheable by its hash (it depends on the content only).
+   *
+   * @param rds route configurations its HTTP connection managers load (listeners)
+   * @param clusters clusters it sends to (route configurations, tcp proxies)
+   * @param eds the EDS service name (EDS clusters), or null
+   * @param problems what could not be read
+   */
+  public record Facts(Set<String> rds, Set<String> clusters, String eds, List<String> problems) {}
+
+  /** The facts of one resource. */
+  public static Facts facts(XdsResources.Resource x) {
+    return facts(x, new IdentityHashMap<>());
+  }
+
+  /** The facts of one resource, with the clusters of each virtual host from {@code hosts} (a cache by instance). */
+  public static Facts facts(XdsResources.Resource x, Map<Message, Set<String>> hosts) {
+    Set<String> rds = new HashSet<>();
+    Set<String> clusters = new HashSet<>();
+    List<String> problems = new ArrayList<>();
+    String eds = null;
+    if (x.proto() instanceof Listener l) {
+      if (l.hasApiListener()) {
+        hcm(l.getApiListener().getApiListener(), rds, problems, l.getName());
+      }
+      for (FilterChain c : l.getFilterChainsList()) {
+        for (Filter f : c.getFiltersList()) {
+          Any a = f.getTypedConfig();
+          if (a.is(HttpConnectionManager.class)) {
+            hcm(a, rds, problems, l.getName());
+          } else if (a.is(TcpProxy.class)) {
+            try {
+              TcpProxy t = a.unpack(TcpProxy.class);
+              if (t.hasWeightedClusters()) {
+                t.getWeightedClusters().getClustersList().forEach(w -> clusters.add(w.getName()));
+              } else {
+                clusters.add(t.getCluster());
+              }
+            } catch (InvalidProtocolBufferException e) {
+              problems.add("listener " + l.getName() + ": unreadable tcp_proxy");
+            }
+          }
+        }
+      }
+    } else if (x.proto() instanceof RouteConfiguration rc) {
+      for (VirtualHost vh : rc.getVirtualHostsList()) {
+        clusters.addAll(hosts.computeIfAbsent(vh, h -> hostClusters((VirtualHost) h)));
+      }
+    } else if (x.proto() instanceof Cluster c && c.getType() == Cluster.DiscoveryType.EDS) {
+      eds = c.getEdsClusterConfig().getServiceName().isEmpty() ? c.getName() : c.getEdsClusterConfig().getServiceName();
+    } else if (x.proto() instanceof ClusterLoadAssignment cla) {
+      eds = cla.getClusterName();
+    }
+    return new Facts(rds, clusters, eds, problems);
+  }
+
+  private static Set<String> hostClusters(VirtualHost vh) {
+    Set<String> out = new HashSet<>();
+    for (Route route : vh.getRoutesList()) {
+      if (route.getRoute().hasWeightedClusters()) {
+        for (WeightedCluster.ClusterWeight w : route.getRoute().getWeightedClusters().getClustersList()) {
+          out.add(w.getName());
+        }
+      } else if (!route.getRoute().getCluster().isEmpty()) {
+        out.add(route.getRoute().getCluster());
+      }
+    }
     return out;
   }
 
   /** Reference consistency only (names, references, EDS pairing). */
   public static List<String> consistency(XdsResources r) {
+    return consistency(r, XdsChecks::facts);
+  }
+
+  /** {@link #consistency(XdsResources)} with each resource's facts from {@code facts} (a cache). */
+  public static List<String> consistency(XdsResources r, Function<XdsResources.Resource, Facts> facts) {
     List<String> out = new ArrayList<>();
     for (XdsResources.Type t : XdsResources.Type.values()) {
       Set<String> seen = new HashSet<>();
@@ -60,33 +163,17 @@ public final class XdsChecks {
     }
     Set<String> routes = names(r, XdsResources.Type.ROUTE);
     Set<String> clusters = names(r, XdsResources.Type.CLUSTER);
-    Set<String> rdsRefs = new TreeSet<>();
-    Set<String> clusterRefs = new TreeSet<>();
-    for (Listener l : r.<Listener>protos(XdsResources.Type.LISTENER)) {
-      if (l.hasApiListener()) {
-        hcm(l.getApiListener().getApiListener(), rdsRefs, out, l.getName());
-      }
-      for (FilterChain c : l.getFilterChainsList()) {
-        for (Filter f : c.getFiltersList()) {
-          Any a = f.getTypedConfig();
-          if (a.is(HttpConnectionManager.class)) {
-            hcm(a, rdsRefs, out, l.getName());
-          } else if (a.is(TcpProxy.class)) {
-            try {
-              TcpProxy t = a.unpack(TcpProxy.class);
-              if (t.hasWeightedClusters()) {
-                t.getWeightedClusters().getClustersList().forEach(w -> clusterRefs.add(w.getName()));
-              } else {
-                clusterRefs.add(t.getCluster());
-              }
-            } catch (InvalidProtocolBufferException e) {
-              out.add("listener " + l.getName() + ": unreadable tcp_proxy");
-            }
-          }
-        }
+    Set<String> rdsRefs = new HashSet<>();
+    Set<String> clusterRefs = new HashSet<>();
+    for (XdsResources.Type t : List.of(XdsResources.Type.LISTENER, XdsResources.Type.ROUTE)) {
+      for (XdsResources.Resource x : r.get(t)) {
+        Facts f = facts.apply(x);
+        rdsRefs.addAll(f.rds());
+        clusterRefs.addAll(f.clusters());
+        out.addAll(f.problems());
       }
     }
-    for (String rds : rdsRefs) {
+    for (String rds : new TreeSet<>(rdsRefs)) {
       if (!routes.contains(rds)) {
         out.add("route configuration " + rds + " is referenced by a listener but missing");
       }
@@ -96,32 +183,20 @@ public final class XdsChecks {
         out.add("route configuration " + rc + " is not referenced by any listener");
       }
     }
-    for (RouteConfiguration rc : r.<RouteConfiguration>protos(XdsResources.Type.ROUTE)) {
-      for (VirtualHost vh : rc.getVirtualHostsList()) {
-        for (Route route : vh.getRoutesList()) {
-          if (route.getRoute().hasWeightedClusters()) {
-            for (WeightedCluster.ClusterWeight w : route.getRoute().getWeightedClusters().getClustersList()) {
-              clusterRefs.add(w.getName());
-            }
-          } else if (!route.getRoute().getCluster().isEmpty()) {
-            clusterRefs.add(route.getRoute().getCluster());
-          }
-        }
-      }
-    }
     for (String c : clusterRefs) {
       if (!clusters.contains(c)) {
         out.add("cluster " + c + " is used but missing");
       }
     }
     Set<String> eds = new TreeSet<>();
-    r.<Cluster>protos(XdsResources.Type.CLUSTER).forEach(c -> {
-      if (c.getType() == Cluster.DiscoveryType.EDS) {
-        eds.add(c.getEdsClusterConfig().getServiceName().isEmpty() ? c.getName() : c.getEdsClusterConfig().getServiceName());
+    r.get(XdsResources.Type.CLUSTER).forEach(x -> {
+      String e = facts.apply(x).eds();
+      if (e != null) {
+        eds.add(e);
       }
     });
     Set<String> clas = new TreeSet<>();
-    r.<ClusterLoadAssignment>protos(XdsResources.Type.ENDPOINT).forEach(c -> clas.add(c.getClusterName()));
+    r.get(XdsResources.Type.ENDPOINT).forEach(x -> clas.add(facts.apply(x).eds()));
     if (!eds.equals(clas)) {
       out.add("EDS clusters " + eds + " and load assignments " + clas + " differ");
     }

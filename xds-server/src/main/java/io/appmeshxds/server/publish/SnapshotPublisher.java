@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * Hands resources to the {@link XdsCache}, one proxy group at a time: a set whose versions equal the
  * published ones is skipped (no message for a change that alters nothing a proxy holds); a set that
  * fails the checks is not published and the group keeps its last good set. Envoy's proto rules run
- * once per distinct resource (by content hash), not once per proxy.
+ * once per distinct resource (by content hash), not once per proxy, and once per shared virtual
+ * host; what each resource refers to is read once per distinct resource too.
  *
  * <p>Not thread-safe: the reconciler thread owns it.
  */
@@ -31,6 +32,11 @@ public final class SnapshotPublisher {
   private final MeterRegistry metrics;
   private final Map<NodeKey, XdsResources> published = new HashMap<>();
   private Map<String, List<String>> ruleResults = new HashMap<>();
+  /** Rule results of virtual hosts, by instance: the translator shares one instance among every client's configuration. */
+  private final Map<com.google.protobuf.Message, List<io.appmeshxds.translator.xds.Violation>> hostRules =
+      new java.util.IdentityHashMap<>();
+  private final Map<String, XdsChecks.Facts> facts = new HashMap<>();
+  private final Map<com.google.protobuf.Message, java.util.Set<String>> hostClusters = new java.util.IdentityHashMap<>();
 
   public SnapshotPublisher(XdsCache cache, MeterRegistry metrics) {
     this.cache = cache;
@@ -51,12 +57,12 @@ public final class SnapshotPublisher {
         same++;
         continue;
       }
-      List<String> problems = new ArrayList<>(XdsChecks.consistency(r));
+      List<String> problems = new ArrayList<>(XdsChecks.consistency(r, this::facts));
       for (XdsResources.Type t : XdsResources.Type.values()) {
         for (XdsResources.Resource x : r.get(t)) {
           List<String> ps = rulesNow.computeIfAbsent(x.hash() + t, h -> {
             List<String> prev = ruleResults.get(h);
-            return prev != null ? prev : XdsChecks.rules(t, x);
+            return prev != null ? prev : XdsChecks.rules(t, x, hostRules);
           });
           problems.addAll(ps);
         }
@@ -78,6 +84,11 @@ public final class SnapshotPublisher {
     if (ruleResults.size() > 200_000) {
       ruleResults = rulesNow;
     }
+    if (hostRules.size() > 200_000 || facts.size() > 200_000) {
+      hostRules.clear();
+      facts.clear();
+      hostClusters.clear();
+    }
     return new Result(pub, same, bad, responses);
   }
 
@@ -89,6 +100,10 @@ public final class SnapshotPublisher {
     if (cache.forget(key)) {
       published.remove(key);
     }
+  }
+
+  private XdsChecks.Facts facts(XdsResources.Resource x) {
+    return facts.computeIfAbsent(x.hash() + x.proto().getDescriptorForType().getName(), h -> XdsChecks.facts(x, hostClusters));
   }
 
   /** The resources last published for a key, or null. */

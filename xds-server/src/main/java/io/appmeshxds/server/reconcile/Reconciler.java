@@ -336,7 +336,10 @@ public final class Reconciler implements AutoCloseable {
     if (rejected.isEmpty()) {
       return base;
     }
-    Map<ObjectRef, ObjectStatus> objects = new HashMap<>(base.objects());
+    // Why persistent when possible: a NACK then costs its objects, not a copy of every status.
+    org.pcollections.PMap<ObjectRef, ObjectStatus> objects = base.objects() instanceof org.pcollections.PSortedMap<ObjectRef, ObjectStatus> p
+        ? p : org.pcollections.TreePMap.from(base.objects());
+    java.util.Map<ObjectRef, ObjectStatus> updates = new HashMap<>();
     rejected.forEach((key, byType) -> {
       ObjectRef ref = refOf(key);
       ObjectStatus s = ref == null ? null : objects.get(ref);
@@ -352,11 +355,11 @@ public final class Reconciler implements AutoCloseable {
         msg.append(msg.length() == 0 ? "" : "; ").append(text);
       });
       io.appmeshxds.translator.status.Condition c = s.condition();
-      objects.put(ref, new ObjectStatus(ref, s.observedGeneration(),
+      updates.put(ref, new ObjectStatus(ref, s.observedGeneration(),
           new io.appmeshxds.translator.status.Condition(c.type(), "False", Reason.ConfigRejected,
               msg + (c.isTrue() ? "" : "; " + c.message())), ps, s.servedGeneration()));
     });
-    return new StatusReport(objects, base.unattached());
+    return new StatusReport(objects.plusAll(updates), base.unattached());
   }
 
   private ObjectRef refOf(NodeKey key) {

@@ -19,18 +19,42 @@ public final class MetricsStatusSink implements StatusSink {
         .register(registry);
   }
 
+  private final Map<String, Integer> counts = new TreeMap<>();
+  private StatusReport last = StatusReport.empty();
+
+  /** Counts move by what changed since the last report; only a changed count re-registers the rows. */
   @Override
-  public void publish(StatusReport report) {
-    Map<String, Integer> counts = new TreeMap<>();
-    for (ObjectStatus s : report.objects().values()) {
-      String condition = s.condition() == null ? "none" : s.condition().status().equals("True") ? "true" : "false";
-      counts.merge(s.object().kind() + "|" + condition, 1, Integer::sum);
-    }
-    List<MultiGauge.Row<?>> rows = new ArrayList<>();
-    counts.forEach((k, n) -> {
-      String[] p = k.split("\\|");
-      rows.add(MultiGauge.Row.of(Tags.of("kind", p[0], "condition", p[1]), n));
+  public synchronized void publish(StatusReport report) {
+    boolean[] moved = {false};
+    StatusReport before = last;
+    StatusReport.changes(before, report, ref -> {
+      ObjectStatus was = before.get(ref);
+      ObjectStatus now = report.get(ref);
+      String a = was == null ? null : bucket(was);
+      String b = now == null ? null : bucket(now);
+      if (!java.util.Objects.equals(a, b)) {
+        if (a != null) {
+          counts.merge(a, -1, (x, y) -> x + y == 0 ? null : x + y);
+        }
+        if (b != null) {
+          counts.merge(b, 1, Integer::sum);
+        }
+        moved[0] = true;
+      }
     });
-    gauge.register(rows, true);
+    last = report;
+    if (moved[0]) {
+      List<MultiGauge.Row<?>> rows = new ArrayList<>();
+      counts.forEach((k, n) -> {
+        String[] p = k.split("\\|");
+        rows.add(MultiGauge.Row.of(Tags.of("kind", p[0], "condition", p[1]), n));
+      });
+      gauge.register(rows, true);
+    }
+  }
+
+  private static String bucket(ObjectStatus s) {
+    String condition = s.condition() == null ? "none" : s.condition().status().equals("True") ? "true" : "false";
+    return s.object().kind() + "|" + condition;
   }
 }

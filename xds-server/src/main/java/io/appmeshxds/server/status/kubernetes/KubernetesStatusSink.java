@@ -58,6 +58,7 @@ public final class KubernetesStatusSink implements StatusSink, AutoCloseable {
   private final Clock clock;
   private final Map<ObjectRef, Desired> latest = new ConcurrentHashMap<>();
   private final Map<ObjectRef, Desired> pending = new ConcurrentHashMap<>();
+  private StatusReport lastReport = StatusReport.empty();
   private final ReentrantLock lock = new ReentrantLock();
   private final java.util.concurrent.locks.Condition wake = lock.newCondition();
   private final AtomicLong writes = new AtomicLong();
@@ -75,25 +76,26 @@ public final class KubernetesStatusSink implements StatusSink, AutoCloseable {
   }
 
   @Override
-  public void publish(StatusReport report) {
-    Map<ObjectRef, Desired> now = new HashMap<>();
-    for (ObjectStatus s : report.objects().values()) {
-      Kind kind = s.object().appMeshKind();
-      if (kind == null || s.condition() == null) {
-        continue; // BackendGroup: App Mesh gave it no condition
+  public synchronized void publish(StatusReport report) {
+    StatusReport before = lastReport;
+    lastReport = report;
+    boolean[] any = {false};
+    // Only what changed since the last report is looked at; "latest" holds the rest.
+    StatusReport.changes(before, report, ref -> {
+      ObjectStatus s = report.get(ref);
+      Kind kind = ref.appMeshKind();
+      if (s == null || kind == null || s.condition() == null) {
+        latest.remove(ref); // gone, or a BackendGroup: App Mesh gave it no condition
+        pending.remove(ref);
+        return;
       }
-      now.put(s.object(), new Desired(s.object(), s.condition(), s.observedGeneration()));
-    }
-    latest.keySet().retainAll(now.keySet());
-    pending.keySet().retainAll(now.keySet());
-    boolean any = false;
-    for (Desired d : now.values()) {
-      if (!d.equals(latest.put(d.ref(), d))) {
-        pending.put(d.ref(), d);
-        any = true;
+      Desired d = new Desired(ref, s.condition(), s.observedGeneration());
+      if (!d.equals(latest.put(ref, d))) {
+        pending.put(ref, d);
+        any[0] = true;
       }
-    }
-    if (any) {
+    });
+    if (any[0]) {
       wakeUp();
     }
   }
