@@ -9,10 +9,15 @@ import java.util.Set;
  *
  * @param all everything may have changed (a build from scratch): recompute everything
  * @param deps what changed, when not {@code all}
+ * @param evaluated objects evaluated in the build (the rest kept their evaluation)
  */
-public record ModelChanges(boolean all, Set<Dep> deps) {
+public record ModelChanges(boolean all, Set<Dep> deps, int evaluated) {
   public ModelChanges {
     deps = Set.copyOf(deps);
+  }
+
+  public ModelChanges(boolean all, Set<Dep> deps) {
+    this(all, deps, 0);
   }
 
   public static ModelChanges everything() {

@@ -51,6 +51,7 @@ final class ModelState {
   private Map<ObjectRef, List<Problem>> loadProblems = new HashMap<>();
   private MeshResources in;
   private boolean consistent;
+  private int evaluated;
 
   ModelState(LocalRuleCache rules, List<ObjectValidator> validators, List<ComposabilityCheck> checks) {
     this.rules = rules;
@@ -70,6 +71,7 @@ final class ModelState {
     boolean full = !consistent || in == null || changes.all() || !changes.namespaces().isEmpty()
         || changes.refs().stream().anyMatch(r -> Kind.Mesh.name().equals(r.kind()));
     consistent = false;
+    evaluated = 0;
     Set<Dep> out = new HashSet<>();
     Pending pending = new Pending();
     if (full) {
@@ -113,7 +115,7 @@ final class ModelState {
     }
     consistent = true;
     return new BuildResult(graph.model(now), new StatusReport(statuses, Evaluator.attachSources(unattached, now)), served,
-        new ModelChanges(full, out));
+        new ModelChanges(full, out, evaluated));
   }
 
   private void reset(MeshResources now) {
@@ -184,6 +186,7 @@ final class ModelState {
 
   /** Evaluates one object as it is now; returns the state and graph deps that changed. */
   private Set<Dep> evaluate(ObjectRef ref, Map<ObjectRef, MeshObject> fallback) {
+    evaluated++;
     Set<Dep> changed = new HashSet<>();
     MeshObject current = in.objects().get(ref);
     BuildContext.Accepted before = ctx.peekAccepted(ref);

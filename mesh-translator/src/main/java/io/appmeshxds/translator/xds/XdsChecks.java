@@ -150,57 +150,87 @@ public final class XdsChecks {
     return consistency(r, XdsChecks::facts);
   }
 
-  /** {@link #consistency(XdsResources)} with each resource's facts from {@code facts} (a cache). */
+  /**
+   * {@link #consistency(XdsResources)} with each resource's facts from {@code facts} (a cache).
+   * Why no sets of names: the lists are sorted by name, so a reference is found by binary search;
+   * this runs for every proxy a change reaches.
+   */
   public static List<String> consistency(XdsResources r, Function<XdsResources.Resource, Facts> facts) {
     List<String> out = new ArrayList<>();
     for (XdsResources.Type t : XdsResources.Type.values()) {
-      Set<String> seen = new HashSet<>();
-      r.get(t).forEach(x -> {
-        if (!seen.add(x.name())) {
-          out.add("duplicate " + t.key() + " name " + x.name());
+      // Lists are sorted by name: a duplicate is next to its twin.
+      List<XdsResources.Resource> list = r.get(t);
+      for (int i = 1; i < list.size(); i++) {
+        if (list.get(i).name().equals(list.get(i - 1).name())) {
+          out.add("duplicate " + t.key() + " name " + list.get(i).name());
         }
-      });
+      }
     }
-    Set<String> routes = names(r, XdsResources.Type.ROUTE);
-    Set<String> clusters = names(r, XdsResources.Type.CLUSTER);
-    Set<String> rdsRefs = new HashSet<>();
-    Set<String> clusterRefs = new HashSet<>();
+    List<XdsResources.Resource> routes = r.get(XdsResources.Type.ROUTE);
+    List<XdsResources.Resource> clusters = r.get(XdsResources.Type.CLUSTER);
+    Set<String> rdsRefs = new TreeSet<>();
+    Set<String> missingClusters = new TreeSet<>();
     for (XdsResources.Type t : List.of(XdsResources.Type.LISTENER, XdsResources.Type.ROUTE)) {
       for (XdsResources.Resource x : r.get(t)) {
         Facts f = facts.apply(x);
         rdsRefs.addAll(f.rds());
-        clusterRefs.addAll(f.clusters());
+        for (String c : f.clusters()) {
+          if (!has(clusters, c)) {
+            missingClusters.add(c);
+          }
+        }
         out.addAll(f.problems());
       }
     }
-    for (String rds : new TreeSet<>(rdsRefs)) {
-      if (!routes.contains(rds)) {
+    for (String rds : rdsRefs) {
+      if (!has(routes, rds)) {
         out.add("route configuration " + rds + " is referenced by a listener but missing");
       }
     }
-    for (String rc : routes) {
-      if (!rdsRefs.contains(rc)) {
-        out.add("route configuration " + rc + " is not referenced by any listener");
+    for (XdsResources.Resource rc : routes) {
+      if (!rdsRefs.contains(rc.name())) {
+        out.add("route configuration " + rc.name() + " is not referenced by any listener");
       }
     }
-    for (String c : clusterRefs) {
-      if (!clusters.contains(c)) {
-        out.add("cluster " + c + " is used but missing");
-      }
+    for (String c : missingClusters) {
+      out.add("cluster " + c + " is used but missing");
     }
-    Set<String> eds = new TreeSet<>();
-    r.get(XdsResources.Type.CLUSTER).forEach(x -> {
+    List<String> eds = new ArrayList<>();
+    for (XdsResources.Resource x : clusters) {
       String e = facts.apply(x).eds();
       if (e != null) {
         eds.add(e);
       }
-    });
-    Set<String> clas = new TreeSet<>();
-    r.get(XdsResources.Type.ENDPOINT).forEach(x -> clas.add(facts.apply(x).eds()));
+    }
+    List<String> clas = new ArrayList<>();
+    for (XdsResources.Resource x : r.get(XdsResources.Type.ENDPOINT)) {
+      clas.add(facts.apply(x).eds());
+    }
+    eds.sort(null);
+    clas.sort(null);
     if (!eds.equals(clas)) {
-      out.add("EDS clusters " + eds + " and load assignments " + clas + " differ");
+      out.add("EDS clusters " + new TreeSet<>(eds) + " and load assignments " + new TreeSet<>(clas) + " differ");
     }
     return out;
+  }
+
+  /** Whether a list sorted by name has {@code name}. */
+  private static boolean has(List<XdsResources.Resource> sorted, String name) {
+    int lo = 0;
+    int hi = sorted.size() - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = sorted.get(mid).name().compareTo(name);
+      if (c == 0) {
+        return true;
+      }
+      if (c < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return false;
   }
 
   private static void hcm(Any a, Set<String> rdsRefs, List<String> out, String listener) {
@@ -214,9 +244,4 @@ public final class XdsChecks {
     }
   }
 
-  private static Set<String> names(XdsResources r, XdsResources.Type t) {
-    Set<String> s = new TreeSet<>();
-    r.get(t).forEach(x -> s.add(x.name()));
-    return s;
-  }
 }

@@ -31,12 +31,17 @@ public final class SnapshotPublisher {
   private final XdsCache cache;
   private final MeterRegistry metrics;
   private final Map<NodeKey, XdsResources> published = new HashMap<>();
-  private Map<String, List<String>> ruleResults = new HashMap<>();
+  /**
+   * What is known of each resource: its rule results and its references, by content hash (the
+   * resource's own hash string: its hash code is computed once per string).
+   */
+  private final Map<String, Known> known = new HashMap<>();
   /** Rule results of virtual hosts, by instance: the translator shares one instance among every client's configuration. */
   private final Map<com.google.protobuf.Message, List<io.appmeshxds.translator.xds.Violation>> hostRules =
       new java.util.IdentityHashMap<>();
-  private final Map<String, XdsChecks.Facts> facts = new HashMap<>();
   private final Map<com.google.protobuf.Message, java.util.Set<String>> hostClusters = new java.util.IdentityHashMap<>();
+
+  private record Known(List<String> rules, XdsChecks.Facts facts) {}
 
   public SnapshotPublisher(XdsCache cache, MeterRegistry metrics) {
     this.cache = cache;
@@ -48,7 +53,6 @@ public final class SnapshotPublisher {
     int same = 0;
     int bad = 0;
     int responses = 0;
-    Map<String, List<String>> rulesNow = new HashMap<>();
     for (Map.Entry<NodeKey, XdsResources> e : candidates.entrySet()) {
       NodeKey key = e.getKey();
       XdsResources r = e.getValue();
@@ -57,14 +61,10 @@ public final class SnapshotPublisher {
         same++;
         continue;
       }
-      List<String> problems = new ArrayList<>(XdsChecks.consistency(r, this::facts));
+      List<String> problems = new ArrayList<>(XdsChecks.consistency(r, x -> known(null, x).facts()));
       for (XdsResources.Type t : XdsResources.Type.values()) {
         for (XdsResources.Resource x : r.get(t)) {
-          List<String> ps = rulesNow.computeIfAbsent(x.hash() + t, h -> {
-            List<String> prev = ruleResults.get(h);
-            return prev != null ? prev : XdsChecks.rules(t, x, hostRules);
-          });
-          problems.addAll(ps);
+          problems.addAll(known(t, x).rules());
         }
       }
       if (!problems.isEmpty()) {
@@ -80,13 +80,9 @@ public final class SnapshotPublisher {
       responses += cache.set(key, r);
       pub++;
     }
-    ruleResults.putAll(rulesNow);
-    if (ruleResults.size() > 200_000) {
-      ruleResults = rulesNow;
-    }
-    if (hostRules.size() > 200_000 || facts.size() > 200_000) {
+    if (known.size() > 200_000 || hostRules.size() > 200_000) {
+      known.clear();
       hostRules.clear();
-      facts.clear();
       hostClusters.clear();
     }
     return new Result(pub, same, bad, responses);
@@ -102,8 +98,24 @@ public final class SnapshotPublisher {
     }
   }
 
-  private XdsChecks.Facts facts(XdsResources.Resource x) {
-    return facts.computeIfAbsent(x.hash() + x.proto().getDescriptorForType().getName(), h -> XdsChecks.facts(x, hostClusters));
+  private Known known(XdsResources.Type type, XdsResources.Resource x) {
+    Known k = known.get(x.hash());
+    if (k == null) {
+      XdsResources.Type t = type != null ? type : typeOf(x);
+      k = new Known(XdsChecks.rules(t, x, hostRules), XdsChecks.facts(x, hostClusters));
+      known.put(x.hash(), k);
+    }
+    return k;
+  }
+
+  private static XdsResources.Type typeOf(XdsResources.Resource x) {
+    String url = "type.googleapis.com/" + x.proto().getDescriptorForType().getFullName();
+    for (XdsResources.Type t : XdsResources.Type.values()) {
+      if (t.typeUrl().equals(url)) {
+        return t;
+      }
+    }
+    throw new IllegalArgumentException("not an xDS resource: " + url);
   }
 
   /** The resources last published for a key, or null. */

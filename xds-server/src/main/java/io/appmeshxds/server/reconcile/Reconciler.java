@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Reconciler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+  private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
 
   private final ResourceStore store;
   private final Pipeline pipeline;
@@ -234,11 +235,13 @@ public final class Reconciler implements AutoCloseable {
 
   private void reconcile(ControlPlaneTelemetry.Reconcile trace) {
     long t0 = System.nanoTime();
-    MeshResources in;
+    long cpu0 = CPU.getCurrentThreadCpuTime();
+    ResourceStore.Snapshot snapshot;
     try (ControlPlaneTelemetry.Phase p = trace.phase(ControlPlaneTelemetry.LOAD)) {
-      in = store.syncedSnapshot();
-      p.attribute(ControlPlaneTelemetry.OBJECTS, in == null ? 0 : in.objects().size());
+      snapshot = store.takeSyncedSnapshot();
+      p.attribute(ControlPlaneTelemetry.OBJECTS, snapshot == null ? 0 : snapshot.resources().objects().size());
     }
+    MeshResources in = snapshot == null ? null : snapshot.resources();
     if (in == null) {
       // A source stopped being synced (a Kubernetes relist) after the loop checked: wait for it.
       debouncer.signal();
@@ -246,7 +249,7 @@ public final class Reconciler implements AutoCloseable {
     }
     keysDirty = false;
     Set<NodeKey> wanted = wanted();
-    Translation.Result r = translation.apply(in, wanted, trace);
+    Translation.Result r = translation.apply(in, snapshot.changes(), wanted, trace);
     lastBuild = r.build();
     forgetDropped(r.dropped());
     for (NodeKey k : wanted) {
@@ -275,9 +278,10 @@ public final class Reconciler implements AutoCloseable {
       ready = true;
       LOG.info("first configuration published: {} objects served, {} proxy groups", lastBuild.model().size(), r.planned());
     }
-    LOG.info("build {}: {} objects, {} proxy groups ({} re-translated), {} published, {} unchanged, {} withheld, {} responses, {} ms",
-        builds, in.objects().size(), r.planned(), r.translated(), pr.published(), pr.unchanged(), pr.rejected(),
-        pr.responses(), TimeUnit.NANOSECONDS.toMillis(nanos));
+    LOG.info("build {}: {} objects ({} evaluated), {} proxy groups ({} re-translated), {} published, {} withheld, "
+        + "{} responses, {} ms ({} ms CPU)", builds, in.objects().size(), r.build().changes().evaluated(), r.planned(),
+        r.translated(), pr.published(), pr.rejected(), pr.responses(), TimeUnit.NANOSECONDS.toMillis(nanos),
+        TimeUnit.NANOSECONDS.toMillis(CPU.getCurrentThreadCpuTime() - cpu0));
     publishStatus();
   }
 

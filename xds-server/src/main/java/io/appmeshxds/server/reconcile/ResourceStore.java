@@ -12,12 +12,27 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.HashSet;
+import io.appmeshxds.translator.api.MeshObject;
+import io.appmeshxds.translator.input.EndpointSlice;
+import io.appmeshxds.translator.input.InputChanges;
+import io.appmeshxds.translator.input.K8sNamespace;
+import io.appmeshxds.translator.input.K8sService;
+import io.appmeshxds.translator.status.Reason;
+import io.appmeshxds.translator.status.Severity;
+import org.pcollections.TreePMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every input object, by source partition (a manifest file, a Kubernetes kind, …). Sources write;
  * the reconciler takes immutable {@link MeshResources} snapshots. A write that changes nothing (an
  * equal object) does not count as a change, so status-only updates and resyncs trigger nothing.
+ *
+ * <p>The merged view every snapshot shows is kept up to date write by write in persistent maps:
+ * taking a snapshot costs nothing, whatever the size of the mesh, and {@link #takeSyncedSnapshot}
+ * also says what changed since the last one taken, so the reconciler does not diff snapshots.
+ * When two partitions hold the same object, the first partition (by name) wins and the other copy
+ * is reported as defined more than once.
  */
 public final class ResourceStore {
 
@@ -28,6 +43,22 @@ public final class ResourceStore {
   private final Map<String, List<Problem>> problems = new HashMap<>();
   private final Map<String, Map<ObjectRef, List<Problem>>> objectProblems = new TreeMap<>();
   private final Map<String, List<String>> dns = new TreeMap<>();
+  /** For each ref, the partitions that hold it, by partition name: the first one is served. */
+  private final Map<ObjectRef, TreeMap<String, Entry>> holders = new HashMap<>();
+  private final Map<ObjectRef, List<Problem>> duplicates = new TreeMap<>();
+  private TreePMap<ObjectRef, MeshObject> objects = TreePMap.empty();
+  private TreePMap<String, K8sNamespace> namespaces = TreePMap.empty();
+  private TreePMap<ObjectRef, K8sService> services = TreePMap.empty();
+  private TreePMap<ObjectRef, EndpointSlice> slices = TreePMap.empty();
+  private TreePMap<ObjectRef, SourceRef> sourceRefs = TreePMap.empty();
+  private TreePMap<String, List<String>> dnsView = TreePMap.empty();
+  /** What changed since the last {@link #takeSyncedSnapshot()}. */
+  private Set<ObjectRef> changedRefs = new HashSet<>();
+  private Set<String> changedNamespaces = new HashSet<>();
+  private Set<String> changedHosts = new HashSet<>();
+
+  /** A snapshot and what changed since the previous one taken. */
+  public record Snapshot(MeshResources resources, InputChanges changes) {}
   private final Set<String> sources = ConcurrentHashMap.newKeySet();
   private final Set<String> synced = ConcurrentHashMap.newKeySet();
   private volatile Runnable onChange = () -> {};
@@ -67,7 +98,8 @@ public final class ResourceStore {
   }
 
   /** Replaces a partition's objects and problems; returns whether anything changed. */
-  public boolean replace(String partition, Map<ObjectRef, Entry> objects, List<Problem> partitionProblems) {
+  public boolean replace(String partition, Map<ObjectRef, Entry> objectsByRef, List<Problem> partitionProblems) {
+    Map<ObjectRef, Entry> objects = objectsByRef;
     boolean changed;
     synchronized (this) {
       Map<ObjectRef, Entry> old = partitions.getOrDefault(partition, Map.of());
@@ -78,6 +110,15 @@ public final class ResourceStore {
           partitions.remove(partition);
         } else {
           partitions.put(partition, new LinkedHashMap<>(objects));
+        }
+        Set<ObjectRef> touched = new HashSet<>(old.keySet());
+        touched.addAll(objects.keySet());
+        for (ObjectRef ref : touched) {
+          Entry before = old.get(ref);
+          Entry after = objects.get(ref);
+          if (!Objects.equals(before, after)) {
+            hold(partition, ref, after);
+          }
         }
         if (partitionProblems.isEmpty()) {
           problems.remove(partition);
@@ -108,9 +149,16 @@ public final class ResourceStore {
     synchronized (this) {
       Map<ObjectRef, Entry> p = partitions.computeIfAbsent(partition, k -> new LinkedHashMap<>());
       Entry old = object == null ? p.remove(ref) : p.put(ref, new Entry(object, null));
-      changed = object == null ? old != null : old == null || !Objects.equals(old.object(), object);
+      boolean objectChanged = object == null ? old != null : old == null || !Objects.equals(old.object(), object);
+      changed = objectChanged;
       if (p.isEmpty()) {
         partitions.remove(partition);
+      }
+      if (objectChanged) {
+        hold(partition, ref, object == null ? null : new Entry(object, null));
+      } else if (old != null && object != null) {
+        // Equal content, kept as stored: snapshots keep sharing the instance they hold.
+        p.put(ref, old);
       }
       Map<ObjectRef, List<Problem>> pp = objectProblems.computeIfAbsent(partition, k -> new HashMap<>());
       List<Problem> oldProblems = readProblems.isEmpty() ? pp.remove(ref) : pp.put(ref, List.copyOf(readProblems));
@@ -134,6 +182,8 @@ public final class ResourceStore {
     synchronized (this) {
       changed = !addresses.equals(dns.put(host, List.copyOf(addresses)));
       if (changed) {
+        dnsView = dnsView.plus(host, List.copyOf(addresses));
+        changedHosts.add(host);
         revision++;
       }
     }
@@ -147,16 +197,13 @@ public final class ResourceStore {
     return revision;
   }
 
-  /** An immutable snapshot of everything stored. */
+  /** An immutable snapshot of everything stored (it costs nothing: the maps are persistent). */
   public synchronized MeshResources snapshot() {
-    MeshResources.Builder b = MeshResources.builder();
-    for (Map<ObjectRef, Entry> p : partitions.values()) {
-      p.forEach((ref, e) -> b.add(e.object(), ref, e.source()));
-    }
-    problems.values().forEach(ps -> ps.forEach(b::addLoadProblem));
-    objectProblems.values().forEach(m -> new TreeMap<>(m).values().forEach(ps -> ps.forEach(b::addLoadProblem)));
-    dns.forEach(b::dnsAnswer);
-    return b.build();
+    List<Problem> loadProblems = new ArrayList<>();
+    duplicates.values().forEach(loadProblems::addAll);
+    problems.values().forEach(loadProblems::addAll);
+    objectProblems.values().forEach(m -> new TreeMap<>(m).values().forEach(loadProblems::addAll));
+    return new MeshResources(objects, namespaces, services, slices, sourceRefs, loadProblems, dnsView);
   }
 
   /**
@@ -166,6 +213,77 @@ public final class ResourceStore {
    */
   public synchronized MeshResources syncedSnapshot() {
     return allSynced() ? snapshot() : null;
+  }
+
+  /**
+   * As {@link #syncedSnapshot()}, with what changed since the last snapshot taken this way (the
+   * reconciler's; there is one taker). Null, and nothing consumed, when a source is not synced.
+   */
+  public synchronized Snapshot takeSyncedSnapshot() {
+    if (!allSynced()) {
+      return null;
+    }
+    InputChanges changes = new InputChanges(false, changedRefs, changedNamespaces, changedHosts);
+    changedRefs = new HashSet<>();
+    changedNamespaces = new HashSet<>();
+    changedHosts = new HashSet<>();
+    return new Snapshot(snapshot(), changes);
+  }
+
+  /**
+   * Records that {@code partition} now holds {@code entry} for {@code ref} (null: no longer), and
+   * updates the merged view: the first partition's copy is served, the others are duplicates.
+   */
+  private void hold(String partition, ObjectRef ref, Entry entry) {
+    TreeMap<String, Entry> byPartition = holders.computeIfAbsent(ref, k -> new TreeMap<>());
+    if (entry == null) {
+      byPartition.remove(partition);
+    } else {
+      byPartition.put(partition, entry);
+    }
+    Entry winner = byPartition.isEmpty() ? null : byPartition.firstEntry().getValue();
+    if (byPartition.isEmpty()) {
+      holders.remove(ref);
+    }
+    serve(ref, winner);
+    if (byPartition.size() > 1) {
+      List<Problem> ps = new ArrayList<>();
+      SourceRef first = winner.source();
+      boolean firstSeen = false;
+      for (Entry e : byPartition.values()) {
+        if (!firstSeen) {
+          firstSeen = true;
+          continue;
+        }
+        ps.add(new Problem(Severity.ERROR, Reason.NameConflict, ref, "metadata.name",
+            "defined more than once" + (first == null ? "" : " (first at " + first + ")") + "; this copy is ignored",
+            e.source()));
+      }
+      duplicates.put(ref, ps);
+    } else {
+      duplicates.remove(ref);
+    }
+    changedRefs.add(ref);
+  }
+
+  /** Sets the merged view's object for {@code ref} (null: none). */
+  private void serve(ObjectRef ref, Entry e) {
+    Object o = e == null ? null : e.object();
+    switch (ref.kind()) {
+      case "Namespace" -> {
+        namespaces = o instanceof K8sNamespace n ? namespaces.plus(ref.name(), n) : namespaces.minus(ref.name());
+        changedNamespaces.add(ref.name());
+      }
+      case "Service" -> services = o instanceof K8sService svc ? services.plus(ref, svc) : services.minus(ref);
+      case "EndpointSlice" -> slices = o instanceof EndpointSlice es ? slices.plus(ref, es) : slices.minus(ref);
+      default -> {
+        if (o != null && !(o instanceof MeshObject)) {
+          throw new IllegalArgumentException("unsupported input " + o.getClass() + " for " + ref);
+        }
+        objects = o == null ? objects.minus(ref) : objects.plus(ref, (MeshObject) o);
+      }
+    }
+    sourceRefs = e == null || e.source() == null ? sourceRefs.minus(ref) : sourceRefs.plus(ref, e.source());
   }
 
   /** Problems of every partition (for /status). */

@@ -52,6 +52,7 @@ public final class Translation {
   private final XdsTranslator translator;
   private final Map<NodeKey, XdsResources> resources = new HashMap<>();
   private MeshResources lastInput;
+  private boolean broken;
   private BuildResult last;
 
   /** Plans every proxy the model knows, plus the keys passed to {@link #apply}. */
@@ -81,9 +82,29 @@ public final class Translation {
 
   /** As {@link #apply(MeshResources, Collection)}, with the phases validate, plan and translate traced. */
   public Result apply(MeshResources in, Collection<NodeKey> extraKeys, ControlPlaneTelemetry.Reconcile trace) {
+    return apply(in, null, extraKeys, trace);
+  }
+
+  /**
+   * As {@link #apply(MeshResources, Collection, ControlPlaneTelemetry.Reconcile)}, told what changed
+   * since the previous snapshot ({@code changes}; null: worked out by comparing the snapshots). After
+   * an internal error the next call translates everything again, since state may be half updated.
+   */
+  public Result apply(MeshResources in, InputChanges changes, Collection<NodeKey> extraKeys,
+      ControlPlaneTelemetry.Reconcile trace) {
+    InputChanges what = broken || lastInput == null ? InputChanges.everything()
+        : changes != null ? changes : InputChanges.between(lastInput, in);
+    broken = true;
+    Result r = applyChanges(in, what, extraKeys, trace);
+    broken = false;
+    return r;
+  }
+
+  private Result applyChanges(MeshResources in, InputChanges changes, Collection<NodeKey> extraKeys,
+      ControlPlaneTelemetry.Reconcile trace) {
     BuildResult built;
     try (ControlPlaneTelemetry.Phase p = trace.phase(ControlPlaneTelemetry.VALIDATE)) {
-      built = builder.update(in, InputChanges.between(lastInput, in));
+      built = builder.update(in, changes);
       BuildResult b = built;
       p.attribute(ControlPlaneTelemetry.OBJECTS_REJECTED,
           () -> b.status().objects().values().stream().filter(s -> !s.accepted()).count());

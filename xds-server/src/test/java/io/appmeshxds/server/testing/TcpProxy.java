@@ -21,14 +21,15 @@ public final class TcpProxy implements AutoCloseable {
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private volatile boolean refusing;
   private volatile boolean closed;
+  private final Thread acceptor;
 
   public TcpProxy(int targetPort) throws IOException {
     this.target = targetPort;
     this.listener = new ServerSocket();
     listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    Thread t = new Thread(this::accept, "tcp-proxy-accept");
-    t.setDaemon(true);
-    t.start();
+    acceptor = new Thread(this::accept, "tcp-proxy-accept");
+    acceptor.setDaemon(true);
+    acceptor.start();
   }
 
   public int port() {
@@ -59,6 +60,12 @@ public final class TcpProxy implements AutoCloseable {
         Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
         open.add(client);
         open.add(upstream);
+        if (closed) {
+          // close() ran while this connection was being made: it must not outlive the proxy.
+          close(client);
+          close(upstream);
+          return;
+        }
         pump(client, upstream);
         pump(upstream, client);
       } catch (IOException e) {
@@ -103,6 +110,11 @@ public final class TcpProxy implements AutoCloseable {
   public void close() throws IOException {
     closed = true;
     listener.close();
+    try {
+      acceptor.join(2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     cut();
   }
 }
