@@ -3,6 +3,8 @@ package io.appmeshxds.bench.jmh;
 import io.appmeshxds.bench.MeshGenerator;
 import io.appmeshxds.server.Pipelines;
 import io.appmeshxds.server.reconcile.Translation;
+import io.appmeshxds.translator.input.InputChanges;
+import io.appmeshxds.tracing.telemetry.ControlPlaneTelemetry;
 import io.appmeshxds.translator.input.MeshResources;
 import io.appmeshxds.translator.input.ObjectRef;
 import io.appmeshxds.translator.xds.XdsResources;
@@ -79,11 +81,13 @@ public final class Meshes {
   }
 
   /**
-   * The one place benchmarks call translation. Why: {@code Translation.apply} may gain an overload
-   * that takes a hint of what changed; {@code changed} (null for a full build) is ready for it.
+   * The one place benchmarks call translation. {@code changed} (null: work it out by comparing
+   * snapshots) is passed the way the server's store passes what a watch event changed, so a change
+   * costs what it touches rather than a walk over every input.
    */
   public static Translation.Result apply(Translation t, MeshResources in, ObjectRef changed) {
-    return t.apply(in, List.of());
+    InputChanges what = changed == null ? null : new InputChanges(false, Set.of(changed), Set.of(), Set.of());
+    return t.apply(in, what, List.of(), ControlPlaneTelemetry.noop().startReconcile());
   }
 
   /** Every resource once (by identity), in first-seen order. */

@@ -151,6 +151,9 @@ public final class LoadDriver {
   }
 
   private void hotChanges() throws Exception {
+    for (int k = 0; k < s.warmupChanges(); k++) {
+      r.hotWarmup.add(change("hot", weight(s.hotChanges() + k)));
+    }
     long t0 = System.nanoTime();
     cli(new Msg("status"), 30_000);
     double s0 = serverCpu;

@@ -34,6 +34,8 @@ public final class LoadResult {
   public int clientFailures;
   public String firstFailure;
   public final List<Change> hot = new ArrayList<>();
+  /** The hot changes made before {@link #hot}, while the server JIT-compiles the change path. */
+  public final List<Change> hotWarmup = new ArrayList<>();
   public final List<Change> typical = new ArrayList<>();
   public double hotServerCpuMs = Double.NaN;
   public double hotClientCpuMs = Double.NaN;

@@ -11,6 +11,8 @@ import java.util.List;
  * @param clients simulated clients for T8, T4, T9, T11 and T2
  * @param t7Streams streams held for T7 (at least {@code clients}; more are connected after the changes)
  * @param hotChanges weight changes of the service every node lists (T4 worst case, T9)
+ * @param warmupChanges hot changes made first and reported apart (the server's JIT compiles the
+ *     change path during them; a control plane runs warm for days)
  * @param typicalChanges weight changes of ordinary services (T9: unaffected clients get nothing)
  * @param changeBudgetMillis stop the hot changes early once this much time went by (at least 3 run)
  * @param ackDelayMillis how long each client waits before it ACKs a response
@@ -21,7 +23,7 @@ import java.util.List;
  * @param logDir where the processes' logs go
  * @param timeoutMillis bound of any single wait (a storm, one change's convergence)
  */
-public record LoadSettings(MeshGenerator.Profile profile, int clients, int t7Streams, int hotChanges, int typicalChanges,
+public record LoadSettings(MeshGenerator.Profile profile, int clients, int t7Streams, int hotChanges, int warmupChanges, int typicalChanges,
     long changeBudgetMillis, long ackDelayMillis, long idleMillis, int sequentialConnects, List<String> serverJvm,
     List<String> clientJvm, Path logDir, long timeoutMillis) {
 

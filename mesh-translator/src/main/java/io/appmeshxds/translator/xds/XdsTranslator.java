@@ -49,17 +49,20 @@ public final class XdsTranslator {
   private final LinkedHashMap<Ident, Entry> byInstance = new LinkedHashMap<>(1024, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<Ident, Entry> eldest) {
-      return size() > hostCapacity;
+      return size() > identCapacity;
     }
   };
   private final LinkedHashMap<Ident, Host> hosts = new LinkedHashMap<>(1024, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<Ident, Host> eldest) {
-      return size() > hostCapacity;
+      return size() > identCapacity;
     }
   };
   private int capacity = Integer.MAX_VALUE;
-  private int hostCapacity = 100_000;
+  /** Bound of the two instance-keyed maps; see {@link #endPass()}. */
+  private int identCapacity = Integer.MAX_VALUE;
+  /** Instance lookups since the last {@link #endPass()}. */
+  private int identLookups;
   private long generation;
   private long built;
 
@@ -104,6 +107,7 @@ public final class XdsTranslator {
    */
   private Resource cached(Object plan, Dialect d, Supplier<Resource> build) {
     Ident ik = new Ident(plan, d);
+    identLookups++;
     Entry e = byInstance.get(ik);
     if (e == null) {
       Object key = d == null ? plan : List.of(plan, d);
@@ -146,6 +150,7 @@ public final class XdsTranslator {
    */
   private Host host(VirtualHostPlan vh, Dialect d) {
     Ident key = new Ident(vh, d);
+    identLookups++;
     Host h = hosts.get(key);
     if (h == null) {
       VirtualHost proto = RouteFactory.virtualHost(vh, d);
@@ -183,7 +188,35 @@ public final class XdsTranslator {
   /** Bounds the cache to {@code entries}, dropping the least recently used first. */
   public void capacity(int entries) {
     this.capacity = entries;
-    this.hostCapacity = entries;
+  }
+
+  /**
+   * Ends a pass (the proxies one build translates): the instance-keyed maps keep room for twice
+   * what this pass looked up, least recently used dropped first. Why: their keys are plan
+   * instances, and a key held after its plan was replaced keeps the whole dead plan reachable; sized
+   * to the whole cache they kept tens of megabytes of replaced plans alive through every young
+   * collection (45 ms pauses at M1k). A dropped instance still finds its resource by equality.
+   */
+  public void endPass() {
+    identCapacity = Math.max(MIN_IDENTS, identLookups);
+    identLookups = 0;
+    trim(byInstance, identCapacity);
+    trim(hosts, identCapacity);
+  }
+
+  private static final int MIN_IDENTS = 1024;
+
+  private static void trim(LinkedHashMap<?, ?> m, int max) {
+    var it = m.entrySet().iterator();
+    for (int n = m.size(); n > max && it.hasNext(); n--) {
+      it.next();
+      it.remove();
+    }
+  }
+
+  /** Entries of the instance-keyed maps now; for tests. */
+  int instancesCached() {
+    return byInstance.size() + hosts.size();
   }
 
   /** Resources cached now. */

@@ -149,6 +149,7 @@ public final class Translation {
         out.put(key, r);
       }
     });
+    translator.endPass();
     return out;
   }
 

@@ -1,0 +1,60 @@
+package io.appmeshxds.translator.xds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.appmeshxds.translator.api.PortProtocol;
+import io.appmeshxds.translator.plan.ClusterId;
+import io.appmeshxds.translator.plan.ClusterPlan;
+import io.appmeshxds.translator.plan.NodeKey;
+import io.appmeshxds.translator.plan.ProxyPlan;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The translator's caches: reuse across passes, and no dead plans kept alive by instance keys. */
+class XdsTranslatorCacheTest {
+
+  private static ProxyPlan plan(int port) {
+    ClusterPlan c = new ClusterPlan(new ClusterId.Named("collector"), ClusterPlan.Type.LOGICAL_DNS, PortProtocol.grpc,
+        1000, "otel-collector.observability", port, null, null, null, null);
+    return new ProxyPlan(NodeKey.sidecar("m", "a_demo"), List.of(), List.of(), List.of(c), List.of(), List.of());
+  }
+
+  @Test
+  void equalPlansReuseResourcesInLaterPasses() {
+    XdsTranslator t = new XdsTranslator();
+    XdsResources first = t.translate(plan(4317));
+    t.endPass();
+    long built = t.builtCount();
+    XdsResources again = t.translate(plan(4317));
+    t.endPass();
+    assertThat(t.builtCount()).isEqualTo(built);
+    assertThat(again).isEqualTo(first);
+    t.translate(plan(4318));
+    assertThat(t.builtCount()).isEqualTo(built + 1);
+  }
+
+  @Test
+  void instanceKeysAreBoundedByRecentPassesNotByTheWholeCache() {
+    XdsTranslator t = new XdsTranslator();
+    t.capacity(100_000); // as the reconciler sizes the equality cache after a full build
+    for (int p = 0; p < 5000; p++) {
+      t.translate(plan(20_000 + p));
+    }
+    t.endPass();
+    assertThat(t.instancesCached()).isGreaterThanOrEqualTo(5000);
+    // Each small pass replaces plans, as a weight change replaces the plans of the proxies it reaches.
+    for (int pass = 0; pass < 150; pass++) {
+      for (int i = 0; i < 10; i++) {
+        t.translate(plan(5000 + pass * 10 + i));
+      }
+      t.endPass();
+    }
+    // Instance keys hold their plans: bounded by what recent passes used, they cannot keep
+    // thousands of replaced plans reachable.
+    assertThat(t.instancesCached()).isLessThanOrEqualTo(2 * 1024);
+    // Resources are still found by equality.
+    long built = t.builtCount();
+    t.translate(plan(20_000));
+    assertThat(t.builtCount()).isEqualTo(built);
+  }
+}
