@@ -79,12 +79,14 @@ public final class BenchMain {
     List<String> clientJvm = jvm(o.getOrDefault("client-jvm", quick ? "-Xmx1g -XX:MaxDirectMemorySize=512m"
         : "-Xmx4g -XX:MaxDirectMemorySize=2g"), null);
     LoadSettings ls = new LoadSettings(profile, clients, Integer.parseInt(o.getOrDefault("streams", quick ? "500" : "5000")),
-        Integer.parseInt(o.getOrDefault("changes", "20")), Integer.parseInt(o.getOrDefault("warmup", "20")),
+        Integer.parseInt(o.getOrDefault("changes", "20")), Integer.parseInt(o.getOrDefault("warmup", "50")),
         Integer.parseInt(o.getOrDefault("typical", "5")),
         1000L * Long.parseLong(o.getOrDefault("budget-s", quick ? "60" : "600")), Long.parseLong(o.getOrDefault("ack-delay-ms", "0")),
         1000L * Long.parseLong(o.getOrDefault("idle-s", quick ? "10" : "35")), Integer.parseInt(o.getOrDefault("connects", quick ? "10" : "20")),
         serverJvm, clientJvm, logs, 1000L * Long.parseLong(o.getOrDefault("timeout-s", quick ? "120" : "900")));
-    int forks = Integer.parseInt(o.getOrDefault("jmh-forks", quick ? "0" : "1"));
+    // Forked even in the quick profile: in one JVM, T1's full builds shaped the JIT's profile of the change
+    // path, and T3 ran at 2.3 or 4.9 ms p50 from one run to the next; a fresh JVM per benchmark gives 2.0 every time.
+    int forks = Integer.parseInt(o.getOrDefault("jmh-forks", "1"));
     JmhSuite.Settings js = quick
         ? new JmhSuite.Settings(profile.name(), forks, List.of("-Xmx3g"), 1, 2, 5, 3, 3000, 1, 3, 1000, logs)
         : new JmhSuite.Settings(profile.name(), forks, List.of("-Xmx12g"), 1, 2, 4, 3, 5000, 2, 3, 2000, logs);

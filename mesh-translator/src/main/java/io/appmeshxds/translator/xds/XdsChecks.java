@@ -214,6 +214,58 @@ public final class XdsChecks {
     return out;
   }
 
+  /**
+   * {@link #consistency(XdsResources, Function)} of {@code r} when {@code before} passed it and the
+   * two differ only in the contents of route configurations (same names of every type, every other
+   * resource the same content): then listeners still load the same route configurations and the EDS
+   * pairing is unchanged, so only the clusters the changed route configurations send to need to
+   * exist. Returns null when that does not hold (the caller checks everything). Why: a weight
+   * change replaces one route configuration on every proxy that reaches the service.
+   */
+  public static List<String> consistencyAfterRouteChange(XdsResources before, XdsResources r,
+      Function<XdsResources.Resource, Facts> facts) {
+    List<XdsResources.Resource> changedRoutes = new ArrayList<>();
+    for (XdsResources.Type t : XdsResources.Type.values()) {
+      List<XdsResources.Resource> a = before.get(t);
+      List<XdsResources.Resource> b = r.get(t);
+      if (a.size() != b.size()) {
+        return null;
+      }
+      for (int i = 0; i < a.size(); i++) {
+        XdsResources.Resource x = a.get(i);
+        XdsResources.Resource y = b.get(i);
+        if (x == y) {
+          continue;
+        }
+        if (!x.name().equals(y.name())) {
+          return null;
+        }
+        if (!x.hash().equals(y.hash())) {
+          if (t != XdsResources.Type.ROUTE) {
+            return null;
+          }
+          changedRoutes.add(y);
+        }
+      }
+    }
+    List<String> out = new ArrayList<>();
+    List<XdsResources.Resource> clusters = r.get(XdsResources.Type.CLUSTER);
+    Set<String> missing = new TreeSet<>();
+    for (XdsResources.Resource x : changedRoutes) {
+      Facts f = facts.apply(x);
+      out.addAll(f.problems());
+      for (String c : f.clusters()) {
+        if (!has(clusters, c)) {
+          missing.add(c);
+        }
+      }
+    }
+    for (String c : missing) {
+      out.add("cluster " + c + " is used but missing");
+    }
+    return out;
+  }
+
   /** Whether a list sorted by name has {@code name}. */
   private static boolean has(List<XdsResources.Resource> sorted, String name) {
     int lo = 0;

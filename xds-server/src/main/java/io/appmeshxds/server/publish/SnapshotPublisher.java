@@ -61,12 +61,7 @@ public final class SnapshotPublisher {
         same++;
         continue;
       }
-      List<String> problems = new ArrayList<>(XdsChecks.consistency(r, x -> known(null, x).facts()));
-      for (XdsResources.Type t : XdsResources.Type.values()) {
-        for (XdsResources.Resource x : r.get(t)) {
-          problems.addAll(known(t, x).rules());
-        }
-      }
+      List<String> problems = problems(old, r);
       if (!problems.isEmpty()) {
         bad++;
         Counter.builder("appmeshxds_publish_rejected_total")
@@ -86,6 +81,29 @@ public final class SnapshotPublisher {
       hostClusters.clear();
     }
     return new Result(pub, same, bad, responses);
+  }
+
+  /**
+   * What keeps {@code r} from being published. Against the last published set of the key, when
+   * there is one: resources it already held passed Envoy's rules then, and when only route
+   * configurations changed only their references need checking. Why: this runs for every proxy a
+   * change reaches, and a weight change reaches hundreds with one new route configuration each.
+   */
+  private List<String> problems(XdsResources old, XdsResources r) {
+    List<String> cheap = old == null ? null : XdsChecks.consistencyAfterRouteChange(old, r, x -> known(null, x).facts());
+    List<String> problems = new ArrayList<>(cheap != null ? cheap : XdsChecks.consistency(r, x -> known(null, x).facts()));
+    for (XdsResources.Type t : XdsResources.Type.values()) {
+      List<XdsResources.Resource> before = old == null ? List.of() : old.get(t);
+      List<XdsResources.Resource> now = r.get(t);
+      for (int i = 0; i < now.size(); i++) {
+        XdsResources.Resource x = now.get(i);
+        if (i < before.size() && before.get(i).hash().equals(x.hash())) {
+          continue;
+        }
+        problems.addAll(known(t, x).rules());
+      }
+    }
+    return problems;
   }
 
   /**
