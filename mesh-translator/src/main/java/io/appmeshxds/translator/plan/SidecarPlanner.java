@@ -51,16 +51,16 @@ public final class SidecarPlanner implements ProxyPlanner {
     Egress egress = Egress.plan(mesh, node, ctx, notes);
     listeners.add(egressListener(mesh, egress, log));
     routes.addAll(egress.routeConfigs());
-    clusters.putAll(egress.clusters());
+    egress.uses().forEach((id, u) -> clusters.put(id, u.cluster()));
     clusters.put(new ClusterId.AmazonAws(mesh.name()), ClusterPlanner.passthrough(new ClusterId.AmazonAws(mesh.name())));
     if (mesh.egress() == Mesh.EgressFilterType.ALLOW_ALL) {
       clusters.put(new ClusterId.AllowAll(mesh.name()), ClusterPlanner.passthrough(new ClusterId.AllowAll(mesh.name())));
     }
     List<EndpointPlan> endpoints = new ArrayList<>();
     for (ClusterId id : clusters.keySet()) {
-      EndpointPlan ep = egress.endpoints().get(id);
-      if (ep != null) {
-        endpoints.add(ep);
+      Egress.Use u = egress.uses().get(id);
+      if (u != null && u.endpoints() != null) {
+        endpoints.add(u.endpoints());
       }
     }
     return new ProxyPlan(key, listeners, routes, List.copyOf(clusters.values()), endpoints, notes);
