@@ -57,10 +57,26 @@ public final class XdsResources {
   private final Map<Type, String> versions = new EnumMap<>(Type.class);
 
   public XdsResources(NodeKey key, Map<Type, List<Resource>> byType) {
+    this(key, byType, null);
+  }
+
+  /**
+   * As {@link #XdsResources(NodeKey, Map)}, taking each type's list and version from {@code
+   * previous} (the same key's last set, or null) when the type holds the very same resource
+   * instances. Why: a change usually replaces one type of a proxy's resources (a route
+   * configuration); the translator hands back cached instances for the rest, and hashing their
+   * hashes again per proxy was a tenth of re-translating it.
+   */
+  public XdsResources(NodeKey key, Map<Type, List<Resource>> byType, XdsResources previous) {
     this.key = key;
     for (Type t : Type.values()) {
       List<Resource> list = new ArrayList<>(byType.getOrDefault(t, List.of()));
       list.sort(BY_NAME);
+      if (previous != null && sameInstances(list, previous.get(t))) {
+        resources.put(t, previous.get(t));
+        versions.put(t, previous.versions.get(t));
+        continue;
+      }
       resources.put(t, Collections.unmodifiableList(list));
       // Each resource's hash covers its name (every type carries it in its content), so the
       // hashes in name order identify the set.
@@ -74,6 +90,18 @@ public final class XdsResources {
 
   public NodeKey key() {
     return key;
+  }
+
+  private static boolean sameInstances(List<Resource> a, List<Resource> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (a.get(i) != b.get(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public List<Resource> get(Type t) {

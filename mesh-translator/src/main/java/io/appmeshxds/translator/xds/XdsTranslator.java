@@ -5,6 +5,7 @@ import io.appmeshxds.translator.plan.ClusterPlan;
 import io.appmeshxds.translator.plan.Dialect;
 import io.appmeshxds.translator.plan.EndpointPlan;
 import io.appmeshxds.translator.plan.ListenerPlan;
+import io.appmeshxds.translator.plan.NodeKey;
 import io.appmeshxds.translator.plan.ProxyPlan;
 import io.appmeshxds.translator.plan.RouteConfigPlan;
 import io.appmeshxds.translator.plan.VirtualHostPlan;
@@ -76,6 +77,14 @@ public final class XdsTranslator {
 
   /** All resources of one proxy. */
   public XdsResources translate(ProxyPlan plan) {
+    return translate(plan, null);
+  }
+
+  /**
+   * All resources of one proxy, reusing what is unchanged from {@code previous} (the proxy's last
+   * resources, or null): see {@link XdsResources#XdsResources(NodeKey, Map, XdsResources)}.
+   */
+  public XdsResources translate(ProxyPlan plan, XdsResources previous) {
     Dialect d = plan.key().dialect();
     Map<Type, List<Resource>> out = new EnumMap<>(Type.class);
     List<Resource> ls = new ArrayList<>();
@@ -98,7 +107,7 @@ public final class XdsTranslator {
     out.put(Type.ROUTE, rs);
     out.put(Type.CLUSTER, cs);
     out.put(Type.ENDPOINT, es);
-    return new XdsResources(plan.key(), out);
+    return new XdsResources(plan.key(), out, previous != null && previous.key().equals(plan.key()) ? previous : null);
   }
 
   /**

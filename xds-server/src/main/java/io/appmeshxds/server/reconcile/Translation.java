@@ -144,7 +144,7 @@ public final class Translation {
         resources.remove(key);
         return;
       }
-      XdsResources r = translator.translate(plan);
+      XdsResources r = translator.translate(plan, resources.get(key));
       if (!r.equals(resources.put(key, r))) {
         out.put(key, r);
       }
