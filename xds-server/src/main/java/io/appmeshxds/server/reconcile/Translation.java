@@ -51,6 +51,8 @@ public final class Translation {
   private final boolean everyKnownKey;
   private final XdsTranslator translator;
   private final Map<NodeKey, XdsResources> resources = new HashMap<>();
+  /** The plan each key's resources were translated from (the planner's own instances). */
+  private final Map<NodeKey, ProxyPlan> translatedPlans = new HashMap<>();
   private MeshResources lastInput;
   private boolean broken;
   private BuildResult last;
@@ -118,7 +120,7 @@ public final class Translation {
     }
     Map<NodeKey, XdsResources> changed;
     try (ControlPlaneTelemetry.Phase p = trace.phase(ControlPlaneTelemetry.TRANSLATE)) {
-      changed = translate(planned.changed());
+      changed = translate(planned.changed(), !built.changes().all());
       if (built.changes().all()) {
         translator.endGeneration();
         // Why: between builds from scratch only changed proxies are translated, so nothing else
@@ -138,13 +140,24 @@ public final class Translation {
   }
 
   private Map<NodeKey, XdsResources> translate(Map<NodeKey, ProxyPlan> changedPlans) {
+    return translate(changedPlans, true);
+  }
+
+  /**
+   * Translates changed plans. {@code reuse}: a type whose sub-plans are the instances the key's
+   * last plan had keeps its resources without a lookup each (not in a build from scratch, which
+   * must mark every cache entry it uses).
+   */
+  private Map<NodeKey, XdsResources> translate(Map<NodeKey, ProxyPlan> changedPlans, boolean reuse) {
     Map<NodeKey, XdsResources> out = new LinkedHashMap<>();
     changedPlans.forEach((key, plan) -> {
       if (plan == null) {
         resources.remove(key);
+        translatedPlans.remove(key);
         return;
       }
-      XdsResources r = translator.translate(plan, resources.get(key));
+      ProxyPlan before = translatedPlans.put(key, plan);
+      XdsResources r = translator.translate(plan, reuse ? before : null, resources.get(key));
       if (!r.equals(resources.put(key, r))) {
         out.put(key, r);
       }
