@@ -47,18 +47,9 @@ final class GatewayListeners {
 
   /** Server TLS of a gateway listener (ACM certificates and trusts are rejected by the model). */
   static TlsPlan.Downstream downstream(VirtualGateway.ListenerTls tls) {
-    Tls.ListenerCertificate c = tls.certificate();
-    TlsPlan.Certificate cert = c.file() != null
-        ? new TlsPlan.Certificate(c.file().certificateChain(), c.file().privateKey(), null)
-        : new TlsPlan.Certificate(null, null, c.sds().secretName());
-    TlsPlan.Validation v = null;
-    if (tls.validation() != null) {
-      Tls.Trust t = tls.validation().trust();
-      var sans = tls.validation().subjectAlternativeNames();
-      v = new TlsPlan.Validation(t.file() == null ? null : t.file().certificateChain(),
-          t.sds() == null ? null : t.sds().secretName(), sans == null || sans.match() == null ? List.of() : sans.match().exact());
-    }
-    return new TlsPlan.Downstream(cert, v);
+    var v = tls.validation();
+    return TlsPlan.Downstream.of(tls.certificate(), v != null, v == null ? null : v.trust().file(),
+        v == null ? null : v.trust().sds(), v == null ? null : v.subjectAlternativeNames());
   }
 
   /** Circuit breakers from a listener's connection pool; unlimited without one (App Mesh's default). */

@@ -111,18 +111,9 @@ public final class SidecarPlanner implements ProxyPlanner {
   }
 
   static TlsPlan.Downstream downstream(VirtualNode.ListenerTls tls) {
-    Tls.ListenerCertificate c = tls.certificate();
-    TlsPlan.Certificate cert = c.file() != null
-        ? new TlsPlan.Certificate(c.file().certificateChain(), c.file().privateKey(), null)
-        : new TlsPlan.Certificate(null, null, c.sds().secretName());
-    TlsPlan.Validation v = null;
-    if (tls.validation() != null) {
-      Tls.ListenerTrust t = tls.validation().trust();
-      var sans = tls.validation().subjectAlternativeNames();
-      v = new TlsPlan.Validation(t.file() == null ? null : t.file().certificateChain(), t.sds() == null ? null
-          : t.sds().secretName(), sans == null || sans.match() == null ? List.of() : sans.match().exact());
-    }
-    return new TlsPlan.Downstream(cert, v);
+    var v = tls.validation();
+    return TlsPlan.Downstream.of(tls.certificate(), v != null, v == null ? null : v.trust().file(),
+        v == null ? null : v.trust().sds(), v == null ? null : v.subjectAlternativeNames());
   }
 
   private static ListenerPlan egressListener(MeshGraph mesh, Egress egress, AccessLogPlan log) {

@@ -1,5 +1,7 @@
 package io.appmeshxds.translator.plan;
 
+import io.appmeshxds.translator.api.SubjectAlternativeNames;
+import io.appmeshxds.translator.api.Tls;
 import java.util.List;
 
 /** TLS settings, server and client side. */
@@ -23,7 +25,23 @@ public final class TlsPlan {
   }
 
   /** Server side: certificate, and client validation for mTLS. */
-  public record Downstream(Certificate certificate, Validation validation) {}
+  public record Downstream(Certificate certificate, Validation validation) {
+
+    /**
+     * A listener's server TLS (VirtualNode or VirtualGateway; ACM was rejected by the model): the
+     * certificate from files or SDS and, when the listener validates clients, the trust's file or
+     * SDS name with the exact SANs to accept.
+     */
+    public static Downstream of(Tls.ListenerCertificate c, boolean validates, Tls.FileTrust file, Tls.SdsTrust sds,
+        SubjectAlternativeNames sans) {
+      Certificate cert = c.file() != null
+          ? new Certificate(c.file().certificateChain(), c.file().privateKey(), null)
+          : new Certificate(null, null, c.sds().secretName());
+      Validation v = !validates ? null : new Validation(file == null ? null : file.certificateChain(),
+          sds == null ? null : sds.secretName(), sans == null || sans.match() == null ? List.of() : sans.match().exact());
+      return new Downstream(cert, v);
+    }
+  }
 
   /**
    * Client side.
