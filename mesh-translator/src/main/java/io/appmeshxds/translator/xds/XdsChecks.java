@@ -169,19 +169,15 @@ public final class XdsChecks {
     List<XdsResources.Resource> routes = r.get(XdsResources.Type.ROUTE);
     List<XdsResources.Resource> clusters = r.get(XdsResources.Type.CLUSTER);
     Set<String> rdsRefs = new TreeSet<>();
-    Set<String> missingClusters = new TreeSet<>();
+    List<Facts> referring = new ArrayList<>();
     for (XdsResources.Type t : List.of(XdsResources.Type.LISTENER, XdsResources.Type.ROUTE)) {
       for (XdsResources.Resource x : r.get(t)) {
         Facts f = facts.apply(x);
         rdsRefs.addAll(f.rds());
-        for (String c : f.clusters()) {
-          if (!has(clusters, c)) {
-            missingClusters.add(c);
-          }
-        }
-        out.addAll(f.problems());
+        referring.add(f);
       }
     }
+    references(referring, clusters, out);
     for (String rds : rdsRefs) {
       if (!has(routes, rds)) {
         out.add("route configuration " + rds + " is referenced by a listener but missing");
@@ -191,9 +187,6 @@ public final class XdsChecks {
       if (!rdsRefs.contains(rc.name())) {
         out.add("route configuration " + rc.name() + " is not referenced by any listener");
       }
-    }
-    for (String c : missingClusters) {
-      out.add("cluster " + c + " is used but missing");
     }
     List<String> eds = new ArrayList<>();
     for (XdsResources.Resource x : clusters) {
@@ -249,10 +242,14 @@ public final class XdsChecks {
       }
     }
     List<String> out = new ArrayList<>();
-    List<XdsResources.Resource> clusters = r.get(XdsResources.Type.CLUSTER);
+    references(changedRoutes.stream().map(facts).toList(), r.get(XdsResources.Type.CLUSTER), out);
+    return out;
+  }
+
+  /** The problems of resources that refer to clusters, and every cluster they use that {@code clusters} lacks. */
+  private static void references(List<Facts> referring, List<XdsResources.Resource> clusters, List<String> out) {
     Set<String> missing = new TreeSet<>();
-    for (XdsResources.Resource x : changedRoutes) {
-      Facts f = facts.apply(x);
+    for (Facts f : referring) {
       out.addAll(f.problems());
       for (String c : f.clusters()) {
         if (!has(clusters, c)) {
@@ -263,7 +260,6 @@ public final class XdsChecks {
     for (String c : missing) {
       out.add("cluster " + c + " is used but missing");
     }
-    return out;
   }
 
   /** Whether a list sorted by name has {@code name}. */

@@ -92,7 +92,8 @@ public final class XdsResources {
     return key;
   }
 
-  private static boolean sameInstances(List<Resource> a, List<Resource> b) {
+  /** Whether two lists hold the very same objects in the same order. */
+  static boolean sameInstances(List<?> a, List<?> b) {
     if (a.size() != b.size()) {
       return false;
     }

@@ -110,7 +110,7 @@ public final class XdsTranslator {
       rs.add(routeConfig(r, d));
     }
     List<Resource> cs;
-    if (reuse && sameInstances(plan.clusters(), previousPlan.clusters())) {
+    if (reuse && XdsResources.sameInstances(plan.clusters(), previousPlan.clusters())) {
       cs = previous.get(Type.CLUSTER);
     } else {
       cs = new ArrayList<>();
@@ -119,7 +119,7 @@ public final class XdsTranslator {
       }
     }
     List<Resource> es;
-    if (reuse && sameInstances(plan.endpoints(), previousPlan.endpoints())) {
+    if (reuse && XdsResources.sameInstances(plan.endpoints(), previousPlan.endpoints())) {
       es = previous.get(Type.ENDPOINT);
     } else {
       es = new ArrayList<>();
@@ -134,17 +134,6 @@ public final class XdsTranslator {
     return new XdsResources(plan.key(), out, same ? previous : null);
   }
 
-  private static boolean sameInstances(List<?> a, List<?> b) {
-    if (a.size() != b.size()) {
-      return false;
-    }
-    for (int i = 0; i < a.size(); i++) {
-      if (a.get(i) != b.get(i)) {
-        return false;
-      }
-    }
-    return true;
-  }
 
   /**
    * The resource of a sub-plan: by instance first (planners share memoized sub-plans, and an
