@@ -77,21 +77,15 @@ public final class XdsTranslator {
 
   /** All resources of one proxy. */
   public XdsResources translate(ProxyPlan plan) {
-    return translate(plan, null);
+    return translate(plan, null, null);
   }
 
   /**
    * All resources of one proxy, reusing what is unchanged from {@code previous} (the proxy's last
-   * resources, or null): see {@link XdsResources#XdsResources(NodeKey, Map, XdsResources)}.
-   */
-  public XdsResources translate(ProxyPlan plan, XdsResources previous) {
-    return translate(plan, null, previous);
-  }
-
-  /**
-   * As {@link #translate(ProxyPlan, XdsResources)}, also told the plan {@code previous} was
-   * translated from: a type whose sub-plans are the very same instances as that plan's takes its
-   * resources from {@code previous} without looking each one up. Why: re-planned proxies share
+   * resources, or null; see {@link XdsResources#XdsResources(NodeKey, Map, XdsResources)}), told the
+   * plan {@code previous} was translated from ({@code previousPlan}, or null): a type whose
+   * sub-plans are the very same instances as that plan's takes its resources from {@code previous}
+   * without looking each one up. Why: re-planned proxies share
    * memoized sub-plans, so after a route change their clusters and load assignments are the same
    * objects, and eighty cache lookups per proxy were a seventh of re-translating it. Do not use it
    * for a build from scratch: entries it skips are not marked used for {@link #endGeneration()}.

@@ -62,17 +62,17 @@ class XdsTranslatorCacheTest {
   void unchangedTypesAreTakenFromThePreviousSetAndVersionsStayTheSame() {
     XdsTranslator t = new XdsTranslator();
     XdsResources first = t.translate(plan(4317));
-    XdsResources again = t.translate(plan(4317), first);
+    XdsResources again = t.translate(plan(4317), null, first);
     assertThat(again.get(XdsResources.Type.CLUSTER)).isSameAs(first.get(XdsResources.Type.CLUSTER));
     assertThat(again).isEqualTo(first);
-    XdsResources changed = t.translate(plan(4318), first);
+    XdsResources changed = t.translate(plan(4318), null, first);
     XdsResources fromScratch = new XdsTranslator().translate(plan(4318));
     assertThat(changed).isNotEqualTo(first).isEqualTo(fromScratch);
     assertThat(changed.version(XdsResources.Type.CLUSTER)).isEqualTo(fromScratch.version(XdsResources.Type.CLUSTER));
     // A previous set of another proxy is never reused.
     ProxyPlan other = new ProxyPlan(NodeKey.sidecar("m", "b_demo"), List.of(), List.of(), plan(4317).clusters(), List.of(),
         List.of());
-    XdsResources otherSet = t.translate(other, first);
+    XdsResources otherSet = t.translate(other, null, first);
     assertThat(otherSet.key()).isEqualTo(NodeKey.sidecar("m", "b_demo"));
     assertThat(otherSet).isEqualTo(new XdsTranslator().translate(other)).isNotEqualTo(first);
   }
