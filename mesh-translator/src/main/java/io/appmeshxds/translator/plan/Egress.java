@@ -3,6 +3,7 @@ package io.appmeshxds.translator.plan;
 import io.appmeshxds.translator.api.PortProtocol;
 import io.appmeshxds.translator.api.Tls;
 import io.appmeshxds.translator.api.VirtualNode;
+import io.appmeshxds.translator.model.Dep;
 import io.appmeshxds.translator.model.MeshGraph;
 import io.appmeshxds.translator.model.ResolvedNode;
 import io.appmeshxds.translator.model.ResolvedService;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +57,13 @@ record Egress(SortedMap<Long, PortProtocol> ports, List<RouteConfigPlan> routeCo
   /** What one backend virtual service contributes, for one client policy and one view of bare names. */
   record Backend(List<Port> ports) {}
 
-  private record BackendKey(String mesh, String service, boolean bare, Tls.ClientPolicy policy) {}
+  /** Memo key of a {@link Backend}; its value depends on nothing else (see {@link #backend(MeshGraph, BackendKey, PlanContext)}). */
+  record BackendKey(String mesh, String service, boolean bare, Tls.ClientPolicy policy) {}
+
+  /** A backend's part, memoized under its key. */
+  static Backend backend(MeshGraph mesh, BackendKey key, PlanContext ctx) {
+    return ctx.memo(key, () -> backend(mesh, key.service(), key.bare(), key.policy(), ctx));
+  }
 
   static Egress plan(MeshGraph mesh, ResolvedNode node, PlanContext ctx, List<String> notes) {
     SortedMap<Long, PortProtocol> ports = new TreeMap<>();
@@ -77,8 +85,7 @@ record Egress(SortedMap<Long, PortProtocol> ports, List<RouteConfigPlan> routeCo
       Tls.ClientPolicy policy = b.clientPolicy() != null ? b.clientPolicy() : defaults;
       String serviceNamespace = VirtualHostPlanner.kubernetesNamespace(vs);
       boolean bare = serviceNamespace != null && serviceNamespace.equals(clientNamespace);
-      Backend backend = ctx.memo(new BackendKey(mesh.name(), vs.awsName(), bare, policy),
-          () -> backend(mesh, vs.awsName(), bare, policy, clientNamespace, ctx));
+      Backend backend = backend(mesh, new BackendKey(mesh.name(), vs.awsName(), bare, policy), ctx);
       for (Port p : backend.ports()) {
         PortProtocol held = ports.get(p.port());
         if (held != null && held.isHttpFamily() != p.protocol().isHttpFamily()) {
@@ -114,8 +121,7 @@ record Egress(SortedMap<Long, PortProtocol> ports, List<RouteConfigPlan> routeCo
    * One backend's part, read through the graph (memoized work records only what it reads). An
    * HTTP-family port gets the service's virtual host; a tcp port its targets (none: not served).
    */
-  private static Backend backend(MeshGraph mesh, String service, boolean bare, Tls.ClientPolicy policy,
-      String clientNamespace, PlanContext ctx) {
+  private static Backend backend(MeshGraph mesh, String service, boolean bare, Tls.ClientPolicy policy, PlanContext ctx) {
     ResolvedService vs = mesh.services().get(service);
     List<Port> out = new ArrayList<>();
     if (vs == null) {
@@ -130,8 +136,8 @@ record Egress(SortedMap<Long, PortProtocol> ports, List<RouteConfigPlan> routeCo
       List<WeightedCluster> targets = List.of();
       long idle = 0;
       if (protocol.isHttpFamily()) {
-        // The client namespace only matters through "bare", which is part of the key.
-        vh = VirtualHostPlanner.egress(mesh, vs, port, ctx, bare ? clientNamespace : null);
+        // The client namespace only matters through "bare" (it equals the service's namespace then).
+        vh = VirtualHostPlanner.egress(mesh, vs, port, ctx, bare ? VirtualHostPlanner.kubernetesNamespace(vs) : null);
         vh.routes().forEach(r -> r.action().clusters().forEach(c -> {
           if (c.cluster() instanceof ClusterId.Backend be && !used.contains(be)) {
             used.add(be);
@@ -154,6 +160,77 @@ record Egress(SortedMap<Long, PortProtocol> ports, List<RouteConfigPlan> routeCo
       out.add(new Port(port, protocol, vh, targets, idle, List.copyOf(uses)));
     }
     return new Backend(List.copyOf(out));
+  }
+
+  /**
+   * {@code before} (a plan whose backends came from {@link #plan}) with the backends in {@code
+   * changed} replaced by their new values, when each is a {@link BackendKey} whose new value has
+   * the shape of the old one ({@link #substitutions}); null otherwise.
+   */
+  static ProxyPlan replan(NodeKey key, PlanContext ctx, ProxyPlan before, List<Dep> changed) {
+    MeshGraph mesh = ctx.model().mesh(key.mesh());
+    if (mesh == null) {
+      return null;
+    }
+    Map<Object, Object> subst = new IdentityHashMap<>();
+    for (Dep d : changed) {
+      if (!(d instanceof Dep.Memo m) || !(m.key() instanceof BackendKey k) || !(ctx.replaced(k) instanceof Backend old)
+          || !substitutions(old, backend(mesh, k, ctx), subst)) {
+        return null;
+      }
+    }
+    return subst.isEmpty() ? before : before.substitute(subst);
+  }
+
+  /**
+   * Adds to {@code subst} what replaces what when backend {@code before} becomes {@code after}, and
+   * returns true, when the two have the same shape: the same ports and protocols, tcp targets and
+   * idle timeouts, virtual hosts with the same domains, and the same clusters (ids and client
+   * policies) in the same order. Then the merge in {@link #plan} takes every decision (port
+   * conflicts, first use of a cluster, duplicate domains) as it did for {@code before}, and a plan
+   * built with {@code after} is the plan built with {@code before} with each of {@code before}'s
+   * virtual hosts, cluster plans and load assignments replaced by its counterpart in {@code after}.
+   * Returns false (and may have added pairs) otherwise. Only pairs of different instances are added.
+   */
+  static boolean substitutions(Backend before, Backend after, Map<Object, Object> subst) {
+    if (before.ports().size() != after.ports().size()) {
+      return false;
+    }
+    for (int i = 0; i < before.ports().size(); i++) {
+      Port a = before.ports().get(i);
+      Port b = after.ports().get(i);
+      if (a.port() != b.port() || a.protocol() != b.protocol() || a.tcpIdleMs() != b.tcpIdleMs()
+          || !a.tcpTargets().equals(b.tcpTargets()) || a.uses().size() != b.uses().size()
+          || (a.host() == null) != (b.host() == null)) {
+        return false;
+      }
+      if (a.host() != null && !pair(a.host(), b.host(), a.host().domains().equals(b.host().domains()), subst)) {
+        return false;
+      }
+      for (int j = 0; j < a.uses().size(); j++) {
+        Use x = a.uses().get(j);
+        Use y = b.uses().get(j);
+        if (!x.id().equals(y.id()) || !java.util.Objects.equals(x.policy(), y.policy())
+            || (x.endpoints() == null) != (y.endpoints() == null)
+            || !pair(x.cluster(), y.cluster(), true, subst)
+            || (x.endpoints() != null && !pair(x.endpoints(), y.endpoints(), true, subst))) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Records {@code from → to} unless they are one instance; false when not allowed or {@code from} already maps elsewhere. */
+  private static boolean pair(Object from, Object to, boolean allowed, Map<Object, Object> subst) {
+    if (from == to) {
+      return true;
+    }
+    if (!allowed) {
+      return false;
+    }
+    Object held = subst.putIfAbsent(from, to);
+    return held == null || held == to;
   }
 
   /** Envoy rejects a domain listed by two virtual hosts; the first (by awsName) keeps it. */

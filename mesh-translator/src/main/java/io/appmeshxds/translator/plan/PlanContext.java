@@ -42,6 +42,8 @@ public final class PlanContext {
   private final boolean incremental;
   private final Map<Object, Object> memo = new HashMap<>();
   private final DepIndex<Object> memoReads = new DepIndex<>();
+  /** Values the last {@link #advance} forgot, by key (see {@link #replaced}). */
+  private final Map<Object, Object> replaced = new HashMap<>();
   private Map<String, TreeMap<ObjectRef, EndpointSlice>> slicesByService;
 
   /** A context for one build. */
@@ -83,13 +85,16 @@ public final class PlanContext {
         }
       }
     }
+    replaced.clear();
     Deque<Dep> work = new ArrayDeque<>(changes.deps());
     List<Object> readers = new ArrayList<>();
     while (!work.isEmpty()) {
       readers.clear();
       memoReads.dependentsOf(work.poll(), readers);
       for (Object key : readers) {
-        if (memo.remove(key) != null) {
+        Object old = memo.remove(key);
+        if (old != null) {
+          replaced.put(key, old);
           memoReads.remove(key);
           Dep.Memo m = new Dep.Memo(key);
           invalidated.add(m);
@@ -122,6 +127,15 @@ public final class PlanContext {
       Reads.read(new Dep.Memo(key));
     }
     return (T) v;
+  }
+
+  /**
+   * The value memoized under {@code key} that the last {@link #advance} forgot, or null: what every
+   * plan that read {@code key} was built from, so a planner can replace it in such a plan
+   * ({@link ProxyPlanner#replan}).
+   */
+  public Object replaced(Object key) {
+    return replaced.get(key);
   }
 
   /** Memoized sub-plans held (for tests and metrics). */

@@ -5,6 +5,7 @@ import io.appmeshxds.translator.model.DepIndex;
 import io.appmeshxds.translator.model.MeshModel;
 import io.appmeshxds.translator.model.ModelChanges;
 import io.appmeshxds.translator.model.Reads;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,10 +26,11 @@ public final class PlanSession {
    * What one update did.
    *
    * @param changed proxies whose plan is new or changed (null value: no longer planned)
-   * @param planned proxies planned in this update
+   * @param planned proxies planned in this update (adapted ones included)
+   * @param adapted proxies whose plan was adapted to changed sub-plans rather than planned again
    * @param total proxies that have a plan now
    */
-  public record Update(Map<NodeKey, ProxyPlan> changed, int planned, int total) {}
+  public record Update(Map<NodeKey, ProxyPlan> changed, int planned, int adapted, int total) {}
 
   private final Planner planner;
   private final DepIndex<NodeKey> reads = new DepIndex<>();
@@ -55,6 +57,9 @@ public final class PlanSession {
    */
   public Update update(MeshModel model, ModelChanges changes, Collection<NodeKey> keys, boolean everyKnownKey) {
     Set<NodeKey> affected = new TreeSet<>();
+    // What each affected proxy read that changed. Why: a proxy affected only through memoized
+    // sub-plans can have its plan adapted (ProxyPlanner.replan) instead of planned again.
+    Map<NodeKey, List<Dep>> causes = new HashMap<>();
     boolean keysMayChange = changes.all();
     if (ctx == null || changes.all()) {
       ctx = PlanContext.incremental(model);
@@ -62,10 +67,16 @@ public final class PlanSession {
     } else {
       Set<Dep> changed = new HashSet<>(changes.deps());
       ctx.advance(model, changes, changed);
+      List<NodeKey> readers = new ArrayList<>();
       for (Dep d : changed) {
-        reads.dependentsOf(d, affected);
+        readers.clear();
+        reads.dependentsOf(d, readers);
+        for (NodeKey k : readers) {
+          causes.computeIfAbsent(k, x -> new ArrayList<>(2)).add(d);
+        }
         keysMayChange |= d instanceof Dep.Names;
       }
+      affected.addAll(causes.keySet());
     }
     Map<NodeKey, ProxyPlan> out = new LinkedHashMap<>();
     if (everyKnownKey) {
@@ -74,11 +85,13 @@ public final class PlanSession {
         for (NodeKey k : now) {
           if (changes.all() || !known.contains(k)) {
             affected.add(k);
+            causes.remove(k);
           }
         }
         for (NodeKey k : known) {
           if (!now.contains(k)) {
             affected.add(k);
+            causes.remove(k);
           }
         }
         known = now;
@@ -97,14 +110,31 @@ public final class PlanSession {
     for (NodeKey k : keys) {
       if (!plans.containsKey(k)) {
         affected.add(k);
+        causes.remove(k);
       }
     }
     if (changes.all()) {
       affected.addAll(plans.keySet());
     }
+    int adapted = 0;
     for (NodeKey k : affected) {
-      Reads.Recorded<ProxyPlan> r = Reads.record(() -> planner.plan(k, ctx));
       ProxyPlan before = plans.get(k);
+      List<Dep> why = causes.get(k);
+      if (before != null && why != null) {
+        // Reads stay what they were: an adapted plan reads what the plan it adapts read.
+        ProxyPlan p = planner.replan(k, ctx, before, why);
+        if (p != null) {
+          adapted++;
+          if (p != before) {
+            plans.put(k, p);
+            if (!before.equals(p)) {
+              out.put(k, p);
+            }
+          }
+          continue;
+        }
+      }
+      Reads.Recorded<ProxyPlan> r = Reads.record(() -> planner.plan(k, ctx));
       if (r.value() == null) {
         reads.remove(k);
         if (plans.remove(k) != null) {
@@ -118,7 +148,7 @@ public final class PlanSession {
         out.put(k, r.value());
       }
     }
-    return new Update(out, affected.size(), plans.size());
+    return new Update(out, affected.size(), adapted, plans.size());
   }
 
   /**

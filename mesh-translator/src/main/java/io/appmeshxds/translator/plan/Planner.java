@@ -1,5 +1,6 @@
 package io.appmeshxds.translator.plan;
 
+import io.appmeshxds.translator.model.Dep;
 import io.appmeshxds.translator.model.MeshModel;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -37,6 +38,16 @@ public final class Planner {
       }
     }
     return plan;
+  }
+
+  /**
+   * {@code before} (a plan this planner returned, decorated) adapted to changed memoized sub-plans
+   * ({@link ProxyPlanner#replan}), or null when it must be planned again. Decorators are not run
+   * again: they keep route configurations, clusters and load assignments as they find them.
+   */
+  public ProxyPlan replan(NodeKey key, PlanContext ctx, ProxyPlan before, List<Dep> changed) {
+    ProxyPlanner p = planners.get(key.kind());
+    return p == null ? null : p.replan(key, ctx, before, changed);
   }
 
   /** Every key the model knows (sidecars, gateways). */

@@ -1,6 +1,11 @@
 package io.appmeshxds.translator.plan;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Everything one proxy receives, before it becomes protos.
@@ -26,5 +31,50 @@ public record ProxyPlan(
     clusters = List.copyOf(clusters);
     endpoints = List.copyOf(endpoints);
     notes = List.copyOf(notes);
+  }
+
+  /**
+   * This plan with sub-plans replaced by instance ({@code subst}: an old instance to its
+   * replacement) among its route configurations' virtual hosts, its clusters and its load
+   * assignments; null when an instance of {@code subst} does not occur there (this plan was not
+   * built from it, e.g. a virtual host whose domains were trimmed). Listeners and notes are kept.
+   */
+  public ProxyPlan substitute(Map<Object, Object> subst) {
+    Set<Object> applied = Collections.newSetFromMap(new IdentityHashMap<>());
+    List<RouteConfigPlan> rcs = routeConfigs;
+    for (int i = 0; i < rcs.size(); i++) {
+      RouteConfigPlan rc = rcs.get(i);
+      List<VirtualHostPlan> vhs = replaced(rc.virtualHosts(), subst, applied);
+      if (vhs != rc.virtualHosts()) {
+        if (rcs == routeConfigs) {
+          rcs = new ArrayList<>(routeConfigs);
+        }
+        rcs.set(i, new RouteConfigPlan(rc.id(), vhs));
+      }
+    }
+    List<ClusterPlan> cs = replaced(clusters, subst, applied);
+    List<EndpointPlan> es = replaced(endpoints, subst, applied);
+    if (applied.size() != subst.size()) {
+      return null;
+    }
+    return new ProxyPlan(key, listeners, rcs, cs, es, notes);
+  }
+
+  /** {@code list} with replacements, or {@code list} itself when nothing in it is replaced. */
+  @SuppressWarnings("unchecked")
+  private static <T> List<T> replaced(List<T> list, Map<Object, Object> subst, Set<Object> applied) {
+    List<T> out = list;
+    for (int i = 0; i < list.size(); i++) {
+      T x = list.get(i);
+      Object y = subst.get(x);
+      if (y != null) {
+        if (out == list) {
+          out = new ArrayList<>(list);
+        }
+        out.set(i, (T) y);
+        applied.add(x);
+      }
+    }
+    return out;
   }
 }

@@ -4,6 +4,7 @@ import io.appmeshxds.translator.api.Logging;
 import io.appmeshxds.translator.api.PortProtocol;
 import io.appmeshxds.translator.api.Tls;
 import io.appmeshxds.translator.api.VirtualNode;
+import io.appmeshxds.translator.model.Dep;
 import io.appmeshxds.translator.model.MeshGraph;
 import io.appmeshxds.translator.model.MeshModel;
 import io.appmeshxds.translator.model.ResolvedNode;
@@ -64,6 +65,12 @@ public final class SidecarPlanner implements ProxyPlanner {
       }
     }
     return new ProxyPlan(key, listeners, routes, List.copyOf(clusters.values()), endpoints, notes);
+  }
+
+  /** Only backends changed: {@code before} with their new parts ({@link Egress#replan}), or null. */
+  @Override
+  public ProxyPlan replan(NodeKey key, PlanContext ctx, ProxyPlan before, List<Dep> changed) {
+    return Egress.replan(key, ctx, before, changed);
   }
 
   private static void ingress(MeshGraph mesh, ResolvedNode node, AccessLogPlan log, List<ListenerPlan> listeners,

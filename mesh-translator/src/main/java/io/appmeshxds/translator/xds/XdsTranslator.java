@@ -86,8 +86,8 @@ public final class XdsTranslator {
    * plan {@code previous} was translated from ({@code previousPlan}, or null): a type whose
    * sub-plans are the very same instances as that plan's takes its resources from {@code previous}
    * without looking each one up. Why: re-planned proxies share
-   * memoized sub-plans, so after a route change their clusters and load assignments are the same
-   * objects, and eighty cache lookups per proxy were a seventh of re-translating it. Do not use it
+   * memoized sub-plans (and adapted plans keep their listeners), so after a route change their
+   * listeners, clusters and load assignments are the same objects, and eighty cache lookups per proxy were a seventh of re-translating it. Do not use it
    * for a build from scratch: entries it skips are not marked used for {@link #endGeneration()}.
    */
   public XdsResources translate(ProxyPlan plan, ProxyPlan previousPlan, XdsResources previous) {
@@ -95,9 +95,14 @@ public final class XdsTranslator {
     boolean same = previous != null && previous.key().equals(plan.key());
     boolean reuse = same && previousPlan != null && previousPlan.key().equals(plan.key());
     Map<Type, List<Resource>> out = new EnumMap<>(Type.class);
-    List<Resource> ls = new ArrayList<>();
-    for (ListenerPlan l : plan.listeners()) {
-      ls.add(cached(l, d, () -> Resource.of(Names.listener(l), listeners.build(l, d))));
+    List<Resource> ls;
+    if (reuse && XdsResources.sameInstances(plan.listeners(), previousPlan.listeners())) {
+      ls = previous.get(Type.LISTENER);
+    } else {
+      ls = new ArrayList<>();
+      for (ListenerPlan l : plan.listeners()) {
+        ls.add(cached(l, d, () -> Resource.of(Names.listener(l), listeners.build(l, d))));
+      }
     }
     List<Resource> rs = new ArrayList<>();
     for (RouteConfigPlan r : plan.routeConfigs()) {
