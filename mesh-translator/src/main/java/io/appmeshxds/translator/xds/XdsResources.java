@@ -70,7 +70,14 @@ public final class XdsResources {
   public XdsResources(NodeKey key, Map<Type, List<Resource>> byType, XdsResources previous) {
     this.key = key;
     for (Type t : Type.values()) {
-      List<Resource> list = new ArrayList<>(byType.getOrDefault(t, List.of()));
+      List<Resource> given = byType.getOrDefault(t, List.of());
+      if (previous != null && given == previous.get(t)) {
+        // The previous set's own list (already sorted and hashed): the translator kept the type.
+        resources.put(t, given);
+        versions.put(t, previous.versions.get(t));
+        continue;
+      }
+      List<Resource> list = new ArrayList<>(given);
       list.sort(BY_NAME);
       if (previous != null && sameInstances(list, previous.get(t))) {
         resources.put(t, previous.get(t));
