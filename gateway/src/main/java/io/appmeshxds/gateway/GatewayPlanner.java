@@ -73,8 +73,7 @@ public final class GatewayPlanner implements ProxyPlanner {
     Map<Long, List<Composed>> byPort = new TreeMap<>();
     ls.forEach(l -> byPort.put(l.portMapping().port(), new ArrayList<>()));
     for (String name : gw.routes()) {
-      ResolvedGatewayRoute r = mesh.gatewayRoutes().get(name);
-      Composed c = Composed.of(mesh, r);
+      Composed c = composed(mesh, name, ctx);
       Long port = c.spec().listenerPort() != null ? c.spec().listenerPort() : ls.size() == 1 ? ls.get(0).portMapping().port() : null;
       List<Composed> on = port == null ? null : byPort.get(port);
       if (on == null) {
@@ -116,9 +115,11 @@ public final class GatewayPlanner implements ProxyPlanner {
     }
     SortedMap<ClusterId, ClusterPlan> clusters = new TreeMap<>();
     limits.forEach((id, cb) -> {
-      ClusterPlan p = ClusterPlanner.backend(mesh, id, policy, false, ctx);
-      clusters.put(id, new ClusterPlan(p.id(), p.type(), p.protocol(), p.connectTimeoutMs(), p.staticAddress(),
-          p.staticPort(), p.healthCheck(), p.outlierDetection(), cb, p.tls()));
+      clusters.put(id, ctx.memo(new ClusterKey(id, policy, cb), () -> {
+        ClusterPlan p = ClusterPlanner.backend(mesh, id, policy, false, ctx);
+        return new ClusterPlan(p.id(), p.type(), p.protocol(), p.connectTimeoutMs(), p.staticAddress(), p.staticPort(),
+            p.healthCheck(), p.outlierDetection(), cb, p.tls());
+      }));
       if (usedBy.get(id).size() > 1 && sharedPools(ls, usedBy.get(id))) {
         notes.add("cluster of virtual node " + id.node() + " port " + id.port() + " is used by listeners " + usedBy.get(id)
             + " with different connection pools; it gets the stricter limit of each kind");
@@ -126,6 +127,24 @@ public final class GatewayPlanner implements ProxyPlanner {
     });
     return new ProxyPlan(key, listeners, routeConfigs, List.copyOf(clusters.values()), endpoints(mesh, limits.keySet(), ctx),
         notes);
+  }
+
+  /** Memo key of a gateway route composed with its target. */
+  private record ComposedKey(String mesh, String route) {}
+
+  /** Memo key of a backend cluster with a gateway's client policy and connection limits. */
+  private record ClusterKey(ClusterId.Backend id, Tls.ClientPolicy policy, ClusterPlan.CircuitBreakers limits) {}
+
+  /**
+   * A gateway route composed with its target, memoized: one plan (one object, its routes
+   * translated once) until something it read changes. Why: a router change re-plans every gateway
+   * with a route to it, and composing each of its hundred routes again was most of that.
+   */
+  private static Composed composed(MeshGraph mesh, String route, PlanContext ctx) {
+    return ctx.memo(new ComposedKey(mesh.name(), route), () -> {
+      ResolvedGatewayRoute r = mesh.gatewayRoutes().get(route);
+      return Composed.of(mesh, r);
+    });
   }
 
   /** Whether the listeners on {@code ports} have different connection pools. */

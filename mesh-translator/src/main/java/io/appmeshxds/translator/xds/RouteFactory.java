@@ -59,6 +59,16 @@ final class RouteFactory {
    * configuration of at most 16 KiB).
    */
   static VirtualHost virtualHost(VirtualHostPlan vh, Dialect d) {
+    return virtualHost(vh, d, (r, hoisted) -> route(hoisted ? withoutRetry(r) : r, d));
+  }
+
+  /** What builds one route: given its plan and whether its retry policy went to the virtual host. */
+  interface Routes {
+    Route route(RoutePlan r, boolean retryHoisted);
+  }
+
+  /** {@link #virtualHost(VirtualHostPlan, Dialect)} with routes from {@code routes} (a cache). */
+  static VirtualHost virtualHost(VirtualHostPlan vh, Dialect d, Routes routes) {
     VirtualHost.Builder b = VirtualHost.newBuilder().setName(vh.name()).addAllDomains(vh.domains());
     RoutePlan.Retry shared = d.proxyless() ? null : sharedRetry(vh.routes());
     RetryPolicy hoisted = shared == null ? null : retry(shared, d);
@@ -66,7 +76,7 @@ final class RouteFactory {
       b.setRetryPolicy(hoisted);
     }
     for (RoutePlan r : vh.routes()) {
-      b.addRoutes(hoisted == null ? route(r, d) : route(withoutRetry(r), d));
+      b.addRoutes(routes.route(r, hoisted != null));
     }
     return b.build();
   }
@@ -85,7 +95,7 @@ final class RouteFactory {
     return first;
   }
 
-  private static RoutePlan withoutRetry(RoutePlan r) {
+  static RoutePlan withoutRetry(RoutePlan r) {
     RoutePlan.Action a = r.action();
     return new RoutePlan(r.name(), r.match(), new RoutePlan.Action(a.clusters(), a.weighted(), a.timeoutMs(),
         a.idleTimeoutMs(), null, a.rewrite()));

@@ -8,6 +8,7 @@ import io.appmeshxds.translator.plan.ListenerPlan;
 import io.appmeshxds.translator.plan.NodeKey;
 import io.appmeshxds.translator.plan.ProxyPlan;
 import io.appmeshxds.translator.plan.RouteConfigPlan;
+import io.appmeshxds.translator.plan.RoutePlan;
 import io.appmeshxds.translator.plan.VirtualHostPlan;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.appmeshxds.translator.xds.XdsResources.Resource;
@@ -59,6 +60,13 @@ public final class XdsTranslator {
       return size() > identCapacity;
     }
   };
+  private final LinkedHashMap<RouteIdent, io.envoyproxy.envoy.config.route.v3.Route> routes =
+      new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<RouteIdent, io.envoyproxy.envoy.config.route.v3.Route> eldest) {
+          return size() > identCapacity;
+        }
+      };
   private int capacity = Integer.MAX_VALUE;
   /** Bound of the two instance-keyed maps; see {@link #endPass()}. */
   private int identCapacity = Integer.MAX_VALUE;
@@ -186,11 +194,40 @@ public final class XdsTranslator {
     identLookups++;
     Host h = hosts.get(key);
     if (h == null) {
-      VirtualHost proto = RouteFactory.virtualHost(vh, d);
+      VirtualHost proto = RouteFactory.virtualHost(vh, d, (r, hoisted) -> route(r, d, hoisted));
       h = new Host(proto, XdsResources.hash(Protos.bytes(proto)));
       hosts.put(key, h);
     }
     return h;
+  }
+
+  /**
+   * A route, cached by plan instance. Why: a gateway's virtual host holds the composed routes of
+   * every gateway route on its listener; when one target changes the host is new, but the other
+   * routes are the same (memoized) plans and need not be built again.
+   */
+  private io.envoyproxy.envoy.config.route.v3.Route route(RoutePlan r, Dialect d, boolean hoisted) {
+    RouteIdent key = new RouteIdent(r, d, hoisted);
+    identLookups++;
+    io.envoyproxy.envoy.config.route.v3.Route proto = routes.get(key);
+    if (proto == null) {
+      proto = RouteFactory.route(hoisted ? RouteFactory.withoutRetry(r) : r, d);
+      routes.put(key, proto);
+    }
+    return proto;
+  }
+
+  /** A key equal only to the same route plan instance (dialect, and whether its retry was hoisted). */
+  private record RouteIdent(RoutePlan plan, Dialect dialect, boolean hoisted) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof RouteIdent i && i.plan == plan && i.dialect == dialect && i.hoisted == hoisted;
+    }
+
+    @Override
+    public int hashCode() {
+      return (System.identityHashCode(plan) * 31 + (dialect == null ? 0 : dialect.hashCode())) * 2 + (hoisted ? 1 : 0);
+    }
   }
 
   /** A key equal only to the same plan instance (and dialect). */
@@ -214,6 +251,7 @@ public final class XdsTranslator {
   public void endGeneration() {
     cache.values().removeIf(e -> e.generation != generation);
     hosts.clear();
+    routes.clear();
     byInstance.clear();
     generation++;
   }
@@ -235,6 +273,7 @@ public final class XdsTranslator {
     identLookups = 0;
     trim(byInstance, identCapacity);
     trim(hosts, identCapacity);
+    trim(routes, identCapacity);
   }
 
   private static final int MIN_IDENTS = 1024;
@@ -249,7 +288,7 @@ public final class XdsTranslator {
 
   /** Entries of the instance-keyed maps now; for tests. */
   int instancesCached() {
-    return byInstance.size() + hosts.size();
+    return byInstance.size() + hosts.size() + routes.size();
   }
 
   /** Resources cached now. */
