@@ -52,6 +52,10 @@ final class ModelState {
   private MeshResources in;
   private boolean consistent;
   private int evaluated;
+  /** Refs evaluated in this build (their status may have changed); null in a build from scratch. */
+  private Set<ObjectRef> touched;
+  /** The report of the previous build. */
+  private StatusReport lastReport;
 
   ModelState(LocalRuleCache rules, List<ObjectValidator> validators, List<ComposabilityCheck> checks) {
     this.rules = rules;
@@ -72,6 +76,7 @@ final class ModelState {
         || changes.refs().stream().anyMatch(r -> Kind.Mesh.name().equals(r.kind()));
     consistent = false;
     evaluated = 0;
+    touched = full ? null : new HashSet<>();
     Set<Dep> out = new HashSet<>();
     Pending pending = new Pending();
     if (full) {
@@ -114,8 +119,9 @@ final class ModelState {
       rules.endBuild();
     }
     consistent = true;
-    return new BuildResult(graph.model(now), new StatusReport(statuses, Evaluator.attachSources(unattached, now)), served,
-        new ModelChanges(full, out, evaluated));
+    StatusReport report = StatusReport.after(lastReport, statuses, Evaluator.attachSources(unattached, now), touched);
+    lastReport = report;
+    return new BuildResult(graph.model(now), report, served, new ModelChanges(full, out, evaluated));
   }
 
   private void reset(MeshResources now) {
@@ -187,6 +193,9 @@ final class ModelState {
   /** Evaluates one object as it is now; returns the state and graph deps that changed. */
   private Set<Dep> evaluate(ObjectRef ref, Map<ObjectRef, MeshObject> fallback) {
     evaluated++;
+    if (touched != null) {
+      touched.add(ref);
+    }
     Set<Dep> changed = new HashSet<>();
     MeshObject current = in.objects().get(ref);
     BuildContext.Accepted before = ctx.peekAccepted(ref);

@@ -5,20 +5,55 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.TreeMap;
 import io.appmeshxds.translator.input.SortedMaps;
 import org.pcollections.PSortedMap;
 
 /**
  * Every object's status after a build, plus problems that belong to no object (unreadable
- * documents).
+ * documents). Equal when both are equal; a report may also know which refs can differ from the
+ * report before it ({@link #after}), so that {@link #changes} costs what a build touched.
  */
-public record StatusReport(Map<ObjectRef, ObjectStatus> objects, List<Problem> unattached) {
+public final class StatusReport {
+  private final Map<ObjectRef, ObjectStatus> objects;
+  private final List<Problem> unattached;
+  /** The report this one follows, or null when unknown. */
+  private final StatusReport previous;
+  /** Refs whose status may differ from {@link #previous}'s; null when unknown. */
+  private final Set<ObjectRef> touched;
 
-  public StatusReport {
+  public StatusReport(Map<ObjectRef, ObjectStatus> objects, List<Problem> unattached) {
+    this(objects, unattached, null, null);
+  }
+
+  private StatusReport(Map<ObjectRef, ObjectStatus> objects, List<Problem> unattached, StatusReport previous,
+      Set<ObjectRef> touched) {
     // Why: the model builder hands out a persistent sorted map, immutable already; copying it is O(n) per build.
-    objects = objects instanceof PSortedMap ? objects : Collections.unmodifiableSortedMap(new TreeMap<>(objects));
-    unattached = List.copyOf(unattached);
+    this.objects = objects instanceof PSortedMap ? objects : Collections.unmodifiableSortedMap(new TreeMap<>(objects));
+    this.unattached = List.copyOf(unattached);
+    this.previous = touched == null ? null : previous;
+    this.touched = previous == null ? null : touched;
+  }
+
+  /**
+   * A report whose objects equal {@code previous}'s except, possibly, at {@code touched} (null:
+   * anywhere). Why: a build evaluates a few objects of tens of thousands, and every status sink
+   * asks what changed after every build.
+   */
+  public static StatusReport after(StatusReport previous, Map<ObjectRef, ObjectStatus> objects, List<Problem> unattached,
+      Set<ObjectRef> touched) {
+    return new StatusReport(objects, unattached, previous, touched == null ? null : Set.copyOf(touched));
+  }
+
+  public Map<ObjectRef, ObjectStatus> objects() {
+    return objects;
+  }
+
+  public List<Problem> unattached() {
+    return unattached;
   }
 
   public static StatusReport empty() {
@@ -38,11 +73,25 @@ public record StatusReport(Map<ObjectRef, ObjectStatus> objects, List<Problem> u
 
   /**
    * Reports each ref whose status differs between {@code before} and {@code after} (added, removed
-   * or changed). Reports the builder made in sequence share structure, so this costs about what
-   * changed, not the size of the mesh.
+   * or changed). When {@code after} follows {@code before} directly ({@link #after}) only the refs
+   * it touched are compared; else both are merged in ref order (reports the builder made in
+   * sequence share structure, but the merge still walks every ref).
    */
   public static void changes(StatusReport before, StatusReport after, java.util.function.Consumer<ObjectRef> changed) {
+    if (after.follows(before)) {
+      for (ObjectRef ref : new TreeSet<>(after.touched)) {
+        if (!Objects.equals(before.objects.get(ref), after.objects.get(ref))) {
+          changed.accept(ref);
+        }
+      }
+      return;
+    }
     SortedMaps.diff(sorted(before.objects()), sorted(after.objects()), changed);
+  }
+
+  /** Whether this report directly follows {@code before} and knows which refs it touched. */
+  public boolean follows(StatusReport before) {
+    return previous == before && touched != null;
   }
 
   @SuppressWarnings("unchecked")
@@ -52,5 +101,20 @@ public record StatusReport(Map<ObjectRef, ObjectStatus> objects, List<Problem> u
 
   public ObjectStatus get(ObjectRef ref) {
     return objects.get(ref);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof StatusReport r && r.objects.equals(objects) && r.unattached.equals(unattached);
+  }
+
+  @Override
+  public int hashCode() {
+    return objects.hashCode() * 31 + unattached.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "StatusReport[objects=" + objects + ", unattached=" + unattached + "]";
   }
 }

@@ -7,6 +7,9 @@ import io.appmeshxds.translator.input.InputChanges;
 import io.appmeshxds.translator.input.Json;
 import io.appmeshxds.translator.input.ManifestLoaderAccess;
 import io.appmeshxds.translator.input.MeshResources;
+import io.appmeshxds.translator.input.ObjectRef;
+import io.appmeshxds.translator.input.SortedMaps;
+import io.appmeshxds.translator.status.StatusReport;
 import io.appmeshxds.translator.plan.Dialect;
 import io.appmeshxds.translator.plan.NodeKey;
 import io.appmeshxds.translator.plan.PlanContext;
@@ -21,6 +24,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.SortedMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -72,6 +78,8 @@ class IncrementalBuildTest {
     List<NodeKey> proxyless = new ArrayList<>();
     int incrementalSteps = 0;
     int adapted = 0;
+    int statusDeltas = 0;
+    StatusReport previousReport = StatusReport.empty();
     for (int step = 0; step <= STEPS; step++) {
       String what = step == 0 ? "initial" : edit(docs, original, versions, rnd);
       MeshResources now = TestManifests.resources(String.join("\n---\n", docs));
@@ -83,6 +91,14 @@ class IncrementalBuildTest {
       assertThat(inc.status().unattached()).as(at + ": unattached problems").isEqualTo(fresh.status().unattached());
       assertThat(inc.accepted()).as(at + ": served versions").isEqualTo(fresh.accepted());
       assertThat(inc.model().meshes()).as(at + ": resolved graph").isEqualTo(fresh.model().meshes());
+      // What changed in the statuses, from the refs the build touched, is what a full merge finds.
+      Set<ObjectRef> reported = new TreeSet<>();
+      StatusReport.changes(previousReport, inc.status(), reported::add);
+      Set<ObjectRef> merged = new TreeSet<>();
+      SortedMaps.diff(new TreeMap<>(previousReport.objects()), new TreeMap<>(inc.status().objects()), merged::add);
+      assertThat(reported).as(at + ": status changes").isEqualTo(merged);
+      statusDeltas += inc.status().follows(previousReport) ? 1 : 0;
+      previousReport = inc.status();
       if (step == 0) {
         fresh.model().meshes().values().forEach(g -> g.nodes().keySet().stream().limit(2)
             .forEach(n -> proxyless.add(NodeKey.proxyless(g.name(), n, Dialect.GRPC))));
@@ -100,6 +116,7 @@ class IncrementalBuildTest {
     }
     // Edits of a Mesh or a Namespace rebuild from scratch; most steps must take the incremental path.
     assertThat(incrementalSteps).as("incremental steps").isGreaterThan(STEPS / 3);
+    assertThat(statusDeltas).as("status changes from touched refs").isEqualTo(incrementalSteps);
     if (!alternatives.isEmpty()) {
       // Flagger's phases change weights and matches: clients of the service adapt their plans.
       assertThat(adapted).as("plans adapted rather than planned again").isGreaterThan(0);

@@ -2,7 +2,6 @@ package io.appmeshxds.server.grpc;
 
 import io.envoyproxy.controlplane.server.ExecutorGroup;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
-import io.envoyproxy.controlplane.server.serializer.CachedProtoResourcesSerializer;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -21,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * The gRPC server carrying ADS (state of the world and delta) and any extra services (the access-log
  * receiver). Responses are written on a small pool of single-thread executors, one per stream, so
  * publishing never serializes or writes on the reconciler's thread and a stream's responses stay
- * ordered; each resource is serialized once however many streams receive it.
+ * ordered; each resource is serialized once however many streams receive it, and a route
+ * configuration from its virtual hosts' bytes ({@link ResourceSerializer}).
  */
 public final class AdsServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AdsServer.class);
@@ -42,7 +42,7 @@ public final class AdsServer implements AutoCloseable {
     }
     AtomicInteger next = new AtomicInteger();
     ExecutorGroup group = () -> writers[Math.floorMod(next.getAndIncrement(), writers.length)];
-    V3DiscoveryServer ds = new V3DiscoveryServer(List.of(callbacks), cache, group, new CachedProtoResourcesSerializer());
+    V3DiscoveryServer ds = new V3DiscoveryServer(List.of(callbacks), cache, group, new ResourceSerializer());
     NettyServerBuilder b = NettyServerBuilder.forAddress(bind)
         .permitKeepAliveTime(5, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
