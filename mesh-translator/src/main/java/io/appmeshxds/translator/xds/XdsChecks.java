@@ -210,17 +210,23 @@ public final class XdsChecks {
   /**
    * {@link #consistency(XdsResources, Function)} of {@code r} when {@code before} passed it and the
    * two differ only in the contents of route configurations (same names of every type, every other
-   * resource the same content): then listeners still load the same route configurations and the EDS
-   * pairing is unchanged, so only the clusters the changed route configurations send to need to
-   * exist. Returns null when that does not hold (the caller checks everything). Why: a weight
-   * change replaces one route configuration on every proxy that reaches the service.
+   * resource the same content): then listeners still load the same route configurations, the EDS
+   * pairing is unchanged and every cluster {@code before} used still exists, so only the clusters
+   * of the virtual hosts a changed route configuration did not hold before need to exist. Returns
+   * null when that does not hold (the caller checks everything). Why: a weight change replaces one
+   * virtual host in one route configuration on every proxy that reaches the service.
+   *
+   * @param hosts the clusters of each virtual host, a cache by instance (filled as needed)
    */
   public static List<String> consistencyAfterRouteChange(XdsResources before, XdsResources r,
-      Function<XdsResources.Resource, Facts> facts) {
-    List<XdsResources.Resource> changedRoutes = new ArrayList<>();
+      Map<Message, Set<String>> hosts) {
+    List<XdsResources.Resource[]> changedRoutes = new ArrayList<>();
     for (XdsResources.Type t : XdsResources.Type.values()) {
       List<XdsResources.Resource> a = before.get(t);
       List<XdsResources.Resource> b = r.get(t);
+      if (a == b) {
+        continue;
+      }
       if (a.size() != b.size()) {
         return null;
       }
@@ -234,15 +240,34 @@ public final class XdsChecks {
           return null;
         }
         if (!x.hash().equals(y.hash())) {
-          if (t != XdsResources.Type.ROUTE) {
+          if (t != XdsResources.Type.ROUTE || !(x.proto() instanceof RouteConfiguration)
+              || !(y.proto() instanceof RouteConfiguration)) {
             return null;
           }
-          changedRoutes.add(y);
+          changedRoutes.add(new XdsResources.Resource[] {x, y});
+        }
+      }
+    }
+    List<XdsResources.Resource> clusters = r.get(XdsResources.Type.CLUSTER);
+    Set<String> missing = new TreeSet<>();
+    for (XdsResources.Resource[] pair : changedRoutes) {
+      Set<VirtualHost> held = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+      held.addAll(((RouteConfiguration) pair[0].proto()).getVirtualHostsList());
+      for (VirtualHost vh : ((RouteConfiguration) pair[1].proto()).getVirtualHostsList()) {
+        if (held.contains(vh)) {
+          continue;
+        }
+        for (String c : hosts.computeIfAbsent(vh, h -> hostClusters((VirtualHost) h))) {
+          if (!has(clusters, c)) {
+            missing.add(c);
+          }
         }
       }
     }
     List<String> out = new ArrayList<>();
-    references(changedRoutes.stream().map(facts).toList(), r.get(XdsResources.Type.CLUSTER), out);
+    for (String c : missing) {
+      out.add("cluster " + c + " is used but missing");
+    }
     return out;
   }
 

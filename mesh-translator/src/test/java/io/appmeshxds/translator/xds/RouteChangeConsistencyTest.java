@@ -89,7 +89,7 @@ class RouteChangeConsistencyTest {
         default -> { }
       }
       XdsResources after = set(List.of(routes(routeName, targets, weights)), cs, es);
-      List<String> shortcut = XdsChecks.consistencyAfterRouteChange(before, after, XdsChecks::facts);
+      List<String> shortcut = XdsChecks.consistencyAfterRouteChange(before, after, new java.util.IdentityHashMap<>());
       List<String> full = XdsChecks.consistency(after);
       boolean onlyRoutes = cs.equals(clusters) && es.equals(clas) && routeName.equals("rds_1");
       if (onlyRoutes) {

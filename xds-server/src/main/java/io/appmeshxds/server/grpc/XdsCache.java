@@ -158,6 +158,8 @@ public final class XdsCache implements ConfigWatcher {
           if (d != null) {
             g.deltaWatches.remove(w);
             sent += respond(w, d);
+          } else {
+            e.setValue(new Parked(e.getValue().known(), resources.version(t)));
           }
         }
       }
@@ -240,6 +242,9 @@ public final class XdsCache implements ConfigWatcher {
           respond(w, d);
           return w;
         }
+        // Nothing to send against this version: wait for another one (a type's version covers
+        // the names and hashes of all its resources, so the same version diffs to nothing again).
+        hold = r.version(t);
       }
       g.deltaWatches.put(w, new Parked(Set.of(), hold));
       w.setStop(() -> {

@@ -41,7 +41,15 @@ public final class SnapshotPublisher {
       new java.util.IdentityHashMap<>();
   private final Map<com.google.protobuf.Message, java.util.Set<String>> hostClusters = new java.util.IdentityHashMap<>();
 
-  private record Known(List<String> rules, XdsChecks.Facts facts) {}
+  /** Rule results, and references once asked for (a route change never needs them: see problems). */
+  private static final class Known {
+    final List<String> rules;
+    XdsChecks.Facts facts;
+
+    Known(List<String> rules) {
+      this.rules = rules.isEmpty() ? List.of() : rules;
+    }
+  }
 
   public SnapshotPublisher(XdsCache cache, MeterRegistry metrics) {
     this.cache = cache;
@@ -90,8 +98,8 @@ public final class SnapshotPublisher {
    * change reaches, and a weight change reaches hundreds with one new route configuration each.
    */
   private List<String> problems(XdsResources old, XdsResources r) {
-    List<String> cheap = old == null ? null : XdsChecks.consistencyAfterRouteChange(old, r, x -> known(null, x).facts());
-    List<String> problems = new ArrayList<>(cheap != null ? cheap : XdsChecks.consistency(r, x -> known(null, x).facts()));
+    List<String> cheap = old == null ? null : XdsChecks.consistencyAfterRouteChange(old, r, hostClusters);
+    List<String> problems = new ArrayList<>(cheap != null ? cheap : XdsChecks.consistency(r, this::facts));
     for (XdsResources.Type t : XdsResources.Type.values()) {
       List<XdsResources.Resource> before = old == null ? List.of() : old.get(t);
       List<XdsResources.Resource> now = r.get(t);
@@ -100,7 +108,7 @@ public final class SnapshotPublisher {
         if (i < before.size() && before.get(i).hash().equals(x.hash())) {
           continue;
         }
-        problems.addAll(known(t, x).rules());
+        problems.addAll(known(t, x).rules);
       }
     }
     return problems;
@@ -120,11 +128,20 @@ public final class SnapshotPublisher {
     Known k = known.get(x.hash());
     if (k == null) {
       XdsResources.Type t = type != null ? type : typeOf(x);
-      k = new Known(XdsChecks.rules(t, x, hostRules), XdsChecks.facts(x, hostClusters));
+      k = new Known(XdsChecks.rules(t, x, hostRules));
       known.put(x.hash(), k);
     }
     return k;
   }
+
+  private XdsChecks.Facts facts(XdsResources.Resource x) {
+    Known k = known(null, x);
+    if (k.facts == null) {
+      k.facts = XdsChecks.facts(x, hostClusters);
+    }
+    return k.facts;
+  }
+
 
   private static XdsResources.Type typeOf(XdsResources.Resource x) {
     String url = "type.googleapis.com/" + x.proto().getDescriptorForType().getFullName();
