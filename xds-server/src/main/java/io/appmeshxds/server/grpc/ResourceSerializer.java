@@ -54,22 +54,10 @@ final class ResourceSerializer implements ProtoResourcesSerializer {
   }
 
   private ByteString assemble(RouteConfiguration rc) throws ExecutionException {
-    List<ByteString> parts = new ArrayList<>(1 + 2 * rc.getVirtualHostsCount());
+    List<ByteString> parts = new ArrayList<>(1 + rc.getVirtualHostsCount());
     parts.add(RouteConfiguration.newBuilder().setName(rc.getName()).build().toByteString());
     for (VirtualHost vh : rc.getVirtualHostsList()) {
-      ByteString bytes = hosts.get(vh, vh::toByteString);
-      byte[] prefix = new byte[CodedOutputStream.computeUInt32SizeNoTag(VIRTUAL_HOSTS_TAG)
-          + CodedOutputStream.computeUInt32SizeNoTag(bytes.size())];
-      CodedOutputStream out = CodedOutputStream.newInstance(prefix);
-      try {
-        out.writeUInt32NoTag(VIRTUAL_HOSTS_TAG);
-        out.writeUInt32NoTag(bytes.size());
-        out.checkNoSpaceLeft();
-      } catch (java.io.IOException e) {
-        throw new IllegalStateException(e);
-      }
-      parts.add(ByteString.copyFrom(prefix));
-      parts.add(bytes);
+      parts.add(hosts.get(vh, () -> field(vh)));
     }
     ByteString value = ByteString.copyFrom(parts);
     // Any other field (set now or added to the translator later) makes the sizes differ: pack it whole.
@@ -78,6 +66,26 @@ final class ResourceSerializer implements ProtoResourcesSerializer {
     }
     assembled.incrementAndGet();
     return value;
+  }
+
+  /**
+   * A virtual host as a {@code virtual_hosts} field: tag, length, bytes. One flat array per
+   * virtual host instance, so a configuration is a rope of one piece per virtual host.
+   */
+  private static ByteString field(VirtualHost vh) {
+    int size = vh.getSerializedSize();
+    byte[] out = new byte[CodedOutputStream.computeUInt32SizeNoTag(VIRTUAL_HOSTS_TAG)
+        + CodedOutputStream.computeUInt32SizeNoTag(size) + size];
+    CodedOutputStream o = CodedOutputStream.newInstance(out);
+    try {
+      o.writeUInt32NoTag(VIRTUAL_HOSTS_TAG);
+      o.writeUInt32NoTag(size);
+      vh.writeTo(o);
+      o.checkNoSpaceLeft();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("serializing virtual host " + vh.getName(), e);
+    }
+    return com.google.protobuf.UnsafeByteOperations.unsafeWrap(out); // ours, never written again
   }
 
   /** Route configurations assembled from virtual host bytes so far (the rest were packed whole); for tests. */

@@ -36,10 +36,17 @@ public final class SnapshotPublisher {
    * resource's own hash string: its hash code is computed once per string).
    */
   private final Map<String, Known> known = new HashMap<>();
-  /** Rule results of virtual hosts, by instance: the translator shares one instance among every client's configuration. */
+  /**
+   * Rule results and clusters of virtual hosts, by instance: the translator shares one instance
+   * among every client's configuration. Weak keys (compared by identity): a virtual host replaced
+   * by a change is forgotten with the last configuration that held it.
+   */
   private final Map<com.google.protobuf.Message, List<io.appmeshxds.translator.xds.Violation>> hostRules =
-      new java.util.IdentityHashMap<>();
-  private final Map<com.google.protobuf.Message, java.util.Set<String>> hostClusters = new java.util.IdentityHashMap<>();
+      com.google.common.cache.CacheBuilder.newBuilder().weakKeys()
+          .<com.google.protobuf.Message, List<io.appmeshxds.translator.xds.Violation>>build().asMap();
+  private final Map<com.google.protobuf.Message, java.util.Set<String>> hostClusters =
+      com.google.common.cache.CacheBuilder.newBuilder().weakKeys()
+          .<com.google.protobuf.Message, java.util.Set<String>>build().asMap();
 
   /** Rule results, and references once asked for (a route change never needs them: see problems). */
   private static final class Known {
@@ -135,6 +142,11 @@ public final class SnapshotPublisher {
   }
 
   private XdsChecks.Facts facts(XdsResources.Resource x) {
+    if (x.proto() instanceof io.envoyproxy.envoy.config.route.v3.RouteConfiguration) {
+      // Not kept: a route configuration is one proxy's own, and its facts are the union of its
+      // virtual hosts' clusters (kept per virtual host), a set of ~40 names per proxy.
+      return XdsChecks.facts(x, hostClusters);
+    }
     Known k = known(null, x);
     if (k.facts == null) {
       k.facts = XdsChecks.facts(x, hostClusters);
