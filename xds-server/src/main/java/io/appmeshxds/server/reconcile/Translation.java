@@ -53,6 +53,9 @@ public final class Translation {
   private final Map<NodeKey, XdsResources> resources = new HashMap<>();
   /** The plan each key's resources were translated from (the planner's own instances). */
   private final Map<NodeKey, ProxyPlan> translatedPlans = new HashMap<>();
+  /** Resource references held by all proxies now (the sum of their sets' sizes). */
+  private long references;
+  private static final int MIN_CACHE = 10_000;
   private MeshResources lastInput;
   private boolean broken;
   private BuildResult last;
@@ -125,7 +128,7 @@ public final class Translation {
         translator.endGeneration();
         // Why: between builds from scratch only changed proxies are translated, so nothing else
         // tells which entries are still used; keep room for what every proxy uses plus churn.
-        translator.capacity(Math.max(10_000, 2 * translator.cached()));
+        translator.capacity((int) Math.min(Integer.MAX_VALUE, Math.max(MIN_CACHE, Math.max(references, 2L * translator.cached()))));
       }
       p.attribute(ControlPlaneTelemetry.PROXIES_TRANSLATED, planned.changed().size());
     }
@@ -152,17 +155,25 @@ public final class Translation {
     Map<NodeKey, XdsResources> out = new LinkedHashMap<>();
     changedPlans.forEach((key, plan) -> {
       if (plan == null) {
-        resources.remove(key);
+        XdsResources gone = resources.remove(key);
+        references -= gone == null ? 0 : gone.size();
         translatedPlans.remove(key);
         return;
       }
       ProxyPlan before = translatedPlans.put(key, plan);
       XdsResources r = translator.translate(plan, reuse ? before : null, resources.get(key));
-      if (!r.equals(resources.put(key, r))) {
+      XdsResources old = resources.put(key, r);
+      references += r.size() - (old == null ? 0 : old.size());
+      if (!r.equals(old)) {
         out.put(key, r);
       }
     });
     translator.endPass();
+    // Why: proxies that connect one by one are translated in passes of one, and a cache smaller
+    // than what the connected proxies use built equal resources again as new instances (several
+    // copies of each cluster and load assignment held at 5,000 streams). Room for every
+    // reference held bounds it by what is in use.
+    translator.capacity((int) Math.min(Integer.MAX_VALUE, Math.max(MIN_CACHE, references)));
     return out;
   }
 
