@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import io.appmeshxds.translator.input.SortedMaps;
 import org.pcollections.PSortedMap;
 
@@ -18,11 +19,17 @@ import org.pcollections.PSortedMap;
  * report before it ({@link #after}), so that {@link #changes} costs what a build touched.
  */
 public final class StatusReport {
+  private static final AtomicLong IDS = new AtomicLong();
+
   private final Map<ObjectRef, ObjectStatus> objects;
   private final List<Problem> unattached;
-  /** The report this one follows, or null when unknown. */
-  private final StatusReport previous;
-  /** Refs whose status may differ from {@link #previous}'s; null when unknown. */
+  private final long id = IDS.incrementAndGet();
+  /**
+   * The id of the report this one follows, or 0 when unknown. Why an id and not the report: each
+   * report would hold its predecessor, and the chain every report since start.
+   */
+  private final long previous;
+  /** Refs whose status may differ from the previous report's; null when unknown. */
   private final Set<ObjectRef> touched;
 
   public StatusReport(Map<ObjectRef, ObjectStatus> objects, List<Problem> unattached) {
@@ -34,8 +41,9 @@ public final class StatusReport {
     // Why: the model builder hands out a persistent sorted map, immutable already; copying it is O(n) per build.
     this.objects = objects instanceof PSortedMap ? objects : Collections.unmodifiableSortedMap(new TreeMap<>(objects));
     this.unattached = List.copyOf(unattached);
-    this.previous = touched == null ? null : previous;
-    this.touched = previous == null ? null : touched;
+    boolean known = previous != null && touched != null;
+    this.previous = known ? previous.id : 0;
+    this.touched = known ? touched : null;
   }
 
   /**
@@ -91,7 +99,7 @@ public final class StatusReport {
 
   /** Whether this report directly follows {@code before} and knows which refs it touched. */
   public boolean follows(StatusReport before) {
-    return previous == before && touched != null;
+    return touched != null && before.id == previous;
   }
 
   @SuppressWarnings("unchecked")
