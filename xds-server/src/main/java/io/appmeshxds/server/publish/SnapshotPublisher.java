@@ -32,10 +32,10 @@ public final class SnapshotPublisher {
   private final MeterRegistry metrics;
   private final Map<NodeKey, XdsResources> published = new HashMap<>();
   /**
-   * What is known of each resource: its rule results and its references, by content hash (the
-   * resource's own hash string: its hash code is computed once per string).
+   * What is known of each resource, by type and content hash (two resources of different types
+   * can serialize to the same bytes).
    */
-  private final Map<String, Known> known = new HashMap<>();
+  private final Map<KnownKey, Known> known = new HashMap<>();
   /**
    * Rule results and clusters of virtual hosts, by instance: the translator shares one instance
    * among every client's configuration. Weak keys (compared by identity): a virtual host replaced
@@ -48,14 +48,16 @@ public final class SnapshotPublisher {
       com.google.common.cache.CacheBuilder.newBuilder().weakKeys()
           .<com.google.protobuf.Message, java.util.Set<String>>build().asMap();
 
-  /** Rule results, and references once asked for (a route change never needs them: see problems). */
-  private static final class Known {
-    final List<String> rules;
-    XdsChecks.Facts facts;
-
-    Known(List<String> rules) {
-      this.rules = rules.isEmpty() ? List.of() : rules;
+  private record KnownKey(com.google.protobuf.Descriptors.Descriptor type, String hash) {
+    static KnownKey of(XdsResources.Resource x) {
+      return new KnownKey(x.proto().getDescriptorForType(), x.hash());
     }
+  }
+
+  /** Rule results and references of a resource, each computed when first asked for. */
+  private static final class Known {
+    List<String> rules;
+    XdsChecks.Facts facts;
   }
 
   public SnapshotPublisher(XdsCache cache, MeterRegistry metrics) {
@@ -115,7 +117,7 @@ public final class SnapshotPublisher {
         if (i < before.size() && before.get(i).hash().equals(x.hash())) {
           continue;
         }
-        problems.addAll(known(t, x).rules);
+        problems.addAll(rules(t, x));
       }
     }
     return problems;
@@ -131,14 +133,13 @@ public final class SnapshotPublisher {
     }
   }
 
-  private Known known(XdsResources.Type type, XdsResources.Resource x) {
-    Known k = known.get(x.hash());
-    if (k == null) {
-      XdsResources.Type t = type != null ? type : typeOf(x);
-      k = new Known(XdsChecks.rules(t, x, hostRules));
-      known.put(x.hash(), k);
+  private List<String> rules(XdsResources.Type t, XdsResources.Resource x) {
+    Known k = known.computeIfAbsent(KnownKey.of(x), h -> new Known());
+    if (k.rules == null) {
+      List<String> rules = XdsChecks.rules(t, x, hostRules);
+      k.rules = rules.isEmpty() ? List.of() : rules;
     }
-    return k;
+    return k.rules;
   }
 
   private XdsChecks.Facts facts(XdsResources.Resource x) {
@@ -147,22 +148,11 @@ public final class SnapshotPublisher {
       // virtual hosts' clusters (kept per virtual host), a set of ~40 names per proxy.
       return XdsChecks.facts(x, hostClusters);
     }
-    Known k = known(null, x);
+    Known k = known.computeIfAbsent(KnownKey.of(x), h -> new Known());
     if (k.facts == null) {
       k.facts = XdsChecks.facts(x, hostClusters);
     }
     return k.facts;
-  }
-
-
-  private static XdsResources.Type typeOf(XdsResources.Resource x) {
-    String url = "type.googleapis.com/" + x.proto().getDescriptorForType().getFullName();
-    for (XdsResources.Type t : XdsResources.Type.values()) {
-      if (t.typeUrl().equals(url)) {
-        return t;
-      }
-    }
-    throw new IllegalArgumentException("not an xDS resource: " + url);
   }
 
   /** The resources last published for a key, or null. */
