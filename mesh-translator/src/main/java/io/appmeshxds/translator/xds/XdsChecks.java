@@ -248,35 +248,36 @@ public final class XdsChecks {
         }
       }
     }
-    List<XdsResources.Resource> clusters = r.get(XdsResources.Type.CLUSTER);
-    Set<String> missing = new TreeSet<>();
+    List<Set<String>> used = new ArrayList<>();
     for (XdsResources.Resource[] pair : changedRoutes) {
       Set<VirtualHost> held = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
       held.addAll(((RouteConfiguration) pair[0].proto()).getVirtualHostsList());
       for (VirtualHost vh : ((RouteConfiguration) pair[1].proto()).getVirtualHostsList()) {
-        if (held.contains(vh)) {
-          continue;
-        }
-        for (String c : hosts.computeIfAbsent(vh, h -> hostClusters((VirtualHost) h))) {
-          if (!has(clusters, c)) {
-            missing.add(c);
-          }
+        if (!held.contains(vh)) {
+          used.add(hosts.computeIfAbsent(vh, h -> hostClusters((VirtualHost) h)));
         }
       }
     }
     List<String> out = new ArrayList<>();
-    for (String c : missing) {
-      out.add("cluster " + c + " is used but missing");
-    }
+    missingClusters(used, r.get(XdsResources.Type.CLUSTER), out);
     return out;
   }
 
   /** The problems of resources that refer to clusters, and every cluster they use that {@code clusters} lacks. */
   private static void references(List<Facts> referring, List<XdsResources.Resource> clusters, List<String> out) {
-    Set<String> missing = new TreeSet<>();
+    List<Set<String>> used = new ArrayList<>();
     for (Facts f : referring) {
       out.addAll(f.problems());
-      for (String c : f.clusters()) {
+      used.add(f.clusters());
+    }
+    missingClusters(used, clusters, out);
+  }
+
+  /** Each cluster named in {@code used} that {@code clusters} (sorted by name) lacks, once, in name order. */
+  private static void missingClusters(List<Set<String>> used, List<XdsResources.Resource> clusters, List<String> out) {
+    Set<String> missing = new TreeSet<>();
+    for (Set<String> names : used) {
+      for (String c : names) {
         if (!has(clusters, c)) {
           missing.add(c);
         }
