@@ -1,10 +1,7 @@
 package io.appmeshxds.translator.xds;
 
 import com.google.protobuf.Message;
-import io.appmeshxds.translator.plan.ClusterPlan;
 import io.appmeshxds.translator.plan.Dialect;
-import io.appmeshxds.translator.plan.EndpointPlan;
-import io.appmeshxds.translator.plan.ListenerPlan;
 import io.appmeshxds.translator.plan.NodeKey;
 import io.appmeshxds.translator.plan.ProxyPlan;
 import io.appmeshxds.translator.plan.RouteConfigPlan;
@@ -20,6 +17,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -48,27 +46,11 @@ public final class XdsTranslator {
       return size() > capacity;
     }
   };
-  private final LinkedHashMap<Ident, Entry> byInstance = new LinkedHashMap<>(1024, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Ident, Entry> eldest) {
-      return size() > identCapacity;
-    }
-  };
-  private final LinkedHashMap<Ident, Host> hosts = new LinkedHashMap<>(1024, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Ident, Host> eldest) {
-      return size() > identCapacity;
-    }
-  };
-  private final LinkedHashMap<RouteIdent, io.envoyproxy.envoy.config.route.v3.Route> routes =
-      new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<RouteIdent, io.envoyproxy.envoy.config.route.v3.Route> eldest) {
-          return size() > identCapacity;
-        }
-      };
+  private final LinkedHashMap<Ident, Entry> byInstance = instanceMap();
+  private final LinkedHashMap<Ident, Host> hosts = instanceMap();
+  private final LinkedHashMap<Ident, io.envoyproxy.envoy.config.route.v3.Route> routes = instanceMap();
   private int capacity = Integer.MAX_VALUE;
-  /** Bound of the two instance-keyed maps; see {@link #endPass()}. */
+  /** Bound of each instance-keyed map; see {@link #endPass()}. */
   private int identCapacity = Integer.MAX_VALUE;
   /** Instance lookups since the last {@link #endPass()}. */
   private int identLookups;
@@ -77,6 +59,16 @@ public final class XdsTranslator {
 
   public XdsTranslator() {
     this(List.of());
+  }
+
+  /** A map keyed by plan instance, least recently used first, bounded by {@link #identCapacity}. */
+  private <V> LinkedHashMap<Ident, V> instanceMap() {
+    return new LinkedHashMap<>(1024, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<Ident, V> eldest) {
+        return size() > identCapacity;
+      }
+    };
   }
 
   public XdsTranslator(List<ExtensionFactory> extensions) {
@@ -93,54 +85,43 @@ public final class XdsTranslator {
    * resources, or null; see {@link XdsResources#XdsResources(NodeKey, Map, XdsResources)}), told the
    * plan {@code previous} was translated from ({@code previousPlan}, or null): a type whose
    * sub-plans are the very same instances as that plan's takes its resources from {@code previous}
-   * without looking each one up. Why: re-planned proxies share
-   * memoized sub-plans (and adapted plans keep their listeners), so after a route change their
-   * listeners, clusters and load assignments are the same objects, and eighty cache lookups per proxy were a seventh of re-translating it. Do not use it
-   * for a build from scratch: entries it skips are not marked used for {@link #endGeneration()}.
+   * without looking each one up. Why: re-planned proxies share memoized sub-plans (and adapted
+   * plans keep their listeners), so after a route change their listeners, clusters and load
+   * assignments are the same objects, and eighty cache lookups per proxy were a seventh of
+   * re-translating it. Do not use it for a build from scratch: entries it skips are not marked used
+   * for {@link #endGeneration()}.
    */
   public XdsResources translate(ProxyPlan plan, ProxyPlan previousPlan, XdsResources previous) {
     Dialect d = plan.key().dialect();
     boolean same = previous != null && previous.key().equals(plan.key());
     boolean reuse = same && previousPlan != null && previousPlan.key().equals(plan.key());
     Map<Type, List<Resource>> out = new EnumMap<>(Type.class);
-    List<Resource> ls;
-    if (reuse && XdsResources.sameInstances(plan.listeners(), previousPlan.listeners())) {
-      ls = previous.get(Type.LISTENER);
-    } else {
-      ls = new ArrayList<>();
-      for (ListenerPlan l : plan.listeners()) {
-        ls.add(cached(l, d, () -> Resource.of(Names.listener(l), listeners.build(l, d))));
-      }
-    }
-    List<Resource> rs = new ArrayList<>();
-    for (RouteConfigPlan r : plan.routeConfigs()) {
-      rs.add(routeConfig(r, d));
-    }
-    List<Resource> cs;
-    if (reuse && XdsResources.sameInstances(plan.clusters(), previousPlan.clusters())) {
-      cs = previous.get(Type.CLUSTER);
-    } else {
-      cs = new ArrayList<>();
-      for (ClusterPlan c : plan.clusters()) {
-        cs.add(cached(c, d, () -> Resource.of(Names.cluster(c.id()), ClusterFactory.build(c, d))));
-      }
-    }
-    List<Resource> es;
-    if (reuse && XdsResources.sameInstances(plan.endpoints(), previousPlan.endpoints())) {
-      es = previous.get(Type.ENDPOINT);
-    } else {
-      es = new ArrayList<>();
-      for (EndpointPlan e : plan.endpoints()) {
-        es.add(cached(e, null, () -> Resource.of(Names.cluster(e.cluster()), EndpointFactory.build(e))));
-      }
-    }
-    out.put(Type.LISTENER, ls);
-    out.put(Type.ROUTE, rs);
-    out.put(Type.CLUSTER, cs);
-    out.put(Type.ENDPOINT, es);
+    out.put(Type.LISTENER, each(plan.listeners(), reuse ? previousPlan.listeners() : null, previous, Type.LISTENER,
+        l -> cached(l, d, () -> Resource.of(Names.listener(l), listeners.build(l, d)))));
+    out.put(Type.ROUTE, each(plan.routeConfigs(), null, previous, Type.ROUTE, r -> routeConfig(r, d)));
+    out.put(Type.CLUSTER, each(plan.clusters(), reuse ? previousPlan.clusters() : null, previous, Type.CLUSTER,
+        c -> cached(c, d, () -> Resource.of(Names.cluster(c.id()), ClusterFactory.build(c, d)))));
+    out.put(Type.ENDPOINT, each(plan.endpoints(), reuse ? previousPlan.endpoints() : null, previous, Type.ENDPOINT,
+        e -> cached(e, null, () -> Resource.of(Names.cluster(e.cluster()), EndpointFactory.build(e)))));
     return new XdsResources(plan.key(), out, same ? previous : null);
   }
 
+  /**
+   * The resources of {@code plans}: {@code previous}'s list of {@code type} when {@code before} (the
+   * previous plan's sub-plans, or null) holds the very same instances, else one each from {@code
+   * build}.
+   */
+  private static <P> List<Resource> each(List<P> plans, List<P> before, XdsResources previous, Type type,
+      Function<P, Resource> build) {
+    if (before != null && XdsResources.sameInstances(plans, before)) {
+      return previous.get(type);
+    }
+    List<Resource> out = new ArrayList<>(plans.size());
+    for (P p : plans) {
+      out.add(build.apply(p));
+    }
+    return out;
+  }
 
   /**
    * The resource of a sub-plan: by instance first (planners share memoized sub-plans, and an
@@ -207,7 +188,7 @@ public final class XdsTranslator {
    * routes are the same (memoized) plans and need not be built again.
    */
   private io.envoyproxy.envoy.config.route.v3.Route route(RoutePlan r, Dialect d, boolean hoisted) {
-    RouteIdent key = new RouteIdent(r, d, hoisted);
+    Ident key = new Ident(r, d, hoisted);
     identLookups++;
     io.envoyproxy.envoy.config.route.v3.Route proto = routes.get(key);
     if (proto == null) {
@@ -217,29 +198,20 @@ public final class XdsTranslator {
     return proto;
   }
 
-  /** A key equal only to the same route plan instance (dialect, and whether its retry was hoisted). */
-  private record RouteIdent(RoutePlan plan, Dialect dialect, boolean hoisted) {
+  /** A key equal only to the same plan instance (and dialect, and for routes whether the retry was hoisted). */
+  private record Ident(Object plan, Dialect dialect, boolean hoisted) {
+    Ident(Object plan, Dialect dialect) {
+      this(plan, dialect, false);
+    }
+
     @Override
     public boolean equals(Object o) {
-      return o instanceof RouteIdent i && i.plan == plan && i.dialect == dialect && i.hoisted == hoisted;
+      return o instanceof Ident i && i.plan == plan && i.dialect == dialect && i.hoisted == hoisted;
     }
 
     @Override
     public int hashCode() {
       return (System.identityHashCode(plan) * 31 + (dialect == null ? 0 : dialect.hashCode())) * 2 + (hoisted ? 1 : 0);
-    }
-  }
-
-  /** A key equal only to the same plan instance (and dialect). */
-  private record Ident(Object plan, Dialect dialect) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Ident i && i.plan == plan && i.dialect == dialect;
-    }
-
-    @Override
-    public int hashCode() {
-      return System.identityHashCode(plan) * 31 + (dialect == null ? 0 : dialect.hashCode());
     }
   }
 
