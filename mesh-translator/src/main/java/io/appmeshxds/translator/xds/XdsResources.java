@@ -70,17 +70,15 @@ public final class XdsResources {
   public XdsResources(NodeKey key, Map<Type, List<Resource>> byType, XdsResources previous) {
     this.key = key;
     for (Type t : Type.values()) {
+      List<Resource> kept = previous == null ? null : previous.get(t);
       List<Resource> given = byType.getOrDefault(t, List.of());
-      if (previous != null && given == previous.get(t)) {
-        // The previous set's own list (already sorted and hashed): the translator kept the type.
-        resources.put(t, given);
-        versions.put(t, previous.versions.get(t));
-        continue;
+      // The previous set's own list (the translator kept the type) is sorted already.
+      List<Resource> list = given == kept ? given : new ArrayList<>(given);
+      if (list != kept) {
+        list.sort(BY_NAME);
       }
-      List<Resource> list = new ArrayList<>(given);
-      list.sort(BY_NAME);
-      if (previous != null && sameInstances(list, previous.get(t))) {
-        resources.put(t, previous.get(t));
+      if (kept != null && sameInstances(list, kept)) {
+        resources.put(t, kept);
         versions.put(t, previous.versions.get(t));
         continue;
       }

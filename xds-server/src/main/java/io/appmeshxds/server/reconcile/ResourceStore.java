@@ -98,24 +98,23 @@ public final class ResourceStore {
   }
 
   /** Replaces a partition's objects and problems; returns whether anything changed. */
-  public boolean replace(String partition, Map<ObjectRef, Entry> objectsByRef, List<Problem> partitionProblems) {
-    Map<ObjectRef, Entry> objects = objectsByRef;
+  public boolean replace(String partition, Map<ObjectRef, Entry> entries, List<Problem> partitionProblems) {
     boolean changed;
     synchronized (this) {
       Map<ObjectRef, Entry> old = partitions.getOrDefault(partition, Map.of());
       List<Problem> oldProblems = problems.getOrDefault(partition, List.of());
-      changed = !sameObjects(old, objects) || !oldProblems.equals(partitionProblems);
+      changed = !sameObjects(old, entries) || !oldProblems.equals(partitionProblems);
       if (changed) {
-        if (objects.isEmpty()) {
+        if (entries.isEmpty()) {
           partitions.remove(partition);
         } else {
-          partitions.put(partition, new LinkedHashMap<>(objects));
+          partitions.put(partition, new LinkedHashMap<>(entries));
         }
         Set<ObjectRef> touched = new HashSet<>(old.keySet());
-        touched.addAll(objects.keySet());
+        touched.addAll(entries.keySet());
         for (ObjectRef ref : touched) {
           Entry before = old.get(ref);
-          Entry after = objects.get(ref);
+          Entry after = entries.get(ref);
           if (!Objects.equals(before, after)) {
             hold(partition, ref, after);
           }
@@ -249,12 +248,10 @@ public final class ResourceStore {
     if (byPartition.size() > 1) {
       List<Problem> ps = new ArrayList<>();
       SourceRef first = winner.source();
-      boolean firstSeen = false;
-      for (Entry e : byPartition.values()) {
-        if (!firstSeen) {
-          firstSeen = true;
-          continue;
-        }
+      java.util.Iterator<Entry> copies = byPartition.values().iterator();
+      copies.next(); // the served one
+      while (copies.hasNext()) {
+        Entry e = copies.next();
         ps.add(new Problem(Severity.ERROR, Reason.NameConflict, ref, "metadata.name",
             "defined more than once" + (first == null ? "" : " (first at " + first + ")") + "; this copy is ignored",
             e.source()));

@@ -128,7 +128,7 @@ public final class Translation {
         translator.endGeneration();
         // Why: between builds from scratch only changed proxies are translated, so nothing else
         // tells which entries are still used; keep room for what every proxy uses plus churn.
-        translator.capacity((int) Math.min(Integer.MAX_VALUE, Math.max(MIN_CACHE, Math.max(references, 2L * translator.cached()))));
+        sizeCache(Math.max(references, 2L * translator.cached()));
       }
       p.attribute(ControlPlaneTelemetry.PROXIES_TRANSLATED, planned.changed().size());
     }
@@ -173,8 +173,13 @@ public final class Translation {
     // than what the connected proxies use built equal resources again as new instances (several
     // copies of each cluster and load assignment held at 5,000 streams). Room for every
     // reference held bounds it by what is in use.
-    translator.capacity((int) Math.min(Integer.MAX_VALUE, Math.max(MIN_CACHE, references)));
+    sizeCache(references);
     return out;
+  }
+
+  /** Bounds the translator's cache to {@code entries}, at least {@link #MIN_CACHE}. */
+  private void sizeCache(long entries) {
+    translator.capacity((int) Math.min(Integer.MAX_VALUE, Math.max(MIN_CACHE, entries)));
   }
 
   /**
