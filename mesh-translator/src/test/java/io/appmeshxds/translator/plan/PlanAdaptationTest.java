@@ -29,7 +29,7 @@ class PlanAdaptationTest {
    * with no conflict.
    */
   private static String mesh(int canaryWeight, String redisHealthCheck) {
-    return """
+    return String.join("---\n", """
         apiVersion: v1
         kind: Namespace
         metadata: {name: apps, labels: {mesh: m}}
@@ -42,21 +42,10 @@ class PlanAdaptationTest {
         kind: Mesh
         metadata: {name: m}
         spec: {namespaceSelector: {matchLabels: {mesh: m}}}
-        ---
-        apiVersion: appmesh.k8s.aws/v1beta2
-        kind: VirtualNode
-        metadata: {name: web-primary, namespace: apps}
-        spec:
-          listeners: [{portMapping: {port: 8080, protocol: http}}]
-          serviceDiscovery: {dns: {hostname: web-primary.apps.svc.cluster.local}}
-        ---
-        apiVersion: appmesh.k8s.aws/v1beta2
-        kind: VirtualNode
-        metadata: {name: web-canary, namespace: apps}
-        spec:
-          listeners: [{portMapping: {port: 8080, protocol: http}}]
-          serviceDiscovery: {dns: {hostname: web-canary.apps.svc.cluster.local}}
-        ---
+        """,
+        node("web-primary", 8080, "http", ""),
+        node("web-canary", 8080, "http", ""),
+        """
         apiVersion: appmesh.k8s.aws/v1beta2
         kind: VirtualRouter
         metadata: {name: web, namespace: apps}
@@ -75,43 +64,14 @@ class PlanAdaptationTest {
         kind: VirtualService
         metadata: {name: web, namespace: apps}
         spec: {provider: {virtualRouter: {virtualRouterRef: {name: web}}}}
-        ---
-        apiVersion: appmesh.k8s.aws/v1beta2
-        kind: VirtualNode
-        metadata: {name: legacy, namespace: apps}
-        spec:
-          listeners: [{portMapping: {port: 8080, protocol: http}}]
-          serviceDiscovery: {dns: {hostname: legacy.apps.svc.cluster.local}}
-        ---
-        apiVersion: appmesh.k8s.aws/v1beta2
-        kind: VirtualService
-        metadata: {name: web-legacy, namespace: apps}
-        spec: {awsName: web, provider: {virtualNode: {virtualNodeRef: {name: legacy}}}}
-        ---
-        apiVersion: appmesh.k8s.aws/v1beta2
-        kind: VirtualNode
-        metadata: {name: metrics, namespace: apps}
-        spec:
-          listeners: [{portMapping: {port: 6379, protocol: http}}]
-          serviceDiscovery: {dns: {hostname: metrics.apps.svc.cluster.local}}
-        ---
-        apiVersion: appmesh.k8s.aws/v1beta2
-        kind: VirtualService
-        metadata: {name: metrics, namespace: apps}
-        spec: {provider: {virtualNode: {virtualNodeRef: {name: metrics}}}}
-        ---
-        apiVersion: appmesh.k8s.aws/v1beta2
-        kind: VirtualNode
-        metadata: {name: redis, namespace: apps}
-        spec:
-          listeners: [{portMapping: {port: 6379, protocol: tcp}%s}]
-          serviceDiscovery: {dns: {hostname: redis.apps.svc.cluster.local}}
-        ---
-        apiVersion: appmesh.k8s.aws/v1beta2
-        kind: VirtualService
-        metadata: {name: redis, namespace: apps}
-        spec: {provider: {virtualNode: {virtualNodeRef: {name: redis}}}}
-        ---
+        """.formatted(100 - canaryWeight, canaryWeight),
+        node("legacy", 8080, "http", ""),
+        service("web-legacy", "awsName: web, ", "legacy"),
+        node("metrics", 6379, "http", ""),
+        service("metrics", "", "metrics"),
+        node("redis", 6379, "tcp", redisHealthCheck),
+        service("redis", "", "redis"),
+        """
         apiVersion: appmesh.k8s.aws/v1beta2
         kind: VirtualNode
         metadata: {name: worker, namespace: apps}
@@ -129,7 +89,29 @@ class PlanAdaptationTest {
           backends:
             - virtualService: {virtualServiceRef: {name: web, namespace: apps}}
             - virtualService: {virtualServiceRef: {name: redis, namespace: apps}}
-        """.formatted(100 - canaryWeight, canaryWeight, redisHealthCheck);
+        """);
+  }
+
+  /** A VirtualNode in apps with one listener ({@code extra}: more listener fields) and DNS discovery. */
+  private static String node(String name, int port, String protocol, String extra) {
+    return """
+        apiVersion: appmesh.k8s.aws/v1beta2
+        kind: VirtualNode
+        metadata: {name: %s, namespace: apps}
+        spec:
+          listeners: [{portMapping: {port: %d, protocol: %s}%s}]
+          serviceDiscovery: {dns: {hostname: %s.apps.svc.cluster.local}}
+        """.formatted(name, port, protocol, extra, name);
+  }
+
+  /** A VirtualService in apps provided by {@code node} ({@code spec}: more spec fields, each ending ", "). */
+  private static String service(String name, String spec, String node) {
+    return """
+        apiVersion: appmesh.k8s.aws/v1beta2
+        kind: VirtualService
+        metadata: {name: %s, namespace: apps}
+        spec: {%sprovider: {virtualNode: {virtualNodeRef: {name: %s}}}}
+        """.formatted(name, spec, node);
   }
 
   private static final String NO_HEALTH_CHECK = "";
