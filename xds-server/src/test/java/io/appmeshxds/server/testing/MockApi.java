@@ -166,6 +166,17 @@ public final class MockApi implements AutoCloseable {
   public void close() throws IOException {
     admin.close();
     proxy.close();
-    server.destroy();
+    try {
+      server.destroy();
+    } catch (IllegalStateException e) {
+      // fabric8's MockWebServer waits at most 10 s for its Vert.x server to close and throws when
+      // that wait runs out, which happened on a loaded machine after a test's assertions had all
+      // passed. Our clients' connections all go through the proxy, closed above, so a slow close
+      // of the mock itself says nothing about the code under test: report it, do not fail on it.
+      if (!"Unable to close MockWebServer".equals(e.getMessage())) {
+        throw e;
+      }
+      System.err.println("MockApi: the mock API server did not finish closing within 10 s: " + e.getCause());
+    }
   }
 }
