@@ -11,10 +11,12 @@ import static io.appmeshxds.translator.fidelity.Rendered.route;
 import static io.appmeshxds.translator.fidelity.Rendered.virtualHost;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.util.Durations;
 import io.appmeshxds.translator.plan.NodeKey;
 import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,6 +47,22 @@ class AppMeshFidelityTest {
     RouteConfiguration routed = r.routeConfig(frontend, "rds_egress_http_9898");
     VirtualHost podinfo = virtualHost(routed, "podinfo.shop");
     assertDefaultRetry(effectiveRetry(podinfo, route(podinfo, "podinfo")));
+  }
+
+  /** D1, D2: local app clusters 0.250 s, egress clusters (backends, pass-throughs) 1 s. */
+  @Test
+  void connectTimeoutsAreQuarterSecondLocallyAndOneSecondOutbound_fact18() {
+    Rendered r = Rendered.sidecars(join(mesh("shop", true),
+        node("shop", "color-green", HTTP_8080), nodeService("shop", "color-green", "color-green"),
+        client("shop", "frontend", "color-green")));
+    NodeKey green = sidecar("shop", "color-green_shop");
+    NodeKey frontend = sidecar("shop", "frontend_shop");
+    assertThat(Durations.toMillis(r.cluster(green, "cds_ingress_shop_color-green_shop_http_8080").getConnectTimeout()))
+        .isEqualTo(250);
+    for (String egress : List.of("cds_egress_shop_color-green_shop_http_8080", "cds_egress_shop_amazonaws",
+        "cds_egress_shop_mesh-allow-all")) {
+      assertThat(Durations.toMillis(r.cluster(frontend, egress).getConnectTimeout())).as(egress).isEqualTo(1000);
+    }
   }
 
   static void assertDefaultRetry(RetryPolicy p) {
