@@ -135,11 +135,13 @@ public final class SidecarPlanner implements ProxyPlanner {
                 List.of())));
       }
     });
+    // Every egress tcp_proxy counts under "egress", as App Mesh's did (its config dump: the
+    // *.amazonaws.com, port-443 and catch-all chains); the cluster stats tell the targets apart.
     chains.add(new FilterChainPlan("amazonaws", 443L, List.of("*.amazonaws.com"), FilterChainPlan.Transport.ANY, null,
-        new NetworkFilterPlan.Tcp("egress_amazonaws", List.of(new WeightedCluster(new ClusterId.AmazonAws(mesh.name()), 100)),
+        new NetworkFilterPlan.Tcp("egress", List.of(new WeightedCluster(new ClusterId.AmazonAws(mesh.name()), 100)),
             null, null, List.of())));
     if (mesh.egress() == Mesh.EgressFilterType.ALLOW_ALL) {
-      NetworkFilterPlan allowAll = new NetworkFilterPlan.Tcp("egress_allow_all",
+      NetworkFilterPlan allowAll = new NetworkFilterPlan.Tcp("egress",
           List.of(new WeightedCluster(new ClusterId.AllowAll(mesh.name()), 100)), null, null, List.of());
       // Why: Envoy picks filter chains by destination port before server name and never falls back
       // to a less specific chain, so with only the *.amazonaws.com chain on 443 every other TLS

@@ -13,9 +13,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.util.Durations;
 import io.appmeshxds.translator.plan.NodeKey;
+import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +67,24 @@ class AppMeshFidelityTest {
         "cds_egress_shop_mesh-allow-all")) {
       assertThat(Durations.toMillis(r.cluster(frontend, egress).getConnectTimeout())).as(egress).isEqualTo(1000);
     }
+  }
+
+  /** D1: the *.amazonaws.com, port-443 and catch-all chains' tcp_proxy all count under "egress"; so do tcp backends. */
+  @Test
+  void everyEgressTcpProxyHasStatPrefixEgress_fact15() {
+    String tcp = "[{portMapping: {port: 5432, protocol: tcp}}]";
+    Rendered r = Rendered.sidecars(join(mesh("shop", true),
+        node("shop", "db", tcp), nodeService("shop", "db", "db"),
+        client("shop", "frontend", "db")));
+    Listener egress = r.listener(sidecar("shop", "frontend_shop"), "lds_egress_0.0.0.0_15001");
+    List<String> tcpChains = new ArrayList<>();
+    for (FilterChain c : egress.getFilterChainsList()) {
+      if (c.getFilters(c.getFiltersCount() - 1).getTypedConfig().is(TcpProxy.class)) {
+        tcpChains.add(c.getName());
+        assertThat(Rendered.tcpProxy(c).getStatPrefix()).as("chain %s", c.getName()).isEqualTo("egress");
+      }
+    }
+    assertThat(tcpChains).containsExactlyInAnyOrder("egress_tcp_5432", "amazonaws", "allow_all_443", "allow_all");
   }
 
   static void assertDefaultRetry(RetryPolicy p) {
