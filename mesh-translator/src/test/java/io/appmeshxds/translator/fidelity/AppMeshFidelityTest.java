@@ -12,7 +12,10 @@ import static io.appmeshxds.translator.fidelity.Rendered.virtualHost;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.util.Durations;
+import io.appmeshxds.translator.plan.Dialect;
 import io.appmeshxds.translator.plan.NodeKey;
+import io.appmeshxds.translator.xds.XdsResources;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
@@ -85,6 +88,34 @@ class AppMeshFidelityTest {
       }
     }
     assertThat(tcpChains).containsExactlyInAnyOrder("egress_tcp_5432", "amazonaws", "allow_all_443", "allow_all");
+  }
+
+  /**
+   * D1: {@code drain_connections_on_host_removal} (v3: {@code ignore_health_on_host_removal}) on an
+   * EDS backend cluster; not on the local cluster, the pass-throughs, or a proxyless client's
+   * clusters (gRPC ignores it).
+   */
+  @Test
+  void edsBackendClustersIgnoreHealthOnHostRemoval_fact16() {
+    Rendered r = Rendered.sidecars(join("# golden: proxyless=shop/frontend_shop\n" + mesh("shop", true),
+        node("shop", "color-green", HTTP_8080), nodeService("shop", "color-green", "color-green"),
+        client("shop", "frontend", "color-green")));
+    NodeKey frontend = sidecar("shop", "frontend_shop");
+    List<Cluster> clusters = new ArrayList<>(r.node(frontend).<Cluster>protos(XdsResources.Type.CLUSTER));
+    clusters.addAll(r.node(sidecar("shop", "color-green_shop")).protos(XdsResources.Type.CLUSTER));
+    assertThat(clusters).as("an EDS backend cluster (DNS-discovered backends are EDS by default; if that changes, "
+        + "give color-green the EDS opt-in here)").anyMatch(c -> c.getType() == Cluster.DiscoveryType.EDS);
+    assertThat(clusters).extracting(Cluster::getType).contains(Cluster.DiscoveryType.STATIC,
+        Cluster.DiscoveryType.ORIGINAL_DST);
+    for (Cluster c : clusters) {
+      assertThat(c.getIgnoreHealthOnHostRemoval()).as("%s (%s)", c.getName(), c.getType())
+          .isEqualTo(c.getType() == Cluster.DiscoveryType.EDS);
+    }
+    assertThat(r.cluster(frontend, "cds_egress_shop_color-green_shop_http_8080").getIgnoreHealthOnHostRemoval()).isTrue();
+    NodeKey proxyless = NodeKey.proxyless("shop", "frontend_shop", Dialect.GRPC);
+    Cluster grpc = r.cluster(proxyless, "cds_egress_shop_color-green_shop_http_8080");
+    assertThat(grpc.getType()).isEqualTo(Cluster.DiscoveryType.EDS);
+    assertThat(grpc.getIgnoreHealthOnHostRemoval()).isFalse();
   }
 
   static void assertDefaultRetry(RetryPolicy p) {
