@@ -16,6 +16,7 @@ import io.appmeshxds.translator.plan.Dialect;
 import io.appmeshxds.translator.plan.NodeKey;
 import io.appmeshxds.translator.xds.XdsResources;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.HealthCheck;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
@@ -116,6 +117,38 @@ class AppMeshFidelityTest {
     Cluster grpc = r.cluster(proxyless, "cds_egress_shop_color-green_shop_http_8080");
     assertThat(grpc.getType()).isEqualTo(Cluster.DiscoveryType.EDS);
     assertThat(grpc.getIgnoreHealthOnHostRemoval()).isFalse();
+  }
+
+  /**
+   * D1: the callers' cds_egress cluster health-checks the node with Host
+   * {@code <discovery hostname>:<health check port>} (the listener's port when unset), without
+   * the hostname's trailing dot. gRPC's {@code authority} follows the same rule (our decision).
+   */
+  @Test
+  void healthCheckHostCarriesTheCheckedPort_fact17() {
+    String hc = "{protocol: %s, path: /health, intervalMillis: 5000, timeoutMillis: 2000, healthyThreshold: 2, "
+        + "unhealthyThreshold: 2%s}";
+    Rendered r = Rendered.sidecars(join(mesh("shop", false), """
+        apiVersion: appmesh.k8s.aws/v1beta2
+        kind: VirtualNode
+        metadata: {name: color-green-opa, namespace: shop}
+        spec:
+          listeners:
+            - {portMapping: {port: 9001, protocol: http}, healthCheck: %s}
+            - {portMapping: {port: 8080, protocol: http}, healthCheck: %s}
+            - {portMapping: {port: 9090, protocol: grpc}, healthCheck: %s}
+          serviceDiscovery: {dns: {hostname: color-green-opa.shop.svc.cluster.local.}}
+        """.formatted(hc.formatted("http", ""), hc.formatted("http", ", port: 8081"), hc.formatted("grpc", "")),
+        nodeService("shop", "color-green-opa", "color-green-opa"),
+        client("shop", "frontend", "color-green-opa")));
+    NodeKey frontend = sidecar("shop", "frontend_shop");
+    HealthCheck h9001 = r.cluster(frontend, "cds_egress_shop_color-green-opa_shop_http_9001").getHealthChecks(0);
+    assertThat(h9001.getHttpHealthCheck().getHost()).isEqualTo("color-green-opa.shop.svc.cluster.local:9001");
+    assertThat(h9001.getHttpHealthCheck().getPath()).isEqualTo("/health");
+    HealthCheck h8080 = r.cluster(frontend, "cds_egress_shop_color-green-opa_shop_http_8080").getHealthChecks(0);
+    assertThat(h8080.getHttpHealthCheck().getHost()).isEqualTo("color-green-opa.shop.svc.cluster.local:8081");
+    HealthCheck grpc = r.cluster(frontend, "cds_egress_shop_color-green-opa_shop_grpc_9090").getHealthChecks(0);
+    assertThat(grpc.getGrpcHealthCheck().getAuthority()).isEqualTo("color-green-opa.shop.svc.cluster.local:9090");
   }
 
   static void assertDefaultRetry(RetryPolicy p) {
