@@ -77,16 +77,13 @@ public final class VirtualHostPlanner {
       VirtualNode.Listener l = node == null ? null : listener(node.node(), port);
       if (l != null && l.portMapping().protocol().isHttpFamily()) {
         ClusterId c = new ClusterId.Backend(mesh.name(), np.node(), l.portMapping().protocol(), port);
-        var timeout = l.timeout() == null ? null
-            : switch (l.portMapping().protocol()) {
-              case http -> l.timeout().http();
-              case http2 -> l.timeout().http2();
-              case grpc -> l.timeout().grpc();
-              case tcp -> null;
-            };
+        // App Mesh's defaults, whatever the node listener's timeout: on App Mesh a listener timeout
+        // above 15 s had "no impact on outbound requests" to a VirtualNode-provided service (roadmap
+        // #443, #444); a VirtualRouter route is how a caller gets another timeout. The listener's
+        // timeout still applies on the node's own ingress route.
         out.add(new RoutePlan(vs.awsName(), RoutePlan.Match.prefix("/"),
-            new RoutePlan.Action(List.of(new WeightedCluster(c, 100)), false, Routes.requestTimeout(timeout),
-                Routes.idleTimeout(timeout), Defaults.defaultRetry(), null)));
+            new RoutePlan.Action(List.of(new WeightedCluster(c, 100)), false, Defaults.REQUEST_TIMEOUT_MS,
+                Defaults.IDLE_TIMEOUT_MS, Defaults.defaultRetry(), null)));
       }
     }
     return out;
@@ -141,8 +138,9 @@ public final class VirtualHostPlanner {
   /**
    * Idle timeout of the egress tcp_proxy for {@code vs} on {@code port}, in milliseconds: the
    * {@code timeout.idle} of the tcp route that {@link #tcpTargets} uses, or for a node provider its
-   * listener's tcp idle timeout (as HTTP node providers use their listener's timeouts); App Mesh's
-   * 300 s when unset, 0 disables.
+   * listener's tcp idle timeout; App Mesh's 300 s when unset, 0 disables. Unlike HTTP node
+   * providers (App Mesh's defaults, see {@link #routes}), no public source says what App Mesh did
+   * for tcp node providers, so the listener's idle timeout is kept.
    */
   public static long tcpIdleTimeout(MeshGraph mesh, ResolvedService vs, long port) {
     io.appmeshxds.translator.api.TcpTimeout t = null;

@@ -20,6 +20,7 @@ import io.envoyproxy.envoy.config.core.v3.HealthCheck;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
@@ -149,6 +150,33 @@ class AppMeshFidelityTest {
     assertThat(h8080.getHttpHealthCheck().getHost()).isEqualTo("color-green-opa.shop.svc.cluster.local:8081");
     HealthCheck grpc = r.cluster(frontend, "cds_egress_shop_color-green-opa_shop_grpc_9090").getHealthChecks(0);
     assertThat(grpc.getGrpcHealthCheck().getAuthority()).isEqualTo("color-green-opa.shop.svc.cluster.local:9090");
+  }
+
+  /**
+   * Roadmap #443/#444: a caller's route to a VirtualNode-provided service keeps App Mesh's 15 s
+   * (idle 300 s) whatever the provider listener's timeout; the provider's own ingress route keeps
+   * the listener's. Proxyless callers get the 15 s as max_stream_duration.
+   */
+  @Test
+  void nodeProvidedServiceKeepsDefaultTimeoutsOnTheCaller_fact9() {
+    Rendered r = Rendered.sidecars(join("# golden: proxyless=shop/frontend_shop\n" + mesh("shop", false),
+        node("shop", "inventory", "[{portMapping: {port: 8080, protocol: http}, timeout: {http: "
+            + "{perRequest: {unit: s, value: 60}, idle: {unit: s, value: 600}}}}]"),
+        nodeService("shop", "inventory", "inventory"),
+        client("shop", "frontend", "inventory")));
+    VirtualHost vh = virtualHost(r.routeConfig(sidecar("shop", "frontend_shop"), "rds_egress_http_8080"), "inventory.shop");
+    RouteAction caller = route(vh, "inventory.shop").getRoute();
+    assertThat(Durations.toMillis(caller.getTimeout())).isEqualTo(15_000);
+    assertThat(Durations.toMillis(caller.getIdleTimeout())).isEqualTo(300_000);
+
+    VirtualHost local = r.routeConfig(sidecar("shop", "inventory_shop"), "rds_ingress_http_8080").getVirtualHosts(0);
+    assertThat(Durations.toMillis(local.getRoutes(0).getRoute().getTimeout())).isEqualTo(60_000);
+    assertThat(Durations.toMillis(local.getRoutes(0).getRoute().getIdleTimeout())).isEqualTo(600_000);
+
+    VirtualHost grpc = virtualHost(r.routeConfig(NodeKey.proxyless("shop", "frontend_shop", Dialect.GRPC),
+        "rds_egress_http_8080"), "inventory.shop");
+    assertThat(Durations.toMillis(grpc.getRoutes(0).getRoute().getMaxStreamDuration().getMaxStreamDuration()))
+        .isEqualTo(15_000);
   }
 
   static void assertDefaultRetry(RetryPolicy p) {

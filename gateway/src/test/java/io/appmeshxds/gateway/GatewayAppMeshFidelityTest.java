@@ -1,0 +1,71 @@
+package io.appmeshxds.gateway;
+
+import static io.appmeshxds.translator.fidelity.Manifests.join;
+import static io.appmeshxds.translator.fidelity.Manifests.mesh;
+import static io.appmeshxds.translator.fidelity.Manifests.node;
+import static io.appmeshxds.translator.fidelity.Manifests.nodeService;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.util.Durations;
+import io.appmeshxds.translator.fidelity.Rendered;
+import io.appmeshxds.translator.plan.NodeKey;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What App Mesh pushed to a VirtualGateway, fact by fact (numbers of {@code appmesh-fidelity.md}'s
+ * table), checked on the Envoy resources the gateway receives for small manifests shaped like the
+ * public cases (D2: a Flagger gateway's config dump).
+ */
+class GatewayAppMeshFidelityTest {
+  static final NodeKey GATEWAY = NodeKey.gateway("shop", "gw_shop");
+
+  /** VirtualGateway gw in shop with {@code listeners} (a YAML flow sequence). */
+  static String gateway(String listeners) {
+    return """
+        apiVersion: appmesh.k8s.aws/v1beta2
+        kind: VirtualGateway
+        metadata: {name: gw, namespace: shop}
+        spec:
+          namespaceSelector: {matchLabels: {mesh: shop}}
+          podSelector: {matchLabels: {app: gw}}
+          listeners: %s
+        """.formatted(listeners);
+  }
+
+  /** GatewayRoute {@code name} to virtual service {@code target} with an httpRoute match (and rewrite) in flow YAML. */
+  static String gatewayRoute(String name, String target, String match, String rewrite) {
+    return """
+        apiVersion: appmesh.k8s.aws/v1beta2
+        kind: GatewayRoute
+        metadata: {name: %s, namespace: shop}
+        spec:
+          httpRoute:
+            match: %s
+            action:
+              target: {virtualService: {virtualServiceRef: {name: %s}}}
+        %s""".formatted(name, match, target, rewrite.isEmpty() ? "" : "      rewrite: " + rewrite + "\n");
+  }
+
+  static Rendered render(String yaml) {
+    return Rendered.with(GatewayGoldenTest.runner(), yaml);
+  }
+
+  /**
+   * Roadmap #443/#444 at the gateway: a GatewayRoute to a VirtualNode-provided service routes with
+   * App Mesh's 15 s (idle 300 s), not the node listener's timeout (App Mesh's second hop used the
+   * same egress route a sidecar's caller has).
+   */
+  @Test
+  void nodeProvidedServiceKeepsDefaultTimeoutsAtTheGateway_fact9() {
+    Rendered r = render(join(mesh("shop", false), gateway("[{portMapping: {port: 8088, protocol: http}}]"),
+        node("shop", "inventory", "[{portMapping: {port: 8080, protocol: http}, timeout: {http: "
+            + "{perRequest: {unit: s, value: 60}, idle: {unit: s, value: 600}}}}]"),
+        nodeService("shop", "inventory", "inventory"),
+        gatewayRoute("inventory", "inventory", "{prefix: /inventory/}", "")));
+    RouteAction a = r.routeConfig(GATEWAY, "rds_ingress_http_8088").getVirtualHosts(0).getRoutes(0).getRoute();
+    assertThat(a.getCluster()).isEqualTo("cds_egress_shop_inventory_shop_http_8080");
+    assertThat(Durations.toMillis(a.getTimeout())).isEqualTo(15_000);
+    assertThat(Durations.toMillis(a.getIdleTimeout())).isEqualTo(300_000);
+  }
+}
