@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.util.Durations;
 import io.appmeshxds.translator.fidelity.Rendered;
 import io.appmeshxds.translator.plan.NodeKey;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import org.junit.jupiter.api.Test;
 
@@ -67,5 +68,24 @@ class GatewayAppMeshFidelityTest {
     assertThat(a.getCluster()).isEqualTo("cds_egress_shop_inventory_shop_http_8080");
     assertThat(Durations.toMillis(a.getTimeout())).isEqualTo(15_000);
     assertThat(Durations.toMillis(a.getIdleTimeout())).isEqualTo(300_000);
+  }
+
+  /** UG metrics, for gateways too: one listener counts under {@code ingress}, several under {@code ingress.<protocol>.<port>}. */
+  @Test
+  void ingressStatPrefixNamesProtocolAndPortOnlyWithMultipleListeners_fact14() {
+    String target = join(node("shop", "inventory", "[{portMapping: {port: 8080, protocol: http}}]"),
+        nodeService("shop", "inventory", "inventory"));
+    Rendered single = render(join(mesh("shop", false), gateway("[{portMapping: {port: 8088, protocol: http}}]"), target,
+        gatewayRoute("inventory", "inventory", "{prefix: /}", "")));
+    Listener one = single.listener(GATEWAY, "lds_ingress_0.0.0.0_8088");
+    assertThat(Rendered.hcm(Rendered.chain(one, "ingress_http_8088")).getStatPrefix()).isEqualTo("ingress");
+
+    Rendered multiple = render(join(mesh("shop", false),
+        gateway("[{portMapping: {port: 8088, protocol: http}}, {portMapping: {port: 8443, protocol: http2}}]"), target,
+        gatewayRoute("inventory", "inventory", "{prefix: /, port: 8088}", "")));
+    Listener http = multiple.listener(GATEWAY, "lds_ingress_0.0.0.0_8088");
+    assertThat(Rendered.hcm(Rendered.chain(http, "ingress_http_8088")).getStatPrefix()).isEqualTo("ingress.http.8088");
+    Listener http2 = multiple.listener(GATEWAY, "lds_ingress_0.0.0.0_8443");
+    assertThat(Rendered.hcm(Rendered.chain(http2, "ingress_http2_8443")).getStatPrefix()).isEqualTo("ingress.http2.8443");
   }
 }

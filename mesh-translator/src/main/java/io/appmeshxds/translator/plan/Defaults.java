@@ -22,6 +22,18 @@ public final class Defaults {
   public static final long LOCAL_CONNECT_TIMEOUT_MS = 250;
 
   /**
+   * Stat prefix of the ingress filter (HTTP connection manager or tcp_proxy) of one listener of a
+   * VirtualNode or VirtualGateway: {@code ingress} when it has a single listener, {@code
+   * ingress.<protocol>.<port>} when it has several, as App Mesh's Envoy named them (user guide,
+   * "Exporting metrics": "Single Listener: ingress; Multiple Listeners: ingress.<protocol>.<port>").
+   * Why also for tcp_proxy: the sources show HTTP stats only; one rule keeps two tcp listeners'
+   * stats apart as it does for HTTP.
+   */
+  public static String ingressStatPrefix(int listeners, String protocol, long port) {
+    return listeners > 1 ? "ingress." + protocol + "." + port : "ingress";
+  }
+
+  /**
    * App Mesh's default retry policy, applied to routes and VirtualNode-provided services that have
    * none: {@code unavailable,reset,connect-failure,refused-stream,retriable-status-codes}, 2
    * retries, status 503, previous-hosts predicate. The tokens and their order are those of a real

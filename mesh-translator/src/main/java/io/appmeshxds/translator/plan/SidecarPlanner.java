@@ -88,9 +88,10 @@ public final class SidecarPlanner implements ProxyPlanner {
       ClusterPlan local = ClusterPlanner.local(mesh.name(), node.awsName(), l);
       clusters.put(local.id(), local);
       NetworkFilterPlan filter;
+      String statPrefix = Defaults.ingressStatPrefix(ls.size(), p.name(), port);
       if (p.isHttpFamily()) {
         RouteConfigId rc = new RouteConfigId(Direction.INGRESS, port);
-        filter = new NetworkFilterPlan.Http("ingress", rc, log, List.of());
+        filter = new NetworkFilterPlan.Http(statPrefix, rc, log, List.of());
         var t = l.timeout() == null ? null : p == PortProtocol.http ? l.timeout().http()
             : p == PortProtocol.http2 ? l.timeout().http2() : l.timeout().grpc();
         routes.add(new RouteConfigPlan(rc, List.of(new VirtualHostPlan(node.awsName(), List.of("*"), List.of(
@@ -100,7 +101,7 @@ public final class SidecarPlanner implements ProxyPlanner {
       } else {
         long idle = l.timeout() != null && l.timeout().tcp() != null
             ? Routes.millis(l.timeout().tcp().idle(), Defaults.IDLE_TIMEOUT_MS) : Defaults.IDLE_TIMEOUT_MS;
-        filter = new NetworkFilterPlan.Tcp("ingress", List.of(new WeightedCluster(local.id(), 100)), idle, log, List.of());
+        filter = new NetworkFilterPlan.Tcp(statPrefix, List.of(new WeightedCluster(local.id(), 100)), idle, log, List.of());
       }
       String name = "ingress_" + p + "_" + port;
       VirtualNode.ListenerTls tls = l.tls();

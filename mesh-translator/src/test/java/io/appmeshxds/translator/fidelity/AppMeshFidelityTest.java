@@ -179,6 +179,30 @@ class AppMeshFidelityTest {
         .isEqualTo(15_000);
   }
 
+  /**
+   * UG metrics: a node with a single listener counts ingress under {@code ingress}; with several,
+   * each listener's under {@code ingress.<protocol>.<port>}. Egress HCMs stay {@code egress}.
+   */
+  @Test
+  void ingressStatPrefixNamesProtocolAndPortOnlyWithMultipleListeners_fact14() {
+    Rendered r = Rendered.sidecars(join(mesh("shop", false),
+        node("shop", "color-green", HTTP_8080), nodeService("shop", "color-green", "color-green"),
+        node("shop", "multi", "[{portMapping: {port: 5555, protocol: http}}, {portMapping: {port: 6666, protocol: http}},"
+            + " {portMapping: {port: 9090, protocol: grpc}}, {portMapping: {port: 5432, protocol: tcp}}]"),
+        client("shop", "frontend", "color-green")));
+    Listener single = r.listener(sidecar("shop", "color-green_shop"), "lds_ingress_0.0.0.0_15000");
+    assertThat(Rendered.hcm(Rendered.chain(single, "ingress_http_8080")).getStatPrefix()).isEqualTo("ingress");
+
+    Listener multi = r.listener(sidecar("shop", "multi_shop"), "lds_ingress_0.0.0.0_15000");
+    assertThat(Rendered.hcm(Rendered.chain(multi, "ingress_http_5555")).getStatPrefix()).isEqualTo("ingress.http.5555");
+    assertThat(Rendered.hcm(Rendered.chain(multi, "ingress_http_6666")).getStatPrefix()).isEqualTo("ingress.http.6666");
+    assertThat(Rendered.hcm(Rendered.chain(multi, "ingress_grpc_9090")).getStatPrefix()).isEqualTo("ingress.grpc.9090");
+    assertThat(Rendered.tcpProxy(Rendered.chain(multi, "ingress_tcp_5432")).getStatPrefix()).isEqualTo("ingress.tcp.5432");
+
+    Listener egress = r.listener(sidecar("shop", "frontend_shop"), "lds_egress_0.0.0.0_15001");
+    assertThat(Rendered.hcm(Rendered.chain(egress, "egress_http_8080")).getStatPrefix()).isEqualTo("egress");
+  }
+
   static void assertDefaultRetry(RetryPolicy p) {
     assertThat(p.getRetryOn()).isEqualTo("unavailable,reset,connect-failure,refused-stream,retriable-status-codes");
     assertThat(p.getNumRetries().getValue()).isEqualTo(2);
