@@ -17,47 +17,28 @@ public final class VirtualHostPlanner {
   private VirtualHostPlanner() {}
 
   /** Memo key of an egress virtual host. */
-  private record HostKey(String mesh, String service, long port, boolean bare) {}
+  private record HostKey(String mesh, String service, long port) {}
 
   /**
-   * Egress virtual host of {@code vs} on {@code port} as seen from a client in
-   * {@code clientNamespace}, memoized per build. Domains: the App Mesh name and the Kubernetes names
-   * of the Service it stands for, each with and without the port. The bare short name (e.g.
-   * {@code web}) is listed only for a client in that Service's namespace.
+   * Egress virtual host of {@code vs} on {@code port}, memoized per build (the same for every
+   * client). Domains: exactly the App Mesh name and {@code <name>:<port>}, as App Mesh listed them.
    *
-   * <p>Why: a pod resolves a bare name through its own namespace's DNS search path, so from another
-   * namespace {@code web} is a different Service (or none); listing it would send that traffic here.
-   *
-   * @param clientNamespace the calling node's namespace, or null to list no bare short names
+   * <p>Why no Kubernetes forms ({@code web}, {@code web.apps.svc.cluster.local}): on App Mesh a
+   * request addressed by another name than the virtual service's matched no virtual host and left
+   * through the pass-through (or was refused), so it never took the router's weights; listing
+   * those names would move such traffic onto the router.
    */
-  public static VirtualHostPlan egress(MeshGraph mesh, ResolvedService vs, long port, PlanContext ctx,
-      String clientNamespace) {
-    String serviceNamespace = kubernetesNamespace(vs);
-    boolean bare = serviceNamespace != null && serviceNamespace.equals(clientNamespace);
+  public static VirtualHostPlan egress(MeshGraph mesh, ResolvedService vs, long port, PlanContext ctx) {
     String name = vs.awsName();
-    return ctx.memo(new HostKey(mesh.name(), name, port, bare), () -> {
+    return ctx.memo(new HostKey(mesh.name(), name, port), () -> {
       // Read through the graph, not the caller's copy: memoized work records only what it reads.
       ResolvedService cur = mesh.services().get(name);
       if (cur == null) {
         return new VirtualHostPlan(name, List.of(name), List.of());
       }
-      List<String> domains = new ArrayList<>();
-      domains.add(cur.awsName());
-      domains.add(cur.awsName() + ":" + port);
-      for (String k : cur.kubernetesNames()) {
-        if (!bare && !k.contains(".")) {
-          continue;
-        }
-        domains.add(k);
-        domains.add(k + ":" + port);
-      }
-      return new VirtualHostPlan(cur.awsName(), domains, routes(mesh, cur, port));
+      return new VirtualHostPlan(cur.awsName(), List.of(cur.awsName(), cur.awsName() + ":" + port),
+          routes(mesh, cur, port));
     });
-  }
-
-  /** Namespace of the Kubernetes Service a virtual service stands for, or null when it stands for none. */
-  static String kubernetesNamespace(ResolvedService vs) {
-    return vs.kubernetesNamespace();
   }
 
   /** Routes of {@code vs} on {@code port}, in evaluation order; empty when it has no provider. */

@@ -203,6 +203,31 @@ class AppMeshFidelityTest {
     assertThat(Rendered.hcm(Rendered.chain(egress, "egress_http_8080")).getStatPrefix()).isEqualTo("egress");
   }
 
+  /**
+   * D2: an egress virtual host's domains are exactly the virtual service's App Mesh name and
+   * {@code <name>:<port>} — no Kubernetes short or {@code .svc} forms, even for a client in the
+   * Service's namespace. Proxyless clients address {@code <name>:<port>} (and {@code <name>}).
+   */
+  @Test
+  void egressVirtualHostDomainsAreExactlyNameAndNamePort_fact7() {
+    Rendered r = Rendered.sidecars(join("# golden: proxyless=prod/frontend_prod\n" + mesh("prod", false), """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: app-100032265, namespace: prod}
+        spec: {ports: [{port: 15001}]}
+        """, canary("prod", "app-100032265", 15001, ""),
+        client("prod", "frontend", "app-100032265")));
+    VirtualHost vh = virtualHost(r.routeConfig(sidecar("prod", "frontend_prod"), "rds_egress_http_15001"),
+        "app-100032265.prod");
+    assertThat(vh.getDomainsList()).containsExactly("app-100032265.prod", "app-100032265.prod:15001");
+
+    NodeKey proxyless = NodeKey.proxyless("prod", "frontend_prod", Dialect.GRPC);
+    assertThat(virtualHost(r.routeConfig(proxyless, "rds_egress_http_15001"), "app-100032265.prod").getDomainsList())
+        .containsExactly("app-100032265.prod", "app-100032265.prod:15001");
+    r.listener(proxyless, "app-100032265.prod:15001");
+    r.listener(proxyless, "app-100032265.prod");
+  }
+
   static void assertDefaultRetry(RetryPolicy p) {
     assertThat(p.getRetryOn()).isEqualTo("unavailable,reset,connect-failure,refused-stream,retriable-status-codes");
     assertThat(p.getNumRetries().getValue()).isEqualTo(2);

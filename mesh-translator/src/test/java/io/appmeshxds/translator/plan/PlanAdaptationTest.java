@@ -23,10 +23,13 @@ import org.junit.jupiter.api.Test;
 class PlanAdaptationTest {
 
   /**
-   * worker (namespace apps) reaches web.apps (a router), web-legacy (App Mesh name "web", which
-   * takes the short name "web" from web.apps's virtual host for worker), and redis (tcp on 6379,
-   * left out for worker: metrics holds 6379 for http). tool (namespace other) reaches web.apps
-   * with no conflict.
+   * worker (namespace apps) reaches web (a router, App Mesh name "web.apps:8080"), web-legacy (App
+   * Mesh name "web.apps", whose virtual host lists "web.apps:8080" and, sorting first, takes it from
+   * web's virtual host for worker), and redis (tcp on 6379, left out for worker: metrics holds 6379
+   * for http). tool (namespace other) reaches web with no conflict.
+   *
+   * <p>Why a port in a name: egress domains are exactly {@code <name>} and {@code <name>:<port>}, so
+   * only such a name can make two virtual hosts claim one domain.
    */
   private static String mesh(int canaryWeight, String redisHealthCheck) {
     return String.join("---\n", """
@@ -63,10 +66,10 @@ class PlanAdaptationTest {
         apiVersion: appmesh.k8s.aws/v1beta2
         kind: VirtualService
         metadata: {name: web, namespace: apps}
-        spec: {provider: {virtualRouter: {virtualRouterRef: {name: web}}}}
+        spec: {awsName: "web.apps:8080", provider: {virtualRouter: {virtualRouterRef: {name: web}}}}
         """.formatted(100 - canaryWeight, canaryWeight),
         node("legacy", 8080, "http", ""),
-        service("web-legacy", "awsName: web, ", "legacy"),
+        service("web-legacy", "awsName: web.apps, ", "legacy"),
         node("metrics", 6379, "http", ""),
         service("metrics", "", "metrics"),
         node("redis", 6379, "tcp", redisHealthCheck),
