@@ -11,7 +11,9 @@ import static io.appmeshxds.translator.fidelity.Rendered.route;
 import static io.appmeshxds.translator.fidelity.Rendered.virtualHost;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.BoolValue;
 import com.google.protobuf.util.Durations;
+import com.google.protobuf.util.JsonFormat;
 import io.appmeshxds.translator.plan.Dialect;
 import io.appmeshxds.translator.plan.NodeKey;
 import io.appmeshxds.translator.xds.XdsResources;
@@ -226,6 +228,48 @@ class AppMeshFidelityTest {
         .containsExactly("app-100032265.prod", "app-100032265.prod:15001");
     r.listener(proxyless, "app-100032265.prod:15001");
     r.listener(proxyless, "app-100032265.prod");
+  }
+
+  /**
+   * D1: under {@code egressFilter: ALLOW_ALL} every egress HTTP route configuration ends with the
+   * {@code mesh_allow_all} virtual host to the original destination (no timeout, no retry), so
+   * HTTP to a host outside the mesh on a backend's port is passed through, not answered 404; the
+   * TCP pass-through chains stay. Not under DROP_ALL; not for proxyless gRPC clients, which cannot
+   * use an ORIGINAL_DST cluster.
+   */
+  @Test
+  void allowAllEndsEveryEgressRouteConfigurationWithThePassThroughHost_fact6() throws Exception {
+    String backends = join(node("shop", "color-green", HTTP_8080), nodeService("shop", "color-green", "color-green"),
+        canary("shop", "podinfo", 9898, ""), client("shop", "frontend", "color-green", "podinfo"));
+    Rendered open = Rendered.sidecars(join("# golden: proxyless=shop/frontend_shop\n" + mesh("shop", true), backends));
+    NodeKey frontend = sidecar("shop", "frontend_shop");
+    VirtualHost.Builder d1 = VirtualHost.newBuilder();
+    JsonFormat.parser().merge("""
+        {"name":"mesh_allow_all","domains":["*"],"routes":[{"match":{"prefix":"/"},
+         "route":{"cluster":"cds_egress_shop_mesh-allow-all"}}]}""", d1);
+    d1.getRoutesBuilder(0).getMatchBuilder().setCaseSensitive(BoolValue.of(true)); // Envoy's default, set on every match
+    for (String rds : List.of("rds_egress_http_8080", "rds_egress_http_9898")) {
+      RouteConfiguration rc = open.routeConfig(frontend, rds);
+      assertThat(rc.getVirtualHostsCount()).as(rds).isEqualTo(2);
+      assertThat(rc.getVirtualHosts(1)).as("last virtual host of %s", rds).isEqualTo(d1.build());
+    }
+    assertThat(open.cluster(frontend, "cds_egress_shop_mesh-allow-all").getType()).isEqualTo(Cluster.DiscoveryType.ORIGINAL_DST);
+    Listener egress = open.listener(frontend, "lds_egress_0.0.0.0_15001");
+    assertThat(Rendered.tcpProxy(Rendered.chain(egress, "allow_all")).getCluster()).isEqualTo("cds_egress_shop_mesh-allow-all");
+    assertThat(Rendered.tcpProxy(Rendered.chain(egress, "allow_all_443")).getCluster()).isEqualTo("cds_egress_shop_mesh-allow-all");
+
+    NodeKey proxyless = NodeKey.proxyless("shop", "frontend_shop", Dialect.GRPC);
+    for (String rds : List.of("rds_egress_http_8080", "rds_egress_http_9898")) {
+      assertThat(open.routeConfig(proxyless, rds).getVirtualHostsList()).extracting(VirtualHost::getName)
+          .as("proxyless %s", rds).doesNotContain("mesh_allow_all").hasSize(1);
+    }
+    assertThat(open.clusterNames(proxyless)).noneMatch(c -> c.contains("mesh-allow-all"));
+
+    Rendered closed = Rendered.sidecars(join(mesh("shop", false), backends));
+    for (String rds : List.of("rds_egress_http_8080", "rds_egress_http_9898")) {
+      assertThat(closed.routeConfig(frontend, rds).getVirtualHostsList()).extracting(VirtualHost::getName)
+          .as("DROP_ALL %s", rds).doesNotContain("mesh_allow_all");
+    }
   }
 
   static void assertDefaultRetry(RetryPolicy p) {
