@@ -1,5 +1,6 @@
 package io.appmeshxds.gateway;
 
+import static io.appmeshxds.translator.fidelity.Manifests.canary;
 import static io.appmeshxds.translator.fidelity.Manifests.join;
 import static io.appmeshxds.translator.fidelity.Manifests.mesh;
 import static io.appmeshxds.translator.fidelity.Manifests.node;
@@ -10,7 +11,9 @@ import com.google.protobuf.util.Durations;
 import io.appmeshxds.translator.fidelity.Rendered;
 import io.appmeshxds.translator.plan.NodeKey;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -87,5 +90,43 @@ class GatewayAppMeshFidelityTest {
     assertThat(Rendered.hcm(Rendered.chain(http, "ingress_http_8088")).getStatPrefix()).isEqualTo("ingress.http.8088");
     Listener http2 = multiple.listener(GATEWAY, "lds_ingress_0.0.0.0_8443");
     assertThat(Rendered.hcm(Rendered.chain(http2, "ingress_http2_8443")).getStatPrefix()).isEqualTo("ingress.http2.8443");
+  }
+
+  /**
+   * D2: a GatewayRoute prefix {@code /x/} under the default prefix rewrite is also served as
+   * {@code /x}, with the identical action ({@code prefix_rewrite: "/"}), ordered after {@code /x/};
+   * a custom prefix rewrite ({@code /hot/} to {@code /hot/}) gets no twin. {@code defaultPrefix:
+   * ENABLED} is the default rewrite; a value of {@code /} is custom (our reading).
+   */
+  @Test
+  void prefixWithTrailingSlashUnderDefaultRewriteAlsoServesItsSlashlessTwin_fact12() {
+    Rendered r = render(join(mesh("shop", false), gateway("[{portMapping: {port: 8088, protocol: http}}]"),
+        canary("shop", "foxpage-server", 8080, ""), canary("shop", "hot", 8080, ""),
+        canary("shop", "enabled", 8080, ""), canary("shop", "root", 8080, ""),
+        gatewayRoute("foxpage-server", "foxpage-server", "{prefix: /foxpage-server/}", ""),
+        gatewayRoute("hot", "hot", "{prefix: /hot/}", "{prefix: {value: /hot/}}"),
+        gatewayRoute("enabled", "enabled", "{prefix: /enabled/}", "{prefix: {defaultPrefix: ENABLED}}"),
+        gatewayRoute("root", "root", "{prefix: /root/}", "{prefix: {value: /}}")));
+    List<Route> routes = r.routeConfig(GATEWAY, "rds_ingress_http_8088").getVirtualHosts(0).getRoutesList();
+    List<String> prefixes = routes.stream().map(x -> x.getMatch().getPrefix()).toList();
+    assertThat(prefixes).containsSubsequence("/foxpage-server/", "/foxpage-server")
+        .containsSubsequence("/enabled/", "/enabled")
+        .contains("/hot/", "/root/").doesNotContain("/hot", "/root");
+
+    Route slash = byPrefix(routes, "/foxpage-server/");
+    Route twin = byPrefix(routes, "/foxpage-server");
+    assertThat(twin.getRoute()).isEqualTo(slash.getRoute());
+    assertThat(twin.getRoute().getPrefixRewrite()).isEqualTo("/");
+    assertThat(twin.getRoute().getWeightedClusters().getClustersList()).extracting(c -> c.getName())
+        .containsExactly("cds_egress_shop_foxpage-server-primary_shop_http_8080",
+            "cds_egress_shop_foxpage-server-canary_shop_http_8080");
+    assertThat(twin.getRequestHeadersToAddList()).isEqualTo(slash.getRequestHeadersToAddList());
+    assertThat(byPrefix(routes, "/enabled").getRoute().getPrefixRewrite()).isEqualTo("/");
+    assertThat(byPrefix(routes, "/hot/").getRoute().getPrefixRewrite()).isEmpty(); // /hot/ -> /hot/: path unchanged
+  }
+
+  static Route byPrefix(List<Route> routes, String prefix) {
+    return routes.stream().filter(x -> x.getMatch().getPrefix().equals(prefix)).findFirst()
+        .orElseThrow(() -> new AssertionError("no route with prefix " + prefix));
   }
 }
