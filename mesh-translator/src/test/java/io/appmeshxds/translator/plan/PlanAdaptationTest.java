@@ -174,6 +174,20 @@ class PlanAdaptationTest {
     }
   }
 
+  /** Under ALLOW_ALL a client's egress route configurations end with the pass-through host; adapting keeps it. */
+  @Test
+  void anAllowAllClientIsAdaptedAndKeepsThePassThroughHostLast() {
+    String allowAll = "spec: {namespaceSelector: {matchLabels: {mesh: m}}, egressFilter: {type: ALLOW_ALL}}";
+    apply(mesh(0, NO_HEALTH_CHECK).replace("spec: {namespaceSelector: {matchLabels: {mesh: m}}}", allowAll));
+    PlanSession.Update u = apply(mesh(40, NO_HEALTH_CHECK).replace("spec: {namespaceSelector: {matchLabels: {mesh: m}}}",
+        allowAll));
+    assertThat(u.changed()).containsKey(sidecar("tool_other"));
+    assertThat(u.adapted()).isEqualTo(1);
+    RouteConfigPlan rc = session.plan(sidecar("tool_other")).routeConfigs().get(0);
+    assertThat(rc.virtualHosts()).extracting(VirtualHostPlan::name).containsExactly("web.apps:8080", "mesh_allow_all");
+    assertThat(rc.toString()).contains("weight=40").contains("weight=60");
+  }
+
   @Test
   void aClusterChangeOfABackendLeftOutForAPortConflictPlansThatClientAgain() {
     apply(mesh(0, NO_HEALTH_CHECK));
