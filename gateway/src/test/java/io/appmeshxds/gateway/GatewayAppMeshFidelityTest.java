@@ -101,8 +101,8 @@ class GatewayAppMeshFidelityTest {
   @Test
   void prefixWithTrailingSlashUnderDefaultRewriteAlsoServesItsSlashlessTwin_fact12() {
     Rendered r = render(join(mesh("shop", false), gateway("[{portMapping: {port: 8088, protocol: http}}]"),
-        canary("shop", "foxpage-server", 8080, ""), canary("shop", "hot", 8080, ""),
-        canary("shop", "enabled", 8080, ""), canary("shop", "root", 8080, ""),
+        canary("shop", "foxpage-server", 8080), canary("shop", "hot", 8080),
+        canary("shop", "enabled", 8080), canary("shop", "root", 8080),
         gatewayRoute("foxpage-server", "foxpage-server", "{prefix: /foxpage-server/}", ""),
         gatewayRoute("hot", "hot", "{prefix: /hot/}", "{prefix: {value: /hot/}}"),
         gatewayRoute("enabled", "enabled", "{prefix: /enabled/}", "{prefix: {defaultPrefix: ENABLED}}"),

@@ -47,7 +47,7 @@ class AppMeshFidelityTest {
   void defaultRetryPolicyIncludesReset_fact4() {
     Rendered r = Rendered.sidecars(join(mesh("shop", false),
         node("shop", "color-green", HTTP_8080), nodeService("shop", "color-green", "color-green"),
-        canary("shop", "podinfo", 9898, ""),
+        canary("shop", "podinfo", 9898),
         client("shop", "frontend", "color-green", "podinfo")));
     NodeKey frontend = sidecar("shop", "frontend_shop");
 
@@ -217,7 +217,7 @@ class AppMeshFidelityTest {
         kind: Service
         metadata: {name: app-100032265, namespace: prod}
         spec: {ports: [{port: 15001}]}
-        """, canary("prod", "app-100032265", 15001, ""),
+        """, canary("prod", "app-100032265", 15001),
         client("prod", "frontend", "app-100032265")));
     VirtualHost vh = virtualHost(r.routeConfig(sidecar("prod", "frontend_prod"), "rds_egress_http_15001"),
         "app-100032265.prod");
@@ -240,7 +240,7 @@ class AppMeshFidelityTest {
   @Test
   void allowAllEndsEveryEgressRouteConfigurationWithThePassThroughHost_fact6() throws Exception {
     String backends = join(node("shop", "color-green", HTTP_8080), nodeService("shop", "color-green", "color-green"),
-        canary("shop", "podinfo", 9898, ""), client("shop", "frontend", "color-green", "podinfo"));
+        canary("shop", "podinfo", 9898), client("shop", "frontend", "color-green", "podinfo"));
     Rendered open = Rendered.sidecars(join("# golden: proxyless=shop/frontend_shop\n" + mesh("shop", true), backends));
     NodeKey frontend = sidecar("shop", "frontend_shop");
     VirtualHost.Builder d1 = VirtualHost.newBuilder();

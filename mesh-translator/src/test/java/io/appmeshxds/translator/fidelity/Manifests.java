@@ -56,10 +56,10 @@ public final class Manifests {
 
   /**
    * Flagger's shape: nodes {@code <name>-primary} and {@code <name>-canary} (http on {@code port}),
-   * router {@code name} with one route {@code name} (prefix /, weights 100/0, {@code routeExtra}
-   * added to the httpRoute, e.g. a retry policy), and VirtualService {@code name} on the router.
+   * router {@code name} with one route {@code name} (prefix /, weights 100/0, no retry policy), and
+   * VirtualService {@code name} on the router.
    */
-  public static String canary(String ns, String name, int port, String routeExtra) {
+  public static String canary(String ns, String name, int port) {
     String listeners = "[{portMapping: {port: %d, protocol: http}}]".formatted(port);
     return join(node(ns, name + "-primary", listeners), node(ns, name + "-canary", listeners), """
         apiVersion: appmesh.k8s.aws/v1beta2
@@ -75,13 +75,12 @@ public final class Manifests {
                   weightedTargets:
                     - {virtualNodeRef: {name: %s-primary}, weight: 100}
                     - {virtualNodeRef: {name: %s-canary}, weight: 0}
-        %s---
+        ---
         apiVersion: appmesh.k8s.aws/v1beta2
         kind: VirtualService
         metadata: {name: %s, namespace: %s}
         spec: {provider: {virtualRouter: {virtualRouterRef: {name: %s}}}}
-        """.formatted(name, ns, port, name, name, name, routeExtra.isEmpty() ? "" : "          " + routeExtra + "\n",
-        name, ns, name));
+        """.formatted(name, ns, port, name, name, name, name, ns, name));
   }
 
   /** VirtualNode {@code name} in {@code ns} without listeners, with backends (virtual service names in {@code ns}). */
