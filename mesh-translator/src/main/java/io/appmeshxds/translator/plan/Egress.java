@@ -28,10 +28,10 @@ import java.util.TreeSet;
  * <p>Conflicts App Mesh could not express either are resolved in awsName order and noted: backends
  * sharing a port must share its protocol family, and only one tcp backend fits a port.
  *
- * <p>What one backend contributes does not depend on the client, only on the virtual service and the
- * client policy; it is planned once per build as
- * a {@link Backend} and shared by every client. Why: a route change must re-plan every client of
- * the service, so a client's own work has to stay a cheap merge of shared parts.
+ * <p>What one backend contributes does not depend on the client, only on the virtual service and
+ * the client policy; it is planned once per build as a {@link Backend} and shared by every client.
+ * Why: a route change must re-plan every client of the service, so a client's own work has to stay
+ * a cheap merge of shared parts.
  *
  * @param ports egress ports and their protocol
  * @param routeConfigs one per HTTP-family port
