@@ -4,6 +4,7 @@ import io.appmeshxds.translator.api.Tls;
 import io.appmeshxds.translator.api.VirtualGateway;
 import io.appmeshxds.translator.plan.AccessLogPlan;
 import io.appmeshxds.translator.plan.ClusterPlan;
+import io.appmeshxds.translator.plan.Defaults;
 import io.appmeshxds.translator.plan.Direction;
 import io.appmeshxds.translator.plan.ExtensionPlan;
 import io.appmeshxds.translator.plan.FilterChainPlan;
@@ -18,17 +19,20 @@ import java.util.List;
 /**
  * The socket listener of one VirtualGateway listener: {@code lds_ingress_0.0.0.0_<port>}, bound on
  * the port itself (no original_dst: gateway pods get no iptables rules), an HTTP connection manager
- * with stat prefix {@code ingress} and RDS {@code rds_ingress_http_<port>}; listener TLS in the
+ * with stat prefix {@code ingress} ({@code ingress.<protocol>.<port>} when the gateway has several
+ * listeners) and RDS {@code rds_ingress_http_<port>}; listener TLS in the
  * sidecar's shapes (STRICT: one TLS chain; PERMISSIVE: a TLS and a plaintext chain told apart by
  * the tls_inspector; DISABLED: one plain chain).
  */
 final class GatewayListeners {
   private GatewayListeners() {}
 
-  static ListenerPlan.Socket listener(VirtualGateway.Listener l, AccessLogPlan log, List<ExtensionPlan> extensions) {
+  static ListenerPlan.Socket listener(VirtualGateway.Listener l, int listeners, AccessLogPlan log,
+      List<ExtensionPlan> extensions) {
     long port = l.portMapping().port();
-    NetworkFilterPlan.Http hcm = new NetworkFilterPlan.Http("ingress", new RouteConfigId(Direction.INGRESS, port), log,
-        extensions);
+    NetworkFilterPlan.Http hcm = new NetworkFilterPlan.Http(
+        Defaults.ingressStatPrefix(listeners, l.portMapping().protocol().name(), port),
+        new RouteConfigId(Direction.INGRESS, port), log, extensions);
     String name = "ingress_" + l.portMapping().protocol() + "_" + port;
     VirtualGateway.ListenerTls tls = l.tls();
     List<FilterChainPlan> chains = new ArrayList<>();

@@ -102,7 +102,7 @@ public final class GatewayPlanner implements ProxyPlanner {
           List.of(new VirtualHostPlan(gw.awsName(), List.of("*"), routes))));
       HealthCheckFilterPlan hc = GatewayListeners.healthCheck(l, routes, notes);
       List<ExtensionPlan> extensions = hc == null ? List.of() : List.of(hc);
-      listeners.add(GatewayListeners.listener(l, log, extensions));
+      listeners.add(GatewayListeners.listener(l, ls.size(), log, extensions));
       ClusterPlan.CircuitBreakers cb = GatewayListeners.limits(l.connectionPool());
       for (RoutePlan r : routes) {
         for (WeightedCluster w : r.action().clusters()) {

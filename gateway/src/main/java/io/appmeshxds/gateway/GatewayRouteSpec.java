@@ -112,6 +112,13 @@ record GatewayRouteSpec(
    * {@code rewrite.prefix.value}, or keeps it ({@code defaultPrefix: DISABLED}). A rewritten prefix
    * without a trailing slash gets two variants, {@code <prefix>/} first, so that {@code /chapter/1}
    * becomes {@code /1} (not {@code //1}) and {@code /chapter} becomes {@code /}.
+   *
+   * <p>A prefix with a trailing slash under the default rewrite ({@code /x/} → {@code /}) gets the
+   * same two variants: {@code /x/}, then its twin {@code /x} rewritten to {@code /}, as App Mesh's
+   * gateway emitted them (its config dump: {@code /foxpage-server/} and later {@code
+   * /foxpage-server}, both {@code prefix_rewrite: "/"}). A custom {@code rewrite.prefix.value} gets
+   * no twin (the dump's {@code /hot/} → {@code /hot/} had none); a value of {@code /} counts as
+   * custom (the sources are silent; the API tells it apart from the default).
    */
   static List<PathVariant> httpVariants(GatewayRoute.HttpMatch m, GatewayRoute.HttpRewrite rw) {
     String pathRewrite = rw == null || rw.path() == null ? null : rw.path().exact();
@@ -129,13 +136,19 @@ record GatewayRouteSpec(
       return List.of(new PathVariant(RoutePlan.PathKind.PREFIX, p, new PathVariant.Constant(pathRewrite), false));
     }
     GatewayRoute.PrefixRewrite pr = rw == null ? null : rw.prefix();
+    boolean defaultRewrite = pr == null || pr.value() == null && pr.defaultPrefix() != GatewayRoute.Toggle.DISABLED;
     String q = pr != null && pr.value() != null ? pr.value()
         : pr != null && pr.defaultPrefix() == GatewayRoute.Toggle.DISABLED ? p : "/";
     if (q.equals(p)) {
       return List.of(new PathVariant(RoutePlan.PathKind.PREFIX, p, new PathVariant.Identity(), false));
     }
     if (p.endsWith("/")) {
-      return List.of(new PathVariant(RoutePlan.PathKind.PREFIX, p, new PathVariant.ReplacePrefix(p, q), false));
+      PathVariant slash = new PathVariant(RoutePlan.PathKind.PREFIX, p, new PathVariant.ReplacePrefix(p, q), false);
+      if (!defaultRewrite) {
+        return List.of(slash);
+      }
+      String twin = p.substring(0, p.length() - 1);
+      return List.of(slash, new PathVariant(RoutePlan.PathKind.PREFIX, twin, new PathVariant.ReplacePrefix(twin, q), true));
     }
     return List.of(
         new PathVariant(RoutePlan.PathKind.PREFIX, p + "/", new PathVariant.ReplacePrefix(p + "/", q), false),

@@ -9,9 +9,10 @@ import io.appmeshxds.translator.plan.RoutePlan;
  * @param kind prefix, exact or regex
  * @param path the prefix, path or RE2 pattern
  * @param transform the path rewrite
- * @param slashless true for the second of the two variants of a rewritten prefix without a trailing
- *     slash ({@code /chapter} → {@code /}): it serves the requests the {@code /chapter/} variant
- *     does not, so composed conditions that require {@code /chapter/} are left to that variant
+ * @param slashless true for the second of two variants {@code /chapter/}, {@code /chapter} (a
+ *     rewritten prefix without a trailing slash, or the twin of a prefix with one under the default
+ *     rewrite): it serves the requests the {@code /chapter/} variant does not, so composed
+ *     conditions that require {@code /chapter/} are left to that variant
  */
 record PathVariant(RoutePlan.PathKind kind, String path, Transform transform, boolean slashless) {
 

@@ -51,7 +51,8 @@ import org.junit.jupiter.api.TestFactory;
  *
  * <ol>
  *   <li>the GatewayRoute's match and rewrite as App Mesh documents them (appmesh-spec §2.6–2.7),
- *       written here independently of the gateway module, then
+ *       plus the twin {@code /x} that App Mesh's gateway added to a prefix {@code /x/} under the
+ *       default rewrite (its config dump), written here independently of the gateway module, then
  *   <li>the router's routes as the client sidecar's egress renders them (by the same evaluator),
  *       on the rewritten request.
  * </ol>
@@ -192,6 +193,13 @@ class OneHopEqualsTwoHopTest {
           "/version", "ping", "/ping")) {
         paths.add(p + tail);
       }
+      if (p.length() > 1 && p.endsWith("/")) {
+        // The slash-less forms of a prefix with a trailing slash (App Mesh's twin route serves them).
+        String bare = p.substring(0, p.length() - 1);
+        for (String tail : List.of("", "x", "x/api", "api")) {
+          paths.add(bare + tail);
+        }
+      }
     }
     paths.add("/shop/items/12");
     List<String> hosts = new ArrayList<>(List.of("gw.example.com", "www.example.com:8080"));
@@ -226,8 +234,9 @@ class OneHopEqualsTwoHopTest {
   }
 
   /**
-   * App Mesh's first hop, written from the specification alone (no gateway module code): does the
-   * GatewayRoute match the request, and what request does it forward?
+   * App Mesh's first hop, written from the specification and App Mesh's observed gateway routes
+   * alone (no gateway module code): does the GatewayRoute match the request, and what request does
+   * it forward?
    */
   static final class AppMesh {
     private AppMesh() {}
@@ -249,23 +258,30 @@ class OneHopEqualsTwoHopTest {
       } else {
         GatewayRoute.HttpGatewayRoute h = s.httpRoute() != null ? s.httpRoute() : s.http2Route();
         GatewayRoute.HttpMatch m = h.match();
+        GatewayRoute.HttpRewrite rw = h.action().rewrite();
+        GatewayRoute.PrefixRewrite pr = rw == null ? null : rw.prefix();
+        // App Mesh's gateway also emitted a prefix "/x/" under the default rewrite as "/x" (its
+        // config dump: both routes, in that order, rewriting to "/"); not with a custom value.
+        boolean twin = m.prefix() != null && m.prefix().length() > 1 && m.prefix().endsWith("/")
+            && (rw == null || rw.path() == null) && (pr == null || pr.value() == null && pr.defaultPrefix() != GatewayRoute.Toggle.DISABLED);
+        String matched = m.prefix() == null ? null : path.startsWith(m.prefix()) ? m.prefix()
+            : twin && path.startsWith(m.prefix().substring(0, m.prefix().length() - 1))
+                ? m.prefix().substring(0, m.prefix().length() - 1) : null;
         if (!hostname(m.hostname(), host)
-            || m.prefix() != null && !path.startsWith(m.prefix())
+            || m.prefix() != null && matched == null
             || m.path() != null && m.path().exact() != null && !path.equals(m.path().exact())
             || m.path() != null && m.path().regex() != null && !Pattern.compile(m.path().regex()).matcher(path).matches()
             || m.method() != null && !m.method().name().equals(req.method())
             || !headers(m.headers(), req) || !queries(m.queryParameters(), req)) {
           return Optional.empty();
         }
-        GatewayRoute.HttpRewrite rw = h.action().rewrite();
         hostRewrite = rw == null ? null : rw.hostname();
         if (rw != null && rw.path() != null) {
           newPath = rw.path().exact();
         } else if (m.prefix() != null) {
-          GatewayRoute.PrefixRewrite pr = rw == null ? null : rw.prefix();
           String to = pr != null && pr.value() != null ? pr.value()
               : pr != null && pr.defaultPrefix() == GatewayRoute.Toggle.DISABLED ? null : "/";
-          String p = m.prefix();
+          String p = matched;
           if (to != null) {
             // The matched prefix becomes the new one; "/chapter/1" -> "/1" (UG: virtual_gateways).
             String rest = path.substring(p.length());

@@ -88,12 +88,6 @@ final class BuildContext {
     return in.namespaces().get(name);
   }
 
-  /** Whether the Kubernetes Service exists (recorded). */
-  boolean serviceExists(ObjectRef service) {
-    Reads.read(new Dep.Input(service));
-    return in.services().containsKey(service);
-  }
-
   /** The mesh of an object version; problems go to {@code f}. */
   Mesh meshOf(MeshObject o, Findings f) {
     Findings probe = new Findings(ObjectRef.of(o));

@@ -3,17 +3,10 @@ package io.appmeshxds.translator.model;
 import io.appmeshxds.translator.api.Kind;
 import io.appmeshxds.translator.api.VirtualService;
 import io.appmeshxds.translator.input.ObjectRef;
-import java.util.List;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/** Resolves a VirtualService's provider (which must be active) and the Kubernetes names it stands for. */
+/** Resolves a VirtualService's provider (which must be active). */
 final class ServiceResolver {
   private ServiceResolver() {}
-
-  private static final Pattern K8S_NAME =
-      Pattern.compile("^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\\.svc(\\.cluster\\.local)?)?\\.?$");
 
   static ResolvedService resolve(VirtualService vs, String mesh, BuildContext ctx, Findings f) {
     ResolvedService.Provider provider = null;
@@ -38,27 +31,6 @@ final class ServiceResolver {
       }
     }
     String awsName = Names.awsName(vs);
-    return new ResolvedService(ObjectRef.of(vs), awsName, vs, provider, kubernetesNames(awsName, vs.namespace(), ctx));
-  }
-
-  /**
-   * Host names a client may use for the Kubernetes Service this virtual service stands for: when
-   * the App Mesh name is {@code <service>.<namespace>} (optionally {@code .svc[.cluster.local]}) and
-   * that Service exists in the input, or the namespace is the VirtualService's own.
-   */
-  static List<String> kubernetesNames(String awsName, String ownNamespace, BuildContext ctx) {
-    Matcher m = K8S_NAME.matcher(awsName);
-    if (!m.matches()) {
-      return List.of();
-    }
-    String svc = m.group(1);
-    String ns = m.group(3);
-    boolean known = ns.equals(ownNamespace) || ctx.serviceExists(new ObjectRef("Service", ns, svc));
-    if (!known) {
-      return List.of();
-    }
-    TreeSet<String> names = new TreeSet<>(List.of(svc, svc + "." + ns, svc + "." + ns + ".svc", svc + "." + ns + ".svc.cluster.local"));
-    names.remove(awsName);
-    return List.copyOf(names);
+    return new ResolvedService(ObjectRef.of(vs), awsName, vs, provider);
   }
 }

@@ -60,7 +60,8 @@ public final class ClusterPlanner {
         hc = new ClusterPlan.HealthCheck(h.protocol(), h.intervalMillis(), h.timeoutMillis(), h.healthyThreshold(),
             h.unhealthyThreshold(), h.protocol() == PortProtocol.http || h.protocol() == PortProtocol.http2
                 ? (h.path() == null ? "/" : h.path()) : null,
-            host == null || h.protocol() == PortProtocol.tcp ? null : host);
+            host == null || h.protocol() == PortProtocol.tcp ? null
+                : healthCheckAuthority(host, h.port() != null ? h.port() : l.portMapping().port()));
       }
       if (l.outlierDetection() != null) {
         var o = l.outlierDetection();
@@ -71,6 +72,16 @@ public final class ClusterPlanner {
     }
     return new ClusterPlan(id, ClusterPlan.Type.EDS, id.protocol(), Defaults.CONNECT_TIMEOUT_MS, null, 0, hc, od,
         ClusterPlan.CircuitBreakers.unlimited(), tls);
+  }
+
+  /**
+   * The Host (HTTP) or {@code :authority} (gRPC) of a health check request: the node's discovery
+   * host name and the port checked, {@code <host>:<port>} as App Mesh's config dump shows it (an
+   * IPv6 literal in brackets). gRPC: no public evidence; the same authority, so both protocols
+   * name the server the same way.
+   */
+  static String healthCheckAuthority(String host, long port) {
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
 
   /**

@@ -28,10 +28,10 @@ import java.util.TreeSet;
  * <p>Conflicts App Mesh could not express either are resolved in awsName order and noted: backends
  * sharing a port must share its protocol family, and only one tcp backend fits a port.
  *
- * <p>What one backend contributes does not depend on the client, only on the virtual service, the
- * client policy and whether the client sees the bare service name; it is planned once per build as
- * a {@link Backend} and shared by every client. Why: a route change must re-plan every client of
- * the service, so a client's own work has to stay a cheap merge of shared parts.
+ * <p>What one backend contributes does not depend on the client, only on the virtual service and
+ * the client policy; it is planned once per build as a {@link Backend} and shared by every client.
+ * Why: a route change must re-plan every client of the service, so a client's own work has to stay
+ * a cheap merge of shared parts.
  *
  * @param ports egress ports and their protocol
  * @param routeConfigs one per HTTP-family port
@@ -54,15 +54,15 @@ record Egress(SortedMap<Long, PortProtocol> ports, List<RouteConfigPlan> routeCo
   record Port(long port, PortProtocol protocol, VirtualHostPlan host, List<WeightedCluster> tcpTargets, long tcpIdleMs,
       List<Use> uses) {}
 
-  /** What one backend virtual service contributes, for one client policy and one view of bare names. */
+  /** What one backend virtual service contributes, for one client policy. */
   record Backend(List<Port> ports) {}
 
   /** Memo key of a {@link Backend}; its value depends on nothing else (see {@link #backend(MeshGraph, BackendKey, PlanContext)}). */
-  record BackendKey(String mesh, String service, boolean bare, Tls.ClientPolicy policy) {}
+  record BackendKey(String mesh, String service, Tls.ClientPolicy policy) {}
 
   /** A backend's part, memoized under its key. */
   static Backend backend(MeshGraph mesh, BackendKey key, PlanContext ctx) {
-    return ctx.memo(key, () -> backend(mesh, key.service(), key.bare(), key.policy(), ctx));
+    return ctx.memo(key, () -> backend(mesh, key.service(), key.policy(), ctx));
   }
 
   static Egress plan(MeshGraph mesh, ResolvedNode node, PlanContext ctx, List<String> notes) {
@@ -75,7 +75,6 @@ record Egress(SortedMap<Long, PortProtocol> ports, List<RouteConfigPlan> routeCo
     Map<ClusterId, Use> uses = new LinkedHashMap<>(expected);
     Tls.ClientPolicy defaults = node.node().spec().backendDefaults() == null ? null
         : node.node().spec().backendDefaults().clientPolicy();
-    String clientNamespace = node.ref().namespace();
     for (ResolvedNode.Backend b : node.backends()) {
       ResolvedService vs = mesh.services().get(b.service());
       if (vs == null) {
@@ -83,9 +82,7 @@ record Egress(SortedMap<Long, PortProtocol> ports, List<RouteConfigPlan> routeCo
         continue;
       }
       Tls.ClientPolicy policy = b.clientPolicy() != null ? b.clientPolicy() : defaults;
-      String serviceNamespace = VirtualHostPlanner.kubernetesNamespace(vs);
-      boolean bare = serviceNamespace != null && serviceNamespace.equals(clientNamespace);
-      Backend backend = backend(mesh, new BackendKey(mesh.name(), vs.awsName(), bare, policy), ctx);
+      Backend backend = backend(mesh, new BackendKey(mesh.name(), vs.awsName(), policy), ctx);
       for (Port p : backend.ports()) {
         PortProtocol held = ports.get(p.port());
         if (held != null && held.isHttpFamily() != p.protocol().isHttpFamily()) {
@@ -121,7 +118,7 @@ record Egress(SortedMap<Long, PortProtocol> ports, List<RouteConfigPlan> routeCo
    * One backend's part, read through the graph (memoized work records only what it reads). An
    * HTTP-family port gets the service's virtual host; a tcp port its targets (none: not served).
    */
-  private static Backend backend(MeshGraph mesh, String service, boolean bare, Tls.ClientPolicy policy, PlanContext ctx) {
+  private static Backend backend(MeshGraph mesh, String service, Tls.ClientPolicy policy, PlanContext ctx) {
     ResolvedService vs = mesh.services().get(service);
     List<Port> out = new ArrayList<>();
     if (vs == null) {
@@ -136,8 +133,7 @@ record Egress(SortedMap<Long, PortProtocol> ports, List<RouteConfigPlan> routeCo
       List<WeightedCluster> targets = List.of();
       long idle = 0;
       if (protocol.isHttpFamily()) {
-        // The client namespace only matters through "bare" (it equals the service's namespace then).
-        vh = VirtualHostPlanner.egress(mesh, vs, port, ctx, bare ? VirtualHostPlanner.kubernetesNamespace(vs) : null);
+        vh = VirtualHostPlanner.egress(mesh, vs, port, ctx);
         vh.routes().forEach(r -> r.action().clusters().forEach(c -> {
           if (c.cluster() instanceof ClusterId.Backend be && !used.contains(be)) {
             used.add(be);

@@ -8,7 +8,8 @@ public sealed interface NetworkFilterPlan permits NetworkFilterPlan.Http, Networ
   /**
    * HTTP connection manager with RDS.
    *
-   * @param statPrefix {@code ingress} or {@code egress} (App Mesh's, which dashboards use)
+   * @param statPrefix {@code egress}, {@code ingress}, or {@code ingress.<protocol>.<port>} on each
+   *     listener of a node or gateway with several (App Mesh's, which dashboards use)
    * @param routeConfig the route configuration
    * @param accessLog file access log, or null
    * @param extensions tracing and access-log exporters added by other modules (their factories build them)

@@ -12,8 +12,9 @@ import java.util.TreeMap;
 /**
  * A proxyless gRPC client with a VirtualNode's identity: for each backend virtual service and each
  * of its HTTP-family ports, an API listener named {@code <service>:<port>} (and {@code <service>}
- * when it has one port) over the same route configuration the node's sidecar uses on that port;
- * plain EDS clusters with IP endpoints.
+ * when it has one port) over the same route configuration the node's sidecar uses on that port,
+ * less the ALLOW_ALL pass-through virtual host (gRPC cannot use an ORIGINAL_DST cluster); plain EDS
+ * clusters with IP endpoints.
  */
 public final class ProxylessPlanner implements ProxyPlanner {
 

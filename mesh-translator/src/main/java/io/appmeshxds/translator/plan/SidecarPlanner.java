@@ -20,7 +20,8 @@ import java.util.TreeMap;
  * chain per application port in front of {@code cds_ingress_…} local clusters, and
  * {@code lds_egress_0.0.0.0_15001} with one chain per backend port ({@code rds_egress_http_<port>}
  * for HTTP-family backends, tcp_proxy for tcp), the {@code *.amazonaws.com} pass-through, and the
- * ALLOW_ALL catch-all.
+ * ALLOW_ALL catch-all (under ALLOW_ALL every egress route configuration also ends with the
+ * {@link #allowAllHost} virtual host).
  */
 public final class SidecarPlanner implements ProxyPlanner {
 
@@ -51,7 +52,17 @@ public final class SidecarPlanner implements ProxyPlanner {
     ingress(mesh, node, log, listeners, routes, clusters);
     Egress egress = Egress.plan(mesh, node, ctx, notes);
     listeners.add(egressListener(mesh, egress, log));
-    routes.addAll(egress.routeConfigs());
+    if (mesh.egress() == Mesh.EgressFilterType.ALLOW_ALL) {
+      VirtualHostPlan allowAll = allowAllHost(mesh.name(), ctx);
+      for (RouteConfigPlan rc : egress.routeConfigs()) {
+        List<VirtualHostPlan> vhs = new ArrayList<>(rc.virtualHosts().size() + 1);
+        vhs.addAll(rc.virtualHosts());
+        vhs.add(allowAll);
+        routes.add(new RouteConfigPlan(rc.id(), vhs));
+      }
+    } else {
+      routes.addAll(egress.routeConfigs());
+    }
     egress.uses().forEach((id, u) -> clusters.put(id, u.cluster()));
     clusters.put(new ClusterId.AmazonAws(mesh.name()), ClusterPlanner.passthrough(new ClusterId.AmazonAws(mesh.name())));
     if (mesh.egress() == Mesh.EgressFilterType.ALLOW_ALL) {
@@ -65,6 +76,26 @@ public final class SidecarPlanner implements ProxyPlanner {
       }
     }
     return new ProxyPlan(key, listeners, routes, List.copyOf(clusters.values()), endpoints, notes);
+  }
+
+  /** Memo key of a mesh's ALLOW_ALL virtual host. */
+  private record AllowAllKey(String mesh) {}
+
+  /**
+   * The virtual host that ends every egress HTTP route configuration of an ALLOW_ALL mesh, as App
+   * Mesh's did: {@code mesh_allow_all}, domains {@code *}, one unnamed route {@code prefix /} to
+   * {@code cds_egress_<mesh>_mesh-allow-all} (the original destination), with no timeout and no
+   * retry policy. Without it, HTTP to a host outside the mesh on a port a backend uses (the port's
+   * chain is the HTTP connection manager) matched no virtual host and got 404. One instance per
+   * mesh and build, so it is translated once.
+   *
+   * <p>Proxyless gRPC clients share the route configurations but not this host ({@link
+   * ProxylessPlanner} does not add it): gRPC cannot use an ORIGINAL_DST cluster.
+   */
+  static VirtualHostPlan allowAllHost(String mesh, PlanContext ctx) {
+    return ctx.memo(new AllowAllKey(mesh), () -> new VirtualHostPlan("mesh_allow_all", List.of("*"), List.of(
+        new RoutePlan("", RoutePlan.Match.prefix("/"), new RoutePlan.Action(
+            List.of(new WeightedCluster(new ClusterId.AllowAll(mesh), 100)), false, null, null, null, null)))));
   }
 
   /** Only backends changed: {@code before} with their new parts ({@link Egress#replan}), or null. */
@@ -88,9 +119,10 @@ public final class SidecarPlanner implements ProxyPlanner {
       ClusterPlan local = ClusterPlanner.local(mesh.name(), node.awsName(), l);
       clusters.put(local.id(), local);
       NetworkFilterPlan filter;
+      String statPrefix = Defaults.ingressStatPrefix(ls.size(), p.name(), port);
       if (p.isHttpFamily()) {
         RouteConfigId rc = new RouteConfigId(Direction.INGRESS, port);
-        filter = new NetworkFilterPlan.Http("ingress", rc, log, List.of());
+        filter = new NetworkFilterPlan.Http(statPrefix, rc, log, List.of());
         var t = l.timeout() == null ? null : p == PortProtocol.http ? l.timeout().http()
             : p == PortProtocol.http2 ? l.timeout().http2() : l.timeout().grpc();
         routes.add(new RouteConfigPlan(rc, List.of(new VirtualHostPlan(node.awsName(), List.of("*"), List.of(
@@ -100,7 +132,7 @@ public final class SidecarPlanner implements ProxyPlanner {
       } else {
         long idle = l.timeout() != null && l.timeout().tcp() != null
             ? Routes.millis(l.timeout().tcp().idle(), Defaults.IDLE_TIMEOUT_MS) : Defaults.IDLE_TIMEOUT_MS;
-        filter = new NetworkFilterPlan.Tcp("ingress", List.of(new WeightedCluster(local.id(), 100)), idle, log, List.of());
+        filter = new NetworkFilterPlan.Tcp(statPrefix, List.of(new WeightedCluster(local.id(), 100)), idle, log, List.of());
       }
       String name = "ingress_" + p + "_" + port;
       VirtualNode.ListenerTls tls = l.tls();
@@ -135,11 +167,13 @@ public final class SidecarPlanner implements ProxyPlanner {
                 List.of())));
       }
     });
+    // Every egress tcp_proxy counts under "egress", as App Mesh's did (its config dump: the
+    // *.amazonaws.com, port-443 and catch-all chains); the cluster stats tell the targets apart.
     chains.add(new FilterChainPlan("amazonaws", 443L, List.of("*.amazonaws.com"), FilterChainPlan.Transport.ANY, null,
-        new NetworkFilterPlan.Tcp("egress_amazonaws", List.of(new WeightedCluster(new ClusterId.AmazonAws(mesh.name()), 100)),
+        new NetworkFilterPlan.Tcp("egress", List.of(new WeightedCluster(new ClusterId.AmazonAws(mesh.name()), 100)),
             null, null, List.of())));
     if (mesh.egress() == Mesh.EgressFilterType.ALLOW_ALL) {
-      NetworkFilterPlan allowAll = new NetworkFilterPlan.Tcp("egress_allow_all",
+      NetworkFilterPlan allowAll = new NetworkFilterPlan.Tcp("egress",
           List.of(new WeightedCluster(new ClusterId.AllowAll(mesh.name()), 100)), null, null, List.of());
       // Why: Envoy picks filter chains by destination port before server name and never falls back
       // to a less specific chain, so with only the *.amazonaws.com chain on 443 every other TLS

@@ -17,47 +17,28 @@ public final class VirtualHostPlanner {
   private VirtualHostPlanner() {}
 
   /** Memo key of an egress virtual host. */
-  private record HostKey(String mesh, String service, long port, boolean bare) {}
+  private record HostKey(String mesh, String service, long port) {}
 
   /**
-   * Egress virtual host of {@code vs} on {@code port} as seen from a client in
-   * {@code clientNamespace}, memoized per build. Domains: the App Mesh name and the Kubernetes names
-   * of the Service it stands for, each with and without the port. The bare short name (e.g.
-   * {@code web}) is listed only for a client in that Service's namespace.
+   * Egress virtual host of {@code vs} on {@code port}, memoized per build (the same for every
+   * client). Domains: exactly the App Mesh name and {@code <name>:<port>}, as App Mesh listed them.
    *
-   * <p>Why: a pod resolves a bare name through its own namespace's DNS search path, so from another
-   * namespace {@code web} is a different Service (or none); listing it would send that traffic here.
-   *
-   * @param clientNamespace the calling node's namespace, or null to list no bare short names
+   * <p>Why no Kubernetes forms ({@code web}, {@code web.apps.svc.cluster.local}): on App Mesh a
+   * request addressed by another name than the virtual service's matched no virtual host and left
+   * through the pass-through (or was refused), so it never took the router's weights; listing
+   * those names would move such traffic onto the router.
    */
-  public static VirtualHostPlan egress(MeshGraph mesh, ResolvedService vs, long port, PlanContext ctx,
-      String clientNamespace) {
-    String serviceNamespace = kubernetesNamespace(vs);
-    boolean bare = serviceNamespace != null && serviceNamespace.equals(clientNamespace);
+  public static VirtualHostPlan egress(MeshGraph mesh, ResolvedService vs, long port, PlanContext ctx) {
     String name = vs.awsName();
-    return ctx.memo(new HostKey(mesh.name(), name, port, bare), () -> {
+    return ctx.memo(new HostKey(mesh.name(), name, port), () -> {
       // Read through the graph, not the caller's copy: memoized work records only what it reads.
       ResolvedService cur = mesh.services().get(name);
       if (cur == null) {
         return new VirtualHostPlan(name, List.of(name), List.of());
       }
-      List<String> domains = new ArrayList<>();
-      domains.add(cur.awsName());
-      domains.add(cur.awsName() + ":" + port);
-      for (String k : cur.kubernetesNames()) {
-        if (!bare && !k.contains(".")) {
-          continue;
-        }
-        domains.add(k);
-        domains.add(k + ":" + port);
-      }
-      return new VirtualHostPlan(cur.awsName(), domains, routes(mesh, cur, port));
+      return new VirtualHostPlan(cur.awsName(), List.of(cur.awsName(), cur.awsName() + ":" + port),
+          routes(mesh, cur, port));
     });
-  }
-
-  /** Namespace of the Kubernetes Service a virtual service stands for, or null when it stands for none. */
-  static String kubernetesNamespace(ResolvedService vs) {
-    return vs.kubernetesNamespace();
   }
 
   /** Routes of {@code vs} on {@code port}, in evaluation order; empty when it has no provider. */
@@ -77,16 +58,13 @@ public final class VirtualHostPlanner {
       VirtualNode.Listener l = node == null ? null : listener(node.node(), port);
       if (l != null && l.portMapping().protocol().isHttpFamily()) {
         ClusterId c = new ClusterId.Backend(mesh.name(), np.node(), l.portMapping().protocol(), port);
-        var timeout = l.timeout() == null ? null
-            : switch (l.portMapping().protocol()) {
-              case http -> l.timeout().http();
-              case http2 -> l.timeout().http2();
-              case grpc -> l.timeout().grpc();
-              case tcp -> null;
-            };
+        // App Mesh's defaults, whatever the node listener's timeout: on App Mesh a listener timeout
+        // above 15 s had "no impact on outbound requests" to a VirtualNode-provided service (roadmap
+        // #443, #444); a VirtualRouter route is how a caller gets another timeout. The listener's
+        // timeout still applies on the node's own ingress route.
         out.add(new RoutePlan(vs.awsName(), RoutePlan.Match.prefix("/"),
-            new RoutePlan.Action(List.of(new WeightedCluster(c, 100)), false, Routes.requestTimeout(timeout),
-                Routes.idleTimeout(timeout), Defaults.defaultRetry(), null)));
+            new RoutePlan.Action(List.of(new WeightedCluster(c, 100)), false, Defaults.REQUEST_TIMEOUT_MS,
+                Defaults.IDLE_TIMEOUT_MS, Defaults.defaultRetry(), null)));
       }
     }
     return out;
@@ -141,8 +119,9 @@ public final class VirtualHostPlanner {
   /**
    * Idle timeout of the egress tcp_proxy for {@code vs} on {@code port}, in milliseconds: the
    * {@code timeout.idle} of the tcp route that {@link #tcpTargets} uses, or for a node provider its
-   * listener's tcp idle timeout (as HTTP node providers use their listener's timeouts); App Mesh's
-   * 300 s when unset, 0 disables.
+   * listener's tcp idle timeout; App Mesh's 300 s when unset, 0 disables. Unlike HTTP node
+   * providers (App Mesh's defaults, see {@link #routes}), no public source says what App Mesh did
+   * for tcp node providers, so the listener's idle timeout is kept.
    */
   public static long tcpIdleTimeout(MeshGraph mesh, ResolvedService vs, long port) {
     io.appmeshxds.translator.api.TcpTimeout t = null;

@@ -44,6 +44,12 @@ final class ClusterFactory {
     if (d.proxyless()) {
       return b.build(); // gRPC clients use the cluster's name, type and EDS config only.
     }
+    if (p.type() == ClusterPlan.Type.EDS) {
+      // App Mesh's EDS backend clusters had drain_connections_on_host_removal (v3's name:
+      // ignore_health_on_host_removal): an endpoint removed from discovery stops taking requests
+      // at once, even while its active health check still passes.
+      b.setIgnoreHealthOnHostRemoval(true);
+    }
     if (p.protocol() == PortProtocol.http2 || p.protocol() == PortProtocol.grpc) {
       b.putTypedExtensionProtocolOptions(HTTP_PROTOCOL_OPTIONS, Protos.pack(HttpProtocolOptions.newBuilder()
           .setExplicitHttpConfig(HttpProtocolOptions.ExplicitHttpConfig.newBuilder()

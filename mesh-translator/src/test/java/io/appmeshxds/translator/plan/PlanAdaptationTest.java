@@ -23,10 +23,13 @@ import org.junit.jupiter.api.Test;
 class PlanAdaptationTest {
 
   /**
-   * worker (namespace apps) reaches web.apps (a router), web-legacy (App Mesh name "web", which
-   * takes the short name "web" from web.apps's virtual host for worker), and redis (tcp on 6379,
-   * left out for worker: metrics holds 6379 for http). tool (namespace other) reaches web.apps
-   * with no conflict.
+   * worker (namespace apps) reaches web (a router, App Mesh name "web.apps:8080"), web-legacy (App
+   * Mesh name "web.apps", whose virtual host lists "web.apps:8080" and, sorting first, takes it from
+   * web's virtual host for worker), and redis (tcp on 6379, left out for worker: metrics holds 6379
+   * for http). tool (namespace other) reaches web with no conflict.
+   *
+   * <p>Why a port in a name: egress domains are exactly {@code <name>} and {@code <name>:<port>}, so
+   * only such a name can make two virtual hosts claim one domain.
    */
   private static String mesh(int canaryWeight, String redisHealthCheck) {
     return String.join("---\n", """
@@ -63,10 +66,10 @@ class PlanAdaptationTest {
         apiVersion: appmesh.k8s.aws/v1beta2
         kind: VirtualService
         metadata: {name: web, namespace: apps}
-        spec: {provider: {virtualRouter: {virtualRouterRef: {name: web}}}}
+        spec: {awsName: "web.apps:8080", provider: {virtualRouter: {virtualRouterRef: {name: web}}}}
         """.formatted(100 - canaryWeight, canaryWeight),
         node("legacy", 8080, "http", ""),
-        service("web-legacy", "awsName: web, ", "legacy"),
+        service("web-legacy", "awsName: web.apps, ", "legacy"),
         node("metrics", 6379, "http", ""),
         service("metrics", "", "metrics"),
         node("redis", 6379, "tcp", redisHealthCheck),
@@ -169,6 +172,20 @@ class PlanAdaptationTest {
     for (int i = 0; i < before.clusters().size(); i++) {
       assertThat(after.clusters().get(i)).isSameAs(before.clusters().get(i));
     }
+  }
+
+  /** Under ALLOW_ALL a client's egress route configurations end with the pass-through host; adapting keeps it. */
+  @Test
+  void anAllowAllClientIsAdaptedAndKeepsThePassThroughHostLast() {
+    String allowAll = "spec: {namespaceSelector: {matchLabels: {mesh: m}}, egressFilter: {type: ALLOW_ALL}}";
+    apply(mesh(0, NO_HEALTH_CHECK).replace("spec: {namespaceSelector: {matchLabels: {mesh: m}}}", allowAll));
+    PlanSession.Update u = apply(mesh(40, NO_HEALTH_CHECK).replace("spec: {namespaceSelector: {matchLabels: {mesh: m}}}",
+        allowAll));
+    assertThat(u.changed()).containsKey(sidecar("tool_other"));
+    assertThat(u.adapted()).isEqualTo(1);
+    RouteConfigPlan rc = session.plan(sidecar("tool_other")).routeConfigs().get(0);
+    assertThat(rc.virtualHosts()).extracting(VirtualHostPlan::name).containsExactly("web.apps:8080", "mesh_allow_all");
+    assertThat(rc.toString()).contains("weight=40").contains("weight=60");
   }
 
   @Test
