@@ -27,6 +27,11 @@ final class CliRun {
       @Override
       @SuppressWarnings("unchecked")
       public <K> K create(Class<K> cls) throws Exception {
+        if (cls == DiffCommand.class && stdin != null) {
+          DiffCommand d = new DiffCommand();
+          d.stdin = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
+          return (K) d;
+        }
         return defaults.create(cls);
       }
     });
