@@ -30,25 +30,25 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Compares a running Envoy's admin /config_dump (JSON as Envoy prints it; v3, Envoy 1.17 or later) with what",
-      "appmesh-xds would push to that node, and prints one line per semantic difference: listeners, filter chains,",
-      "HTTP connection manager settings, routes in order, virtual hosts, clusters, timeouts, retries, health checks,",
-      "TLS settings (never secret material). Elements are matched by name (filter chains and unnamed routes by their",
-      "match), so one extra element does not shift the others. A line reads",
-      "  <resource> <name> / <element> <name>…: <field.path>: running <value> ≠ ours <value>",
-      "or ends in \"missing in ours\" / \"missing in running Envoy\" or \"… in a different order: ours […], running […]\".",
-      "Lines starting \"[not in upstream Envoy]\" concern what upstream Envoy's API does not define:",
-      "App Mesh's Envoy build (unknown @type, unknown fields, aws.appmesh* metadata) — a loss to judge, not a typo.",
-      "",
-      "Equivalent, and not reported: proto3 JSON spellings (camelCase or snake_case keys, \"15s\" or \"15.000s\",",
-      "64-bit integers as strings or numbers, enums by name or number, defaults present or omitted), the order of",
-      "virtual hosts, filter chains, weighted clusters and domains, the order of retry_on's events.",
-      "Ignored: version_info, last_updated and the status of dump entries; static resources (the bootstrap's: xDS,",
-      "SDS and admin clusters, static listeners); endpoints and resolved addresses (a cluster's configured DNS name",
-      "and port are compared); secrets we do not push (they come from the node-local SDS server).",
-      "",
-      "Exit codes: 0 equivalent (and nothing printed), 1 different, 2 usage or I/O error (unreadable or invalid",
-      "dump, not a v3 ConfigDump, unknown node, manifests invalid for the node)."
+      "Compares a running Envoy's admin /config_dump (JSON as Envoy prints it; v3, Envoy 1.17 or later) with what "
+          + "appmesh-xds would push to that node, and prints one line per semantic difference: listeners, filter chains, "
+          + "HTTP connection manager settings, routes in order, virtual hosts, clusters, timeouts, retries, health checks, "
+          + "TLS settings (never secret material). Elements are matched by name (filter chains and unnamed routes by "
+          + "their match), so one extra element does not shift the others.",
+      "%nA line reads",
+      "  <resource> <name> / <element> <name>: <field>: running <v> ≠ ours <v>",
+      "or ends in \"missing in ours\", \"missing in running Envoy\" or \"… in a different order: ours […], running […]\". "
+          + "Lines starting \"[not in upstream Envoy]\" are about what upstream Envoy's API does not define: App Mesh's "
+          + "own Envoy build (an unknown @type, field or enum value, aws.appmesh* metadata); a loss to judge, not a typo.",
+      "%nEquivalent, not reported: proto3 JSON spellings (camelCase or snake_case keys, \"15s\" or \"15.000s\", "
+          + "64-bit integers as strings or numbers, enums by name or number, defaults written or omitted); the order of "
+          + "virtual hosts, filter chains, weighted clusters and domains; the order of retry_on's events.",
+      "%nIgnored: version_info, last_updated and the status of dump entries; static resources (the bootstrap's: "
+          + "xDS, SDS and admin clusters, static listeners); endpoints and resolved addresses (a cluster's configured "
+          + "DNS name and port are compared); secrets we do not push (they come from the node-local SDS server).",
+      "%nExit codes: 0 equivalent (nothing printed), 1 different, 2 usage or I/O error (unreadable or invalid dump, "
+          + "not a v3 ConfigDump, unknown node, manifests invalid for the node).",
+      ""
     })
 final class DiffCommand implements Callable<Integer> {
 
@@ -72,8 +72,8 @@ final class DiffCommand implements Callable<Integer> {
   Path config;
 
   @Option(names = "--ignore", paramLabel = "WHAT", split = ",",
-      description = {"Leave out some differences (repeatable, or comma-separated): '" + ConfigDiff.EXTENSIONS + "' for every line",
-          "about what upstream Envoy does not define; or a field name (snake_case, e.g. stat_prefix) wherever it occurs."})
+      description = "Leave out some differences (repeatable, or comma-separated): '" + ConfigDiff.EXTENSIONS + "' for every line "
+          + "about what upstream Envoy does not define; or a field name (snake_case, e.g. stat_prefix) wherever it occurs.")
   List<String> ignore = List.of();
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -88,6 +88,9 @@ final class DiffCommand implements Callable<Integer> {
       return run(out, err);
     } catch (CommandLine.ParameterException e) {
       throw e;
+    } catch (StackOverflowError e) {
+      err.println("error: a dump nested too deeply to compare");
+      return 2;
     } catch (RuntimeException e) {
       // Why no stack trace: this is a command line; the class and message say enough to report it.
       err.println("error: internal error while comparing: " + e.getClass().getName()

@@ -20,10 +20,10 @@ import picocli.CommandLine.Option;
     description = {
       "Prints the Envoy resources NODE_ID would receive, as one JSON object",
       "{\"listeners\":[…],\"routes\":[…],\"clusters\":[…],\"endpoints\":[…],\"secrets\":[…]} (proto3 JSON; Any carries @type).",
-      "With --format config-dump: the same resources in the shape of Envoy's admin /config_dump?include_eds",
-      "(envoy.admin.v3.ConfigDump, proto field names: configs[] of clusters, endpoints, listeners, routes, secrets,",
-      "each resource a dynamic_* entry with our version_info and no last_updated; sensitive fields read \"[redacted]\"),",
-      "to compare with a running Envoy's dump by any tool, or with `appmesh-xds diff`.",
+      "With --format config-dump: the same resources in the shape of Envoy's admin /config_dump?include_eds "
+          + "(envoy.admin.v3.ConfigDump, proto field names: configs[] of clusters, endpoints, listeners, routes, secrets; "
+          + "each resource a dynamic_* entry with our version_info and no last_updated; sensitive fields read \"[redacted]\"), "
+          + "to compare with a running Envoy's dump by any tool, or with `appmesh-xds diff`.",
       "Exit codes: 0, 1 if the node is unknown or the manifests are invalid for it, 2 usage/IO error."
     })
 final class RenderCommand implements Callable<Integer> {

@@ -102,7 +102,7 @@ final class Comparer {
     }
     Descriptor t = ot != null && ot.isString() ? EnvoyTypes.find(ot.asString()) : null;
     if (t == null || t.getFullName().startsWith("google.protobuf.")) {
-      generic(loc, path, o, r, ext || t == null);
+      genericFields(loc, path, o, r, ext || t == null);
     } else {
       message(loc, path, t, o, r, ext);
     }
@@ -250,14 +250,8 @@ final class Comparer {
     } else if (o.isObject() && r.isObject()) {
       if (o.has("@type") && r.has("@type")) {
         any(loc, path, o, r, x);
-        return;
-      }
-      Set<String> keys = new TreeSet<>(o.propertyNames());
-      keys.addAll(r.propertyNames());
-      for (String k : keys) {
-        if (!ignoredFields.contains(k)) {
-          generic(loc, join(path, k), o.get(k), r.get(k), x);
-        }
+      } else {
+        genericFields(loc, path, o, r, x);
       }
     } else if (o.isArray() && r.isArray() && named(o) != null && named(r) != null) {
       byName(loc, path, null, named(o), named(r), x);
@@ -267,6 +261,16 @@ final class Comparer {
       }
     } else if (!o.equals(r)) {
       value(loc, path, o, r, x);
+    }
+  }
+
+  private void genericFields(String loc, String path, JsonNode o, JsonNode r, boolean ext) {
+    Set<String> keys = new TreeSet<>(o.propertyNames());
+    keys.addAll(r.propertyNames());
+    for (String k : keys) {
+      if (!k.equals("@type") && !ignoredFields.contains(k)) {
+        generic(loc, join(path, k), o.get(k), r.get(k), ext);
+      }
     }
   }
 
