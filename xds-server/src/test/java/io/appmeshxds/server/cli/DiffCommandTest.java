@@ -73,6 +73,30 @@ class DiffCommandTest {
   }
 
   @Test
+  void aGatewaysDumpIsComparedTheSameWay() {
+    String example = RenderConfigDumpTest.EXAMPLE;
+    String gateway = RenderConfigDumpTest.GATEWAY;
+    CliRun.Result render = CliRun.run("render", "--manifests", example, "--node", gateway, "--format", "config-dump");
+    assertThat(render.code()).as(render.err()).isZero();
+    ObjectNode running = Dumps.envoyStyle(render.out(), gateway);
+    CliRun.Result same = CliRun.withStdin(Dumps.write(running), "diff", "--config-dump", "-", "--manifests", example);
+    assertThat(same.out()).isEmpty();
+    assertThat(same.code()).isZero();
+
+    JsonNode routeConfig = Dumps.configOf(running, "RoutesConfigDump").get("dynamic_route_configs").get(0).get("route_config");
+    ObjectNode host = (ObjectNode) routeConfig.get("virtual_hosts").get(0);
+    ObjectNode firstRoute = (ObjectNode) host.get("routes").get(0);
+    firstRoute.withObject("match").put("case_sensitive", false);
+    CliRun.Result changed = CliRun.withStdin(Dumps.write(running), "diff", "--config-dump", "-", "--manifests", example);
+    JsonNode oursRoute = Dumps.route(Dumps.virtualHost(Dumps.routeConfig(Dumps.parse(render.out()),
+        routeConfig.get("name").asString()), host.get("name").asString()), firstRoute.get("name").asString());
+    assertThat(changed.lines()).containsExactly("route " + routeConfig.get("name").asString() + " / virtual host "
+        + host.get("name").asString() + " / route " + firstRoute.get("name").asString() + ": match.case_sensitive: running false ≠ ours "
+        + (oursRoute.at("/match/case_sensitive").isMissingNode() ? "(not set)" : oursRoute.at("/match/case_sensitive").toString()));
+    assertThat(changed.code()).isEqualTo(1);
+  }
+
+  @Test
   void aDumpWithCamelCaseKeysFromStdinIsEquivalent() {
     CliRun.Result plain = CliRun.run("render", "--manifests", SHOP, "--node", FRONTEND);
     ObjectNode running = Dumps.camelCaseDump(plain.out());
