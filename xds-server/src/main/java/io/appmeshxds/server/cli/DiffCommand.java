@@ -92,9 +92,12 @@ final class DiffCommand implements Callable<Integer> {
       err.println("error: a dump nested too deeply to compare");
       return 2;
     } catch (RuntimeException e) {
-      // Why no stack trace: this is a command line; the class and message say enough to report it.
-      err.println("error: internal error while comparing: " + e.getClass().getName()
-          + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+      // Why neither a stack trace nor the message: this is a command line, and a message may quote
+      // the dump, which can hold secret material. The class and our frame are enough to report it.
+      StackTraceElement at = java.util.Arrays.stream(e.getStackTrace())
+          .filter(f -> f.getClassName().startsWith("io.appmeshxds.")).findFirst().orElse(null);
+      err.println("error: internal error while comparing (" + e.getClass().getName()
+          + (at == null ? "" : " at " + at.getFileName() + ":" + at.getLineNumber()) + "); please report it");
       return 2;
     } finally {
       out.flush();
@@ -163,7 +166,12 @@ final class DiffCommand implements Callable<Integer> {
     if (dumpFile.equals("-")) {
       bytes = stdin.readNBytes((int) ConfigDiff.MAX_DUMP_BYTES + 1);
     } else {
-      Path p = Path.of(dumpFile);
+      Path p;
+      try {
+        p = Path.of(dumpFile);
+      } catch (java.nio.file.InvalidPathException e) {
+        throw new DumpException("not a file name");
+      }
       if (Files.isDirectory(p)) {
         throw new DumpException("is a directory; expected the file Envoy's /config_dump was saved to");
       }

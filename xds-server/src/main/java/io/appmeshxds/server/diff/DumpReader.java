@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -49,6 +50,9 @@ final class DumpReader {
     JsonNode root;
     try {
       root = JSON.readTree(json);
+    } catch (StreamConstraintsException e) {
+      throw new DumpException("beyond the JSON parser's limits (nesting depth, length of a string or a number); "
+          + "not a dump Envoy prints");
     } catch (JacksonException e) {
       // Why not e.getMessage(): it quotes the input, which may hold secret material.
       TokenStreamLocation at = e.getLocation();

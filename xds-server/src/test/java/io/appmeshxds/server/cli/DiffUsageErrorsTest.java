@@ -41,6 +41,8 @@ class DiffUsageErrorsTest {
     assertUsageError(r, "error: --config-dump -: not valid JSON (line 1, column");
     assertThat(r.err()).doesNotContain("MIIEvQIBADANBgkqhkiG9w0BAQEFAASC");
     assertUsageError(stdin("", "--node", FRONTEND), "empty input");
+    assertUsageError(stdin("{\"configs\": " + "[".repeat(5000) + "]".repeat(5000) + "}", "--node", FRONTEND),
+        "beyond the JSON parser's limits");
   }
 
   @Test
