@@ -1,19 +1,10 @@
 package io.appmeshxds.server.cli;
 
 import io.appmeshxds.server.Pipelines;
+import io.appmeshxds.server.configdump.ConfigDumpWriter;
 import io.appmeshxds.server.reconcile.Pipeline;
-import io.appmeshxds.translator.input.LoadResult;
-import io.appmeshxds.translator.input.ManifestLoader;
-import io.appmeshxds.translator.input.MeshResources;
-import io.appmeshxds.translator.input.ObjectRef;
-import io.appmeshxds.translator.model.BuildResult;
-import io.appmeshxds.translator.model.MeshGraph;
 import io.appmeshxds.translator.plan.Dialect;
 import io.appmeshxds.translator.plan.NodeKey;
-import io.appmeshxds.translator.plan.PlanContext;
-import io.appmeshxds.translator.plan.ProxyPlan;
-import io.appmeshxds.translator.status.ObjectStatus;
-import io.appmeshxds.translator.xds.XdsTranslator;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,9 +20,30 @@ import picocli.CommandLine.Option;
     description = {
       "Prints the Envoy resources NODE_ID would receive, as one JSON object",
       "{\"listeners\":[…],\"routes\":[…],\"clusters\":[…],\"endpoints\":[…],\"secrets\":[…]} (proto3 JSON; Any carries @type).",
+      "With --format config-dump: the same resources in the shape of Envoy's admin /config_dump?include_eds "
+          + "(envoy.admin.v3.ConfigDump, proto field names: configs[] of clusters, endpoints, listeners, routes, secrets; "
+          + "each resource a dynamic_* entry with our version_info and no last_updated; sensitive fields read \"[redacted]\"), "
+          + "to compare with a running Envoy's dump by any tool, or with `appmesh-xds diff`.",
       "Exit codes: 0, 1 if the node is unknown or the manifests are invalid for it, 2 usage/IO error."
     })
 final class RenderCommand implements Callable<Integer> {
+
+  /** Output shapes, by their option value. */
+  enum Format {
+    JSON("json"),
+    CONFIG_DUMP("config-dump");
+
+    private final String label;
+
+    Format(String label) {
+      this.label = label;
+    }
+
+    @Override
+    public String toString() {
+      return label;
+    }
+  }
 
   @Option(names = "--manifests", required = true, paramLabel = "PATH", description = "Manifest file or directory (repeatable).")
   List<Path> manifests;
@@ -48,6 +60,11 @@ final class RenderCommand implements Callable<Integer> {
 
   @Option(names = "--config", paramLabel = "FILE", description = "Config file (YAML); its tracing section shapes the output.")
   Path config;
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "json", converter = FormatConverter.class,
+      description = {"json (default): the resources by type, as above.",
+          "config-dump: Envoy's ConfigDump shape (Envoy proxies only: a proxyless gRPC client has no /config_dump)."})
+  Format format;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -69,48 +86,38 @@ final class RenderCommand implements Callable<Integer> {
       if (key.kind() != NodeKey.Kind.SIDECAR) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--proxyless needs a virtualNode identity");
       }
+      // Why refuse: a gRPC client reports its config through CSDS (ClientConfig), not an admin
+      // /config_dump; a ConfigDump of it would be a shape no real peer prints.
+      if (format == Format.CONFIG_DUMP) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--format config-dump is the shape of Envoy's admin /config_dump; a proxyless gRPC client has none "
+                + "(it reports its config through CSDS): use --format json with --proxyless");
+      }
       key = NodeKey.proxyless(key.mesh(), key.name(), legacy ? Dialect.GRPC_LEGACY : Dialect.GRPC);
     }
-    LoadResult load = new ManifestLoader().loadPaths(manifests);
-    if (!load.ioErrors().isEmpty()) {
-      load.ioErrors().forEach(e -> err.println("error: " + e));
+    NodeConfig.Result r = NodeConfig.translate(pipeline, manifests, key, node);
+    if (r.failure() != null) {
+      r.errors().forEach(err::println);
       err.flush();
-      return 2;
+      return r.failure() == NodeConfig.Failure.IO ? 2 : 1;
     }
-    BuildResult built = pipeline.modelBuilder().build(MeshResources.of(load));
-    ObjectStatus own = ownStatus(built, key);
-    if (own != null && !own.accepted()) {
-      err.println("error: " + own.object() + " is rejected: " + own.condition().message());
-      err.flush();
-      return 1;
-    }
-    ProxyPlan plan = pipeline.planner().plan(key, new PlanContext(built.model()));
-    if (plan == null) {
-      err.println("error: unknown node " + node + ": no accepted " + (key.kind() == NodeKey.Kind.GATEWAY ? "VirtualGateway" : "VirtualNode")
-          + " " + key.name() + " in mesh " + key.mesh());
-      err.flush();
-      return 1;
-    }
-    if (own != null) {
-      own.problems().stream().filter(p -> !p.isError()).forEach(p -> err.println("warning: " + p.fieldAndMessage()));
-    }
-    plan.notes().forEach(n -> err.println("note: " + n));
-    out.println(pipeline.json().render(new XdsTranslator(pipeline.extensions()).translate(plan)));
+    r.messages().forEach(err::println);
+    out.println(format == Format.CONFIG_DUMP ? ConfigDumpWriter.json(r.resources()) : pipeline.json().render(r.resources()));
     out.flush();
     err.flush();
     return 0;
   }
 
-  /** Status of the node's own object, found by App Mesh name. */
-  private static ObjectStatus ownStatus(BuildResult built, NodeKey key) {
-    String kind = key.kind() == NodeKey.Kind.GATEWAY ? "VirtualGateway" : "VirtualNode";
-    for (ObjectStatus s : built.status().objects().values()) {
-      ObjectRef r = s.object();
-      if (r.kind().equals(kind) && (r.name() + "_" + r.namespace()).equals(key.name())) {
-        return s;
+  /** {@code json} or {@code config-dump}. */
+  static final class FormatConverter implements CommandLine.ITypeConverter<Format> {
+    @Override
+    public Format convert(String value) {
+      for (Format f : Format.values()) {
+        if (f.toString().equals(value)) {
+          return f;
+        }
       }
+      throw new CommandLine.TypeConversionException("expected json or config-dump, not " + value);
     }
-    MeshGraph g = built.model().mesh(key.mesh());
-    return g == null ? null : null;
   }
 }
