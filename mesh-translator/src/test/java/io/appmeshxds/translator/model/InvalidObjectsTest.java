@@ -7,6 +7,7 @@ import io.appmeshxds.translator.input.ObjectRef;
 import io.appmeshxds.translator.status.ObjectStatus;
 import io.appmeshxds.translator.status.Problem;
 import io.appmeshxds.translator.status.Reason;
+import io.appmeshxds.translator.status.Severity;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -268,6 +269,8 @@ class InvalidObjectsTest {
         });
     Problem p = errors.stream().filter(e -> e.field().equals(field)).findFirst().orElseThrow();
     assertThat(p.reason()).isEqualTo(reason);
+    // An unsupported feature rejects the object like an error, under its own severity (validate exit 3).
+    assertThat(p.severity()).isEqualTo(reason == Reason.Unsupported ? Severity.UNSUPPORTED : Severity.ERROR);
     assertThat(status.condition().status()).isEqualTo("False");
     assertThat(status.condition().reason()).isEqualTo(errors.get(0).reason());
     assertThat(status.condition().message()).contains(field + ": " + message);

@@ -26,7 +26,10 @@ import tools.jackson.databind.json.JsonMapper;
     mixinStandardHelpOptions = true,
     description = {
       "Reads manifests (files, directories, '-' for stdin, as `kustomize build` prints them) and reports every problem.",
-      "Exit codes: 0 valid, 1 problems found, 2 usage or I/O error."
+      "Severities: error (App Mesh rejected it), unsupported (App Mesh accepted it; not served here yet: Cloud Map,",
+      "ACM), warning (accepted and served).",
+      "Exit codes: 0 valid (warnings at most), 1 errors found, 2 usage or I/O error,",
+      "3 unsupported features found but no error."
     })
 final class ValidateCommand implements Callable<Integer> {
 
@@ -82,11 +85,14 @@ final class ValidateCommand implements Callable<Integer> {
     } else {
       problems.forEach(p -> out.println(p.toLine()));
     }
-    long errors = problems.stream().filter(Problem::isError).count();
+    long unsupported = problems.stream().filter(Problem::isUnsupported).count();
+    long errors = problems.stream().filter(Problem::isError).count() - unsupported;
+    long warnings = problems.size() - errors - unsupported;
     long objects = load.objects().size() + load.canaries().size();
-    err.println(objects + " object(s) read; " + errors + " error(s), " + (problems.size() - errors) + " warning(s)");
+    err.println(objects + " object(s) read; " + errors + " error(s), " + warnings + " warning(s)"
+        + (unsupported > 0 ? ", " + unsupported + " unsupported" : ""));
     out.flush();
     err.flush();
-    return errors > 0 ? 1 : 0;
+    return errors > 0 ? 1 : unsupported > 0 ? 3 : 0;
   }
 }

@@ -93,6 +93,36 @@ class ValidateCommandTest {
         + "write App Mesh v1beta1 objects, which nothing serves; use \"appmesh:v1beta2\"");
   }
 
+  static final String MESH = "apiVersion: appmesh.k8s.aws/v1beta2\nkind: Mesh\nmetadata: {name: m}\nspec: {namespaceSelector: {}}\n"
+      + "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: demo}\n";
+
+  static String cloudMapNode(String name) {
+    return "---\napiVersion: appmesh.k8s.aws/v1beta2\nkind: VirtualNode\nmetadata: {name: " + name + ", namespace: demo}\n"
+        + "spec: {listeners: [{portMapping: {port: 80, protocol: http}}], "
+        + "serviceDiscovery: {awsCloudMap: {namespaceName: demo.local, serviceName: " + name + "}}}\n";
+  }
+
+  @Test
+  void unsupportedFeaturesAloneExit3WithTheirOwnSeverity() {
+    Run r = run(MESH + cloudMapNode("colorteller"), "-");
+    assertThat(r.code()).isEqualTo(3);
+    assertThat(r.lines()).containsExactly("-:2: VirtualNode demo/colorteller: spec.serviceDiscovery.awsCloudMap: unsupported: "
+        + "AWS Cloud Map service discovery is not supported yet; use dns (a Kubernetes Service hostname)");
+    assertThat(r.err()).contains("0 error(s), 0 warning(s), 1 unsupported");
+    List<Map<String, String>> rows =
+        JsonMapper.shared().readValue(run(MESH + cloudMapNode("colorteller"), "--output", "json", "-").out(), new TypeReference<>() {});
+    assertThat(rows).singleElement().satisfies(row -> assertThat(row).containsEntry("severity", "unsupported"));
+  }
+
+  @Test
+  void anErrorBesideAnUnsupportedFeatureStillExits1() {
+    String badPort = "---\napiVersion: appmesh.k8s.aws/v1beta2\nkind: VirtualNode\nmetadata: {name: bad, namespace: demo}\n"
+        + "spec: {listeners: [{portMapping: {port: 0, protocol: http}}], serviceDiscovery: {dns: {hostname: bad.demo}}}\n";
+    Run r = run(MESH + cloudMapNode("colorteller") + badPort, "-");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("1 error(s), 0 warning(s), 1 unsupported");
+  }
+
   @Test
   void missingPathIsAnIoErrorExit2(@TempDir Path dir) {
     Run r = run(null, dir.resolve("nope.yaml").toString());
