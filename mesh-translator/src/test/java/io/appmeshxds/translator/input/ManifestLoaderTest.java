@@ -110,12 +110,22 @@ class ManifestLoaderTest {
   }
 
   @Test
-  void duplicateObjectsKeepTheFirstAndReportTheSecond() {
-    MeshResources res = MeshResources.of(loader.loadText("f.yaml", VN + "---\n" + VN));
+  void aRedeclaredObjectKeepsTheLastCopyWithAWarningNamingBothPlaces() {
+    // A walkthrough's later step re-applies the Namespace with one more label: kubectl keeps the last copy.
+    String ns = "apiVersion: v1\nkind: Namespace\nmetadata: {name: demo, labels: {mesh: m}}\n";
+    String again = "apiVersion: v1\nkind: Namespace\nmetadata: {name: demo, labels: {mesh: m, appmesh.k8s.aws/sidecarInjectorWebhook: enabled}}\n";
+    MeshResources res = MeshResources.of(loader.loadText("f.yaml", ns + "---\n" + VN + "---\n" + again + "---\n" + VN.replace("8080", "9090")));
+    assertThat(res.namespaces().get("demo").labels()).containsEntry("appmesh.k8s.aws/sidecarInjectorWebhook", "enabled");
     assertThat(res.objects()).hasSize(1);
-    assertThat(res.loadProblems()).filteredOn(Problem::isError).extracting(Problem::reason, Problem::message)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(Reason.NameConflict,
-            "defined more than once (first at f.yaml:0); this copy is ignored"));
+    assertThat(res.objects().values().iterator().next().toString()).contains("9090");
+    assertThat(res.sources().get(new ObjectRef("Namespace", null, "demo"))).hasToString("f.yaml:2");
+    assertThat(res.loadProblems()).noneMatch(Problem::isError);
+    assertThat(res.loadProblems()).filteredOn(p -> p.message().startsWith("defined")).extracting(p -> p.source() + ": " + p.object() + ": " + p.severity() + ": " + p.message())
+        .containsExactlyInAnyOrder(
+            "f.yaml:2: Namespace demo: WARNING: defined more than once (first at f.yaml:0, last at f.yaml:2); the last copy is"
+                + " used, as kubectl apply does",
+            "f.yaml:3: VirtualNode demo/a: WARNING: defined more than once (first at f.yaml:1, last at f.yaml:3); the last copy"
+                + " is used, as kubectl apply does");
   }
 
   @Test

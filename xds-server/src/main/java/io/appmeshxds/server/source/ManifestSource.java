@@ -4,6 +4,7 @@ import io.appmeshxds.server.reconcile.ResourceStore;
 import io.appmeshxds.translator.input.LoadResult;
 import io.appmeshxds.translator.input.LoadedObject;
 import io.appmeshxds.translator.input.ManifestLoader;
+import io.appmeshxds.translator.input.MeshResources;
 import io.appmeshxds.translator.input.ObjectRef;
 import io.appmeshxds.translator.input.SourceRef;
 import io.appmeshxds.translator.status.Problem;
@@ -144,9 +145,15 @@ public final class ManifestSource implements AutoCloseable {
     load.ioErrors().forEach(e -> problems.add(new Problem(Severity.ERROR, Reason.MalformedInput, null, "", e,
         new SourceRef(f.toString(), 0, false))));
     Map<ObjectRef, ResourceStore.Entry> objects = new LinkedHashMap<>();
+    Map<ObjectRef, SourceRef> firstCopies = new LinkedHashMap<>();
     for (LoadedObject o : load.objects()) {
-      objects.putIfAbsent(o.ref(), new ResourceStore.Entry(o.object(), o.source()));
+      ResourceStore.Entry earlier = objects.remove(o.ref()); // re-inserted: the last copy wins and keeps its place
+      if (earlier != null) {
+        firstCopies.putIfAbsent(o.ref(), earlier.source());
+      }
+      objects.put(o.ref(), new ResourceStore.Entry(o.object(), o.source()));
     }
+    firstCopies.forEach((ref, first) -> problems.add(MeshResources.redefined(ref, first, objects.get(ref).source())));
     boolean broken = problems.stream().anyMatch(p -> p.isError() && p.reason() == Reason.MalformedInput
         && (p.object() == null || !objects.containsKey(p.object())));
     Map<ObjectRef, ResourceStore.Entry> previous = good.getOrDefault(f, Map.of());

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The store's merged view, kept up to date write by write, equals a snapshot merged from scratch
- * (partitions in name order, first copy served, later copies reported as duplicates), and the
+ * (partitions in name order, the last copy served, as kubectl apply does, with a warning naming the
+ * first and the last place), and the
  * changes it reports are exactly the refs whose served object or source differ.
  */
 class ResourceStoreTest {
@@ -93,7 +94,7 @@ class ResourceStoreTest {
         List.of(), List.of(), null, null, null));
   }
 
-  /** The merge as the store did it before it was incremental: partitions in name order, first copy wins. */
+  /** The merge from scratch: partitions in name order, each added in turn, so the last copy wins. */
   private static MeshResources fromScratch(Map<String, Map<ObjectRef, ResourceStore.Entry>> partitions) {
     MeshResources.Builder b = MeshResources.builder();
     partitions.forEach((name, p) -> p.forEach((ref, e) -> b.add(e.object(), ref, e.source())));

@@ -75,4 +75,29 @@ class ManifestSourceTest {
       await(() -> store.refs().equals(List.of(A)));
     }
   }
+
+  @Test
+  void aRedeclaredObjectKeepsItsLastCopyWithOneWarning() throws Exception {
+    String ns = "apiVersion: v1\nkind: Namespace\nmetadata: {name: demo, labels: {%s}}\n";
+    // Step 1 declares the Namespace, step 2 re-declares it with one more label (and twice in one file).
+    Files.writeString(dir.resolve("1-namespace.yaml"), ns.formatted("mesh: m"));
+    Files.writeString(dir.resolve("2-inject.yaml"), ns.formatted("mesh: m, x: y") + "---\n" + ns.formatted("mesh: m, x: z"));
+    ResourceStore store = new ResourceStore();
+    try (ManifestSource source = new ManifestSource(List.of(dir), store, 50).start()) {
+      var snap = store.snapshot();
+      assertThat(snap.namespaces().get("demo").labels()).containsEntry("x", "z");
+      assertThat(snap.loadProblems()).noneMatch(Problem::isError);
+      assertThat(snap.loadProblems()).extracting(Problem::toLine).containsExactlyInAnyOrder(
+          dir.resolve("2-inject.yaml") + ":1: Namespace demo: metadata.name: warning: defined more than once (first at "
+              + dir.resolve("2-inject.yaml") + ":0, last at " + dir.resolve("2-inject.yaml") + ":1); the last copy is used, as"
+              + " kubectl apply does",
+          dir.resolve("2-inject.yaml") + ":1: Namespace demo: metadata.name: warning: defined more than once (first at "
+              + dir.resolve("1-namespace.yaml") + ", last at " + dir.resolve("2-inject.yaml") + ":1); the last copy is used, as"
+              + " kubectl apply does");
+      // The later file goes away: the first copy is served again, without a warning.
+      Files.delete(dir.resolve("2-inject.yaml"));
+      await(() -> store.snapshot().loadProblems().isEmpty());
+      assertThat(store.snapshot().namespaces().get("demo").labels()).doesNotContainKey("x");
+    }
+  }
 }
