@@ -152,7 +152,7 @@ final class DocumentConverter {
     }
     for (String key : doc.propertyNames()) {
       if (!TOP_LEVEL.contains(key)) {
-        problems.add(unknownField(ref, key, source));
+        problems.add(unknownField(ref, key, source, false));
       }
     }
     JsonNode specNode = doc.get("spec");
@@ -176,7 +176,7 @@ final class DocumentConverter {
         return;
       }
       for (String path : unknown) {
-        problems.add(unknownField(ref, "spec." + path, source));
+        problems.add(unknownField(ref, "spec." + path, source, true));
       }
     }
     objects.add(new LoadedObject(s.factory().apply(meta, spec), ref, source));
@@ -328,13 +328,21 @@ final class DocumentConverter {
     return new Problem(Severity.ERROR, Reason.MalformedInput, ref, field, message, source);
   }
 
-  private static Problem unknownField(ObjectRef ref, String path, SourceRef source) {
+  /**
+   * An unknown field. Why two messages: App Mesh's CRDs (and ours, generated from the same model)
+   * set {@code x-kubernetes-preserve-unknown-fields} on the root schema only; {@code spec} is
+   * structural, so the API server prunes unknown fields inside it, while unknown top-level keys are
+   * stored.
+   */
+  private static Problem unknownField(ObjectRef ref, String path, SourceRef source, boolean inSpec) {
     return new Problem(
         Severity.WARNING,
         Reason.Accepted,
         ref,
         path,
-        "unknown field, ignored (kept by the API server, not used by App Mesh)",
+        inSpec
+            ? "unknown field: the API server prunes it (App Mesh's CRDs are structural), so it has no effect"
+            : "unknown field: the API server keeps it (top-level fields are preserved), but App Mesh does not use it",
         source);
   }
 

@@ -33,9 +33,9 @@ class ManifestLoaderTest {
     assertThat(r.objects()).hasSize(1);
     assertThat(r.problems()).extracting(Problem::severity, Problem::field, Problem::message).containsExactlyInAnyOrder(
         org.assertj.core.groups.Tuple.tuple(Severity.WARNING, "spec.listeners[0].foo",
-            "unknown field, ignored (kept by the API server, not used by App Mesh)"),
+            "unknown field: the API server prunes it (App Mesh's CRDs are structural), so it has no effect"),
         org.assertj.core.groups.Tuple.tuple(Severity.WARNING, "extra",
-            "unknown field, ignored (kept by the API server, not used by App Mesh)"));
+            "unknown field: the API server keeps it (top-level fields are preserved), but App Mesh does not use it"));
     assertThat(r.problems().get(0).source().toString()).isEqualTo("f.yaml");
   }
 
