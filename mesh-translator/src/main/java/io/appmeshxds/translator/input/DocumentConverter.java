@@ -178,6 +178,14 @@ final class DocumentConverter {
       for (String path : unknown) {
         problems.add(unknownField(ref, "spec." + path, source, true));
       }
+      List<String> empty = EmptyLists.find(specNode, s.specClass(), "spec");
+      for (String path : empty) {
+        problems.add(malformed(ref, path, "must have at least 1 item(s) (got 0): App Mesh's CRD rejects an empty list;"
+            + " leave the field out or list at least one", source));
+      }
+      if (!empty.isEmpty()) {
+        return;
+      }
     }
     objects.add(new LoadedObject(s.factory().apply(meta, spec), ref, source));
   }
