@@ -60,14 +60,20 @@ final class DocumentConverter {
         Kind.BackendGroup, new Spec<>(BackendGroup.Spec.class, (m, s) -> new BackendGroup(m, (BackendGroup.Spec) s)));
   }
 
+  /** Canary fields holding shell commands the load tester expands itself: {@code ${VAR}} is theirs. */
+  private static final Set<String> CANARY_COMMANDS =
+      Set.of("status", "spec.analysis.webhooks", "spec.canaryAnalysis.webhooks");
+
+  private final ManifestLoader.Sink sink;
   private final List<LoadedObject> objects;
   private final List<CanaryInfo> canaries;
   private final List<Problem> problems;
 
-  DocumentConverter(List<LoadedObject> objects, List<CanaryInfo> canaries, List<Problem> problems) {
-    this.objects = objects;
-    this.canaries = canaries;
-    this.problems = problems;
+  DocumentConverter(ManifestLoader.Sink sink) {
+    this.sink = sink;
+    this.objects = sink.objects;
+    this.canaries = sink.canaries;
+    this.problems = sink.problems;
   }
 
   /** Converts one document (a mapping) found at {@code source}. */
@@ -96,36 +102,53 @@ final class DocumentConverter {
       }
       return;
     }
+    sink.kinds.merge(kind, 1, Integer::sum);
     String group = apiVersion == null ? "" : apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
-    if (Kind.GROUP.equals(group) || Kind.byName(kind) != null && (apiVersion == null || apiVersion.isEmpty())) {
+    boolean appMesh = Kind.GROUP.equals(group) || Kind.byName(kind) != null && (apiVersion == null || apiVersion.isEmpty());
+    boolean canary = "Canary".equals(kind) && CanaryInfo.GROUP.equals(group);
+    boolean kept = appMesh || canary
+        || "v1".equals(apiVersion) && ("Namespace".equals(kind) || "Service".equals(kind))
+        || "discovery.k8s.io/v1".equals(apiVersion) && "EndpointSlice".equals(kind);
+    if (appMesh || canary) {
+      sink.meshDocuments++;
+    }
+    if (!kept) {
+      return; // other kinds (Deployments, HPAs, …) are not ours: ignored quietly
+    }
+    if (leftoverTemplates(doc, kind, canary, source)) {
+      return;
+    }
+    if (appMesh) {
       convertAppMesh(doc, apiVersion, kind, source);
       return;
     }
     switch (kind) {
-      case "Namespace" -> {
-        if ("v1".equals(apiVersion)) {
-          convertNamespace(doc, source);
-        }
-      }
-      case "Service" -> {
-        if ("v1".equals(apiVersion)) {
-          convertService(doc, source);
-        }
-      }
-      case "EndpointSlice" -> {
-        if ("discovery.k8s.io/v1".equals(apiVersion)) {
-          convertEndpointSlice(doc, source);
-        }
-      }
-      case "Canary" -> {
-        if (CanaryInfo.GROUP.equals(group)) {
-          convertCanary(doc, apiVersion, source);
-        }
-      }
-      default -> {
-        // Other kinds (Deployments, HPAs, …) are not ours: ignored quietly.
-      }
+      case "Namespace" -> convertNamespace(doc, source);
+      case "Service" -> convertService(doc, source);
+      case "EndpointSlice" -> convertEndpointSlice(doc, source);
+      default -> convertCanary(doc, apiVersion, source);
     }
+  }
+
+  /**
+   * Reports every {@code ${VAR}} left in a kept document; such a document is not used (the user
+   * meant to run it through envsubst first).
+   */
+  private boolean leftoverTemplates(JsonNode doc, String kind, boolean canary, SourceRef source) {
+    List<TemplateVariables.Found> found = TemplateVariables.find(doc, canary ? CANARY_COMMANDS : Set.of("status"));
+    if (found.isEmpty()) {
+      return false;
+    }
+    JsonNode m = doc.path("metadata");
+    String name = text(m, "name");
+    Kind k = Kind.byName(kind);
+    boolean namespaced = k == null ? !"Namespace".equals(kind) : k.namespaced();
+    String ns = namespaced ? text(m, "namespace") : null;
+    ObjectRef ref = name == null ? null : new ObjectRef(kind, namespaced && ns == null ? "default" : ns, name);
+    for (TemplateVariables.Found f : found) {
+      problems.add(malformed(ref, f.field(), f.message(), source));
+    }
+    return true;
   }
 
   private void convertAppMesh(JsonNode doc, String apiVersion, String kindName, SourceRef source) {
@@ -207,6 +230,19 @@ final class DocumentConverter {
     }
     if (meta.name() == null || meta.name().isEmpty()) {
       problems.add(malformed(null, "metadata.name", "required (" + kindName + ")", source));
+      return null;
+    }
+    boolean hasNamespace = namespaced && meta.namespace() != null && !meta.namespace().isEmpty();
+    ObjectRef named = new ObjectRef(kindName, namespaced ? (hasNamespace ? meta.namespace() : "default") : null, meta.name());
+    String badName = KubernetesNames.problem(meta.name(), KubernetesNames.forKind(kindName));
+    String badNamespace = hasNamespace ? KubernetesNames.problem(meta.namespace(), KubernetesNames.Rule.LABEL) : null;
+    if (badName != null) {
+      problems.add(malformed(named, "metadata.name", badName, source));
+    }
+    if (badNamespace != null) {
+      problems.add(malformed(named, "metadata.namespace", badNamespace, source));
+    }
+    if (badName != null || badNamespace != null) {
       return null;
     }
     if (!namespaced) {

@@ -28,6 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
       "Reads manifests (files, directories, '-' for stdin, as `kustomize build` prints them) and reports every problem.",
       "Severities: error (App Mesh rejected it), unsupported (App Mesh accepted it; not served here yet: Cloud Map,",
       "ACM), warning (accepted and served).",
+      "No App Mesh object and no Flagger Canary in the input (empty stdin, only *.yaml.template files) is an error.",
       "Exit codes: 0 valid (warnings at most), 1 errors found, 2 usage or I/O error,",
       "3 unsupported features found but no error."
     })
@@ -89,6 +90,9 @@ final class ValidateCommand implements Callable<Integer> {
     long errors = problems.stream().filter(Problem::isError).count() - unsupported;
     long warnings = problems.size() - errors - unsupported;
     long objects = load.objects().size() + load.canaries().size();
+    if (!load.read().templates().isEmpty() && load.read().meshDocuments() > 0) {
+      err.println("note: " + ManifestValidation.templatesNotRead(load.read()));
+    }
     err.println(objects + " object(s) read; " + errors + " error(s), " + warnings + " warning(s)"
         + (unsupported > 0 ? ", " + unsupported + " unsupported" : ""));
     out.flush();

@@ -124,6 +124,43 @@ class ValidateCommandTest {
   }
 
   @Test
+  void emptyStdinIsNotValidExit1() {
+    // `kustomize build overlays/x | appmesh-xds validate -` after kustomize failed: nothing on stdin.
+    Run r = run("", "-");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.lines()).containsExactly("-: no App Mesh object and no Flagger Canary found: the input is empty (a failed"
+        + " `kustomize build` in a pipe prints nothing)");
+  }
+
+  @Test
+  void aDirectoryOfTemplatesOnlyIsNotValidExit1(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("mesh.yaml.template"), "apiVersion: appmesh.k8s.aws/v1beta2\nkind: Mesh\nmetadata:\n  name: ${MESH}\n");
+    Run r = run(null, dir.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.lines()).containsExactly(dir + ": no App Mesh object and no Flagger Canary found: no manifest file was read"
+        + " (*.yaml, *.yml, *.json); 1 template file(s) not read (" + dir.resolve("mesh.yaml.template")
+        + "): substitute their variables first, e.g. with envsubst");
+  }
+
+  @Test
+  void documentsWithoutAppMeshObjectsAreNotValidExit1() {
+    Run r = run("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Service\n"
+        + "metadata: {name: a}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: b}\n", "-");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.lines()).containsExactly("-: no App Mesh object and no Flagger Canary found: read 3 document(s) (2 Deployment,"
+        + " 1 Service); validate checks appmesh.k8s.aws/v1beta2 objects and flagger.app Canaries");
+  }
+
+  @Test
+  void templatesBesideObjectsAreMentioned(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("mesh.yaml"), MESH);
+    Files.writeString(dir.resolve("app.yaml.template"), "kind: X\n");
+    Run r = run(null, dir.toString());
+    assertThat(r.code()).isZero();
+    assertThat(r.err()).contains("note: 1 template file(s) not read (" + dir.resolve("app.yaml.template") + ")");
+  }
+
+  @Test
   void missingPathIsAnIoErrorExit2(@TempDir Path dir) {
     Run r = run(null, dir.resolve("nope.yaml").toString());
     assertThat(r.code()).isEqualTo(2);
