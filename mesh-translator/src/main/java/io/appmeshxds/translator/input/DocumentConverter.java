@@ -20,16 +20,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.TokenStreamContext;
-import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
-import tools.jackson.databind.ValueDeserializer;
-import tools.jackson.databind.deser.DeserializationProblemHandler;
-import tools.jackson.databind.exc.InvalidFormatException;
-import tools.jackson.databind.exc.MismatchedInputException;
-import tools.jackson.databind.exc.ValueInstantiationException;
 
 /**
  * Turns one parsed document into objects. Never throws on bad input: every problem is reported
@@ -113,7 +105,10 @@ final class DocumentConverter {
       sink.meshDocuments++;
     }
     if (!kept) {
-      return; // other kinds (Deployments, HPAs, …) are not ours: ignored quietly
+      if ("apps/v1".equals(apiVersion) && ("Deployment".equals(kind) || "DaemonSet".equals(kind))) {
+        workload(doc, kind);
+      }
+      return; // other kinds (HPAs, ConfigMaps, …) are not ours: ignored quietly
     }
     if (leftoverTemplates(doc, kind, canary, source)) {
       return;
@@ -188,11 +183,11 @@ final class DocumentConverter {
       return;
     } else {
       List<String> unknown = new ArrayList<>();
-      ObjectReader reader = Json.YAML.readerFor(s.specClass()).withHandler(new UnknownFieldCollector(unknown));
+      ObjectReader reader = Json.YAML.readerFor(s.specClass()).withHandler(new JacksonMessages.UnknownFieldCollector(unknown));
       try {
         spec = reader.readValue(specNode);
       } catch (JacksonException e) {
-        problems.add(malformed(ref, "spec" + pathOf(e), messageOf(e), source));
+        problems.add(malformed(ref, "spec" + JacksonMessages.pathOf(e), JacksonMessages.messageOf(e), source));
         return;
       } catch (RuntimeException e) {
         problems.add(malformed(ref, "spec", "cannot be read: " + e, source));
@@ -201,12 +196,9 @@ final class DocumentConverter {
       for (String path : unknown) {
         problems.add(unknownField(ref, "spec." + path, source, true));
       }
-      List<String> empty = EmptyLists.find(specNode, s.specClass(), "spec");
-      for (String path : empty) {
-        problems.add(malformed(ref, path, "must have at least 1 item(s) (got 0): App Mesh's CRD rejects an empty list;"
-            + " leave the field out or list at least one", source));
-      }
-      if (!empty.isEmpty()) {
+      List<CrdShape.Finding> rejected = CrdShape.check(specNode, s.specClass(), "spec");
+      rejected.forEach(r -> problems.add(malformed(ref, r.field(), r.message(), source)));
+      if (!rejected.isEmpty()) {
         return;
       }
     }
@@ -225,7 +217,7 @@ final class DocumentConverter {
     } catch (JacksonException e) {
       String name = text(m, "name");
       ObjectRef ref = name == null ? null : new ObjectRef(kindName, namespaced ? text(m, "namespace") : null, name);
-      problems.add(malformed(ref, "metadata" + pathOf(e), messageOf(e), source));
+      problems.add(malformed(ref, "metadata" + JacksonMessages.pathOf(e), JacksonMessages.messageOf(e), source));
       return null;
     }
     if (meta.name() == null || meta.name().isEmpty()) {
@@ -310,35 +302,27 @@ final class DocumentConverter {
     objects.add(new LoadedObject(slice, new ObjectRef("EndpointSlice", meta.namespace(), meta.name()), source));
   }
 
-  private void convertCanary(JsonNode doc, String apiVersion, SourceRef source) {
-    ObjectMeta meta = readMeta(doc, true, source, "Canary");
-    if (meta == null) {
+  /** A Canary's possible target: name and pod selector labels only, and quietly (it is not ours). */
+  private void workload(JsonNode doc, String kind) {
+    String name = text(doc.path("metadata"), "name");
+    if (name == null) {
       return;
     }
-    JsonNode spec = doc.path("spec");
-    JsonNode analysis = spec.has("analysis") ? spec.path("analysis") : spec.path("canaryAnalysis");
-    String analysisKey = spec.has("analysis") ? "analysis" : "canaryAnalysis";
-    List<CanaryInfo.FieldValue> regexes = new ArrayList<>();
-    int i = 0;
-    for (JsonNode match : analysis.path("match").values()) {
-      for (Map.Entry<String, JsonNode> h : match.path("headers").properties()) {
-        JsonNode regex = h.getValue().get("regex");
-        if (regex != null && regex.isString()) {
-          regexes.add(
-              new CanaryInfo.FieldValue(
-                  "spec." + analysisKey + ".match[" + i + "].headers." + h.getKey() + ".regex", regex.stringValue()));
-        }
+    String ns = text(doc.path("metadata"), "namespace");
+    Map<String, String> labels = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> e : doc.path("spec").path("selector").path("matchLabels").properties()) {
+      if (e.getValue().isString()) {
+        labels.put(e.getKey(), e.getValue().stringValue());
       }
-      i++;
     }
-    canaries.add(
-        new CanaryInfo(
-            new ObjectRef("Canary", meta.namespace(), meta.name()),
-            apiVersion,
-            text(spec, "provider"),
-            analysis.path("match").size(),
-            regexes,
-            source));
+    sink.workloads.add(new Workload(new ObjectRef(kind, ns == null || ns.isEmpty() ? "default" : ns, name), labels));
+  }
+
+  private void convertCanary(JsonNode doc, String apiVersion, SourceRef source) {
+    ObjectMeta meta = readMeta(doc, true, source, "Canary");
+    if (meta != null) {
+      canaries.add(CanaryReader.read(doc, apiVersion, meta, source));
+    }
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
@@ -388,103 +372,5 @@ final class DocumentConverter {
             ? "unknown field: the API server prunes it (App Mesh's CRDs are structural), so it has no effect"
             : "unknown field: the API server keeps it (top-level fields are preserved), but App Mesh does not use it",
         source);
-  }
-
-  /** {@code .listeners[0].portMapping.port} from an exception's reference chain. */
-  static String pathOf(JacksonException e) {
-    StringBuilder sb = new StringBuilder();
-    for (JacksonException.Reference r : e.getPath()) {
-      if (r.getPropertyName() != null) {
-        sb.append('.').append(r.getPropertyName());
-      } else if (r.getIndex() >= 0) {
-        sb.append('[').append(r.getIndex()).append(']');
-      }
-    }
-    return sb.toString();
-  }
-
-  /** A message without Jackson's class names and source excerpts. */
-  static String messageOf(JacksonException e) {
-    if (e instanceof InvalidFormatException ife && ife.getTargetType() != null && ife.getTargetType().isEnum()) {
-      List<String> allowed = new ArrayList<>();
-      for (Object c : ife.getTargetType().getEnumConstants()) {
-        allowed.add(wireName((Enum<?>) c));
-      }
-      return "unsupported value \"" + ife.getValue() + "\"; supported values: " + String.join(", ", allowed);
-    }
-    if (e instanceof ValueInstantiationException vie && vie.getCause() != null) {
-      return "invalid: " + vie.getCause().getMessage();
-    }
-    if (e instanceof MismatchedInputException mie && mie.getTargetType() != null) {
-      return "expected " + typeName(mie.getTargetType());
-    }
-    String m = e.getOriginalMessage();
-    int nl = m == null ? -1 : m.indexOf('\n');
-    return nl > 0 ? m.substring(0, nl) : String.valueOf(m);
-  }
-
-  private static String typeName(Class<?> t) {
-    if (t == Long.class || t == long.class || t == Integer.class || t == int.class) {
-      return "an integer";
-    }
-    if (t == Boolean.class || t == boolean.class) {
-      return "true or false";
-    }
-    if (t == String.class) {
-      return "a string";
-    }
-    if (java.util.List.class.isAssignableFrom(t)) {
-      return "a list";
-    }
-    if (java.util.Map.class.isAssignableFrom(t) || t.isRecord()) {
-      return "a mapping";
-    }
-    if (t.isEnum()) {
-      return "one of the values of " + t.getSimpleName();
-    }
-    return t.getSimpleName();
-  }
-
-  /** The JSON spelling of an enum constant (its {@code @JsonProperty} or its name). */
-  static String wireName(Enum<?> c) {
-    try {
-      com.fasterxml.jackson.annotation.JsonProperty jp =
-          c.getDeclaringClass().getField(c.name()).getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
-      return jp != null ? jp.value() : c.name();
-    } catch (NoSuchFieldException e) {
-      return c.name();
-    }
-  }
-
-  /** Collects unknown properties as dotted paths instead of failing. */
-  private static final class UnknownFieldCollector extends DeserializationProblemHandler {
-    private final List<String> sink;
-
-    UnknownFieldCollector(List<String> sink) {
-      this.sink = sink;
-    }
-
-    @Override
-    public boolean handleUnknownProperty(
-        DeserializationContext ctxt, JsonParser p, ValueDeserializer<?> deserializer, Object beanOrClass, String name) {
-      sink.add(pathPrefix(p.streamReadContext()) + name);
-      p.skipChildren();
-      return true;
-    }
-
-    private static String pathPrefix(TokenStreamContext ctx) {
-      List<String> parts = new ArrayList<>();
-      // The innermost context is the object holding the unknown property; its ancestors name the path.
-      for (TokenStreamContext c = ctx.getParent(); c != null && !c.inRoot(); c = c.getParent()) {
-        if (c.inArray()) {
-          parts.add(0, "[" + c.getCurrentIndex() + "]");
-        } else if (c.currentName() != null) {
-          parts.add(0, "." + c.currentName());
-        }
-      }
-      String s = String.join("", parts);
-      s = s.startsWith(".") ? s.substring(1) : s;
-      return s.isEmpty() ? "" : s + ".";
-    }
   }
 }

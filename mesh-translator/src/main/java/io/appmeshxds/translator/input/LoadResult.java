@@ -11,16 +11,23 @@ import java.util.TreeMap;
  *
  * @param objects objects that converted cleanly (possibly with warnings)
  * @param canaries Flagger Canaries seen
+ * @param workloads Deployments and DaemonSets (their pod selectors), for Canaries that target them
  * @param problems malformed documents and objects, unknown-field warnings
  * @param ioErrors paths that could not be read at all (a usage error for the CLI)
  * @param read what was read, for a message when nothing usable was found
  */
 public record LoadResult(
-    List<LoadedObject> objects, List<CanaryInfo> canaries, List<Problem> problems, List<String> ioErrors, Read read) {
+    List<LoadedObject> objects,
+    List<CanaryInfo> canaries,
+    List<Workload> workloads,
+    List<Problem> problems,
+    List<String> ioErrors,
+    Read read) {
 
   public LoadResult {
     objects = List.copyOf(objects);
     canaries = List.copyOf(canaries);
+    workloads = List.copyOf(workloads);
     problems = List.copyOf(problems);
     ioErrors = List.copyOf(ioErrors);
   }
@@ -63,16 +70,18 @@ public record LoadResult(
   public static LoadResult merge(List<LoadResult> parts) {
     List<LoadedObject> o = new ArrayList<>();
     List<CanaryInfo> c = new ArrayList<>();
+    List<Workload> w = new ArrayList<>();
     List<Problem> p = new ArrayList<>();
     List<String> e = new ArrayList<>();
     Read read = Read.none();
     for (LoadResult r : parts) {
       o.addAll(r.objects());
       c.addAll(r.canaries());
+      w.addAll(r.workloads());
       p.addAll(r.problems());
       e.addAll(r.ioErrors());
       read = read.plus(r.read());
     }
-    return new LoadResult(o, c, p, e, read);
+    return new LoadResult(o, c, w, p, e, read);
   }
 }

@@ -202,6 +202,7 @@ public final class ManifestLoader {
   static final class Sink {
     final List<LoadedObject> objects = new ArrayList<>();
     final List<CanaryInfo> canaries = new ArrayList<>();
+    final List<Workload> workloads = new ArrayList<>();
     final List<Problem> problems = new ArrayList<>();
     final List<String> ioErrors = new ArrayList<>();
     final List<String> inputs = new ArrayList<>();
@@ -212,7 +213,7 @@ public final class ManifestLoader {
     int meshDocuments;
 
     LoadResult result() {
-      return new LoadResult(objects, canaries, problems, ioErrors,
+      return new LoadResult(objects, canaries, workloads, problems, ioErrors,
           new LoadResult.Read(inputs, files, documents, kinds, meshDocuments, templates));
     }
   }

@@ -57,8 +57,10 @@ public record MeshResources(
   }
 
   /**
-   * Builds a snapshot from what the loader read. An object defined more than once keeps its last
-   * copy, as {@code kubectl apply} does, with a warning naming the first and the last place.
+   * Builds a snapshot from what the loader read, with the objects Flagger creates from its Canaries
+   * ({@link FlaggerObjects}) where no object of the same identity was read. An object defined more
+   * than once keeps its last copy, as {@code kubectl apply} does, with a warning naming the first
+   * and the last place.
    */
   public static MeshResources of(LoadResult load) {
     Builder b = builder();
@@ -66,6 +68,9 @@ public record MeshResources(
     for (LoadedObject lo : load.objects()) {
       b.add(lo.object(), lo.ref(), lo.source());
     }
+    FlaggerObjects.Derived derived = FlaggerObjects.derive(load);
+    b.loadProblems.addAll(derived.problems());
+    derived.objects().forEach(b::addDerived);
     return b.build();
   }
 
@@ -134,6 +139,18 @@ public record MeshResources(
         sources.put(ref, source);
       } else {
         sources.remove(ref);
+      }
+      return this;
+    }
+
+    /**
+     * Adds an object Flagger creates, unless an object of the same identity is there: a real object
+     * always wins, silently (Flagger has simply created it already).
+     */
+    public Builder addDerived(LoadedObject o) {
+      if (o.object() instanceof MeshObject m && !objects.containsKey(o.ref())) {
+        objects.put(o.ref(), m);
+        sources.put(o.ref(), o.source());
       }
       return this;
     }

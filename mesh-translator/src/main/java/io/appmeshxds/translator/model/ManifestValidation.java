@@ -3,6 +3,7 @@ package io.appmeshxds.translator.model;
 import io.appmeshxds.translator.input.CanaryInfo;
 import io.appmeshxds.translator.input.LoadResult;
 import io.appmeshxds.translator.input.MeshResources;
+import io.appmeshxds.translator.input.ObjectRef;
 import io.appmeshxds.translator.input.SourceRef;
 import io.appmeshxds.translator.status.Problem;
 import io.appmeshxds.translator.status.Reason;
@@ -38,7 +39,7 @@ public final class ManifestValidation {
       // An object rejected only because something it needs is rejected restates that object's
       // problem, which is reported at its source; say the cause once.
       if (p.reason() != Reason.ReferenceNotActive && p.reason() != Reason.MeshNotActive) {
-        all.add(p);
+        all.add(flaggers(p));
       }
     }
     for (CanaryInfo c : load.canaries()) {
@@ -52,6 +53,16 @@ public final class ManifestValidation {
     }
     all.sort(ORDER);
     return List.copyOf(all);
+  }
+
+  /** A problem of an object Flagger creates says so: the user changes the Canary, not the object. */
+  private static Problem flaggers(Problem p) {
+    if (p.source() == null || !p.source().derived() || p.object() == null || p.object().kind().equals("Canary")) {
+      return p;
+    }
+    ObjectRef c = p.source().derivedFrom();
+    return new Problem(p.severity(), p.reason(), p.object(), p.field(), p.message() + " (Flagger writes this object from"
+        + " Canary " + c.namespace() + "/" + c.name() + ": change the Canary)", p.source());
   }
 
   /**

@@ -85,12 +85,14 @@ class ValidateCommandTest {
   @Test
   void warningsAloneExit0(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("canary.yaml");
-    Files.writeString(f, "apiVersion: flagger.app/v1beta1\nkind: Canary\nmetadata: {name: podinfo, namespace: demo}\n"
-        + "spec: {provider: appmesh}\n");
+    Files.writeString(f, MESH + "---\napiVersion: flagger.app/v1beta1\nkind: Canary\nmetadata: {name: podinfo, namespace: demo}\n"
+        + "spec: {provider: appmesh, targetRef: {apiVersion: apps/v1, kind: Deployment, name: podinfo}, service: {port: 9898},"
+        + " analysis: {interval: 15s}}\n");
     Run r = run(null, f.toString());
     assertThat(r.code()).isZero();
-    assertThat(r.lines()).containsExactly(f + ": Canary demo/podinfo: spec.provider: warning: \"appmesh\" makes Flagger "
-        + "write App Mesh v1beta1 objects, which nothing serves; use \"appmesh:v1beta2\"");
+    assertThat(r.lines()).containsExactly(f + ":2: Canary demo/podinfo: spec.provider: warning: \"appmesh\" makes Flagger "
+        + "write App Mesh v1beta1 objects, which nothing serves; use \"appmesh:v1beta2\" (the objects checked here are the"
+        + " ones appmesh:v1beta2 creates)");
   }
 
   static final String MESH = "apiVersion: appmesh.k8s.aws/v1beta2\nkind: Mesh\nmetadata: {name: m}\nspec: {namespaceSelector: {}}\n"

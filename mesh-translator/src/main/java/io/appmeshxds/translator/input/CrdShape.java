@@ -9,25 +9,40 @@ import java.util.List;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Finds lists written explicitly empty ({@code listeners: []}) where App Mesh's CRD declares
- * {@code minItems} (our records carry it as {@code @Size(min = 1)}): the API server rejects such an
- * object, while leaving the field out is fine.
+ * What App Mesh's CRD rejects that the records cannot see once read, found on the document itself:
+ * lists written explicitly empty ({@code listeners: []}) where the CRD declares {@code minItems}
+ * (our records carry it as {@code @Size(min = 1)}; leaving the field out is fine), and enum values
+ * with spaces around them ({@code " client-error"}, which Flagger writes when a Canary's {@code
+ * retryOn} has a space after a comma).
  *
- * <p>Why on the document and not on the records: the records read an absent list and an empty one
- * alike (both empty), so only the document still tells the two apart.
+ * <p>Why on the document: the records read an absent list and an empty one alike, and Jackson trims
+ * an enum value before matching it, while the API server compares it as written.
  */
-final class EmptyLists {
-  private EmptyLists() {}
+final class CrdShape {
+  private CrdShape() {}
 
-  /** Paths under {@code path} of explicitly empty lists that must have items, in document order. */
-  static List<String> find(JsonNode node, Class<?> type, String path) {
-    List<String> out = new ArrayList<>();
+  /** One finding: a field path and what is wrong with it. */
+  record Finding(String field, String message) {}
+
+  /** Findings under {@code path}, in document order. */
+  static List<Finding> check(JsonNode node, Class<?> type, String path) {
+    List<Finding> out = new ArrayList<>();
     walk(node, type, path, out);
     return out;
   }
 
-  private static void walk(JsonNode node, Type type, String path, List<String> out) {
-    if (node == null || !(type instanceof Class<?> cls) || !cls.isRecord() || !node.isObject()) {
+  private static void walk(JsonNode node, Type type, String path, List<Finding> out) {
+    if (node == null || !(type instanceof Class<?> cls)) {
+      return;
+    }
+    if (cls.isEnum()) {
+      if (node.isString() && !node.stringValue().equals(node.stringValue().strip())) {
+        out.add(new Finding(path, "unsupported value \"" + node.stringValue() + "\": App Mesh's CRD takes the value as"
+            + " written, without the spaces around it"));
+      }
+      return;
+    }
+    if (!cls.isRecord() || !node.isObject()) {
       return;
     }
     for (RecordComponent rc : cls.getRecordComponents()) {
@@ -39,7 +54,8 @@ final class EmptyLists {
       if (value.isArray()) {
         Size size = size(cls, rc);
         if (value.isEmpty() && size != null && size.min() > 0) {
-          out.add(at);
+          out.add(new Finding(at, "must have at least 1 item(s) (got 0): App Mesh's CRD rejects an empty list; leave the"
+              + " field out or list at least one"));
         }
         Type item = itemType(rc.getGenericType());
         for (int i = 0; i < value.size(); i++) {
