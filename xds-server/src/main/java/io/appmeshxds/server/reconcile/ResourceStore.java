@@ -30,7 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * taking a snapshot costs nothing, whatever the size of the mesh, and {@link #takeSyncedSnapshot}
  * also says what changed since the last one taken, so the reconciler does not diff snapshots.
  * When two partitions hold the same object, the last partition (by name) wins, as {@code kubectl
- * apply} keeps the last copy, and a warning names both places.
+ * apply} keeps the last copy, and a warning names both places. Objects Flagger creates from Canaries
+ * (derived by the manifest source) give way to any real object of the same identity.
  */
 public final class ResourceStore {
 
@@ -229,9 +230,11 @@ public final class ResourceStore {
 
   /**
    * Records that {@code partition} now holds {@code entry} for {@code ref} (null: no longer), and
-   * updates the merged view: the last partition's copy (by partition name, the order files are read
+   * updates the merged view. The last partition's copy (by partition name, the order files are read
    * in) is served, as {@code kubectl apply} keeps the last copy; one warning names the first and
-   * the last place.
+   * the last place. An object Flagger creates from a Canary (its source says so) is served only
+   * while no partition holds a real one: a real object always wins, silently, and when it goes
+   * away the derived one is served again.
    */
   private void hold(String partition, ObjectRef ref, Entry entry) {
     TreeMap<String, Entry> byPartition = holders.computeIfAbsent(ref, k -> new TreeMap<>());
@@ -240,13 +243,25 @@ public final class ResourceStore {
     } else {
       byPartition.put(partition, entry);
     }
-    Entry winner = byPartition.isEmpty() ? null : byPartition.lastEntry().getValue();
+    Entry firstReal = null;
+    Entry lastReal = null;
+    Entry firstDerived = null;
+    int reals = 0;
+    for (Entry e : byPartition.values()) {
+      if (e.source() != null && e.source().derived()) {
+        firstDerived = firstDerived == null ? e : firstDerived;
+      } else {
+        firstReal = firstReal == null ? e : firstReal;
+        lastReal = e;
+        reals++;
+      }
+    }
     if (byPartition.isEmpty()) {
       holders.remove(ref);
     }
-    serve(ref, winner);
-    if (byPartition.size() > 1) {
-      duplicates.put(ref, List.of(MeshResources.redefined(ref, byPartition.firstEntry().getValue().source(), winner.source())));
+    serve(ref, lastReal != null ? lastReal : firstDerived);
+    if (reals > 1) {
+      duplicates.put(ref, List.of(MeshResources.redefined(ref, firstReal.source(), lastReal.source())));
     } else {
       duplicates.remove(ref);
     }

@@ -100,4 +100,27 @@ class ResourceStoreTest {
     partitions.forEach((name, p) -> p.forEach((ref, e) -> b.add(e.object(), ref, e.source())));
     return b.build();
   }
+
+  @Test
+  void aRealObjectReplacesADerivedOneSilentlyAndTheDerivedOneComesBack() {
+    ResourceStore store = new ResourceStore();
+    ObjectRef ref = new ObjectRef("VirtualNode", "demo", "podinfo-primary");
+    VirtualNode derived = node("podinfo-primary", 9898);
+    VirtualNode real = node("podinfo-primary", 8080);
+    SourceRef fromCanary = new SourceRef("canary.yaml", 0, false).derivedFrom(new ObjectRef("Canary", "demo", "podinfo"));
+    // The derived partition sorts before and after file partitions alike: its name must not matter.
+    for (String derivedPartition : List.of("a:flagger", "zz:flagger")) {
+      store.replace(derivedPartition, Map.of(ref, new ResourceStore.Entry(derived, fromCanary)), List.of());
+      assertThat(store.snapshot().objects().get(ref)).isEqualTo(derived);
+      assertThat(store.snapshot().sources().get(ref)).isEqualTo(fromCanary);
+      store.replace("file:podinfo.yaml", Map.of(ref, new ResourceStore.Entry(real, new SourceRef("podinfo.yaml", 0, false))),
+          List.of());
+      assertThat(store.snapshot().objects().get(ref)).isEqualTo(real);
+      assertThat(store.snapshot().loadProblems()).isEmpty();
+      store.replace("file:podinfo.yaml", Map.of(), List.of());
+      assertThat(store.snapshot().objects().get(ref)).isEqualTo(derived);
+      store.replace(derivedPartition, Map.of(), List.of());
+      assertThat(store.snapshot().objects()).doesNotContainKey(ref);
+    }
+  }
 }

@@ -100,4 +100,70 @@ class ManifestSourceTest {
       assertThat(store.snapshot().namespaces().get("demo").labels()).doesNotContainKey("x");
     }
   }
+
+  static final String MESH = """
+      apiVersion: v1
+      kind: Namespace
+      metadata: {name: demo, labels: {mesh: appmesh}}
+      ---
+      apiVersion: appmesh.k8s.aws/v1beta2
+      kind: Mesh
+      metadata: {name: appmesh}
+      spec: {namespaceSelector: {matchLabels: {mesh: appmesh}}}
+      """;
+  static final String CANARY = """
+      apiVersion: flagger.app/v1beta1
+      kind: Canary
+      metadata: {name: podinfo, namespace: demo}
+      spec:
+        provider: appmesh:v1beta2
+        targetRef: {apiVersion: apps/v1, kind: Deployment, name: podinfo}
+        service: {port: 9898}
+        analysis: {interval: 15s}
+      """;
+  static final ObjectRef APEX = new ObjectRef("VirtualRouter", "demo", "podinfo");
+
+  @Test
+  void objectsFlaggerCreatesAreServedUntilARealOneReplacesThemAndComeBackWhenItGoes() throws Exception {
+    Files.writeString(dir.resolve("mesh.yaml"), MESH);
+    Files.writeString(dir.resolve("canary.yaml"), CANARY);
+    ResourceStore store = new ResourceStore();
+    try (ManifestSource source = new ManifestSource(List.of(dir), store, 50).start()) {
+      var snap = store.snapshot();
+      assertThat(snap.objects().keySet()).extracting(ObjectRef::toString).containsExactlyInAnyOrder("Mesh appmesh",
+          "VirtualNode demo/podinfo-canary", "VirtualNode demo/podinfo-primary", "VirtualRouter demo/podinfo",
+          "VirtualRouter demo/podinfo-canary", "VirtualService demo/podinfo", "VirtualService demo/podinfo-canary");
+      assertThat(snap.sources().get(APEX)).hasToString(dir.resolve("canary.yaml") + " (created by Flagger from Canary demo/podinfo)");
+      assertThat(snap.loadProblems()).isEmpty();
+
+      // Flagger moved the weights and the cluster's router was exported to a file: the real one wins.
+      String router = """
+          apiVersion: appmesh.k8s.aws/v1beta2
+          kind: VirtualRouter
+          metadata: {name: podinfo, namespace: demo}
+          spec:
+            listeners: [{portMapping: {port: 9898, protocol: http}}]
+            routes:
+              - name: podinfo
+                httpRoute:
+                  match: {prefix: /}
+                  action: {weightedTargets: [{virtualNodeRef: {name: podinfo-canary}, weight: 10},
+                                             {virtualNodeRef: {name: podinfo-primary}, weight: 90}]}
+          """;
+      Files.writeString(dir.resolve("router.yaml"), router);
+      await(() -> !store.snapshot().sources().get(APEX).derived());
+      assertThat(store.snapshot().objects().get(APEX).toString()).contains("weight=90");
+      assertThat(store.snapshot().loadProblems()).isEmpty();
+
+      // The real router is deleted while the Canary remains: the derived one is served again.
+      Files.delete(dir.resolve("router.yaml"));
+      await(() -> store.snapshot().sources().get(APEX).derived());
+      assertThat(store.snapshot().objects().get(APEX).toString()).contains("weight=0").doesNotContain("weight=90");
+
+      // The Canary goes: so do the objects Flagger created from it.
+      Files.delete(dir.resolve("canary.yaml"));
+      await(() -> !store.snapshot().objects().containsKey(APEX));
+      assertThat(store.snapshot().objects().keySet()).extracting(ObjectRef::toString).containsExactly("Mesh appmesh");
+    }
+  }
 }
