@@ -31,6 +31,8 @@ final class BuildContext {
   private final IdentityHashMap<MeshObject, Object> meshCache = new IdentityHashMap<>();
   private final Map<String, Mesh> meshesByName = new HashMap<>();
   private final Map<String, Mesh> meshesByAwsName = new HashMap<>();
+  /** Objects that could not be read (they are not in the input, their reading errors are). */
+  private final java.util.Set<ObjectRef> unreadable = new java.util.HashSet<>();
   private MeshResources in;
   private Membership membership;
   private Function<String, MeshGraph> graphForChecks = m -> null;
@@ -52,6 +54,12 @@ final class BuildContext {
   /** Moves to a new snapshot whose Meshes and Namespaces are those of the previous one. */
   void input(MeshResources in) {
     this.in = in;
+    unreadable.clear();
+    for (var p : in.loadProblems()) {
+      if (p.isError() && p.object() != null) {
+        unreadable.add(p.object());
+      }
+    }
     List<Mesh> meshes = in.ofKind(Kind.Mesh);
     this.membership = new Membership(in, meshes);
     meshesByName.clear();
@@ -180,6 +188,12 @@ final class BuildContext {
    */
   ObjectRef resolve(Kind kind, ObjectRef target, String meshAwsName, boolean mustBeActive, String field, Findings f) {
     MeshObject t = input(target);
+    if (t == null && unreadable.contains(target)) {
+      // Its own problems say why; validate reports the cause once.
+      f.error(Reason.ReferenceNotActive, field, kindWords(kind) + " " + target.namespace() + "/" + target.name()
+          + " is rejected (it could not be read; see its status)");
+      return null;
+    }
     if (t == null) {
       f.error(Reason.ReferenceNotFound, field, kindWords(kind) + " " + target.namespace() + "/" + target.name() + " not found");
       return null;
