@@ -110,7 +110,7 @@ final class DocumentConverter {
       }
       return; // other kinds (HPAs, ConfigMaps, …) are not ours: ignored quietly
     }
-    if (leftoverTemplates(doc, kind, canary, source)) {
+    if (!sink.templatesAllowed && leftoverTemplates(doc, kind, canary, source)) {
       return;
     }
     if (appMesh) {

@@ -57,10 +57,13 @@ public final class ManifestLoader {
 
   /**
    * Reads one already-parsed document (e.g. an object an API client received), with the same rules
-   * and problem reporting as a document in a file; {@code location} names it in problems.
+   * and problem reporting as a document in a file; {@code location} names it in problems. Except
+   * one: a {@code ${VAR}} in a field is taken as written. Why: an object the API server stored is
+   * what App Mesh served, placeholder or not; only files are checked for a forgotten envsubst.
    */
   public LoadResult loadDocument(String location, JsonNode document) {
     Sink sink = new Sink();
+    sink.templatesAllowed = true;
     sink.inputs.add(location);
     convert(document, new SourceRef(location, 0, false), sink);
     return sink.result();
@@ -208,6 +211,7 @@ public final class ManifestLoader {
     final List<String> inputs = new ArrayList<>();
     final List<String> templates = new ArrayList<>();
     final java.util.TreeMap<String, Integer> kinds = new java.util.TreeMap<>();
+    boolean templatesAllowed;
     int files;
     int documents;
     int meshDocuments;

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 class ManifestLoaderTest {
 
@@ -237,6 +238,16 @@ class ManifestLoaderTest {
             + " substitute it first, e.g. with envsubst",
         "-:1: VirtualNode demo/front: spec.backends[0].virtualService.virtualServiceARN: unsubstituted template variables"
             + " ${AWS_REGION}, ${AWS_ACCOUNT_ID}; substitute them first, e.g. with envsubst");
+  }
+
+  @Test
+  void anObjectTheApiServerStoredIsTakenAsWrittenPlaceholderOrNot() {
+    // A cluster's object with a literal ${VAR} was accepted by the API server and served by App Mesh.
+    JsonNode doc = Json.YAML.readTree("apiVersion: appmesh.k8s.aws/v1beta2\nkind: VirtualNode\n"
+        + "metadata: {name: front, namespace: demo}\nspec: {serviceDiscovery: {dns: {hostname: \"front.${NS}.svc\"}}}\n");
+    LoadResult r = loader.loadDocument("kubernetes", doc);
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.objects()).hasSize(1);
   }
 
   @Test
