@@ -163,6 +163,20 @@ class ValidateCommandTest {
   }
 
   @Test
+  void aProblemOfAnObjectFlaggerCreatesNamesTheCanaryToChange() {
+    String canary = "---\napiVersion: flagger.app/v1beta1\nkind: Canary\nmetadata: {name: podinfo, namespace: demo}\n"
+        + "spec: {provider: appmesh:v1beta2, targetRef: {apiVersion: apps/v1, kind: Deployment, name: podinfo},"
+        + " service: {port: 9898, backends: [orders]}, analysis: {interval: 15s}}\n";
+    Run r = run(MESH + canary, "-");
+    assertThat(r.code()).isEqualTo(1);
+    String problem = "spec.backends[0].virtualService.virtualServiceRef: virtual service demo/orders not found (Flagger writes"
+        + " this object from Canary demo/podinfo: change the Canary)";
+    assertThat(r.lines()).containsExactly(
+        "-:2 (created by Flagger from Canary demo/podinfo): VirtualNode demo/podinfo-canary: " + problem,
+        "-:2 (created by Flagger from Canary demo/podinfo): VirtualNode demo/podinfo-primary: " + problem);
+  }
+
+  @Test
   void missingPathIsAnIoErrorExit2(@TempDir Path dir) {
     Run r = run(null, dir.resolve("nope.yaml").toString());
     assertThat(r.code()).isEqualTo(2);
