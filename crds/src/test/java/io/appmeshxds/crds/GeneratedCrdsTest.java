@@ -76,6 +76,9 @@ class GeneratedCrdsTest {
       JSONSchemaProps root = v.getSchema().getOpenAPIV3Schema();
       assertThat(root.getXKubernetesPreserveUnknownFields()).as(k + " root keeps unknown fields").isTrue();
       assertThat(root.getProperties()).containsKeys("spec", "status");
+      // As in App Mesh's CRDs, only the root preserves unknown fields: spec is structural, so the
+      // API server prunes unknown spec fields (what validate's unknown-field warning says).
+      assertThat(preservingPaths(root.getProperties().get("spec"), "spec")).as(k + " spec prunes unknown fields").isEmpty();
       if (k.arnField() != null) {
         assertThat(v.getAdditionalPrinterColumns()).extracting(CustomResourceColumnDefinition::getName,
             CustomResourceColumnDefinition::getJsonPath, CustomResourceColumnDefinition::getType)
@@ -119,6 +122,27 @@ class GeneratedCrdsTest {
     assertThat(spec("virtualservices").getProperties().get("meshRef").getRequired()).containsExactlyInAnyOrder("name", "uid");
     assertThat(spec("gatewayroutes").getProperties().get("virtualGatewayRef").getRequired())
         .containsExactlyInAnyOrder("name", "uid");
+  }
+
+  /** Paths below {@code schema} (included) that set x-kubernetes-preserve-unknown-fields. */
+  private static List<String> preservingPaths(JSONSchemaProps schema, String path) {
+    List<String> out = new java.util.ArrayList<>();
+    if (schema == null) {
+      return out;
+    }
+    if (Boolean.TRUE.equals(schema.getXKubernetesPreserveUnknownFields())) {
+      out.add(path);
+    }
+    if (schema.getProperties() != null) {
+      schema.getProperties().forEach((name, child) -> out.addAll(preservingPaths(child, path + "." + name)));
+    }
+    if (schema.getItems() != null) {
+      out.addAll(preservingPaths(schema.getItems().getSchema(), path + "[]"));
+    }
+    if (schema.getAdditionalProperties() != null) {
+      out.addAll(preservingPaths(schema.getAdditionalProperties().getSchema(), path + ".*"));
+    }
+    return out;
   }
 
   private static JSONSchemaProps spec(String plural) throws IOException {

@@ -20,9 +20,13 @@ public record VirtualRouter(ObjectMeta metadata, Spec spec) implements MeshObjec
     return Kind.VirtualRouter;
   }
 
-  /** {@code VirtualRouterSpec}. */
+  /**
+   * {@code VirtualRouterSpec}. {@code listeners} may be left out (the field is optional) but, as in
+   * App Mesh's CRD, not written as an empty list ({@code minItems: 1}).
+   */
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
-  public record Spec(String awsName, List<RouterListener> listeners, List<Route> routes, MeshReference meshRef) {
+  public record Spec(
+      String awsName, @Size(min = 1) List<RouterListener> listeners, List<Route> routes, MeshReference meshRef) {
     public Spec {
       listeners = Lists.copy(listeners);
       routes = Lists.copy(routes);

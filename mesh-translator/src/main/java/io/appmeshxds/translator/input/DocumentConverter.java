@@ -20,16 +20,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.TokenStreamContext;
-import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
-import tools.jackson.databind.ValueDeserializer;
-import tools.jackson.databind.deser.DeserializationProblemHandler;
-import tools.jackson.databind.exc.InvalidFormatException;
-import tools.jackson.databind.exc.MismatchedInputException;
-import tools.jackson.databind.exc.ValueInstantiationException;
 
 /**
  * Turns one parsed document into objects. Never throws on bad input: every problem is reported
@@ -60,14 +52,20 @@ final class DocumentConverter {
         Kind.BackendGroup, new Spec<>(BackendGroup.Spec.class, (m, s) -> new BackendGroup(m, (BackendGroup.Spec) s)));
   }
 
+  /** Canary fields holding shell commands the load tester expands itself: {@code ${VAR}} is theirs. */
+  private static final Set<String> CANARY_COMMANDS =
+      Set.of("status", "spec.analysis.webhooks", "spec.canaryAnalysis.webhooks");
+
+  private final ManifestLoader.Sink sink;
   private final List<LoadedObject> objects;
   private final List<CanaryInfo> canaries;
   private final List<Problem> problems;
 
-  DocumentConverter(List<LoadedObject> objects, List<CanaryInfo> canaries, List<Problem> problems) {
-    this.objects = objects;
-    this.canaries = canaries;
-    this.problems = problems;
+  DocumentConverter(ManifestLoader.Sink sink) {
+    this.sink = sink;
+    this.objects = sink.objects;
+    this.canaries = sink.canaries;
+    this.problems = sink.problems;
   }
 
   /** Converts one document (a mapping) found at {@code source}. */
@@ -96,36 +94,56 @@ final class DocumentConverter {
       }
       return;
     }
+    sink.kinds.merge(kind, 1, Integer::sum);
     String group = apiVersion == null ? "" : apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
-    if (Kind.GROUP.equals(group) || Kind.byName(kind) != null && (apiVersion == null || apiVersion.isEmpty())) {
+    boolean appMesh = Kind.GROUP.equals(group) || Kind.byName(kind) != null && (apiVersion == null || apiVersion.isEmpty());
+    boolean canary = "Canary".equals(kind) && CanaryInfo.GROUP.equals(group);
+    boolean kept = appMesh || canary
+        || "v1".equals(apiVersion) && ("Namespace".equals(kind) || "Service".equals(kind))
+        || "discovery.k8s.io/v1".equals(apiVersion) && "EndpointSlice".equals(kind);
+    if (appMesh || canary) {
+      sink.meshDocuments++;
+    }
+    if (!kept) {
+      if ("apps/v1".equals(apiVersion) && ("Deployment".equals(kind) || "DaemonSet".equals(kind))) {
+        workload(doc, kind);
+      }
+      return; // other kinds (HPAs, ConfigMaps, …) are not ours: ignored quietly
+    }
+    if (!sink.templatesAllowed && leftoverTemplates(doc, kind, canary, source)) {
+      return;
+    }
+    if (appMesh) {
       convertAppMesh(doc, apiVersion, kind, source);
       return;
     }
     switch (kind) {
-      case "Namespace" -> {
-        if ("v1".equals(apiVersion)) {
-          convertNamespace(doc, source);
-        }
-      }
-      case "Service" -> {
-        if ("v1".equals(apiVersion)) {
-          convertService(doc, source);
-        }
-      }
-      case "EndpointSlice" -> {
-        if ("discovery.k8s.io/v1".equals(apiVersion)) {
-          convertEndpointSlice(doc, source);
-        }
-      }
-      case "Canary" -> {
-        if (CanaryInfo.GROUP.equals(group)) {
-          convertCanary(doc, apiVersion, source);
-        }
-      }
-      default -> {
-        // Other kinds (Deployments, HPAs, …) are not ours: ignored quietly.
-      }
+      case "Namespace" -> convertNamespace(doc, source);
+      case "Service" -> convertService(doc, source);
+      case "EndpointSlice" -> convertEndpointSlice(doc, source);
+      default -> convertCanary(doc, apiVersion, source);
     }
+  }
+
+  /**
+   * Reports every {@code ${VAR}} left in a kept document; such a document is not used (the user
+   * meant to run it through envsubst first).
+   */
+  private boolean leftoverTemplates(JsonNode doc, String kind, boolean canary, SourceRef source) {
+    List<TemplateVariables.Found> found = TemplateVariables.find(doc, canary ? CANARY_COMMANDS : Set.of("status"));
+    if (found.isEmpty()) {
+      return false;
+    }
+    JsonNode m = doc.path("metadata");
+    String name = text(m, "name");
+    Kind k = Kind.byName(kind);
+    boolean namespaced = k == null ? !"Namespace".equals(kind) : k.namespaced();
+    String ns = namespaced ? text(m, "namespace") : null;
+    ObjectRef ref = name == null ? null : new ObjectRef(kind, namespaced && ns == null ? "default" : ns, name);
+    for (TemplateVariables.Found f : found) {
+      problems.add(malformed(ref, f.field(), f.message(), source));
+    }
+    return true;
   }
 
   private void convertAppMesh(JsonNode doc, String apiVersion, String kindName, SourceRef source) {
@@ -152,7 +170,7 @@ final class DocumentConverter {
     }
     for (String key : doc.propertyNames()) {
       if (!TOP_LEVEL.contains(key)) {
-        problems.add(unknownField(ref, key, source));
+        problems.add(unknownField(ref, key, source, false));
       }
     }
     JsonNode specNode = doc.get("spec");
@@ -165,18 +183,23 @@ final class DocumentConverter {
       return;
     } else {
       List<String> unknown = new ArrayList<>();
-      ObjectReader reader = Json.YAML.readerFor(s.specClass()).withHandler(new UnknownFieldCollector(unknown));
+      ObjectReader reader = Json.YAML.readerFor(s.specClass()).withHandler(new JacksonMessages.UnknownFieldCollector(unknown));
       try {
         spec = reader.readValue(specNode);
       } catch (JacksonException e) {
-        problems.add(malformed(ref, "spec" + pathOf(e), messageOf(e), source));
+        problems.add(malformed(ref, "spec" + JacksonMessages.pathOf(e), JacksonMessages.messageOf(e), source));
         return;
       } catch (RuntimeException e) {
         problems.add(malformed(ref, "spec", "cannot be read: " + e, source));
         return;
       }
       for (String path : unknown) {
-        problems.add(unknownField(ref, "spec." + path, source));
+        problems.add(unknownField(ref, "spec." + path, source, true));
+      }
+      List<CrdShape.Finding> rejected = CrdShape.check(specNode, s.specClass(), "spec");
+      rejected.forEach(r -> problems.add(malformed(ref, r.field(), r.message(), source)));
+      if (!rejected.isEmpty()) {
+        return;
       }
     }
     objects.add(new LoadedObject(s.factory().apply(meta, spec), ref, source));
@@ -194,11 +217,24 @@ final class DocumentConverter {
     } catch (JacksonException e) {
       String name = text(m, "name");
       ObjectRef ref = name == null ? null : new ObjectRef(kindName, namespaced ? text(m, "namespace") : null, name);
-      problems.add(malformed(ref, "metadata" + pathOf(e), messageOf(e), source));
+      problems.add(malformed(ref, "metadata" + JacksonMessages.pathOf(e), JacksonMessages.messageOf(e), source));
       return null;
     }
     if (meta.name() == null || meta.name().isEmpty()) {
       problems.add(malformed(null, "metadata.name", "required (" + kindName + ")", source));
+      return null;
+    }
+    boolean hasNamespace = namespaced && meta.namespace() != null && !meta.namespace().isEmpty();
+    ObjectRef named = new ObjectRef(kindName, namespaced ? (hasNamespace ? meta.namespace() : "default") : null, meta.name());
+    String badName = KubernetesNames.problem(meta.name(), KubernetesNames.forKind(kindName));
+    String badNamespace = hasNamespace ? KubernetesNames.problem(meta.namespace(), KubernetesNames.Rule.LABEL) : null;
+    if (badName != null) {
+      problems.add(malformed(named, "metadata.name", badName, source));
+    }
+    if (badNamespace != null) {
+      problems.add(malformed(named, "metadata.namespace", badNamespace, source));
+    }
+    if (badName != null || badNamespace != null) {
       return null;
     }
     if (!namespaced) {
@@ -266,35 +302,27 @@ final class DocumentConverter {
     objects.add(new LoadedObject(slice, new ObjectRef("EndpointSlice", meta.namespace(), meta.name()), source));
   }
 
-  private void convertCanary(JsonNode doc, String apiVersion, SourceRef source) {
-    ObjectMeta meta = readMeta(doc, true, source, "Canary");
-    if (meta == null) {
+  /** A Canary's possible target: name and pod selector labels only, and quietly (it is not ours). */
+  private void workload(JsonNode doc, String kind) {
+    String name = text(doc.path("metadata"), "name");
+    if (name == null) {
       return;
     }
-    JsonNode spec = doc.path("spec");
-    JsonNode analysis = spec.has("analysis") ? spec.path("analysis") : spec.path("canaryAnalysis");
-    String analysisKey = spec.has("analysis") ? "analysis" : "canaryAnalysis";
-    List<CanaryInfo.FieldValue> regexes = new ArrayList<>();
-    int i = 0;
-    for (JsonNode match : analysis.path("match").values()) {
-      for (Map.Entry<String, JsonNode> h : match.path("headers").properties()) {
-        JsonNode regex = h.getValue().get("regex");
-        if (regex != null && regex.isString()) {
-          regexes.add(
-              new CanaryInfo.FieldValue(
-                  "spec." + analysisKey + ".match[" + i + "].headers." + h.getKey() + ".regex", regex.stringValue()));
-        }
+    String ns = text(doc.path("metadata"), "namespace");
+    Map<String, String> labels = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> e : doc.path("spec").path("selector").path("matchLabels").properties()) {
+      if (e.getValue().isString()) {
+        labels.put(e.getKey(), e.getValue().stringValue());
       }
-      i++;
     }
-    canaries.add(
-        new CanaryInfo(
-            new ObjectRef("Canary", meta.namespace(), meta.name()),
-            apiVersion,
-            text(spec, "provider"),
-            analysis.path("match").size(),
-            regexes,
-            source));
+    sink.workloads.add(new Workload(new ObjectRef(kind, ns == null || ns.isEmpty() ? "default" : ns, name), labels));
+  }
+
+  private void convertCanary(JsonNode doc, String apiVersion, SourceRef source) {
+    ObjectMeta meta = readMeta(doc, true, source, "Canary");
+    if (meta != null) {
+      canaries.add(CanaryReader.read(doc, apiVersion, meta, source));
+    }
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
@@ -328,111 +356,21 @@ final class DocumentConverter {
     return new Problem(Severity.ERROR, Reason.MalformedInput, ref, field, message, source);
   }
 
-  private static Problem unknownField(ObjectRef ref, String path, SourceRef source) {
+  /**
+   * An unknown field. Why two messages: App Mesh's CRDs (and ours, generated from the same model)
+   * set {@code x-kubernetes-preserve-unknown-fields} on the root schema only; {@code spec} is
+   * structural, so the API server prunes unknown fields inside it, while unknown top-level keys are
+   * stored.
+   */
+  private static Problem unknownField(ObjectRef ref, String path, SourceRef source, boolean inSpec) {
     return new Problem(
         Severity.WARNING,
         Reason.Accepted,
         ref,
         path,
-        "unknown field, ignored (kept by the API server, not used by App Mesh)",
+        inSpec
+            ? "unknown field: the API server prunes it (App Mesh's CRDs are structural), so it has no effect"
+            : "unknown field: the API server keeps it (top-level fields are preserved), but App Mesh does not use it",
         source);
-  }
-
-  /** {@code .listeners[0].portMapping.port} from an exception's reference chain. */
-  static String pathOf(JacksonException e) {
-    StringBuilder sb = new StringBuilder();
-    for (JacksonException.Reference r : e.getPath()) {
-      if (r.getPropertyName() != null) {
-        sb.append('.').append(r.getPropertyName());
-      } else if (r.getIndex() >= 0) {
-        sb.append('[').append(r.getIndex()).append(']');
-      }
-    }
-    return sb.toString();
-  }
-
-  /** A message without Jackson's class names and source excerpts. */
-  static String messageOf(JacksonException e) {
-    if (e instanceof InvalidFormatException ife && ife.getTargetType() != null && ife.getTargetType().isEnum()) {
-      List<String> allowed = new ArrayList<>();
-      for (Object c : ife.getTargetType().getEnumConstants()) {
-        allowed.add(wireName((Enum<?>) c));
-      }
-      return "unsupported value \"" + ife.getValue() + "\"; supported values: " + String.join(", ", allowed);
-    }
-    if (e instanceof ValueInstantiationException vie && vie.getCause() != null) {
-      return "invalid: " + vie.getCause().getMessage();
-    }
-    if (e instanceof MismatchedInputException mie && mie.getTargetType() != null) {
-      return "expected " + typeName(mie.getTargetType());
-    }
-    String m = e.getOriginalMessage();
-    int nl = m == null ? -1 : m.indexOf('\n');
-    return nl > 0 ? m.substring(0, nl) : String.valueOf(m);
-  }
-
-  private static String typeName(Class<?> t) {
-    if (t == Long.class || t == long.class || t == Integer.class || t == int.class) {
-      return "an integer";
-    }
-    if (t == Boolean.class || t == boolean.class) {
-      return "true or false";
-    }
-    if (t == String.class) {
-      return "a string";
-    }
-    if (java.util.List.class.isAssignableFrom(t)) {
-      return "a list";
-    }
-    if (java.util.Map.class.isAssignableFrom(t) || t.isRecord()) {
-      return "a mapping";
-    }
-    if (t.isEnum()) {
-      return "one of the values of " + t.getSimpleName();
-    }
-    return t.getSimpleName();
-  }
-
-  /** The JSON spelling of an enum constant (its {@code @JsonProperty} or its name). */
-  static String wireName(Enum<?> c) {
-    try {
-      com.fasterxml.jackson.annotation.JsonProperty jp =
-          c.getDeclaringClass().getField(c.name()).getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
-      return jp != null ? jp.value() : c.name();
-    } catch (NoSuchFieldException e) {
-      return c.name();
-    }
-  }
-
-  /** Collects unknown properties as dotted paths instead of failing. */
-  private static final class UnknownFieldCollector extends DeserializationProblemHandler {
-    private final List<String> sink;
-
-    UnknownFieldCollector(List<String> sink) {
-      this.sink = sink;
-    }
-
-    @Override
-    public boolean handleUnknownProperty(
-        DeserializationContext ctxt, JsonParser p, ValueDeserializer<?> deserializer, Object beanOrClass, String name) {
-      sink.add(pathPrefix(p.streamReadContext()) + name);
-      p.skipChildren();
-      return true;
-    }
-
-    private static String pathPrefix(TokenStreamContext ctx) {
-      List<String> parts = new ArrayList<>();
-      // The innermost context is the object holding the unknown property; its ancestors name the path.
-      for (TokenStreamContext c = ctx.getParent(); c != null && !c.inRoot(); c = c.getParent()) {
-        if (c.inArray()) {
-          parts.add(0, "[" + c.getCurrentIndex() + "]");
-        } else if (c.currentName() != null) {
-          parts.add(0, "." + c.currentName());
-        }
-      }
-      String s = String.join("", parts);
-      s = s.startsWith(".") ? s.substring(1) : s;
-      return s.isEmpty() ? "" : s + ".";
-    }
   }
 }

@@ -30,12 +30,14 @@ public final class ManifestLoader {
   public LoadResult loadPaths(List<Path> paths) {
     Sink sink = new Sink();
     for (Path p : paths) {
+      sink.inputs.add(p.toString());
       if (!Files.exists(p)) {
         sink.ioErrors.add(p + ": no such file or directory");
         continue;
       }
       for (Path f : manifestFiles(p, sink)) {
         try {
+          sink.files++;
           readText(f.toString(), Files.readString(f, StandardCharsets.UTF_8), isJsonName(f), sink);
         } catch (IOException | UncheckedIOException e) {
           sink.ioErrors.add(f + ": " + e.getMessage());
@@ -48,16 +50,21 @@ public final class ManifestLoader {
   /** Reads one stream of documents (e.g. stdin, with {@code location} "-"). */
   public LoadResult loadText(String location, String text) {
     Sink sink = new Sink();
+    sink.inputs.add(location);
     readText(location, text, false, sink);
     return sink.result();
   }
 
   /**
    * Reads one already-parsed document (e.g. an object an API client received), with the same rules
-   * and problem reporting as a document in a file; {@code location} names it in problems.
+   * and problem reporting as a document in a file; {@code location} names it in problems. Except
+   * one: a {@code ${VAR}} in a field is taken as written. Why: an object the API server stored is
+   * what App Mesh served, placeholder or not; only files are checked for a forgotten envsubst.
    */
   public LoadResult loadDocument(String location, JsonNode document) {
     Sink sink = new Sink();
+    sink.templatesAllowed = true;
+    sink.inputs.add(location);
     convert(document, new SourceRef(location, 0, false), sink);
     return sink.result();
   }
@@ -72,11 +79,9 @@ public final class ManifestLoader {
       return List.of(p);
     }
     try (Stream<Path> walk = Files.walk(p)) {
-      return walk.filter(Files::isRegularFile)
-          .filter(f -> !hiddenBelow(p, f))
-          .filter(ManifestLoader::isManifestName)
-          .sorted()
-          .toList();
+      List<Path> files = walk.filter(Files::isRegularFile).filter(f -> !hiddenBelow(p, f)).sorted().toList();
+      files.stream().filter(ManifestLoader::isTemplateName).forEach(f -> sink.templates.add(f.toString()));
+      return files.stream().filter(ManifestLoader::isManifestName).toList();
     } catch (IOException | UncheckedIOException e) {
       sink.ioErrors.add(p + ": " + e.getMessage());
       return List.of();
@@ -95,6 +100,12 @@ public final class ManifestLoader {
   private static boolean isManifestName(Path f) {
     String n = f.getFileName().toString().toLowerCase(Locale.ROOT);
     return n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json");
+  }
+
+  /** {@code *.yaml.template} and the like: meant for envsubst, not for kubectl. */
+  private static boolean isTemplateName(Path f) {
+    String n = f.getFileName().toString().toLowerCase(Locale.ROOT);
+    return n.endsWith(".yaml.template") || n.endsWith(".yml.template") || n.endsWith(".json.template");
   }
 
   private static boolean isJsonName(Path f) {
@@ -141,8 +152,11 @@ public final class ManifestLoader {
   }
 
   private static void convert(JsonNode node, SourceRef src, Sink sink) {
+    if (node != null && !node.isMissingNode() && !node.isNull()) {
+      sink.documents++;
+    }
     try {
-      new DocumentConverter(sink.objects, sink.canaries, sink.problems).convert(node, src);
+      new DocumentConverter(sink).convert(node, src);
     } catch (RuntimeException e) {
       // A converter bug must not lose the other documents: report and continue.
       sink.problems.add(
@@ -187,14 +201,24 @@ public final class ManifestLoader {
     return docs;
   }
 
-  private static final class Sink {
+  /** What a read collects; the converter adds to it. */
+  static final class Sink {
     final List<LoadedObject> objects = new ArrayList<>();
     final List<CanaryInfo> canaries = new ArrayList<>();
+    final List<Workload> workloads = new ArrayList<>();
     final List<Problem> problems = new ArrayList<>();
     final List<String> ioErrors = new ArrayList<>();
+    final List<String> inputs = new ArrayList<>();
+    final List<String> templates = new ArrayList<>();
+    final java.util.TreeMap<String, Integer> kinds = new java.util.TreeMap<>();
+    boolean templatesAllowed;
+    int files;
+    int documents;
+    int meshDocuments;
 
     LoadResult result() {
-      return new LoadResult(objects, canaries, problems, ioErrors);
+      return new LoadResult(objects, canaries, workloads, problems, ioErrors,
+          new LoadResult.Read(inputs, files, documents, kinds, meshDocuments, templates));
     }
   }
 }

@@ -56,14 +56,32 @@ public record MeshResources(
     return builder().build();
   }
 
-  /** Builds a snapshot from what the loader read; a second definition of an object is an error. */
+  /**
+   * Builds a snapshot from what the loader read, with the objects Flagger creates from its Canaries
+   * ({@link FlaggerObjects}) where no object of the same identity was read. An object defined more
+   * than once keeps its last copy, as {@code kubectl apply} does, with a warning naming the first
+   * and the last place.
+   */
   public static MeshResources of(LoadResult load) {
     Builder b = builder();
     b.loadProblems.addAll(load.problems());
     for (LoadedObject lo : load.objects()) {
       b.add(lo.object(), lo.ref(), lo.source());
     }
+    FlaggerObjects.Derived derived = FlaggerObjects.derive(load);
+    b.loadProblems.addAll(derived.problems());
+    derived.objects().forEach(b::addDerived);
     return b.build();
+  }
+
+  /**
+   * The warning for an object defined more than once: {@code kubectl apply} keeps the last copy, and
+   * so do we. Reported at the last copy's source.
+   */
+  public static Problem redefined(ObjectRef ref, SourceRef first, SourceRef last) {
+    String places = first == null || last == null ? "" : " (first at " + first + ", last at " + last + ")";
+    return new Problem(Severity.WARNING, Reason.Accepted, ref, "metadata.name",
+        "defined more than once" + places + "; the last copy is used, as kubectl apply does", last);
   }
 
   /** Objects of one kind, in ref order. */
@@ -93,33 +111,46 @@ public record MeshResources(
     private final Map<ObjectRef, SourceRef> sources = new TreeMap<>();
     private final List<Problem> loadProblems = new ArrayList<>();
     private final Map<String, List<String>> dns = new TreeMap<>();
+    /** Refs added more than once, with where their first copy came from (null: unknown). */
+    private final Map<ObjectRef, SourceRef> firstSources = new TreeMap<>();
 
-    /** Adds any supported object; a duplicate ref keeps the first and records an error. */
+    /**
+     * Adds any supported object. A ref added again replaces the earlier copy (the last copy wins, as
+     * with {@code kubectl apply}); {@link #build()} reports it once, naming the first and the last
+     * place.
+     */
     public Builder add(Object o, ObjectRef ref, SourceRef source) {
       Object previous;
       if (o instanceof MeshObject m) {
-        previous = objects.putIfAbsent(ref, m);
+        previous = objects.put(ref, m);
       } else if (o instanceof K8sNamespace n) {
-        previous = namespaces.putIfAbsent(n.name(), n);
+        previous = namespaces.put(n.name(), n);
       } else if (o instanceof K8sService s) {
-        previous = services.putIfAbsent(ref, s);
+        previous = services.put(ref, s);
       } else if (o instanceof EndpointSlice s) {
-        previous = slices.putIfAbsent(ref, s);
+        previous = slices.put(ref, s);
       } else {
         throw new IllegalArgumentException("unsupported input " + o.getClass());
       }
-      if (previous != null) {
-        SourceRef first = sources.get(ref);
-        loadProblems.add(
-            new Problem(
-                Severity.ERROR,
-                Reason.NameConflict,
-                ref,
-                "metadata.name",
-                "defined more than once" + (first == null ? "" : " (first at " + first + ")") + "; this copy is ignored",
-                source));
-      } else if (source != null) {
+      if (previous != null && !firstSources.containsKey(ref)) {
+        firstSources.put(ref, sources.get(ref));
+      }
+      if (source != null) {
         sources.put(ref, source);
+      } else {
+        sources.remove(ref);
+      }
+      return this;
+    }
+
+    /**
+     * Adds an object Flagger creates, unless an object of the same identity is there: a real object
+     * always wins, silently (Flagger has simply created it already).
+     */
+    public Builder addDerived(LoadedObject o) {
+      if (o.object() instanceof MeshObject m && !objects.containsKey(o.ref())) {
+        objects.put(o.ref(), m);
+        sources.put(o.ref(), o.source());
       }
       return this;
     }
@@ -140,6 +171,8 @@ public record MeshResources(
     }
 
     public MeshResources build() {
+      firstSources.forEach((ref, first) -> loadProblems.add(redefined(ref, first, sources.get(ref))));
+      firstSources.clear();
       return new MeshResources(objects, namespaces, services, slices, sources, loadProblems, dns);
     }
   }

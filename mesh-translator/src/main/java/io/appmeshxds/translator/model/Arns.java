@@ -4,16 +4,25 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * App Mesh ARNs ({@code arn:aws:appmesh:<region>:<account>:mesh/<mesh>/<type>/<name>}). Only the
- * resource part matters to us: the mesh and the App Mesh name of the object.
+ * App Mesh ARNs ({@code arn:aws:appmesh:<region>:<account>:mesh/<mesh>/<type>/<name>}). The resource
+ * part names the object (its mesh and App Mesh name); the account, and an {@code @owner} suffix on
+ * the mesh, tell whose mesh it is.
  */
 final class Arns {
   private Arns() {}
 
   private static final Pattern RESOURCE = Pattern.compile("^mesh/([^/]+)/([^/]+)/([^/]+)$");
 
-  /** A parsed ARN resource: mesh name (with any {@code @owner} suffix removed), type, name. */
-  record Parsed(String mesh, String type, String name) {}
+  /**
+   * A parsed ARN.
+   *
+   * @param mesh the mesh's App Mesh name, without any {@code @owner} suffix
+   * @param owner the {@code @owner} suffix of the mesh part, or null
+   * @param type e.g. {@code virtualService}
+   * @param name the object's App Mesh name
+   * @param account the ARN's account field (may be empty)
+   */
+  record Parsed(String mesh, String owner, String type, String name, String account) {}
 
   /**
    * Parses an ARN and checks its resource type; returns null and reports why when it cannot.
@@ -38,6 +47,7 @@ final class Arns {
     }
     String mesh = m.group(1);
     int at = mesh.indexOf('@');
-    return new Parsed(at < 0 ? mesh : mesh.substring(0, at), m.group(2), m.group(3));
+    return new Parsed(at < 0 ? mesh : mesh.substring(0, at), at < 0 ? null : mesh.substring(at + 1), m.group(2), m.group(3),
+        parts[4]);
   }
 }

@@ -30,6 +30,9 @@ final class BuildContext {
   private final Map<ObjectRef, Accepted> accepted = new HashMap<>();
   private final IdentityHashMap<MeshObject, Object> meshCache = new IdentityHashMap<>();
   private final Map<String, Mesh> meshesByName = new HashMap<>();
+  private final Map<String, Mesh> meshesByAwsName = new HashMap<>();
+  /** Objects that could not be read (they are not in the input, their reading errors are). */
+  private final java.util.Set<ObjectRef> unreadable = new java.util.HashSet<>();
   private MeshResources in;
   private Membership membership;
   private Function<String, MeshGraph> graphForChecks = m -> null;
@@ -44,17 +47,26 @@ final class BuildContext {
     owners.clear();
     meshCache.clear();
     meshesByName.clear();
+    meshesByAwsName.clear();
     input(in);
   }
 
   /** Moves to a new snapshot whose Meshes and Namespaces are those of the previous one. */
   void input(MeshResources in) {
     this.in = in;
+    unreadable.clear();
+    for (var p : in.loadProblems()) {
+      if (p.isError() && p.object() != null) {
+        unreadable.add(p.object());
+      }
+    }
     List<Mesh> meshes = in.ofKind(Kind.Mesh);
     this.membership = new Membership(in, meshes);
     meshesByName.clear();
+    meshesByAwsName.clear();
     for (Mesh m : meshes) {
       meshesByName.put(m.name(), m);
+      meshesByAwsName.put(Names.awsName(m), m);
     }
   }
 
@@ -170,6 +182,12 @@ final class BuildContext {
    */
   ObjectRef resolve(Kind kind, ObjectRef target, String meshAwsName, boolean mustBeActive, String field, Findings f) {
     MeshObject t = input(target);
+    if (t == null && unreadable.contains(target)) {
+      // Its own problems say why; validate reports the cause once.
+      f.error(Reason.ReferenceNotActive, field, kindWords(kind) + " " + target.namespace() + "/" + target.name()
+          + " is rejected (it could not be read; see its status)");
+      return null;
+    }
     if (t == null) {
       f.error(Reason.ReferenceNotFound, field, kindWords(kind) + " " + target.namespace() + "/" + target.name() + " not found");
       return null;
@@ -189,23 +207,76 @@ final class BuildContext {
     return target;
   }
 
-  /** Resolves an ARN reference: parse, same mesh, then as {@link #resolve}. */
+  /**
+   * Resolves an ARN reference: parse, same mesh, then as {@link #resolve}. A target that is not in
+   * this input but, by the ARN, belongs to another account's or cluster's mesh (see {@link
+   * #elsewhere}) is not served here: for a backend ({@code optional}) that is a warning and the
+   * backend is left out; anything that cannot work without its target is Unsupported.
+   */
   ObjectRef resolveArn(Kind kind, String arn, String meshAwsName, boolean mustBeActive, String field, Findings f) {
+    return resolveArn(kind, arn, meshAwsName, mustBeActive, false, field, f);
+  }
+
+  /** As {@link #resolveArn(Kind, String, String, boolean, String, Findings)}; {@code optional}: a backend. */
+  ObjectRef resolveArn(
+      Kind kind, String arn, String meshAwsName, boolean mustBeActive, boolean optional, String field, Findings f) {
     Arns.Parsed p = Arns.parse(arn, typeWord(kind), field, f);
     if (p == null) {
       return null;
     }
-    if (!p.mesh().equals(meshAwsName)) {
+    boolean ownMesh = p.mesh().equals(meshAwsName);
+    ObjectRef ref = ownMesh ? byAwsName(meshAwsName, kind, p.name()) : null;
+    if (ref != null) {
+      return resolve(kind, ref, meshAwsName, mustBeActive, field, f);
+    }
+    String elsewhere = elsewhere(p, ownMesh);
+    if (elsewhere != null) {
+      String what = kindWords(kind) + " " + p.name() + " " + elsewhere;
+      if (optional) {
+        f.warn(field, what + ": not served here; this node gets no route to it");
+      } else {
+        f.error(Reason.Unsupported, field, what + ": not served here, so this object cannot be served");
+      }
+      return null;
+    }
+    if (!ownMesh) {
       f.error(Reason.CrossMeshReference, field, "ARN names mesh " + p.mesh() + ", not " + meshAwsName);
       return null;
     }
-    ObjectRef ref = byAwsName(meshAwsName, kind, p.name());
-    if (ref == null) {
-      f.error(Reason.ReferenceNotFound, field, kindWords(kind) + " with App Mesh name " + p.name() + " not found in mesh "
-          + meshAwsName);
-      return null;
+    f.error(Reason.ReferenceNotFound, field, kindWords(kind) + " with App Mesh name " + p.name() + " not found in mesh "
+        + meshAwsName + " (mesh " + meshAwsName + " is not shared: spec.meshOwner is not set, so its objects are all in"
+        + " this input)");
+    return null;
+  }
+
+  /**
+   * Why an ARN's target, not found in this input, lives elsewhere, or null when it should be here.
+   * Why these signs: an ARN is how App Mesh manifests reach beyond their own cluster (App Mesh's
+   * controller never looks ARNs up in Kubernetes), but a missing object of a mesh held wholly in
+   * this input is a mistake. The ARN's mesh not being a Mesh of this input, or the mesh being shared
+   * across accounts ({@code spec.meshOwner}, or an {@code @owner} in the ARN), says "elsewhere".
+   */
+  private String elsewhere(Arns.Parsed p, boolean ownMesh) {
+    Mesh m = meshesByAwsName.get(p.mesh());
+    if (m == null) {
+      return "is in mesh " + p.mesh() + ", which is not in this input (another account's or cluster's mesh)";
     }
-    return resolve(kind, ref, meshAwsName, mustBeActive, field, f);
+    if (!ownMesh) {
+      return null; // another mesh of this input: a cross-mesh reference
+    }
+    String owner = m.spec().meshOwner();
+    if (p.owner() != null && !p.owner().equals(owner)) {
+      return "is in mesh " + p.mesh() + " of account " + p.owner() + ", which shares it (not in this input)";
+    }
+    if (owner != null && !p.account().isEmpty() && !p.account().equals(owner)) {
+      return "belongs to account " + p.account() + ", not to mesh " + p.mesh() + "'s owner " + owner
+          + " (not in this input)";
+    }
+    if (owner != null) {
+      return "is not in this input; mesh " + p.mesh() + " is shared (owner " + owner + "), so it is another account's or"
+          + " cluster's";
+    }
+    return null;
   }
 
   static String typeWord(Kind k) {

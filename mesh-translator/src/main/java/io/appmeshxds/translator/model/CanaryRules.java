@@ -27,7 +27,8 @@ public final class CanaryRules {
     String provider = c.provider();
     if ("appmesh".equals(provider)) {
       out.add(problem(Severity.WARNING, Reason.Accepted, c, "spec.provider",
-          "\"appmesh\" makes Flagger write App Mesh v1beta1 objects, which nothing serves; use \"appmesh:v1beta2\""));
+          "\"appmesh\" makes Flagger write App Mesh v1beta1 objects, which nothing serves; use \"appmesh:v1beta2\" (the"
+              + " objects checked here are the ones appmesh:v1beta2 creates)"));
     } else if (provider != null && provider.startsWith("appmesh:") && !provider.equals("appmesh:v1beta2")) {
       out.add(problem(Severity.ERROR, Reason.InvalidSpec, c, "spec.provider",
           "unknown App Mesh provider \"" + provider + "\"; use \"appmesh:v1beta2\""));

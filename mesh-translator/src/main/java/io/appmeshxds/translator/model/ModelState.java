@@ -107,11 +107,15 @@ final class ModelState {
     }
     Set<ObjectRef> problemRefs = new HashSet<>(byRef.keySet());
     problemRefs.addAll(loadProblems.keySet());
+    List<ObjectRef> readersOfProblems = new ArrayList<>();
     for (ObjectRef r : problemRefs) {
       if (full || !Objects.equals(byRef.get(r), loadProblems.get(r))) {
         pending.add(r);
+        // Whoever refers to it says whether it is missing or could not be read (BuildContext.resolve).
+        index.dependentsOf(new Dep.Input(r), readersOfProblems);
       }
     }
+    readersOfProblems.forEach(pending::add);
     loadProblems = byRef;
     in = now;
     evaluatePending(pending, fallback, out);

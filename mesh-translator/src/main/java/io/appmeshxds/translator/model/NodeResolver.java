@@ -32,7 +32,7 @@ final class NodeResolver {
           b.virtualServiceRef() != null
               ? ctx.resolve(Kind.VirtualService, ctx.refTo(Kind.VirtualService, b.virtualServiceRef(), vn.namespace()), mesh,
                   false, field + ".virtualServiceRef", f)
-              : ctx.resolveArn(Kind.VirtualService, b.virtualServiceARN(), mesh, false, field + ".virtualServiceARN", f);
+              : ctx.resolveArn(Kind.VirtualService, b.virtualServiceARN(), mesh, false, true, field + ".virtualServiceARN", f);
       if (ref != null) {
         String awsName = Names.awsName(ctx.input(ref));
         backends.put(awsName, new ResolvedNode.Backend(awsName, b.clientPolicy()));

@@ -14,7 +14,9 @@ final class RouterRules {
     VirtualRouter.Spec s = vr.spec();
     CommonRules.awsName(s.awsName(), f);
     if (s.listeners().isEmpty()) {
-      f.error("spec.listeners", "a virtual router needs at least one listener");
+      // Why not an error: App Mesh accepted a router without listeners (the field is optional in the
+      // CRD and the API; only an explicit empty list breaks the CRD's minItems, caught on reading).
+      f.warn("spec.listeners", "no listeners: the virtual service this router provides has no port, so it gets no traffic");
     }
     Map<Long, PortProtocol> listenerPorts = new HashMap<>();
     for (int i = 0; i < s.listeners().size(); i++) {

@@ -6,8 +6,9 @@ import io.appmeshxds.translator.input.SourceRef;
 /**
  * One finding about one object.
  *
- * @param severity ERROR rejects the object, WARNING does not
- * @param reason the condition reason an ERROR leads to
+ * @param severity ERROR and UNSUPPORTED reject the object, WARNING does not; a problem with reason
+ *     {@link Reason#Unsupported} is always UNSUPPORTED
+ * @param reason the condition reason a rejecting problem leads to
  * @param object the object (kind may be a non-App Mesh kind such as Canary); null when the document
  *     could not even be identified
  * @param field JSON field path inside the object ({@code spec.listeners[0].portMapping.port}), or ""
@@ -19,6 +20,11 @@ public record Problem(
 
   public Problem {
     field = field == null ? "" : field;
+    // Why here: every rule reports Unsupported through the same error helpers; the severity follows
+    // from the reason, so no rule can report an unsupported feature as a plain error.
+    if (reason == Reason.Unsupported && severity == Severity.ERROR) {
+      severity = Severity.UNSUPPORTED;
+    }
   }
 
   public static Problem error(Reason reason, ObjectRef object, String field, String message) {
@@ -29,8 +35,14 @@ public record Problem(
     return new Problem(Severity.WARNING, Reason.Accepted, object, field, message, null);
   }
 
+  /** Whether the problem rejects the object (an error, or an unsupported feature). */
   public boolean isError() {
-    return severity == Severity.ERROR;
+    return severity != Severity.WARNING;
+  }
+
+  /** Whether the problem names a feature App Mesh accepted and we do not serve yet. */
+  public boolean isUnsupported() {
+    return severity == Severity.UNSUPPORTED;
   }
 
   public Problem withSource(SourceRef s) {
@@ -42,7 +54,11 @@ public record Problem(
     return field.isEmpty() ? message : field + ": " + message;
   }
 
-  /** The CLI's text form: {@code <source>: <Kind> <namespace>/<name>: <field.path>: <message>}. */
+  /**
+   * The CLI's text form: {@code <source>: <Kind> <namespace>/<name>: <field.path>: <message>}; a
+   * warning's message starts with {@code warning: }, an unsupported feature's with {@code
+   * unsupported: }.
+   */
   public String toLine() {
     StringBuilder sb = new StringBuilder();
     sb.append(source == null ? "-" : source.toString()).append(": ");
@@ -56,8 +72,8 @@ public record Problem(
     if (!field.isEmpty()) {
       sb.append(field).append(": ");
     }
-    if (severity == Severity.WARNING) {
-      sb.append("warning: ");
+    if (severity != Severity.ERROR) {
+      sb.append(severity.lower()).append(": ");
     }
     sb.append(message);
     return sb.toString();

@@ -7,6 +7,7 @@ import io.appmeshxds.translator.input.ObjectRef;
 import io.appmeshxds.translator.status.ObjectStatus;
 import io.appmeshxds.translator.status.Problem;
 import io.appmeshxds.translator.status.Reason;
+import io.appmeshxds.translator.status.Severity;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -154,7 +155,11 @@ class InvalidObjectsTest {
             "spec.provider.virtualNode.virtualNodeARN", invalid,
             "\"appmesh:podinfo\" is not an App Mesh ARN (arn:aws:appmesh:<region>:<account>:mesh/<mesh>/virtualNode/<name>)"),
         // ---- VirtualRouter -----------------------------------------------------------------------
-        c(doc("VirtualRouter", "bad", "{routes: []}"), vrKind, "spec.listeners", invalid, "a virtual router needs at least one listener"),
+        c(doc("VirtualRouter", "bad", "{listeners: [], routes: " + httpRoute("{prefix: /}", PRIMARY) + "}"), vrKind,
+            "spec.listeners", malformed,
+            "must have at least 1 item(s) (got 0): App Mesh's CRD rejects an empty list; leave the field out or list at least one"),
+        c(vr(httpRoute("{prefix: /, headers: []}", PRIMARY)), vrKind, "spec.routes[0].httpRoute.match.headers", malformed,
+            "must have at least 1 item(s) (got 0)"),
         c(vr("[{name: r, httpRoute: {match: {prefix: /}, action: {weightedTargets: " + PRIMARY + "}}}, {name: r, httpRoute: {match: {prefix: /a}, action: {weightedTargets: " + PRIMARY + "}}}]"),
             vrKind, "spec.routes[1].name", invalid, "duplicate route name \"r\" (also routes[0])"),
         c(vr("[{name: r, httpRoute: {match: {prefix: /}, action: {weightedTargets: " + PRIMARY + "}}, tcpRoute: {action: {weightedTargets: " + PRIMARY + "}}}]"),
@@ -186,7 +191,10 @@ class InvalidObjectsTest {
             vrKind, "spec.routes[0].httpRoute.action.weightedTargets", invalid, "the total weight must be at most 100 (got 150)"),
         c(vr(httpRoute("{prefix: /}", "[" + "{virtualNodeRef: {name: podinfo-primary}, weight: 1},".repeat(10) + "{virtualNodeRef: {name: podinfo-primary}, weight: 1}]")),
             vrKind, "spec.routes[0].httpRoute.action.weightedTargets", invalid, "must have between 1 and 10 item(s) (got 11)"),
-        c(vr(httpRoute("{prefix: /}", "[]")), vrKind, "spec.routes[0].httpRoute.action.weightedTargets", invalid, "required"),
+        c(vr(httpRoute("{prefix: /}", "[]")), vrKind, "spec.routes[0].httpRoute.action.weightedTargets", malformed,
+            "must have at least 1 item(s) (got 0)"),
+        c(vr("[{name: r, httpRoute: {match: {prefix: /}, action: {}}}]"), vrKind, "spec.routes[0].httpRoute.action.weightedTargets",
+            invalid, "required"),
         c(vr("[{name: r, priority: 1001, httpRoute: {match: {prefix: /}, action: {weightedTargets: " + PRIMARY + "}}}]"), vrKind,
             "spec.routes[0].priority", invalid, "must be between 0 and 1000 (got 1001)"),
         c(vr("[{name: r, httpRoute: {match: {prefix: /}, action: {weightedTargets: " + PRIMARY + "}, retryPolicy: {maxRetries: 2, perRetryTimeout: {unit: ms, value: 100}}}}]"),
@@ -268,6 +276,8 @@ class InvalidObjectsTest {
         });
     Problem p = errors.stream().filter(e -> e.field().equals(field)).findFirst().orElseThrow();
     assertThat(p.reason()).isEqualTo(reason);
+    // An unsupported feature rejects the object like an error, under its own severity (validate exit 3).
+    assertThat(p.severity()).isEqualTo(reason == Reason.Unsupported ? Severity.UNSUPPORTED : Severity.ERROR);
     assertThat(status.condition().status()).isEqualTo("False");
     assertThat(status.condition().reason()).isEqualTo(errors.get(0).reason());
     assertThat(status.condition().message()).contains(field + ": " + message);

@@ -26,7 +26,11 @@ import tools.jackson.databind.json.JsonMapper;
     mixinStandardHelpOptions = true,
     description = {
       "Reads manifests (files, directories, '-' for stdin, as `kustomize build` prints them) and reports every problem.",
-      "Exit codes: 0 valid, 1 problems found, 2 usage or I/O error."
+      "Severities: error (App Mesh rejected it), unsupported (App Mesh accepted it; not served here yet: Cloud Map,",
+      "ACM), warning (accepted and served).",
+      "No App Mesh object and no Flagger Canary in the input (empty stdin, only *.yaml.template files) is an error.",
+      "Exit codes: 0 valid (warnings at most), 1 errors found, 2 usage or I/O error,",
+      "3 unsupported features found but no error."
     })
 final class ValidateCommand implements Callable<Integer> {
 
@@ -82,11 +86,17 @@ final class ValidateCommand implements Callable<Integer> {
     } else {
       problems.forEach(p -> out.println(p.toLine()));
     }
-    long errors = problems.stream().filter(Problem::isError).count();
+    long unsupported = problems.stream().filter(Problem::isUnsupported).count();
+    long errors = problems.stream().filter(Problem::isError).count() - unsupported;
+    long warnings = problems.size() - errors - unsupported;
     long objects = load.objects().size() + load.canaries().size();
-    err.println(objects + " object(s) read; " + errors + " error(s), " + (problems.size() - errors) + " warning(s)");
+    if (!load.read().templates().isEmpty() && load.read().meshDocuments() > 0) {
+      err.println("note: " + ManifestValidation.templatesNotRead(load.read()));
+    }
+    err.println(objects + " object(s) read; " + errors + " error(s), " + warnings + " warning(s)"
+        + (unsupported > 0 ? ", " + unsupported + " unsupported" : ""));
     out.flush();
     err.flush();
-    return errors > 0 ? 1 : 0;
+    return errors > 0 ? 1 : unsupported > 0 ? 3 : 0;
   }
 }

@@ -18,8 +18,6 @@ import io.appmeshxds.translator.input.EndpointSlice;
 import io.appmeshxds.translator.input.InputChanges;
 import io.appmeshxds.translator.input.K8sNamespace;
 import io.appmeshxds.translator.input.K8sService;
-import io.appmeshxds.translator.status.Reason;
-import io.appmeshxds.translator.status.Severity;
 import org.pcollections.TreePMap;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -31,8 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The merged view every snapshot shows is kept up to date write by write in persistent maps:
  * taking a snapshot costs nothing, whatever the size of the mesh, and {@link #takeSyncedSnapshot}
  * also says what changed since the last one taken, so the reconciler does not diff snapshots.
- * When two partitions hold the same object, the first partition (by name) wins and the other copy
- * is reported as defined more than once.
+ * When two partitions hold the same object, the last partition (by name) wins, as {@code kubectl
+ * apply} keeps the last copy, and a warning names both places. Objects Flagger creates from Canaries
+ * (derived by the manifest source) give way to any real object of the same identity.
  */
 public final class ResourceStore {
 
@@ -43,7 +42,7 @@ public final class ResourceStore {
   private final Map<String, List<Problem>> problems = new HashMap<>();
   private final Map<String, Map<ObjectRef, List<Problem>>> objectProblems = new TreeMap<>();
   private final Map<String, List<String>> dns = new TreeMap<>();
-  /** For each ref, the partitions that hold it, by partition name: the first one is served. */
+  /** For each ref, the partitions that hold it, by partition name: the last one is served. */
   private final Map<ObjectRef, TreeMap<String, Entry>> holders = new HashMap<>();
   private final Map<ObjectRef, List<Problem>> duplicates = new TreeMap<>();
   private TreePMap<ObjectRef, MeshObject> objects = TreePMap.empty();
@@ -231,7 +230,11 @@ public final class ResourceStore {
 
   /**
    * Records that {@code partition} now holds {@code entry} for {@code ref} (null: no longer), and
-   * updates the merged view: the first partition's copy is served, the others are duplicates.
+   * updates the merged view. The last partition's copy (by partition name, the order files are read
+   * in) is served, as {@code kubectl apply} keeps the last copy; one warning names the first and
+   * the last place. An object Flagger creates from a Canary (its source says so) is served only
+   * while no partition holds a real one: a real object always wins, silently, and when it goes
+   * away the derived one is served again.
    */
   private void hold(String partition, ObjectRef ref, Entry entry) {
     TreeMap<String, Entry> byPartition = holders.computeIfAbsent(ref, k -> new TreeMap<>());
@@ -240,23 +243,25 @@ public final class ResourceStore {
     } else {
       byPartition.put(partition, entry);
     }
-    Entry winner = byPartition.isEmpty() ? null : byPartition.firstEntry().getValue();
+    Entry firstReal = null;
+    Entry lastReal = null;
+    Entry firstDerived = null;
+    int reals = 0;
+    for (Entry e : byPartition.values()) {
+      if (e.source() != null && e.source().derived()) {
+        firstDerived = firstDerived == null ? e : firstDerived;
+      } else {
+        firstReal = firstReal == null ? e : firstReal;
+        lastReal = e;
+        reals++;
+      }
+    }
     if (byPartition.isEmpty()) {
       holders.remove(ref);
     }
-    serve(ref, winner);
-    if (byPartition.size() > 1) {
-      List<Problem> ps = new ArrayList<>();
-      SourceRef first = winner.source();
-      java.util.Iterator<Entry> copies = byPartition.values().iterator();
-      copies.next(); // the served one
-      while (copies.hasNext()) {
-        Entry e = copies.next();
-        ps.add(new Problem(Severity.ERROR, Reason.NameConflict, ref, "metadata.name",
-            "defined more than once" + (first == null ? "" : " (first at " + first + ")") + "; this copy is ignored",
-            e.source()));
-      }
-      duplicates.put(ref, ps);
+    serve(ref, lastReal != null ? lastReal : firstDerived);
+    if (reals > 1) {
+      duplicates.put(ref, List.of(MeshResources.redefined(ref, firstReal.source(), lastReal.source())));
     } else {
       duplicates.remove(ref);
     }

@@ -1,6 +1,7 @@
 package io.appmeshxds.server.source;
 
 import io.appmeshxds.server.reconcile.ResourceStore;
+import io.appmeshxds.translator.input.FlaggerObjects;
 import io.appmeshxds.translator.input.LoadResult;
 import io.appmeshxds.translator.input.LoadedObject;
 import io.appmeshxds.translator.input.ManifestLoader;
@@ -8,6 +9,7 @@ import io.appmeshxds.translator.input.ObjectRef;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,7 @@ public final class ClasspathSource {
   public static void load(ResourceStore store) throws IOException {
     store.register("bundled");
     ManifestLoader loader = new ManifestLoader();
+    List<LoadResult> all = new ArrayList<>();
     for (String name : EXAMPLE) {
       try (InputStream in = ClasspathSource.class.getResourceAsStream("/examples/podinfo/" + name)) {
         if (in == null) {
@@ -34,8 +37,14 @@ public final class ClasspathSource {
           objects.put(o.ref(), new ResourceStore.Entry(o.object(), o.source()));
         }
         store.replace("bundled:" + name, objects, r.problems());
+        all.add(r);
       }
     }
+    // As ManifestSource does: what Flagger creates from the Canary, served where no file has it.
+    FlaggerObjects.Derived d = FlaggerObjects.derive(LoadResult.merge(all));
+    Map<ObjectRef, ResourceStore.Entry> derived = new LinkedHashMap<>();
+    d.objects().forEach(o -> derived.putIfAbsent(o.ref(), new ResourceStore.Entry(o.object(), o.source())));
+    store.replace("bundled:flagger", derived, d.problems());
     store.markSynced("bundled");
   }
 }

@@ -85,12 +85,95 @@ class ValidateCommandTest {
   @Test
   void warningsAloneExit0(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("canary.yaml");
-    Files.writeString(f, "apiVersion: flagger.app/v1beta1\nkind: Canary\nmetadata: {name: podinfo, namespace: demo}\n"
-        + "spec: {provider: appmesh}\n");
+    Files.writeString(f, MESH + "---\napiVersion: flagger.app/v1beta1\nkind: Canary\nmetadata: {name: podinfo, namespace: demo}\n"
+        + "spec: {provider: appmesh, targetRef: {apiVersion: apps/v1, kind: Deployment, name: podinfo}, service: {port: 9898},"
+        + " analysis: {interval: 15s}}\n");
     Run r = run(null, f.toString());
     assertThat(r.code()).isZero();
-    assertThat(r.lines()).containsExactly(f + ": Canary demo/podinfo: spec.provider: warning: \"appmesh\" makes Flagger "
-        + "write App Mesh v1beta1 objects, which nothing serves; use \"appmesh:v1beta2\"");
+    assertThat(r.lines()).containsExactly(f + ":2: Canary demo/podinfo: spec.provider: warning: \"appmesh\" makes Flagger "
+        + "write App Mesh v1beta1 objects, which nothing serves; use \"appmesh:v1beta2\" (the objects checked here are the"
+        + " ones appmesh:v1beta2 creates)");
+  }
+
+  static final String MESH = "apiVersion: appmesh.k8s.aws/v1beta2\nkind: Mesh\nmetadata: {name: m}\nspec: {namespaceSelector: {}}\n"
+      + "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: demo}\n";
+
+  static String cloudMapNode(String name) {
+    return "---\napiVersion: appmesh.k8s.aws/v1beta2\nkind: VirtualNode\nmetadata: {name: " + name + ", namespace: demo}\n"
+        + "spec: {listeners: [{portMapping: {port: 80, protocol: http}}], "
+        + "serviceDiscovery: {awsCloudMap: {namespaceName: demo.local, serviceName: " + name + "}}}\n";
+  }
+
+  @Test
+  void unsupportedFeaturesAloneExit3WithTheirOwnSeverity() {
+    Run r = run(MESH + cloudMapNode("colorteller"), "-");
+    assertThat(r.code()).isEqualTo(3);
+    assertThat(r.lines()).containsExactly("-:2: VirtualNode demo/colorteller: spec.serviceDiscovery.awsCloudMap: unsupported: "
+        + "AWS Cloud Map service discovery is not supported yet; use dns (a Kubernetes Service hostname)");
+    assertThat(r.err()).contains("0 error(s), 0 warning(s), 1 unsupported");
+    List<Map<String, String>> rows =
+        JsonMapper.shared().readValue(run(MESH + cloudMapNode("colorteller"), "--output", "json", "-").out(), new TypeReference<>() {});
+    assertThat(rows).singleElement().satisfies(row -> assertThat(row).containsEntry("severity", "unsupported"));
+  }
+
+  @Test
+  void anErrorBesideAnUnsupportedFeatureStillExits1() {
+    String badPort = "---\napiVersion: appmesh.k8s.aws/v1beta2\nkind: VirtualNode\nmetadata: {name: bad, namespace: demo}\n"
+        + "spec: {listeners: [{portMapping: {port: 0, protocol: http}}], serviceDiscovery: {dns: {hostname: bad.demo}}}\n";
+    Run r = run(MESH + cloudMapNode("colorteller") + badPort, "-");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("1 error(s), 0 warning(s), 1 unsupported");
+  }
+
+  @Test
+  void emptyStdinIsNotValidExit1() {
+    // `kustomize build overlays/x | appmesh-xds validate -` after kustomize failed: nothing on stdin.
+    Run r = run("", "-");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.lines()).containsExactly("-: no App Mesh object and no Flagger Canary found: the input is empty (a failed"
+        + " `kustomize build` in a pipe prints nothing)");
+  }
+
+  @Test
+  void aDirectoryOfTemplatesOnlyIsNotValidExit1(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("mesh.yaml.template"), "apiVersion: appmesh.k8s.aws/v1beta2\nkind: Mesh\nmetadata:\n  name: ${MESH}\n");
+    Run r = run(null, dir.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.lines()).containsExactly(dir + ": no App Mesh object and no Flagger Canary found: no manifest file was read"
+        + " (*.yaml, *.yml, *.json); 1 template file(s) not read (" + dir.resolve("mesh.yaml.template")
+        + "): substitute their variables first, e.g. with envsubst");
+  }
+
+  @Test
+  void documentsWithoutAppMeshObjectsAreNotValidExit1() {
+    Run r = run("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Service\n"
+        + "metadata: {name: a}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: b}\n", "-");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.lines()).containsExactly("-: no App Mesh object and no Flagger Canary found: read 3 document(s) (2 Deployment,"
+        + " 1 Service); validate checks appmesh.k8s.aws/v1beta2 objects and flagger.app Canaries");
+  }
+
+  @Test
+  void templatesBesideObjectsAreMentioned(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("mesh.yaml"), MESH);
+    Files.writeString(dir.resolve("app.yaml.template"), "kind: X\n");
+    Run r = run(null, dir.toString());
+    assertThat(r.code()).isZero();
+    assertThat(r.err()).contains("note: 1 template file(s) not read (" + dir.resolve("app.yaml.template") + ")");
+  }
+
+  @Test
+  void aProblemOfAnObjectFlaggerCreatesNamesTheCanaryToChange() {
+    String canary = "---\napiVersion: flagger.app/v1beta1\nkind: Canary\nmetadata: {name: podinfo, namespace: demo}\n"
+        + "spec: {provider: appmesh:v1beta2, targetRef: {apiVersion: apps/v1, kind: Deployment, name: podinfo},"
+        + " service: {port: 9898, backends: [orders]}, analysis: {interval: 15s}}\n";
+    Run r = run(MESH + canary, "-");
+    assertThat(r.code()).isEqualTo(1);
+    String problem = "spec.backends[0].virtualService.virtualServiceRef: virtual service demo/orders not found (Flagger writes"
+        + " this object from Canary demo/podinfo: change the Canary)";
+    assertThat(r.lines()).containsExactly(
+        "-:2 (created by Flagger from Canary demo/podinfo): VirtualNode demo/podinfo-canary: " + problem,
+        "-:2 (created by Flagger from Canary demo/podinfo): VirtualNode demo/podinfo-primary: " + problem);
   }
 
   @Test

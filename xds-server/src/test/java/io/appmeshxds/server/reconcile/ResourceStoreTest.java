@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The store's merged view, kept up to date write by write, equals a snapshot merged from scratch
- * (partitions in name order, first copy served, later copies reported as duplicates), and the
+ * (partitions in name order, the last copy served, as kubectl apply does, with a warning naming the
+ * first and the last place), and the
  * changes it reports are exactly the refs whose served object or source differ.
  */
 class ResourceStoreTest {
@@ -93,10 +94,33 @@ class ResourceStoreTest {
         List.of(), List.of(), null, null, null));
   }
 
-  /** The merge as the store did it before it was incremental: partitions in name order, first copy wins. */
+  /** The merge from scratch: partitions in name order, each added in turn, so the last copy wins. */
   private static MeshResources fromScratch(Map<String, Map<ObjectRef, ResourceStore.Entry>> partitions) {
     MeshResources.Builder b = MeshResources.builder();
     partitions.forEach((name, p) -> p.forEach((ref, e) -> b.add(e.object(), ref, e.source())));
     return b.build();
+  }
+
+  @Test
+  void aRealObjectReplacesADerivedOneSilentlyAndTheDerivedOneComesBack() {
+    ResourceStore store = new ResourceStore();
+    ObjectRef ref = new ObjectRef("VirtualNode", "demo", "podinfo-primary");
+    VirtualNode derived = node("podinfo-primary", 9898);
+    VirtualNode real = node("podinfo-primary", 8080);
+    SourceRef fromCanary = new SourceRef("canary.yaml", 0, false).derivedFrom(new ObjectRef("Canary", "demo", "podinfo"));
+    // The derived partition sorts before and after file partitions alike: its name must not matter.
+    for (String derivedPartition : List.of("a:flagger", "zz:flagger")) {
+      store.replace(derivedPartition, Map.of(ref, new ResourceStore.Entry(derived, fromCanary)), List.of());
+      assertThat(store.snapshot().objects().get(ref)).isEqualTo(derived);
+      assertThat(store.snapshot().sources().get(ref)).isEqualTo(fromCanary);
+      store.replace("file:podinfo.yaml", Map.of(ref, new ResourceStore.Entry(real, new SourceRef("podinfo.yaml", 0, false))),
+          List.of());
+      assertThat(store.snapshot().objects().get(ref)).isEqualTo(real);
+      assertThat(store.snapshot().loadProblems()).isEmpty();
+      store.replace("file:podinfo.yaml", Map.of(), List.of());
+      assertThat(store.snapshot().objects().get(ref)).isEqualTo(derived);
+      store.replace(derivedPartition, Map.of(), List.of());
+      assertThat(store.snapshot().objects()).doesNotContainKey(ref);
+    }
   }
 }
