@@ -1,5 +1,6 @@
 package io.appmeshxds.bench;
 
+import io.appmeshxds.tracing.config.ControlPlaneConfig;
 import io.appmeshxds.translator.api.GatewayRoute;
 import io.appmeshxds.translator.api.HeaderMatch;
 import io.appmeshxds.translator.api.HeaderMatchMethod;
@@ -66,6 +67,17 @@ public final class MeshGenerator {
   public static final String HOT_SERVICE = "svc-hot";
 
   private MeshGenerator() {}
+
+  /**
+   * The control-plane config the bench runs with: the generated mesh opts into per-pod endpoints
+   * ({@code endpoints.perPod.meshes: [bench]}). Why: the simulated clients present themselves as
+   * Envoy, and by default an Envoy proxy gets clusters it resolves itself (App Mesh's behaviour),
+   * which no EndpointSlice change reaches; with the opt-in the clients get EDS, so T3's EndpointSlice
+   * change and T9 keep measuring EDS propagation.
+   */
+  public static ControlPlaneConfig config() {
+    return new ControlPlaneConfig(null, null, null, new ControlPlaneConfig.Endpoints(new ControlPlaneConfig.PerPod(List.of(MESH))));
+  }
 
   public static String namespace(int service) {
     return "ns-" + service / 100;

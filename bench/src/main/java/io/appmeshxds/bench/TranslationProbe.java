@@ -20,7 +20,7 @@ public final class TranslationProbe {
 
   public static Timings run(MeshGenerator.Profile p, int changes) {
     MeshResources m = MeshGenerator.generate(p, 42);
-    Translation t = new Translation(Pipelines.standard());
+    Translation t = new Translation(Pipelines.standard(MeshGenerator.config()));
     long t0 = System.nanoTime();
     Translation.Result r = t.apply(m, List.of());
     double full = (System.nanoTime() - t0) / 1e6;

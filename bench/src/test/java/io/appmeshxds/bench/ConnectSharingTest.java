@@ -25,7 +25,7 @@ class ConnectSharingTest {
   void proxiesConnectingInSmallPassesShareEqualResources() {
     // 3,000 services, 6,000 nodes: together the proxies use several times the minimum cache.
     MeshResources mesh = MeshGenerator.generate(new MeshGenerator.Profile("T", 3_000, 20, 1, 10), Meshes.SEED);
-    Translation t = Translation.onDemand(Pipelines.standard());
+    Translation t = Translation.onDemand(Pipelines.standard(MeshGenerator.config()));
     t.apply(mesh, List.of());
     List<NodeKey> all = new ArrayList<>();
     mesh.objects().forEach((ref, o) -> {

@@ -29,7 +29,7 @@ class IncrementalTranslationTest {
   void oneObjectChangesGiveWhatTranslatingFromScratchGives() {
     MeshGenerator.Profile p = new MeshGenerator.Profile("T", 40, 6, 2, 5);
     MeshResources in = MeshGenerator.generate(p, 3);
-    Translation warm = new Translation(Pipelines.standard());
+    Translation warm = new Translation(Pipelines.standard(MeshGenerator.config()));
     warm.apply(in, List.of());
     Random rnd = new Random(5);
     for (int step = 0; step < 40; step++) {
@@ -73,7 +73,7 @@ class IncrementalTranslationTest {
       in = MeshGenerator.with(in, ref, changed);
       Translation.Result r = warm.apply(in, new InputChanges(false, Set.of(ref), Set.of(), Set.of()), List.of(),
           ControlPlaneTelemetry.noop().startReconcile());
-      Translation.Result scratch = new Translation(Pipelines.standard()).apply(in, List.of());
+      Translation.Result scratch = new Translation(Pipelines.standard(MeshGenerator.config())).apply(in, List.of());
       assertThat(r.build().status().objects().values()).as("step %d: every object accepted", step)
           .allMatch(o -> o.accepted());
       assertThat(r.resources()).as("step %d: %s", step, ref).isEqualTo(scratch.resources());

@@ -2,11 +2,17 @@ package io.appmeshxds.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.appmeshxds.server.Pipelines;
 import io.appmeshxds.translator.api.Kind;
 import io.appmeshxds.translator.api.VirtualNode;
 import io.appmeshxds.translator.input.MeshResources;
 import io.appmeshxds.translator.model.BuildResult;
 import io.appmeshxds.translator.model.MeshModelBuilder;
+import io.appmeshxds.translator.plan.ClusterId;
+import io.appmeshxds.translator.plan.ClusterPlan;
+import io.appmeshxds.translator.plan.NodeKey;
+import io.appmeshxds.translator.plan.PlanContext;
+import io.appmeshxds.translator.plan.ProxyPlan;
 import org.junit.jupiter.api.Test;
 
 /** The generated mesh has the stated shape, is fully valid, and is the same for the same seed. */
@@ -45,6 +51,22 @@ class MeshGeneratorTest {
     assertThat(hot.endpointSlices()).containsAllEntriesOf(plain.endpointSlices());
     BuildResult r = new MeshModelBuilder().build(hot);
     assertThat(r.status().hasErrors()).as(r.status().allProblems().stream().limit(5).toList().toString()).isFalse();
+  }
+
+  @Test
+  void theBenchConfigGivesTheEnvoyClientsPerPodEndpoints() {
+    MeshResources m = MeshGenerator.generate(new MeshGenerator.Profile("T", 20, 3, 1, 2), 42);
+    BuildResult r = new MeshModelBuilder().build(m);
+    NodeKey key = NodeKey.sidecar(MeshGenerator.MESH, MeshGenerator.nodeAwsName(3, "primary"));
+    ProxyPlan eds = Pipelines.standard(MeshGenerator.config()).planner().plan(key, new PlanContext(r.model()));
+    assertThat(eds.clusters()).filteredOn(c -> c.id() instanceof ClusterId.Backend).isNotEmpty()
+        .allMatch(c -> c.type() == ClusterPlan.Type.EDS);
+    assertThat(eds.endpoints()).isNotEmpty().allMatch(e -> e.size() == 3);
+    // Without the opt-in the same (Envoy) client resolves hostnames itself: no slice would reach it.
+    ProxyPlan dns = Pipelines.standard().planner().plan(key, new PlanContext(r.model()));
+    assertThat(dns.clusters()).filteredOn(c -> c.id() instanceof ClusterId.Backend).isNotEmpty()
+        .allMatch(c -> c.type() == ClusterPlan.Type.LOGICAL_DNS);
+    assertThat(dns.endpoints()).isEmpty();
   }
 
   @Test

@@ -8,6 +8,8 @@ import io.appmeshxds.translator.model.ResolvedRouter;
 import io.appmeshxds.translator.model.ResolvedService;
 import io.appmeshxds.translator.plan.RoutePlan;
 import io.appmeshxds.translator.plan.VirtualHostPlanner;
+import io.appmeshxds.translator.re2.Re2Limit;
+import io.appmeshxds.translator.re2.Re2ProgramSize;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -19,7 +21,7 @@ import java.util.TreeMap;
  * @param spec the gateway route
  * @param target the target in words ({@code virtual router podinfo_demo port 9898})
  * @param problem why nothing can be composed before looking at routes (no route on the port, a
- *     hostname too long for Envoy's regex limit), or null
+ *     hostname whose pattern is over Envoy's regex program size limit), or null
  * @param unsupported whether {@code problem} is a limit of this gateway (reason Unsupported, at the
  *     hostname match) rather than of the composition (NotComposable, at the target)
  * @param composition the composed routes and the dropped target routes
@@ -49,11 +51,15 @@ record Composed(GatewayRouteSpec spec, String target, String problem, boolean un
     }
     String target = provider + " port " + port;
     if (spec.hostname() != null) {
-      String h = spec.hostname().exact() != null ? spec.hostname().exact() : spec.hostname().suffix();
-      if (h.length() > GatewayRouteSpec.MAX_HOSTNAME_LENGTH) {
-        return new Composed(spec, target, "the hostname match is " + h.length() + " characters long; the gateway matches "
-            + "at most " + GatewayRouteSpec.MAX_HOSTNAME_LENGTH + " so that its RE2 pattern stays under Envoy's default "
-            + "program size limit (100)", true, none);
+      // The pattern the gateway emits, judged as Envoy judges it: one regex over the limit NACKs the
+      // whole route table. Why it can fail for a legal name: case-insensitive k and s also match
+      // the Kelvin sign and the long s, several instructions each (253 k's are over 1000).
+      Re2ProgramSize.Result size = Re2ProgramSize.of(GatewayRouteSpec.authorityPattern(spec.hostname()));
+      if (!size.fits(Re2Limit.MAX_PROGRAM_SIZE)) {
+        return new Composed(spec, target, "the :authority pattern of the hostname match "
+            + (size.error() != null ? "is not valid RE2: " + size.error() : "is too large: " + Re2ProgramSize.tooLarge(size)
+                + " (case-insensitive k and s also match the Kelvin sign and the long s, several instructions each)"),
+            true, none);
       }
     }
     List<RoutePlan> routes = VirtualHostPlanner.routes(mesh, vs, port);

@@ -3,6 +3,8 @@ package io.appmeshxds.gateway;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import io.appmeshxds.translator.plan.RoutePlan;
+import io.appmeshxds.translator.re2.Re2Limit;
+import io.appmeshxds.translator.re2.Re2ProgramSize;
 
 /**
  * Route conditions evaluated on values known when planning: a path the gateway rewrites to a
@@ -36,10 +38,14 @@ final class Conditions {
   }
 
   static boolean fullMatch(String regex, String value) {
+    // Measured before compiling: the model rejects invalid and oversized patterns, and nothing matches one here.
+    if (!Re2ProgramSize.of(regex).fits(Re2Limit.MAX_PROGRAM_SIZE)) {
+      return false;
+    }
     try {
       return Pattern.compile(regex).matcher(value).matches();
     } catch (PatternSyntaxException e) {
-      return false; // the model rejects invalid patterns; nothing matches one here
+      return false;
     }
   }
 

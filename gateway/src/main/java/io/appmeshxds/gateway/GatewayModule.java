@@ -2,6 +2,7 @@ package io.appmeshxds.gateway;
 
 import io.appmeshxds.gateway.xds.HealthCheckFilterFactory;
 import io.appmeshxds.translator.model.ComposabilityCheck;
+import io.appmeshxds.translator.plan.EndpointOptions;
 import io.appmeshxds.translator.plan.ProxyPlanner;
 import io.appmeshxds.translator.xds.ExtensionFactory;
 import java.util.List;
@@ -11,7 +12,7 @@ import java.util.List;
  *
  * <pre>{@code
  * new MeshModelBuilder(cache, List.of(), GatewayModule.checks());
- * new Planner(List.of(GatewayModule.planner()), decorators);
+ * new Planner(endpointOptions, List.of(GatewayModule.planner(endpointOptions)), decorators);
  * new XdsTranslator(GatewayModule.extensions());   // and XdsJson
  * }</pre>
  *
@@ -22,8 +23,14 @@ import java.util.List;
 public final class GatewayModule {
   private GatewayModule() {}
 
+  /** The gateway planner, endpoints as App Mesh served them. */
   public static ProxyPlanner planner() {
     return new GatewayPlanner();
+  }
+
+  /** The gateway planner with the endpoint options the sidecars' planner has. */
+  public static ProxyPlanner planner(EndpointOptions endpoints) {
+    return new GatewayPlanner(endpoints);
   }
 
   public static List<ComposabilityCheck> checks() {

@@ -13,7 +13,9 @@ import io.appmeshxds.translator.plan.ClusterPlan;
 import io.appmeshxds.translator.plan.ClusterPlanner;
 import io.appmeshxds.translator.plan.Direction;
 import io.appmeshxds.translator.plan.EndpointPlan;
+import io.appmeshxds.translator.plan.EndpointOptions;
 import io.appmeshxds.translator.plan.EndpointPlanner;
+import io.appmeshxds.translator.plan.EndpointSource;
 import io.appmeshxds.translator.plan.ExtensionPlan;
 import io.appmeshxds.translator.plan.ListenerPlan;
 import io.appmeshxds.translator.plan.NodeKey;
@@ -46,6 +48,16 @@ import java.util.TreeSet;
  * egress listener and routed it a second time.
  */
 public final class GatewayPlanner implements ProxyPlanner {
+  private final EndpointOptions endpoints;
+
+  /** Endpoints as App Mesh served them: Envoy resolves DNS hostnames itself. */
+  public GatewayPlanner() {
+    this(EndpointOptions.appMesh());
+  }
+
+  public GatewayPlanner(EndpointOptions endpoints) {
+    this.endpoints = endpoints;
+  }
 
   @Override
   public NodeKey.Kind kind() {
@@ -114,26 +126,25 @@ public final class GatewayPlanner implements ProxyPlanner {
       }
     }
     SortedMap<ClusterId, ClusterPlan> clusters = new TreeMap<>();
+    EndpointSource source = EndpointSource.envoy(endpoints, mesh.name());
     limits.forEach((id, cb) -> {
-      clusters.put(id, ctx.memo(new ClusterKey(id, policy, cb), () -> {
-        ClusterPlan p = ClusterPlanner.backend(mesh, id, policy, false, ctx);
-        return new ClusterPlan(p.id(), p.type(), p.protocol(), p.connectTimeoutMs(), p.staticAddress(), p.staticPort(),
-            p.healthCheck(), p.outlierDetection(), cb, p.tls());
-      }));
+      clusters.put(id, ctx.memo(new ClusterKey(id, policy, cb, source),
+          () -> ClusterPlanner.backend(mesh, id, policy, source, ctx).withCircuitBreakers(cb)));
       if (usedBy.get(id).size() > 1 && sharedPools(ls, usedBy.get(id))) {
         notes.add("cluster of virtual node " + id.node() + " port " + id.port() + " is used by listeners " + usedBy.get(id)
             + " with different connection pools; it gets the stricter limit of each kind");
       }
     });
-    return new ProxyPlan(key, listeners, routeConfigs, List.copyOf(clusters.values()), endpoints(mesh, limits.keySet(), ctx),
+    return new ProxyPlan(key, listeners, routeConfigs, List.copyOf(clusters.values()), endpoints(mesh, clusters.values(), ctx),
         notes);
   }
 
   /** Memo key of a gateway route composed with its target. */
   private record ComposedKey(String mesh, String route) {}
 
-  /** Memo key of a backend cluster with a gateway's client policy and connection limits. */
-  private record ClusterKey(ClusterId.Backend id, Tls.ClientPolicy policy, ClusterPlan.CircuitBreakers limits) {}
+  /** Memo key of a backend cluster with a gateway's client policy, connection limits and endpoint source. */
+  private record ClusterKey(ClusterId.Backend id, Tls.ClientPolicy policy, ClusterPlan.CircuitBreakers limits,
+      EndpointSource source) {}
 
   /**
    * A gateway route composed with its target, memoized: one plan (one object, its routes
@@ -153,11 +164,16 @@ public final class GatewayPlanner implements ProxyPlanner {
         .distinct().count() > 1;
   }
 
-  /** Load assignments of the backend clusters, as the sidecars get them (shared through the build's memo). */
-  private static List<EndpointPlan> endpoints(MeshGraph mesh, Iterable<ClusterId.Backend> clusters, PlanContext ctx) {
+  /**
+   * Load assignments of the EDS backend clusters, as the sidecars get them (shared through the
+   * build's memo); a cluster Envoy resolves itself has none.
+   */
+  private static List<EndpointPlan> endpoints(MeshGraph mesh, Iterable<ClusterPlan> clusters, PlanContext ctx) {
     List<EndpointPlan> out = new ArrayList<>();
-    for (ClusterId.Backend b : clusters) {
-      out.add(EndpointPlanner.memoized(mesh, b, ctx));
+    for (ClusterPlan c : clusters) {
+      if (c.type() == ClusterPlan.Type.EDS && c.id() instanceof ClusterId.Backend b) {
+        out.add(EndpointPlanner.memoized(mesh, b, ctx));
+      }
     }
     return out;
   }

@@ -46,14 +46,6 @@ record GatewayRouteSpec(
     variants = List.copyOf(variants);
   }
 
-  /**
-   * Longest hostname we match with an RE2 pattern. Why: Envoy rejects a regex whose RE2 program is
-   * larger than 100 (runtime {@code re2.max_program_size.error_level}), and one bad regex NACKs the
-   * whole route configuration. The {@code :authority} pattern costs about one instruction per
-   * character plus about 30 for the optional port and, for a suffix, the free host part.
-   */
-  static final int MAX_HOSTNAME_LENGTH = 60;
-
   /** Whether every path variant forwards the path unchanged. */
   boolean pathUnchanged() {
     return variants.stream().allMatch(PathVariant::identity);

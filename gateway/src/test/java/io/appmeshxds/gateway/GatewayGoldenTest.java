@@ -32,9 +32,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 class GatewayGoldenTest {
   static final Path DIR = Path.of("src/test/resources/golden/gateway");
 
-  /** The pipeline as the server wires it, with gateways only. */
+  /** The pipeline as the server wires it, with gateways only (endpoint options from the case's directive). */
   static GoldenRunner runner() {
-    return new GoldenRunner(DIR, () -> new Planner(List.of(GatewayModule.planner(), NO_SIDECARS), List.of()),
+    return GoldenRunner.withOptions(DIR, o -> new Planner(o, List.of(GatewayModule.planner(o), NO_SIDECARS), List.of()),
         GatewayModule.extensions(), () -> new MeshModelBuilder(new LocalRuleCache(), List.of(), GatewayModule.checks()));
   }
 

@@ -8,6 +8,7 @@ import io.appmeshxds.translator.TestManifests;
 import io.appmeshxds.translator.golden.GoldenRunner;
 import io.appmeshxds.translator.model.LocalRuleCache;
 import io.appmeshxds.translator.model.MeshModelBuilder;
+import io.appmeshxds.translator.plan.EndpointOptions;
 import io.appmeshxds.translator.plan.NodeKey;
 import io.appmeshxds.translator.plan.Planner;
 import io.appmeshxds.translator.xds.XdsResources;
@@ -236,7 +237,11 @@ class GatewayGrpcCrossCheckTest {
 
   static XdsResources gateway(String phase) {
     String text = TestManifests.resource("flagger/environment.yaml") + "---\n" + TestManifests.resource("flagger/" + phase + ".yaml");
-    GoldenRunner runner = new GoldenRunner(Path.of("."), () -> new Planner(List.of(GatewayModule.planner()), List.of()),
+    // Per-pod endpoints: the clusters must be EDS so that their load assignments can point at the
+    // loopback backends (by default they are LOGICAL_DNS clusters on names this machine cannot
+    // resolve). Routes, what this test compares, do not depend on it.
+    EndpointOptions eds = EndpointOptions.perPod(List.of("*"));
+    GoldenRunner runner = new GoldenRunner(Path.of("."), () -> new Planner(eds, List.of(GatewayModule.planner(eds)), List.of()),
         GatewayModule.extensions(), () -> new MeshModelBuilder(new LocalRuleCache(), List.of(), GatewayModule.checks()));
     return runner.render(phase, text).resources().get(NodeKey.gateway("appmesh", "appmesh-gateway_appmesh-gateway"));
   }

@@ -8,6 +8,7 @@ import io.appmeshxds.tracing.plan.TracingOverrides;
 import io.appmeshxds.tracing.xds.TracingFactory;
 import io.appmeshxds.tracing.logs.xds.AccessLogExportDecorator;
 import io.appmeshxds.tracing.logs.xds.AccessLogExportFactory;
+import io.appmeshxds.translator.plan.EndpointOptions;
 import io.appmeshxds.translator.plan.PlanDecorator;
 import io.appmeshxds.translator.plan.Planner;
 import io.appmeshxds.translator.xds.ExtensionFactory;
@@ -28,7 +29,8 @@ public final class Pipelines {
    * is always installed, because the {@code appmesh-xds.io/tracing} annotation can turn tracing on
    * for one VirtualNode/VirtualGateway even when the mesh-wide provider is {@code none} (with
    * neither, it leaves every plan as it is). With {@code logging.cloudWatch.enabled}, every proxy
-   * also streams its access logs to the exporter.
+   * also streams its access logs to the exporter. Its {@code endpoints.perPod} section picks the meshes
+   * whose sidecars and gateways get per-pod EDS instead of clusters Envoy resolves itself.
    */
   public static Pipeline standard(ControlPlaneConfig config) {
     List<PlanDecorator> decorators = new ArrayList<>();
@@ -39,7 +41,8 @@ public final class Pipelines {
       decorators.add(AccessLogExportDecorator.of(config.logging().cloudWatch()));
       extensions.add(new AccessLogExportFactory());
     }
-    return new Pipeline(new Planner(List.of(GatewayModule.planner()), decorators), extensions,
+    EndpointOptions endpoints = config.endpoints().options();
+    return new Pipeline(new Planner(endpoints, List.of(GatewayModule.planner(endpoints)), decorators), extensions,
         List.of(new TracingOverrides()), GatewayModule.checks());
   }
 }

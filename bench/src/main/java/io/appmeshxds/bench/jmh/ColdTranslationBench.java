@@ -1,5 +1,6 @@
 package io.appmeshxds.bench.jmh;
 
+import io.appmeshxds.bench.MeshGenerator;
 import io.appmeshxds.server.Pipelines;
 import io.appmeshxds.server.reconcile.Translation;
 import io.appmeshxds.translator.input.MeshResources;
@@ -39,7 +40,7 @@ public class ColdTranslationBench {
 
   @Benchmark
   public long coldFullTranslation() {
-    Translation t = new Translation(Pipelines.standard());
+    Translation t = new Translation(Pipelines.standard(MeshGenerator.config()));
     Translation.Result r = Meshes.apply(t, mesh, null);
     var unique = Meshes.unique(r.resources().values());
     lastBytes = Meshes.serialize(unique);

@@ -67,7 +67,7 @@ public final class Meshes {
     Warm w = WARM.get(profile);
     if (w == null) {
       MeshResources base = mesh(profile);
-      Translation t = new Translation(Pipelines.standard());
+      Translation t = new Translation(Pipelines.standard(MeshGenerator.config()));
       Translation.Result r = apply(t, base, null);
       List<XdsResources.Resource> unique = unique(r.resources().values());
       long refs = 0;

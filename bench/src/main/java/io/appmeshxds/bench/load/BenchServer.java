@@ -81,7 +81,7 @@ public final class BenchServer implements AutoCloseable {
     MeshGenerator.byRef(mesh).forEach((ref, o) -> entries.put(ref, new ResourceStore.Entry(o, null)));
     double generateMs = (System.nanoTime() - g0) / 1e6;
     mesh = null;
-    cp = new ControlPlane(Pipelines.standard(), ControlPlane.Settings.loopback(), List.of(), List.of()).start();
+    cp = new ControlPlane(Pipelines.standard(MeshGenerator.config()), ControlPlane.Settings.loopback(), List.of(), List.of()).start();
     cp.acks().addListener(this::acked);
     ResourceStore store = cp.store();
     store.register(SOURCE);

@@ -1,8 +1,7 @@
 package io.appmeshxds.translator.model;
 
-import com.google.re2j.Pattern;
-import com.google.re2j.PatternSyntaxException;
 import io.appmeshxds.translator.input.CanaryInfo;
+import io.appmeshxds.translator.re2.Re2ProgramSize;
 import io.appmeshxds.translator.status.Problem;
 import io.appmeshxds.translator.status.Reason;
 import io.appmeshxds.translator.status.Severity;
@@ -34,12 +33,10 @@ public final class CanaryRules {
           "unknown App Mesh provider \"" + provider + "\"; use \"appmesh:v1beta2\""));
     }
     for (CanaryInfo.FieldValue r : c.headerRegexes()) {
-      try {
-        Pattern.compile(r.value());
-      } catch (PatternSyntaxException e) {
+      String why = Re2ProgramSize.whyRejected(r.value()); // measured, never compiled
+      if (why != null) {
         out.add(problem(Severity.ERROR, Reason.InvalidSpec, c, r.field(),
-            "\"" + r.value() + "\" is not a valid RE2 regular expression (Flagger copies it into the VirtualRouter and Envoy"
-                + " would reject the route): " + e.getDescription()));
+            "\"" + r.value() + "\" " + why + " (Flagger copies it into the VirtualRouter)"));
       }
     }
     if (c.matchEntries() > 1) {

@@ -1,7 +1,5 @@
 package io.appmeshxds.translator.model;
 
-import com.google.re2j.Pattern;
-import com.google.re2j.PatternSyntaxException;
 import io.appmeshxds.translator.api.HeaderMatch;
 import io.appmeshxds.translator.api.HeaderMatchMethod;
 import io.appmeshxds.translator.api.HttpPathMatch;
@@ -9,6 +7,8 @@ import io.appmeshxds.translator.api.Logging;
 import io.appmeshxds.translator.api.QueryParameterMatch;
 import io.appmeshxds.translator.api.SubjectAlternativeNames;
 import io.appmeshxds.translator.api.Tls;
+import io.appmeshxds.translator.re2.Re2Limit;
+import io.appmeshxds.translator.re2.Re2ProgramSize;
 import io.appmeshxds.translator.status.Reason;
 import java.util.List;
 
@@ -18,19 +18,19 @@ final class CommonRules {
 
   /**
    * Envoy compiles {@code safe_regex} with RE2 and rejects the whole update on a bad pattern
-   * (look-arounds, back-references); so do we, per object.
+   * (look-arounds, back-references) or one whose RE2 program is larger than the runtime limit our
+   * bootstrap sets; so do we, per object. Measured without compiling ({@link Re2ProgramSize}), so a
+   * hostile pattern cannot exhaust memory here.
    */
   static void re2(String field, String regex, Findings f) {
     if (regex == null) {
       return;
     }
-    try {
-      Pattern.compile(regex);
-    } catch (PatternSyntaxException e) {
-      f.error(
-          field,
-          "\"" + regex + "\" is not a valid RE2 regular expression (Envoy would reject the route): "
-              + e.getDescription());
+    Re2ProgramSize.Result r = Re2ProgramSize.of(regex);
+    if (r.error() != null) {
+      f.error(field, "\"" + regex + "\" is not a valid RE2 regular expression (Envoy would reject the route): " + r.error());
+    } else if (!r.fits(Re2Limit.MAX_PROGRAM_SIZE)) {
+      f.error(field, Re2ProgramSize.tooLarge(r));
     }
   }
 

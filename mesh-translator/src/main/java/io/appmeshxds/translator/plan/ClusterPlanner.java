@@ -1,6 +1,7 @@
 package io.appmeshxds.translator.plan;
 
 import io.appmeshxds.translator.api.ConnectionPools;
+import io.appmeshxds.translator.api.Mesh;
 import io.appmeshxds.translator.api.PortProtocol;
 import io.appmeshxds.translator.api.Tls;
 import io.appmeshxds.translator.api.VirtualNode;
@@ -8,7 +9,10 @@ import io.appmeshxds.translator.model.MeshGraph;
 import io.appmeshxds.translator.model.ResolvedNode;
 import java.util.List;
 
-/** Cluster plans: backend (EDS), local app (STATIC) and pass-through (ORIGINAL_DST) clusters. */
+/**
+ * Cluster plans: backend (EDS, or a DNS cluster Envoy resolves), local app (STATIC) and pass-through
+ * (ORIGINAL_DST) clusters.
+ */
 public final class ClusterPlanner {
   private ClusterPlanner() {}
 
@@ -27,27 +31,31 @@ public final class ClusterPlanner {
   }
 
   /**
-   * A backend cluster: EDS, HTTP/2 for http2 and grpc, the target listener's health check and
-   * outlier detection (App Mesh configured both on the clients' clusters), unlimited circuit
-   * breakers (App Mesh's default), and client TLS.
-   *
-   * @param policy the client policy that applies (the backend's own, else the node's defaults), or null
-   * @param proxyless proxyless gRPC clients get a plain EDS cluster (no health checks, no TLS)
+   * {@link #backend(MeshGraph, ClusterId.Backend, Tls.ClientPolicy, EndpointSource)}, memoized per
+   * build: one plan (one object, translated once) for every proxy that reaches the cluster with the
+   * same client policy and endpoint source.
    */
-  /**
-   * {@link #backend}, memoized per build: one plan (one object, translated once) for every proxy
-   * that reaches the cluster with the same client policy.
-   */
-  public static ClusterPlan backend(MeshGraph mesh, ClusterId.Backend id, Tls.ClientPolicy policy, boolean proxyless,
+  public static ClusterPlan backend(MeshGraph mesh, ClusterId.Backend id, Tls.ClientPolicy policy, EndpointSource source,
       PlanContext ctx) {
-    return ctx.memo(new ClusterKey(id, policy, proxyless), () -> backend(mesh, id, policy, proxyless));
+    return ctx.memo(new ClusterKey(id, policy, source), () -> backend(mesh, id, policy, source));
   }
 
   /** Memo key of a backend cluster's plan. */
-  private record ClusterKey(ClusterId.Backend id, Tls.ClientPolicy policy, boolean proxyless) {
+  private record ClusterKey(ClusterId.Backend id, Tls.ClientPolicy policy, EndpointSource source) {
   }
 
-  public static ClusterPlan backend(MeshGraph mesh, ClusterId.Backend id, Tls.ClientPolicy policy, boolean proxyless) {
+  /**
+   * A backend cluster: HTTP/2 for http2 and grpc, the target listener's health check and outlier
+   * detection (App Mesh configured both on the clients' clusters), unlimited circuit breakers (App
+   * Mesh's default), and client TLS. Its endpoints: for an Envoy proxy ({@link
+   * EndpointSource#ENVOY_DNS}) and a DNS-discovered target, the hostname exactly as written (a
+   * trailing dot kept) on the listener's port, resolved by Envoy ({@link #dnsType}); otherwise EDS.
+   *
+   * @param policy the client policy that applies (the backend's own, else the node's defaults), or null
+   * @param source who asks; proxyless gRPC clients get a plain EDS cluster (no health checks, no TLS)
+   */
+  public static ClusterPlan backend(MeshGraph mesh, ClusterId.Backend id, Tls.ClientPolicy policy, EndpointSource source) {
+    boolean proxyless = source == EndpointSource.PROXYLESS;
     VirtualNode.Listener l = listener(mesh, id);
     ResolvedNode target = mesh.nodes().get(id.node());
     ClusterPlan.HealthCheck hc = null;
@@ -70,8 +78,37 @@ public final class ClusterPlanner {
       }
       tls = upstreamTls(policy, l, id.port(), host);
     }
+    VirtualNode.Dns dns = l == null || source != EndpointSource.ENVOY_DNS ? null : dns(target.node());
+    if (dns != null) {
+      return new ClusterPlan(id, dnsType(dns), id.protocol(), Defaults.CONNECT_TIMEOUT_MS, dns.hostname(), id.port(), hc,
+          od, ClusterPlan.CircuitBreakers.unlimited(), tls,
+          new ClusterPlan.Dns(ipPreference(mesh), EndpointPlanner.healthCheckPort(l)));
+    }
     return new ClusterPlan(id, ClusterPlan.Type.EDS, id.protocol(), Defaults.CONNECT_TIMEOUT_MS, null, 0, hc, od,
         ClusterPlan.CircuitBreakers.unlimited(), tls);
+  }
+
+  /** {@code serviceDiscovery.dns} with a hostname, or null. */
+  static VirtualNode.Dns dns(VirtualNode vn) {
+    var sd = vn.spec().serviceDiscovery();
+    return sd == null || sd.dns() == null || sd.dns().hostname() == null || sd.dns().hostname().isEmpty() ? null : sd.dns();
+  }
+
+  /**
+   * App Mesh's cluster type for DNS discovery: {@code LOADBALANCER} (the default) is logical DNS,
+   * one address at a time (a Service's ClusterIP, a load balancer's name); {@code ENDPOINTS} is
+   * strict DNS, every address the name resolves to (a headless Service's pods). An IP literal gets
+   * the same type: App Mesh did not special-case it, and Envoy "resolves" a literal to itself.
+   */
+  static ClusterPlan.Type dnsType(VirtualNode.Dns dns) {
+    return dns.responseType() == VirtualNode.DnsResponseType.ENDPOINTS ? ClusterPlan.Type.STRICT_DNS
+        : ClusterPlan.Type.LOGICAL_DNS;
+  }
+
+  /** The mesh's IP preference, or null. A change to the Mesh rebuilds every plan, so reading it here is safe. */
+  private static Mesh.IpPreference ipPreference(MeshGraph mesh) {
+    Mesh m = mesh.mesh();
+    return m == null || m.spec().meshServiceDiscovery() == null ? null : m.spec().meshServiceDiscovery().ipPreference();
   }
 
   /**

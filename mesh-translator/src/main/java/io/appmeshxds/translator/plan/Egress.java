@@ -57,15 +57,22 @@ record Egress(SortedMap<Long, PortProtocol> ports, List<RouteConfigPlan> routeCo
   /** What one backend virtual service contributes, for one client policy. */
   record Backend(List<Port> ports) {}
 
-  /** Memo key of a {@link Backend}; its value depends on nothing else (see {@link #backend(MeshGraph, BackendKey, PlanContext)}). */
-  record BackendKey(String mesh, String service, Tls.ClientPolicy policy) {}
+  /**
+   * Memo key of a {@link Backend}; its value depends on nothing else (see {@link #backend(MeshGraph, BackendKey, PlanContext)}).
+   * {@code source} is where the node's Envoy gets endpoints ({@link EndpointSource#envoy}).
+   */
+  record BackendKey(String mesh, String service, Tls.ClientPolicy policy, EndpointSource source) {}
 
   /** A backend's part, memoized under its key. */
   static Backend backend(MeshGraph mesh, BackendKey key, PlanContext ctx) {
-    return ctx.memo(key, () -> backend(mesh, key.service(), key.policy(), ctx));
+    return ctx.memo(key, () -> backend(mesh, key.service(), key.policy(), key.source(), ctx));
   }
 
-  static Egress plan(MeshGraph mesh, ResolvedNode node, PlanContext ctx, List<String> notes) {
+  /**
+   * @param source where the node's Envoy gets endpoints (proxyless clients pass their mesh's Envoy
+   *     source too, so the shared parts are the sidecars'; they plan their own clusters)
+   */
+  static Egress plan(MeshGraph mesh, ResolvedNode node, EndpointSource source, PlanContext ctx, List<String> notes) {
     SortedMap<Long, PortProtocol> ports = new TreeMap<>();
     Map<Long, List<VirtualHostPlan>> hosts = new TreeMap<>();
     Map<Long, List<WeightedCluster>> tcp = new TreeMap<>();
@@ -82,7 +89,7 @@ record Egress(SortedMap<Long, PortProtocol> ports, List<RouteConfigPlan> routeCo
         continue;
       }
       Tls.ClientPolicy policy = b.clientPolicy() != null ? b.clientPolicy() : defaults;
-      Backend backend = backend(mesh, new BackendKey(mesh.name(), vs.awsName(), policy), ctx);
+      Backend backend = backend(mesh, new BackendKey(mesh.name(), vs.awsName(), policy, source), ctx);
       for (Port p : backend.ports()) {
         PortProtocol held = ports.get(p.port());
         if (held != null && held.isHttpFamily() != p.protocol().isHttpFamily()) {
@@ -118,7 +125,8 @@ record Egress(SortedMap<Long, PortProtocol> ports, List<RouteConfigPlan> routeCo
    * One backend's part, read through the graph (memoized work records only what it reads). An
    * HTTP-family port gets the service's virtual host; a tcp port its targets (none: not served).
    */
-  private static Backend backend(MeshGraph mesh, String service, Tls.ClientPolicy policy, PlanContext ctx) {
+  private static Backend backend(MeshGraph mesh, String service, Tls.ClientPolicy policy, EndpointSource source,
+      PlanContext ctx) {
     ResolvedService vs = mesh.services().get(service);
     List<Port> out = new ArrayList<>();
     if (vs == null) {
@@ -150,12 +158,21 @@ record Egress(SortedMap<Long, PortProtocol> ports, List<RouteConfigPlan> routeCo
       }
       List<Use> uses = new ArrayList<>(used.size());
       for (ClusterId.Backend c : used) {
-        uses.add(byId.computeIfAbsent(c, x -> new Use(c, policy, ClusterPlanner.backend(mesh, c, policy, false, ctx),
-            EndpointPlanner.memoized(mesh, c, ctx))));
+        uses.add(byId.computeIfAbsent(c, x -> use(mesh, c, policy, source, ctx)));
       }
       out.add(new Port(port, protocol, vh, targets, idle, List.copyOf(uses)));
     }
     return new Backend(List.copyOf(out));
+  }
+
+  /**
+   * A cluster as a backend uses it; a load assignment only for an EDS cluster (a cluster Envoy
+   * resolves itself reads no EndpointSlice, so slice changes re-plan none of its clients).
+   */
+  private static Use use(MeshGraph mesh, ClusterId.Backend c, Tls.ClientPolicy policy, EndpointSource source,
+      PlanContext ctx) {
+    ClusterPlan cluster = ClusterPlanner.backend(mesh, c, policy, source, ctx);
+    return new Use(c, policy, cluster, cluster.type() == ClusterPlan.Type.EDS ? EndpointPlanner.memoized(mesh, c, ctx) : null);
   }
 
   /**

@@ -13,13 +13,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Endpoints of a VirtualNode listener, from its DNS service discovery:
+ * Endpoints of a VirtualNode listener from its DNS service discovery, for the clients that get EDS
+ * (proxyless gRPC clients always, Envoy proxies of meshes that opted into per-pod endpoints; see
+ * {@link EndpointSource}) — the EndpointSlice rule:
  *
  * <ul>
- *   <li>{@code <service>.<namespace>[.svc[.cluster.local]][.]}: the ready endpoints of that Service's
- *       EndpointSlices, on the slice port equal to the listener port, else the slice's only port;
+ *   <li>{@code <service>.<namespace>[.svc[.cluster.local]][.]}, or a bare {@code <service>} read
+ *       relative to the VirtualNode's namespace (as the pod's resolver would): the ready endpoints of
+ *       that Service's EndpointSlices, on the slice port equal to the listener port, else the slice's
+ *       only port;
  *   <li>an IP literal: that single endpoint;
- *   <li>any other host name: the addresses the server resolved for it ({@code dnsAnswers}).
+ *   <li>any other host name, or a Service name without slices: the addresses the server resolved for
+ *       {@link #resolvableName} ({@code dnsAnswers}).
  * </ul>
  */
 public final class EndpointPlanner {
@@ -27,6 +32,7 @@ public final class EndpointPlanner {
 
   private static final Pattern K8S_HOST =
       Pattern.compile("^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\\.svc(\\.cluster\\.local)?)?$");
+  private static final Pattern BARE_HOST = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
   private static final Pattern IPV4 = Pattern.compile("^\\d{1,3}(\\.\\d{1,3}){3}$");
 
   /** Host name without the trailing dot, or null when the node has no DNS discovery. */
@@ -37,6 +43,46 @@ public final class EndpointPlanner {
     }
     String h = sd.dns().hostname();
     return h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
+  }
+
+  /**
+   * The name the control plane resolves for {@code vn}'s hostname (and keys its answer by): a bare
+   * name (no dot) qualified with the VirtualNode's namespace, {@code <name>.<namespace>}, which the
+   * server's resolver completes with its {@code svc.<cluster domain>} search suffix as the node's own
+   * pods' resolver would; {@code localhost} and any other name as written, without a trailing dot
+   * (RFC 6761: resolvers answer {@code localhost} themselves, and a pod's {@code /etc/hosts} has it);
+   * null for an IP literal or no DNS discovery.
+   */
+  public static String resolvableName(VirtualNode vn) {
+    String h = hostname(vn);
+    if (h == null || h.isEmpty() || isIpLiteral(h)) {
+      return null;
+    }
+    return h.indexOf('.') < 0 && !h.equalsIgnoreCase("localhost") && vn.metadata() != null
+        && vn.metadata().namespace() != null ? h + "." + vn.metadata().namespace() : h;
+  }
+
+  /**
+   * The Kubernetes Service a hostname names, {@code [namespace, service]}, or null: {@code
+   * <service>.<namespace>[.svc[.cluster.local]]} (no trailing dot), or a bare {@code <service>} in
+   * {@code nodeNamespace}.
+   */
+  public static String[] kubernetesService(String host, String nodeNamespace) {
+    Matcher m = K8S_HOST.matcher(host);
+    if (m.matches()) {
+      return new String[] {m.group(3), m.group(1)};
+    }
+    if (nodeNamespace != null && BARE_HOST.matcher(host).matches() && !host.equals("localhost")) {
+      return new String[] {nodeNamespace, host};
+    }
+    return null;
+  }
+
+  /** The health check's own port when it differs from the listener's, else null. */
+  public static Long healthCheckPort(VirtualNode.Listener listener) {
+    long port = listener.portMapping().port();
+    return listener.healthCheck() != null && listener.healthCheck().port() != null && listener.healthCheck().port() != port
+        ? listener.healthCheck().port() : null;
   }
 
   public static boolean isIpLiteral(String h) {
@@ -63,18 +109,17 @@ public final class EndpointPlanner {
   /** The load assignment of {@code cluster}, which points at {@code listener} of {@code vn}. */
   public static EndpointPlan plan(ClusterId cluster, VirtualNode vn, VirtualNode.Listener listener, PlanContext ctx) {
     long port = listener.portMapping().port();
-    Long hcPort = listener.healthCheck() != null && listener.healthCheck().port() != null
-        && listener.healthCheck().port() != port ? listener.healthCheck().port() : null;
+    Long hcPort = healthCheckPort(listener);
     String host = hostname(vn);
     Map<String, Set<String>> byZone = new TreeMap<>();
     List<EndpointPlan.Address> flat = new ArrayList<>();
     if (host != null) {
-      Matcher m = K8S_HOST.matcher(host);
+      String[] svc = isIpLiteral(host) ? null : kubernetesService(host, vn.metadata() == null ? null : vn.metadata().namespace());
       if (isIpLiteral(host)) {
         flat.add(new EndpointPlan.Address(host, port, hcPort));
-      } else if (m.matches() && !ctx.slicesOf(m.group(3), m.group(1)).isEmpty()) {
+      } else if (svc != null && !ctx.slicesOf(svc[0], svc[1]).isEmpty()) {
         Map<String, Long> seen = new TreeMap<>();
-        for (EndpointSlice s : ctx.slicesOf(m.group(3), m.group(1))) {
+        for (EndpointSlice s : ctx.slicesOf(svc[0], svc[1])) {
           Long slicePort = slicePort(s, port);
           if (slicePort == null || "FQDN".equals(s.addressType())) {
             continue;
@@ -90,7 +135,7 @@ public final class EndpointPlanner {
           }
         }
       } else {
-        for (String ip : ctx.dnsAnswers(host)) {
+        for (String ip : ctx.dnsAnswers(resolvableName(vn))) {
           flat.add(new EndpointPlan.Address(ip, port, hcPort));
         }
       }

@@ -16,14 +16,23 @@ public final class Planner {
   private final Map<NodeKey.Kind, ProxyPlanner> planners = new EnumMap<>(NodeKey.Kind.class);
   private final List<PlanDecorator> decorators;
 
-  /** Sidecars and proxyless clients only. */
+  /** Sidecars and proxyless clients only, endpoints as App Mesh served them. */
   public Planner() {
     this(List.of(), List.of());
   }
 
+  /** Endpoints as App Mesh served them ({@link EndpointOptions#appMesh()}). */
   public Planner(List<ProxyPlanner> extra, List<PlanDecorator> decorators) {
-    planners.put(NodeKey.Kind.SIDECAR, new SidecarPlanner());
-    planners.put(NodeKey.Kind.PROXYLESS, new ProxylessPlanner());
+    this(EndpointOptions.appMesh(), extra, decorators);
+  }
+
+  /**
+   * @param endpoints where Envoy proxies get endpoints; {@code extra} planners (gateways) must have
+   *     been made with the same options
+   */
+  public Planner(EndpointOptions endpoints, List<ProxyPlanner> extra, List<PlanDecorator> decorators) {
+    planners.put(NodeKey.Kind.SIDECAR, new SidecarPlanner(endpoints));
+    planners.put(NodeKey.Kind.PROXYLESS, new ProxylessPlanner(endpoints));
     extra.forEach(p -> planners.put(p.kind(), p));
     this.decorators = List.copyOf(decorators);
   }

@@ -17,6 +17,19 @@ import java.util.TreeMap;
  * clusters with IP endpoints.
  */
 public final class ProxylessPlanner implements ProxyPlanner {
+  private final EndpointOptions endpoints;
+
+  public ProxylessPlanner() {
+    this(EndpointOptions.appMesh());
+  }
+
+  /**
+   * @param endpoints the options the mesh's Envoy proxies are planned with: the route
+   *     configurations are shared with them; this client's own clusters are always EDS
+   */
+  public ProxylessPlanner(EndpointOptions endpoints) {
+    this.endpoints = endpoints;
+  }
 
   @Override
   public NodeKey.Kind kind() {
@@ -36,7 +49,7 @@ public final class ProxylessPlanner implements ProxyPlanner {
       return null;
     }
     List<String> notes = new ArrayList<>();
-    Egress egress = Egress.plan(mesh, node, ctx, notes);
+    Egress egress = Egress.plan(mesh, node, EndpointSource.envoy(endpoints, mesh.name()), ctx, notes);
     List<ListenerPlan> listeners = new ArrayList<>();
     for (ResolvedNode.Backend b : node.backends()) {
       ResolvedService vs = mesh.services().get(b.service());
@@ -61,7 +74,7 @@ public final class ProxylessPlanner implements ProxyPlanner {
     for (RouteConfigPlan rc : egress.routeConfigs()) {
       rc.virtualHosts().forEach(vh -> vh.routes().forEach(r -> r.action().clusters().forEach(c -> {
         if (c.cluster() instanceof ClusterId.Backend be) {
-          clusters.computeIfAbsent(be, x -> ClusterPlanner.backend(mesh, be, null, true, ctx));
+          clusters.computeIfAbsent(be, x -> ClusterPlanner.backend(mesh, be, null, EndpointSource.PROXYLESS, ctx));
         }
       })));
     }

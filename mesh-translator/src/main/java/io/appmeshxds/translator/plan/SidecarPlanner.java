@@ -24,6 +24,16 @@ import java.util.TreeMap;
  * {@link #allowAllHost} virtual host).
  */
 public final class SidecarPlanner implements ProxyPlanner {
+  private final EndpointOptions endpoints;
+
+  /** App Mesh's endpoints: Envoy resolves DNS hostnames itself. */
+  public SidecarPlanner() {
+    this(EndpointOptions.appMesh());
+  }
+
+  public SidecarPlanner(EndpointOptions endpoints) {
+    this.endpoints = endpoints;
+  }
 
   @Override
   public NodeKey.Kind kind() {
@@ -50,7 +60,7 @@ public final class SidecarPlanner implements ProxyPlanner {
     Map<ClusterId, ClusterPlan> clusters = new TreeMap<>();
     AccessLogPlan log = accessLog(node.node().spec().logging());
     ingress(mesh, node, log, listeners, routes, clusters);
-    Egress egress = Egress.plan(mesh, node, ctx, notes);
+    Egress egress = Egress.plan(mesh, node, EndpointSource.envoy(endpoints, mesh.name()), ctx, notes);
     listeners.add(egressListener(mesh, egress, log));
     if (mesh.egress() == Mesh.EgressFilterType.ALLOW_ALL) {
       VirtualHostPlan allowAll = allowAllHost(mesh.name(), ctx);

@@ -1,6 +1,15 @@
 package io.appmeshxds.translator.xds;
 
 import com.google.protobuf.BoolValue;
+import com.google.protobuf.Duration;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import io.appmeshxds.translator.re2.Re2Limit;
+import io.envoyproxy.envoy.config.bootstrap.v3.LayeredRuntime;
+import io.envoyproxy.envoy.config.bootstrap.v3.RuntimeLayer;
+import io.envoyproxy.envoy.config.core.v3.ConfigSource;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import io.envoyproxy.envoy.config.bootstrap.v3.Admin;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
@@ -34,12 +43,56 @@ import io.appmeshxds.translator.plan.NodeKey;
  * the {@code _bucket} histograms, plus App Mesh's fixed {@code appmesh.mesh} and
  * {@code appmesh.virtual_node}/{@code appmesh.virtual_gateway} tags. Tracing and access logs are not
  * here: they are pushed over xDS, so they change without a restart.
+ *
+ * <p>As App Mesh's Envoy agent wrote it ({@code agent/envoy_bootstrap/envoy_bootstrap.go}):
+ *
+ * <ul>
+ *   <li>a layered runtime, a static layer {@code static_layer_0} raising RE2's program size limit to
+ *       1000 ({@link Re2Limit}; Envoy's default is 100) and an empty admin layer. The agent's other
+ *       static keys are left out: {@code envoy.features.enable_all_deprecated_features} (we push no
+ *       deprecated field; our resources pass the current API's rules) and four reloadable features
+ *       ({@code http_set_tracing_decision_in_request_id}, {@code no_extension_lookup_by_name},
+ *       {@code tcp_pool_idle_timeout}, {@code sanitize_original_path}) whose values were Envoy's
+ *       defaults or which do not touch what we push (every extension we send has a typed config);
+ *   <li>LDS and CDS from ADS with {@code initial_fetch_timeout: 0s}: Envoy waits for its
+ *       configuration instead of turning ready with none after 15 s (not on {@code ads_config},
+ *       which has no such field);
+ *   <li>the regex stats tags {@code appmesh.listener_protocol}, {@code appmesh.listener_port} and
+ *       {@code envoy_rds_route_config}, always on, which take the protocol, port and route
+ *       configuration out of the {@code ingress.<protocol>.<port>} stat prefix of an ingress
+ *       listener, so dashboards keep {@code envoy_http_conn_manager_prefix="ingress"}. Envoy applies
+ *       custom tag regexes with {@code std::regex} (ECMAScript) and {@code regex_search}: the first
+ *       group is removed from the name, the second is the tag's value.
+ * </ul>
  */
 public final class BootstrapFactory {
   private BootstrapFactory() {}
 
   /** Name of the control-plane cluster in the bootstrap. */
   public static final String XDS_CLUSTER = "appmesh_xds";
+
+  /** Name of the runtime's static layer (App Mesh's agent's). */
+  public static final String STATIC_LAYER = "static_layer_0";
+
+  /** Name of the runtime's admin layer (App Mesh's agent's). */
+  public static final String ADMIN_LAYER = "admin_layer";
+
+  /**
+   * App Mesh's regex stats tags for the {@code ingress.<protocol>.<port>} HCM stat prefix, name to
+   * regex, in the agent's order (exact strings of {@code envoy_bootstrap.go}).
+   */
+  public static final Map<String, String> INGRESS_STATS_TAGS = stringMap(
+      "appmesh.listener_protocol", ".*?\\.ingress\\.((\\w+?)\\.)[0-9]+?\\.(.+?)$",
+      "appmesh.listener_port", ".*?\\.ingress\\.\\w+?\\.(([0-9]+?)\\.)(.+?)$",
+      "envoy_rds_route_config", ".*?\\.ingress\\.\\w+?\\.[0-9]+?\\.rds\\.((.*?)\\.)(.+?)$");
+
+  private static Map<String, String> stringMap(String... kv) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put(kv[i], kv[i + 1]);
+    }
+    return java.util.Collections.unmodifiableMap(m);
+  }
 
   /**
    * Settings.
@@ -112,14 +165,25 @@ public final class BootstrapFactory {
             .setTransportApiVersion(ApiVersion.V3)
             .setSetNodeOnFirstMessageOnly(true)
             .addGrpcServices(GrpcService.newBuilder().setEnvoyGrpc(GrpcService.EnvoyGrpc.newBuilder().setClusterName(XDS_CLUSTER))))
-        .setLdsConfig(Protos.ads())
-        .setCdsConfig(Protos.ads());
+        .setLdsConfig(waitingAds())
+        .setCdsConfig(waitingAds());
     String kindTag = key.kind() == NodeKey.Kind.GATEWAY ? "appmesh.virtual_gateway" : "appmesh.virtual_node";
-    b.setStatsConfig(StatsConfig.newBuilder()
+    StatsConfig.Builder stats = StatsConfig.newBuilder()
         .setUseAllDefaultTags(BoolValue.of(true))
         .addStatsTags(TagSpecifier.newBuilder().setTagName("appmesh.mesh").setFixedValue(key.mesh()))
-        .addStatsTags(TagSpecifier.newBuilder().setTagName(kindTag).setFixedValue(key.name())));
+        .addStatsTags(TagSpecifier.newBuilder().setTagName(kindTag).setFixedValue(key.name()));
+    INGRESS_STATS_TAGS.forEach((name, regex) -> stats.addStatsTags(TagSpecifier.newBuilder().setTagName(name).setRegex(regex)));
+    b.setStatsConfig(stats);
+    b.setLayeredRuntime(LayeredRuntime.newBuilder()
+        .addLayers(RuntimeLayer.newBuilder().setName(STATIC_LAYER).setStaticLayer(Struct.newBuilder()
+            .putFields(Re2Limit.RUNTIME_KEY, Value.newBuilder().setNumberValue(Re2Limit.MAX_PROGRAM_SIZE).build())))
+        .addLayers(RuntimeLayer.newBuilder().setName(ADMIN_LAYER).setAdminLayer(RuntimeLayer.AdminLayer.getDefaultInstance())));
     return b.build();
+  }
+
+  /** ADS as a config source that waits for its first answer ({@code initial_fetch_timeout: 0s}). */
+  private static ConfigSource waitingAds() {
+    return Protos.ads().toBuilder().setInitialFetchTimeout(Duration.getDefaultInstance()).build();
   }
 
   private static Address address(String host, int port) {

@@ -36,10 +36,7 @@ final class ClusterFactory {
           .setLoadAssignment(EndpointFactory.build(Names.cluster(p.id()), List.of(new EndpointPlan.Locality("",
               List.of(new EndpointPlan.Address(p.staticAddress(), p.staticPort(), null))))));
       case ORIGINAL_DST -> b.setType(Cluster.DiscoveryType.ORIGINAL_DST).setLbPolicy(Cluster.LbPolicy.CLUSTER_PROVIDED);
-      case LOGICAL_DNS -> b.setType(Cluster.DiscoveryType.LOGICAL_DNS)
-          .setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN)
-          .setLoadAssignment(EndpointFactory.build(Names.cluster(p.id()), List.of(new EndpointPlan.Locality("",
-              List.of(new EndpointPlan.Address(p.staticAddress(), p.staticPort(), null))))));
+      case LOGICAL_DNS, STRICT_DNS -> dns(b, p);
     }
     if (d.proxyless()) {
       return b.build(); // gRPC clients use the cluster's name, type and EDS config only.
@@ -81,6 +78,26 @@ final class ClusterFactory {
           .setTypedConfig(Protos.pack(TlsFactory.upstream(p.tls()))));
     }
     return b.build();
+  }
+
+  /**
+   * A cluster Envoy resolves: one endpoint, the host name as planned (App Mesh kept a trailing dot)
+   * and the port; a health check's own port on the endpoint; the lookup family only when the mesh
+   * sets an IP preference (with none, App Mesh's behaviour, "IPv6 first, then IPv4", is Envoy's
+   * default {@code AUTO}).
+   */
+  private static void dns(Cluster.Builder b, ClusterPlan p) {
+    b.setType(p.type() == ClusterPlan.Type.STRICT_DNS ? Cluster.DiscoveryType.STRICT_DNS : Cluster.DiscoveryType.LOGICAL_DNS)
+        .setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN);
+    ClusterPlan.Dns dns = p.dns();
+    b.setLoadAssignment(EndpointFactory.build(Names.cluster(p.id()), List.of(new EndpointPlan.Locality("",
+        List.of(new EndpointPlan.Address(p.staticAddress(), p.staticPort(), dns == null ? null : dns.healthCheckPort()))))));
+    if (dns != null && dns.ipPreference() != null) {
+      b.setDnsLookupFamily(switch (dns.ipPreference()) {
+        case IPv4_ONLY -> Cluster.DnsLookupFamily.V4_ONLY;
+        case IPv6_ONLY -> Cluster.DnsLookupFamily.V6_ONLY;
+      });
+    }
   }
 
   static HealthCheck healthCheck(ClusterPlan.HealthCheck h) {

@@ -101,14 +101,15 @@ class AppMeshFidelityTest {
    */
   @Test
   void edsBackendClustersIgnoreHealthOnHostRemoval_fact16() {
-    Rendered r = Rendered.sidecars(join("# golden: proxyless=shop/frontend_shop\n" + mesh("shop", true),
+    // Envoy proxies get EDS backend clusters with per-pod endpoints (the opt-in; App Mesh's own EDS
+    // clusters were Cloud Map's); DNS-discovered backends are LOGICAL_DNS without it.
+    Rendered r = Rendered.sidecars(join("# golden: proxyless=shop/frontend_shop\n# golden: perPod=shop\n" + mesh("shop", true),
         node("shop", "color-green", HTTP_8080), nodeService("shop", "color-green", "color-green"),
         client("shop", "frontend", "color-green")));
     NodeKey frontend = sidecar("shop", "frontend_shop");
     List<Cluster> clusters = new ArrayList<>(r.node(frontend).<Cluster>protos(XdsResources.Type.CLUSTER));
     clusters.addAll(r.node(sidecar("shop", "color-green_shop")).protos(XdsResources.Type.CLUSTER));
-    assertThat(clusters).as("an EDS backend cluster (DNS-discovered backends are EDS by default; if that changes, "
-        + "give color-green the EDS opt-in here)").anyMatch(c -> c.getType() == Cluster.DiscoveryType.EDS);
+    assertThat(clusters).as("an EDS backend cluster (the per-pod opt-in)").anyMatch(c -> c.getType() == Cluster.DiscoveryType.EDS);
     assertThat(clusters).extracting(Cluster::getType).contains(Cluster.DiscoveryType.STATIC,
         Cluster.DiscoveryType.ORIGINAL_DST);
     for (Cluster c : clusters) {

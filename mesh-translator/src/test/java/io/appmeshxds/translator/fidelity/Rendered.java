@@ -36,9 +36,12 @@ public final class Rendered {
     nodes.forEach((k, r) -> assertThat(XdsChecks.check(r)).as("consistency and Envoy rules of %s", k).isEmpty());
   }
 
-  /** Sidecars and proxyless clients (the {@code # golden: proxyless=} directive adds the latter). */
+  /**
+   * Sidecars and proxyless clients (the {@code # golden: proxyless=} directive adds the latter;
+   * {@code # golden: perPod=<mesh>} gives a mesh per-pod endpoints).
+   */
   public static Rendered sidecars(String yaml) {
-    return with(new GoldenRunner(Path.of("."), Planner::new, List.of()), yaml);
+    return with(GoldenRunner.withOptions(Path.of("."), o -> new Planner(o, List.of(), List.of()), List.of()), yaml);
   }
 
   /** With a runner wired as another module wires the pipeline (e.g. gateways). */

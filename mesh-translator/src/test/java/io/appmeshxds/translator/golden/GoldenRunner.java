@@ -11,6 +11,7 @@ import io.appmeshxds.translator.model.LocalRuleCache;
 import io.appmeshxds.translator.model.MeshModelBuilder;
 import io.appmeshxds.translator.model.ObjectValidator;
 import io.appmeshxds.translator.plan.Dialect;
+import io.appmeshxds.translator.plan.EndpointOptions;
 import io.appmeshxds.translator.plan.NodeKey;
 import io.appmeshxds.translator.plan.PlanContext;
 import io.appmeshxds.translator.plan.Planner;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -52,7 +54,8 @@ import tools.jackson.dataformat.yaml.YAMLWriteFeature;
  * <p>Directives in the input, one per line: {@code # golden: proxyless=<mesh>/<vn awsName>[,…]} and
  * {@code # golden: legacy=<mesh>/<vn awsName>[,…]} add proxyless gRPC clients (string_match or
  * legacy header dialect) for those nodes; {@code # golden: dns=<host>=<ip>[,<ip>]} records a DNS
- * answer.
+ * answer; {@code # golden: perPod=<mesh>[,…]} (or {@code *}) plans with per-pod endpoints for those
+ * meshes ({@link EndpointOptions}), for runners made with a planner factory.
  */
 public final class GoldenRunner {
   static final boolean UPDATE = Boolean.getBoolean("golden.update");
@@ -62,7 +65,8 @@ public final class GoldenRunner {
       .build();
 
   private final Path dir;
-  private final Supplier<Planner> planner;
+  private final Function<EndpointOptions, Planner> planner;
+  private final boolean takesOptions;
   private final List<ExtensionFactory> extensions;
   private final Supplier<MeshModelBuilder> builder;
 
@@ -73,8 +77,26 @@ public final class GoldenRunner {
   /** With a builder of our choice (e.g. one running another module's composability checks). */
   public GoldenRunner(Path dir, Supplier<Planner> planner, List<ExtensionFactory> extensions,
       Supplier<MeshModelBuilder> builder) {
+    this(dir, o -> planner.get(), false, extensions, builder);
+  }
+
+  /** With a planner made per case from its endpoint options (the {@code perPod} directive). */
+  public static GoldenRunner withOptions(Path dir, Function<EndpointOptions, Planner> planner,
+      List<ExtensionFactory> extensions) {
+    return withOptions(dir, planner, extensions, MeshModelBuilder::new);
+  }
+
+  /** With a planner made per case from its endpoint options, and a builder of our choice. */
+  public static GoldenRunner withOptions(Path dir, Function<EndpointOptions, Planner> planner,
+      List<ExtensionFactory> extensions, Supplier<MeshModelBuilder> builder) {
+    return new GoldenRunner(dir, planner, true, extensions, builder);
+  }
+
+  private GoldenRunner(Path dir, Function<EndpointOptions, Planner> planner, boolean takesOptions,
+      List<ExtensionFactory> extensions, Supplier<MeshModelBuilder> builder) {
     this.dir = dir;
     this.planner = planner;
+    this.takesOptions = takesOptions;
     this.extensions = extensions;
     this.builder = builder;
   }
@@ -102,6 +124,7 @@ public final class GoldenRunner {
   public Output render(String name, String text) {
     MeshResources.Builder extra = MeshResources.builder();
     List<NodeKey> proxyless = new ArrayList<>();
+    EndpointOptions options = EndpointOptions.appMesh();
     MeshResources res = MeshResources.of(new ManifestLoader().loadText(name, text));
     MeshResources.Builder b = MeshResources.builder();
     res.objects().forEach((r, o) -> b.add(o, r, res.sources().get(r)));
@@ -122,6 +145,10 @@ public final class GoldenRunner {
             proxyless.add(NodeKey.proxyless(mn[0], mn[1], kv[0].equals("legacy") ? Dialect.GRPC_LEGACY : Dialect.GRPC));
           }
         }
+        case "perPod" -> {
+          assertThat(takesOptions).as("the perPod directive needs a runner made with withOptions").isTrue();
+          options = EndpointOptions.perPod(List.of(kv[1].strip().split("\\s*,\\s*")));
+        }
         case "dns" -> {
           String[] hv = kv[1].split("=", 2);
           b.dnsAnswer(hv[0].strip(), List.of(hv[1].strip().split(",")));
@@ -132,7 +159,7 @@ public final class GoldenRunner {
     MeshResources in = b.build();
     BuildResult built = builder.get().build(in);
     PlanContext ctx = new PlanContext(built.model());
-    SortedMap<NodeKey, ProxyPlan> plans = planner.get().planAll(ctx, proxyless);
+    SortedMap<NodeKey, ProxyPlan> plans = planner.apply(options).planAll(ctx, proxyless);
     XdsTranslator translator = new XdsTranslator(extensions);
     XdsJson json = new XdsJson(extensions);
     ObjectNode out = GoldenTrees.F.objectNode();

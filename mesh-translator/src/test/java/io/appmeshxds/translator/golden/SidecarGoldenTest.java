@@ -12,6 +12,7 @@ import org.junit.jupiter.api.TestFactory;
 class SidecarGoldenTest {
   @TestFactory
   Stream<DynamicTest> cases() throws IOException {
-    return new GoldenRunner(Path.of("src/test/resources/golden/sidecar"), Planner::new, List.of()).tests();
+    return GoldenRunner.withOptions(Path.of("src/test/resources/golden/sidecar"),
+        o -> new Planner(o, List.of(), List.of()), List.of()).tests();
   }
 }

@@ -78,6 +78,13 @@ public final class ConfigLoader {
       problems.add(name + ": logging.cloudWatch.diskBudgetMb: must be at least 1");
     }
     problems.addAll(tracingAndTelemetry(name, c));
+    List<String> meshes = c.endpoints().perPod().meshes();
+    for (int i = 0; i < meshes.size(); i++) {
+      String m = meshes.get(i);
+      if (m == null || m.isBlank() || m.length() > 255) {
+        problems.add(name + ": endpoints.perPod.meshes[" + i + "]: must be a mesh's App Mesh name (1-255 characters) or \"*\"");
+      }
+    }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }

@@ -1,6 +1,8 @@
 package io.appmeshxds.tracing.config;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.appmeshxds.translator.plan.EndpointOptions;
+import java.util.List;
 
 /**
  * The config file, as in the CLI contract:
@@ -17,23 +19,27 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *                exporter: appmesh-xds.appmesh-system:18001}
  * telemetry:
  *   otlpEndpoint: ""          # the control plane's own spans; off when empty
+ * endpoints:
+ *   perPod:
+ *     meshes: []              # App Mesh names of meshes whose Envoy proxies get per-pod EDS, or "*"
  * </pre>
  *
  * {@code {mesh}} is the mesh's App Mesh name, {@code {virtualNode}} the proxy's (VirtualNode or
  * VirtualGateway) App Mesh name.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ControlPlaneConfig(Tracing tracing, Logging logging, Telemetry telemetry) {
+public record ControlPlaneConfig(Tracing tracing, Logging logging, Telemetry telemetry, Endpoints endpoints) {
 
   public ControlPlaneConfig {
     tracing = tracing == null ? Tracing.NONE : tracing;
     logging = logging == null ? new Logging(null) : logging;
     telemetry = telemetry == null ? new Telemetry(null) : telemetry;
+    endpoints = endpoints == null ? new Endpoints(null) : endpoints;
   }
 
-  /** Everything off. */
+  /** Everything off; endpoints as App Mesh served them. */
   public static ControlPlaneConfig defaults() {
-    return new ControlPlaneConfig(null, null, null);
+    return new ControlPlaneConfig(null, null, null, null);
   }
 
   /** Tracing providers. */
@@ -116,6 +122,33 @@ public record ControlPlaneConfig(Tracing tracing, Logging logging, Telemetry tel
       retentionDays = retentionDays == null ? 0 : retentionDays;
       bufferDir = bufferDir == null ? "" : bufferDir;
       diskBudgetMb = diskBudgetMb == null ? 1024 : diskBudgetMb;
+    }
+  }
+
+  /** {@code endpoints}: where Envoy proxies get the endpoints of DNS-discovered VirtualNodes. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Endpoints(PerPod perPod) {
+    public Endpoints {
+      perPod = perPod == null ? new PerPod(null) : perPod;
+    }
+
+    /** As the planner takes them. */
+    public EndpointOptions options() {
+      return EndpointOptions.perPod(perPod.meshes());
+    }
+  }
+
+  /**
+   * {@code endpoints.perPod}: meshes whose sidecars and gateways get per-pod endpoints (EDS with the
+   * ready addresses of the Service's EndpointSlices) instead of a cluster Envoy resolves itself, as
+   * App Mesh served it. Proxyless gRPC clients get EDS either way.
+   *
+   * @param meshes App Mesh names of meshes, or {@code "*"} for every mesh; none by default
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record PerPod(List<String> meshes) {
+    public PerPod {
+      meshes = meshes == null ? List.of() : List.copyOf(meshes);
     }
   }
 

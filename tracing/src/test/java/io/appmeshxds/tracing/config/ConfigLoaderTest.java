@@ -69,4 +69,31 @@ class ConfigLoaderTest {
     assertThat(ConfigLoader.parse("c.yaml", "telemetry: {otlpEndpoint: otel.observability:4317}\n").telemetry().otlpEndpoint())
         .isEqualTo("otel.observability:4317");
   }
+
+  @Test
+  void perPodEndpointsAreAnOptInPerMesh() throws Exception {
+    ControlPlaneConfig none = ConfigLoader.parse("c.yaml", "");
+    assertThat(none.endpoints().perPod().meshes()).isEmpty();
+    assertThat(none.endpoints().options().perPod("appmesh")).isFalse();
+
+    ControlPlaneConfig some = ConfigLoader.parse("c.yaml", "endpoints:\n  perPod:\n    meshes: [appmesh, bench]\n");
+    assertThat(some.endpoints().options().perPod("appmesh")).isTrue();
+    assertThat(some.endpoints().options().perPod("bench")).isTrue();
+    assertThat(some.endpoints().options().perPod("other")).isFalse();
+
+    ControlPlaneConfig all = ConfigLoader.parse("c.yaml", "endpoints: {perPod: {meshes: ['*']}}\n");
+    assertThat(all.endpoints().options().perPod("anything")).isTrue();
+  }
+
+  @Test
+  void perPodKeysAndNamesAreChecked() {
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "endpoints:\n  perpod:\n    meshes: [appmesh]\n"))
+        .hasMessageContaining("c.yaml: endpoints.perpod: unknown key");
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "endpoints: {perPod: {mesh: [appmesh]}}\n"))
+        .hasMessageContaining("c.yaml: endpoints.perPod.mesh: unknown key");
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "endpoints: {perPod: {meshes: [appmesh, '']}}\n"))
+        .hasMessageContaining("c.yaml: endpoints.perPod.meshes[1]: must be a mesh's App Mesh name");
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "endpoints: {perPod: {meshes: appmesh}}\n"))
+        .hasMessageContaining("endpoints.perPod.meshes");
+  }
 }

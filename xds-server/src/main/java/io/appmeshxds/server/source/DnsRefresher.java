@@ -15,20 +15,29 @@ import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Resolves VirtualNode DNS host names that are neither IP literals nor Kubernetes Service names
- * (external services modelled as VirtualNodes) and records the answers in the store, off the
- * reconciler's thread, every {@code period}. Translation itself never resolves anything.
+ * Resolves VirtualNode DNS host names that are neither IP literals nor Kubernetes Services with
+ * EndpointSlices (external services modelled as VirtualNodes) and records the answers in the store,
+ * off the reconciler's thread, every {@code period}: the endpoints of the clients that get EDS
+ * (proxyless gRPC clients, Envoy proxies of meshes with per-pod endpoints). A bare name is resolved
+ * relative to its VirtualNode's namespace ({@link EndpointPlanner#resolvableName}), as that node's
+ * pods would resolve it, not in the control plane's own namespace. Translation itself never
+ * resolves anything.
  */
 public final class DnsRefresher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DnsRefresher.class);
-  private static final Pattern K8S = Pattern.compile("^[a-z0-9-]+\\.[a-z0-9-]+(\\.svc(\\.cluster\\.local)?)?$");
+
+  /** Resolves one name to its addresses (the system resolver, or a stand-in in tests). */
+  @FunctionalInterface
+  interface Resolver {
+    List<String> resolve(String host) throws UnknownHostException;
+  }
 
   private final ResourceStore store;
+  private final Resolver resolver;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "dns-refresher");
     t.setDaemon(true);
@@ -36,7 +45,22 @@ public final class DnsRefresher implements AutoCloseable {
   });
 
   public DnsRefresher(ResourceStore store) {
+    this(store, DnsRefresher::system);
+  }
+
+  DnsRefresher(ResourceStore store, Resolver resolver) {
     this.store = store;
+    this.resolver = resolver;
+  }
+
+  /** The system resolver's addresses of {@code host}, sorted. */
+  private static List<String> system(String host) throws UnknownHostException {
+    List<String> ips = new ArrayList<>();
+    for (InetAddress a : InetAddress.getAllByName(host)) {
+      ips.add(a.getHostAddress());
+    }
+    ips.sort(null);
+    return ips;
   }
 
   public DnsRefresher start(long periodSeconds) {
@@ -51,27 +75,23 @@ public final class DnsRefresher implements AutoCloseable {
       Set<String> hosts = new TreeSet<>();
       Set<String> kubernetes = null;
       for (VirtualNode vn : in.<VirtualNode>ofKind(Kind.VirtualNode)) {
-        String h = EndpointPlanner.hostname(vn);
-        if (h == null || EndpointPlanner.isIpLiteral(h)) {
+        String name = EndpointPlanner.resolvableName(vn);
+        if (name == null) {
           continue;
         }
-        if (K8S.matcher(h).matches()) {
+        String[] svc = EndpointPlanner.kubernetesService(EndpointPlanner.hostname(vn),
+            vn.metadata() == null ? null : vn.metadata().namespace());
+        if (svc != null) {
           kubernetes = kubernetes != null ? kubernetes : servicesWithSlices(in);
-          String[] p = h.split("\\.");
-          if (kubernetes.contains(p[0] + "." + p[1])) {
+          if (kubernetes.contains(svc[1] + "." + svc[0])) {
             continue;
           }
         }
-        hosts.add(h);
+        hosts.add(name);
       }
       for (String h : hosts) {
         try {
-          List<String> ips = new ArrayList<>();
-          for (InetAddress a : InetAddress.getAllByName(h)) {
-            ips.add(a.getHostAddress());
-          }
-          ips.sort(null);
-          store.dnsAnswer(h, ips);
+          store.dnsAnswer(h, resolver.resolve(h));
         } catch (UnknownHostException e) {
           LOG.warn("cannot resolve {} (a VirtualNode's DNS host name): {}; its clusters keep their last answer", h, e.getMessage());
         }

@@ -71,7 +71,20 @@ class BootstrapCommandTest {
     assertThat(bootstrap.getDynamicResources().getCdsConfig().hasAds()).isTrue();
     assertThat(bootstrap.getStatsConfig().getUseAllDefaultTags().getValue()).isTrue();
     assertThat(bootstrap.getStatsConfig().getStatsTagsList()).extracting(t -> t.getTagName())
-        .contains("appmesh.mesh").containsAnyOf("appmesh.virtual_node", "appmesh.virtual_gateway");
+        .contains("appmesh.mesh").containsAnyOf("appmesh.virtual_node", "appmesh.virtual_gateway")
+        .contains("appmesh.listener_protocol", "appmesh.listener_port", "envoy_rds_route_config");
+    // App Mesh's runtime and fetch timeouts, as printed (BootstrapFactoryTest reads every field).
+    assertThat(bootstrap.getLayeredRuntime().getLayers(0).getStaticLayer().getFieldsOrThrow("re2.max_program_size.error_level")
+        .getNumberValue()).isEqualTo(1000);
+    assertThat(bootstrap.getDynamicResources().getLdsConfig().hasInitialFetchTimeout()).isTrue();
+    assertThat(bootstrap.getDynamicResources().getCdsConfig().hasInitialFetchTimeout()).isTrue();
+    for (String source : List.of("ldsConfig", "cdsConfig")) {
+      assertThat(tree.get("dynamicResources").get(source).get("initialFetchTimeout").asText()).as(source).isEqualTo("0s");
+    }
+    assertThat(tree.get("dynamicResources").get("adsConfig").has("initialFetchTimeout")).isFalse();
+    assertThat(o.out()).contains("re2.max_program_size.error_level").contains("static_layer_0").contains("admin_layer");
+    BootstrapFactory.INGRESS_STATS_TAGS.forEach((name, regex) -> assertThat(bootstrap.getStatsConfig().getStatsTagsList())
+        .anyMatch(t -> t.getTagName().equals(name) && t.getRegex().equals(regex)));
     Cluster xds = bootstrap.getStaticResources().getClusters(0);
     String address = args.get(3);
     assertThat(xds.getLoadAssignment().getEndpoints(0).getLbEndpoints(0).getEndpoint().getAddress().getSocketAddress()

@@ -12,7 +12,10 @@ import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** {@code --config FILE} of render and serve: the tracing section shapes the listeners; a bad file is exit 2 with the key path. */
+/**
+ * {@code --config FILE} of render and serve: the tracing section shapes the listeners, the endpoints
+ * section the backend clusters; a bad file is exit 2 with the key path.
+ */
 class ConfigOptionTest {
   static final String EXAMPLE = Path.of("..", "deploy", "examples", "podinfo").toString();
   static final String LOADTESTER = "mesh/appmesh/virtualNode/flagger-loadtester_demo";
@@ -52,6 +55,34 @@ class ConfigOptionTest {
     Run plain = run("render", "--manifests", EXAMPLE, "--node", LOADTESTER);
     assertThat(plain.code()).isZero();
     assertThat(plain.out()).doesNotContain("tracing");
+  }
+
+  @Test
+  void perPodEndpointsFromTheConfigTurnTheBackendClustersIntoEds() throws Exception {
+    Run plain = run("render", "--manifests", EXAMPLE, "--node", LOADTESTER);
+    assertThat(plain.code()).as(plain.err()).isZero();
+    JsonNode dns = JsonMapper.builder().build().readTree(plain.out());
+    JsonNode primary = cluster(dns, "cds_egress_appmesh_podinfo-primary_demo_http_9898");
+    assertThat(primary.get("type").asText()).isEqualTo("LOGICAL_DNS");
+    assertThat(primary.findValue("socketAddress").get("address").asText()).isEqualTo("podinfo-primary.demo.svc.cluster.local.");
+    assertThat(dns.get("endpoints")).isEmpty();
+
+    Path config = Files.writeString(dir.resolve("config.yaml"), "endpoints:\n  perPod:\n    meshes: [appmesh]\n");
+    Run r = run("render", "--manifests", EXAMPLE, "--node", LOADTESTER, "--config", config.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode eds = JsonMapper.builder().build().readTree(r.out());
+    assertThat(cluster(eds, "cds_egress_appmesh_podinfo-primary_demo_http_9898").get("type").asText()).isEqualTo("EDS");
+    assertThat(eds.get("endpoints").findValuesAsString("clusterName"))
+        .contains("cds_egress_appmesh_podinfo-primary_demo_http_9898", "cds_egress_appmesh_podinfo-canary_demo_http_9898");
+  }
+
+  private static JsonNode cluster(JsonNode render, String name) {
+    for (JsonNode c : render.get("clusters")) {
+      if (c.get("name").asText().equals(name)) {
+        return c;
+      }
+    }
+    throw new AssertionError("no cluster " + name + " in " + render.get("clusters"));
   }
 
   @Test

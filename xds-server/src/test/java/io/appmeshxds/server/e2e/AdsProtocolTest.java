@@ -28,12 +28,14 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import io.appmeshxds.tracing.config.ConfigLoader;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The ADS protocol as Envoy speaks it, with an Envoy-like test client (wildcard LDS/CDS, then RDS
  * and EDS by name, ACK by nonce), over SotW and delta; and NACK handling with that client and with
- * grpc-java.
+ * grpc-java. The mesh opts into per-pod endpoints ({@code endpoints.perPod}) so that all four types
+ * flow to the sidecar (by default its clusters are ones Envoy resolves itself, and it gets no EDS).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -43,7 +45,7 @@ class AdsProtocolTest {
 
   @BeforeAll
   void start() throws Exception {
-    mesh = new RunningMesh(dir);
+    mesh = new RunningMesh(dir, ConfigLoader.parse("test", "endpoints: {perPod: {meshes: [appmesh]}}"));
   }
 
   @AfterAll

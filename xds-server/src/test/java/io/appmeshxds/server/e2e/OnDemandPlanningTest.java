@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.appmeshxds.server.testing.AdsTestClient;
 import io.appmeshxds.server.testing.Flagger;
 import io.appmeshxds.server.testing.MeshFiles;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.appmeshxds.translator.plan.NodeKey;
 import io.appmeshxds.translator.xds.XdsResources;
@@ -46,6 +47,11 @@ class OnDemandPlanningTest {
         RunningMesh.await(sidecar::complete, 10_000);
         assertThat(mesh.cp.cache().get(LOADTESTER_KEY)).isNotNull();
         before = sidecar.version(RDS);
+        // App Mesh's endpoints: the sidecar resolves the backends' hostnames itself, no EDS.
+        assertThat(sidecar.held().get(AdsTestClient.CDS).values()).extracting(a -> a.unpack(Cluster.class).getType())
+            .containsOnly(Cluster.DiscoveryType.ORIGINAL_DST, Cluster.DiscoveryType.LOGICAL_DNS)
+            .contains(Cluster.DiscoveryType.LOGICAL_DNS);
+        assertThat(sidecar.held()).doesNotContainKey(AdsTestClient.EDS);
       }
       RunningMesh.await(() -> mesh.cp.cache().get(LOADTESTER_KEY) == null, 10_000);
 

@@ -6,6 +6,7 @@ import io.appmeshxds.server.source.ManifestSource;
 import io.appmeshxds.server.testing.Backend;
 import io.appmeshxds.server.testing.MeshFiles;
 import io.appmeshxds.server.testing.XdsChannel;
+import io.appmeshxds.tracing.config.ControlPlaneConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,8 +32,13 @@ final class RunningMesh implements AutoCloseable {
   final XdsChannel canaryService;
 
   RunningMesh(Path dir) throws Exception {
+    this(dir, ControlPlaneConfig.defaults());
+  }
+
+  /** With a config file's settings (e.g. per-pod endpoints for the mesh). */
+  RunningMesh(Path dir, ControlPlaneConfig config) throws Exception {
     files = new MeshFiles(dir, backends(primary, canary));
-    cp = new ControlPlane(Pipelines.standard(), ControlPlane.Settings.loopback(), List.of(), List.of()).start();
+    cp = new ControlPlane(Pipelines.standard(config), ControlPlane.Settings.loopback(), List.of(), List.of()).start();
     source = new ManifestSource(List.of(dir), cp.store(), 50).start();
     await(() -> cp.reconciler().ready(), 20_000);
     apex = new XdsChannel(cp.xdsPort(), MeshFiles.LOADTESTER, "podinfo.demo:9898");

@@ -172,17 +172,11 @@ public final class AdsTestClient implements AutoCloseable {
       }
       resubscribe(RDS, names);
     } else if (type.equals(CDS)) {
-      for (Any a : held.get(CDS).values()) {
-        try {
-          Cluster c = a.unpack(Cluster.class);
-          if (c.getType() == Cluster.DiscoveryType.EDS) {
-            names.add(c.getName());
-          }
-        } catch (InvalidProtocolBufferException e) {
-          throw new IllegalStateException(e);
-        }
+      names.addAll(edsClusters());
+      // Like Envoy: no EDS subscription until some cluster is an EDS cluster.
+      if (!names.isEmpty() || subscribed.containsKey(EDS)) {
+        resubscribe(EDS, names);
       }
-      resubscribe(EDS, names);
     }
   }
 
@@ -267,9 +261,28 @@ public final class AdsTestClient implements AutoCloseable {
     return ended;
   }
 
-  /** True once all four types arrived. */
+  /**
+   * True once listeners, route configurations and clusters arrived, and the load assignments of the
+   * EDS clusters among them (none when every cluster is one Envoy resolves itself).
+   */
   public boolean complete() {
-    return held.keySet().containsAll(List.of(LDS, RDS, CDS, EDS));
+    return held.keySet().containsAll(List.of(LDS, RDS, CDS)) && (held.containsKey(EDS) || edsClusters().isEmpty());
+  }
+
+  /** Names of the EDS clusters held. */
+  private List<String> edsClusters() {
+    List<String> names = new ArrayList<>();
+    for (Any a : held.getOrDefault(CDS, Map.of()).values()) {
+      try {
+        Cluster c = a.unpack(Cluster.class);
+        if (c.getType() == Cluster.DiscoveryType.EDS) {
+          names.add(c.getName());
+        }
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return names;
   }
 
   @Override
