@@ -13,7 +13,8 @@ import tools.jackson.databind.JsonNode;
  * and the running Envoy's.
  *
  * <p>Compared: the dynamic listeners, route configurations, clusters and secrets, matched by name,
- * field by field after normalization ({@link Normalizer}). Not compared: versions, timestamps and
+ * field by field after normalization ({@link Normalizer}) and after rewriting forms Envoy reads the
+ * same way into one ({@link Equivalences}). Not compared: versions, timestamps and
  * statuses of the dump entries; static resources (the bootstrap's: the xDS cluster, the SDS and
  * admin clusters); endpoints (addresses change with every pod); secrets the running Envoy holds
  * that we do not push (they come from a node-local SDS server such as SPIRE's agent).
@@ -68,12 +69,17 @@ public final class ConfigDiff {
             out.add(new Difference(location, "missing in ours", false));
           }
         } else {
-          comparer.compare(location, type, normalizer.resource(o.get(name), type), normalizer.resource(r.get(name), type));
+          comparer.compare(location, type, equivalent(kind, normalizer.resource(o.get(name), type)),
+              equivalent(kind, normalizer.resource(r.get(name), type)));
           out.addAll(comparer.differences());
           comparer.differences().clear();
         }
       }
     }
     return options.ignoreExtensions() ? out.stream().filter(d -> !d.extension()).toList() : out;
+  }
+
+  private static JsonNode equivalent(ResourceKind kind, JsonNode normalized) {
+    return kind == ResourceKind.ROUTE ? Equivalences.routeConfiguration(normalized) : normalized;
   }
 }

@@ -139,4 +139,19 @@ class DiffNormalizationTest {
     assertThat(Durations.canonical("-1.5s")).isEqualTo("-1.500s");
     assertThat(Durations.canonical("soon")).isEqualTo("soon");
   }
+
+  @Test
+  void aVirtualHostRetryPolicyIsThePolicyOfEachRouteWithoutOne() throws Exception {
+    String policy = "{\"retry_on\": \"reset\", \"num_retries\": 2}";
+    String hoisted = routes(route("a", "/a", "reset").replace(", \"retry_policy\": {\"retry_on\": \"reset\", \"num_retries\": 2}", ""),
+            route("b", "/b", "5xx"))
+        .replace("\"routes\": [", "\"retry_policy\": " + policy + ", \"routes\": [");
+    Dump ours = dump("", hoisted);
+    // App Mesh's form: the policy on each route; b keeps its own, which replaces the virtual host's.
+    assertThat(lines(ours, dump("", routes(route("a", "/a", "reset"), route("b", "/b", "5xx"))))).isEmpty();
+    // Not the same: b loses its own policy to the virtual host's, a gets another one.
+    assertThat(lines(ours, dump("", routes(route("a", "/a", "gateway-error"), route("b", "/b", "reset"))))).containsExactly(
+        "route rc / virtual host vh / route a: route.retry_policy.retry_on: running \"gateway-error\" ≠ ours \"reset\"",
+        "route rc / virtual host vh / route b: route.retry_policy.retry_on: running \"reset\" ≠ ours \"5xx\"");
+  }
 }
