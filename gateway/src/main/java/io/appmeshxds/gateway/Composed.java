@@ -57,7 +57,8 @@ record Composed(GatewayRouteSpec spec, String target, String problem, boolean un
       Re2ProgramSize.Result size = Re2ProgramSize.of(GatewayRouteSpec.authorityPattern(spec.hostname()));
       if (!size.fits(Re2Limit.MAX_PROGRAM_SIZE)) {
         return new Composed(spec, target, "the :authority pattern of the hostname match "
-            + (size.error() != null ? "is not valid RE2: " + size.error() : "is too large: " + Re2ProgramSize.tooLarge(size)
+            + (size.error() != null ? "is not valid RE2: " + size.error() : "is too large: "
+                + (size.exceeds(Re2Limit.MAX_PROGRAM_SIZE) ? Re2ProgramSize.tooLarge(size) : Re2ProgramSize.mayBeTooLarge(size))
                 + " (case-insensitive k and s also match the Kelvin sign and the long s, several instructions each)"),
             true, none);
       }

@@ -37,9 +37,14 @@ final class Conditions {
     return m != c.invert();
   }
 
+  /** Largest upper bound of a pattern compiled here. Why: re2j's memory grows with the program. */
+  private static final long COMPILE_CAP = 100_000;
+
   static boolean fullMatch(String regex, String value) {
-    // Measured before compiling: the model rejects invalid and oversized patterns, and nothing matches one here.
-    if (!Re2ProgramSize.of(regex).fits(Re2Limit.MAX_PROGRAM_SIZE)) {
+    // Measured before compiling: the model rejects invalid and oversized patterns, and nothing
+    // matches one here; a pattern that may be over the limit (a warning) is small enough to compile.
+    Re2ProgramSize.Result size = Re2ProgramSize.of(regex);
+    if (size.error() != null || size.exceeds(Re2Limit.MAX_PROGRAM_SIZE) || size.upper() > COMPILE_CAP) {
       return false;
     }
     try {

@@ -25,4 +25,27 @@ final class Re2Utf8 {
     }
     return new int[] {0xF0 | r >> 18, 0x80 | r >> 12 & 0x3F, 0x80 | r >> 6 & 0x3F, 0x80 | r & 0x3F};
   }
+
+  /**
+   * How many sequences of byte ranges (one range per byte position) spell the code points {@code
+   * [lo, hi]}, all of encoding length {@code n}: a sequence covers a block whose trailing bytes run
+   * over all their values, so the range is split where a trailing byte would otherwise wrap.
+   */
+  static long sequences(int lo, int hi, int n) {
+    if (lo > hi) {
+      return 0;
+    }
+    for (int i = 1; i < n; i++) {
+      int m = (1 << (6 * i)) - 1;
+      if ((lo & ~m) != (hi & ~m)) {
+        if ((lo & m) != 0) {
+          return sequences(lo, lo | m, n) + sequences((lo | m) + 1, hi, n);
+        }
+        if ((hi & m) != m) {
+          return sequences(lo, (hi & ~m) - 1, n) + sequences(hi & ~m, hi, n);
+        }
+      }
+    }
+    return 1;
+  }
 }
