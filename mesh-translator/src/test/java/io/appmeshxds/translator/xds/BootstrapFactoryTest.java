@@ -35,18 +35,38 @@ class BootstrapFactoryTest {
     return BootstrapFactory.build(new BootstrapFactory.Settings(node, "appmesh-xds.appmesh-system", 18000, 9901, null, null));
   }
 
+  /** The bootstrap a sidecar or gateway is started with, as JSON (Envoy reads it so). */
+  static JsonNode json(Bootstrap b) throws Exception {
+    return JsonMapper.builder().build().readTree(JsonFormat.printer().usingTypeRegistry(new XdsJson().registry()).print(b));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {SIDECAR, GATEWAY})
-  void appMeshsRuntimeFetchTimeoutsAndStatsTags(String node) throws Exception {
-    Bootstrap b = build(node);
-    assertThat(ProtoRules.check(b, true)).isEmpty();
+  void passesEnvoysProtoRules(String node) {
+    assertThat(ProtoRules.check(build(node), true)).isEmpty();
+  }
 
+  /** AG, D2: the static runtime layer raises RE2's program size limit to 1000 (Envoy's default is 100); an admin layer follows. */
+  @ParameterizedTest
+  @ValueSource(strings = {SIDECAR, GATEWAY})
+  void runtimeRaisesRe2ProgramSizeLimitToAThousand_fact10(String node) throws Exception {
+    Bootstrap b = build(node);
     assertThat(b.getLayeredRuntime().getLayersList()).extracting(RuntimeLayer::getName).containsExactly("static_layer_0", "admin_layer");
     RuntimeLayer stat = b.getLayeredRuntime().getLayers(0);
     assertThat(stat.getStaticLayer().getFieldsMap()).containsOnlyKeys("re2.max_program_size.error_level");
     assertThat(stat.getStaticLayer().getFieldsOrThrow("re2.max_program_size.error_level").getNumberValue()).isEqualTo(1000);
     assertThat(b.getLayeredRuntime().getLayers(1).hasAdminLayer()).isTrue();
 
+    JsonNode json = json(b);
+    assertThat(json.at("/layeredRuntime/layers/0/staticLayer").get("re2.max_program_size.error_level").asInt()).isEqualTo(1000);
+    assertThat(json.at("/layeredRuntime/layers/1/name").asText()).isEqualTo("admin_layer");
+  }
+
+  /** AG, D2: LDS and CDS from ADS wait for their first answer ({@code initial_fetch_timeout: 0s}); ads_config has no such field. */
+  @ParameterizedTest
+  @ValueSource(strings = {SIDECAR, GATEWAY})
+  void ldsAndCdsWaitForTheirFirstAnswer_fact11(String node) throws Exception {
+    Bootstrap b = build(node);
     for (ConfigSource c : List.of(b.getDynamicResources().getLdsConfig(), b.getDynamicResources().getCdsConfig())) {
       assertThat(c.hasAds()).isTrue();
       assertThat(c.hasInitialFetchTimeout()).isTrue();
@@ -55,6 +75,20 @@ class BootstrapFactoryTest {
       assertThat(c.getResourceApiVersion().name()).isEqualTo("V3");
     }
 
+    JsonNode json = json(b);
+    assertThat(json.at("/dynamicResources/ldsConfig/initialFetchTimeout").asText()).isEqualTo("0s");
+    assertThat(json.at("/dynamicResources/cdsConfig/initialFetchTimeout").asText()).isEqualTo("0s");
+    assertThat(json.at("/dynamicResources/adsConfig").has("initialFetchTimeout")).isFalse();
+  }
+
+  /**
+   * UG metrics, AG: the agent's three regex tags for {@code ingress.<protocol>.<port>} stat names,
+   * next to our fixed mesh and node tags, with Envoy's default tags kept on.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {SIDECAR, GATEWAY})
+  void ingressStatsTagsAsTheAgentWroteThem_fact14(String node) throws Exception {
+    Bootstrap b = build(node);
     Map<String, String> regexTags = new LinkedHashMap<>();
     Map<String, String> fixedTags = new LinkedHashMap<>();
     for (TagSpecifier t : b.getStatsConfig().getStatsTagsList()) {
@@ -69,14 +103,7 @@ class BootstrapFactoryTest {
         Map.entry("appmesh.listener_port", ".*?\\.ingress\\.\\w+?\\.(([0-9]+?)\\.)(.+?)$"),
         Map.entry("envoy_rds_route_config", ".*?\\.ingress\\.\\w+?\\.[0-9]+?\\.rds\\.((.*?)\\.)(.+?)$"));
 
-    // The same, as Envoy reads the JSON.
-    JsonNode json = JsonMapper.builder().build().readTree(JsonFormat.printer().usingTypeRegistry(new XdsJson().registry()).print(b));
-    assertThat(json.at("/layeredRuntime/layers/0/staticLayer").get("re2.max_program_size.error_level").asInt()).isEqualTo(1000);
-    assertThat(json.at("/layeredRuntime/layers/1/name").asText()).isEqualTo("admin_layer");
-    assertThat(json.at("/dynamicResources/ldsConfig/initialFetchTimeout").asText()).isEqualTo("0s");
-    assertThat(json.at("/dynamicResources/cdsConfig/initialFetchTimeout").asText()).isEqualTo("0s");
-    assertThat(json.at("/dynamicResources/adsConfig").has("initialFetchTimeout")).isFalse();
-    assertThat(json.at("/statsConfig/statsTags").findValuesAsString("tagName"))
+    assertThat(json(b).at("/statsConfig/statsTags").findValuesAsString("tagName"))
         .contains("appmesh.listener_protocol", "appmesh.listener_port", "envoy_rds_route_config");
   }
 
@@ -110,7 +137,7 @@ class BootstrapFactoryTest {
   }
 
   @Test
-  void theIngressTagsTakeProtocolPortAndRouteConfigurationOutOfTheStatName() {
+  void theIngressTagsTakeProtocolPortAndRouteConfigurationOutOfTheStatName_fact14() {
     Extracted rds = extract("http.ingress.http.8080.rds.rds_ingress_http_8080.rq_total");
     assertThat(rds.tags()).containsExactly(Map.entry("appmesh.listener_protocol", "http"),
         Map.entry("appmesh.listener_port", "8080"), Map.entry("envoy_rds_route_config", "rds_ingress_http_8080"));
