@@ -85,6 +85,7 @@ public final class ConfigLoader {
         problems.add(name + ": endpoints.perPod.meshes[" + i + "]: must be a mesh's App Mesh name (1-255 characters) or \"*\"");
       }
     }
+    problems.addAll(aws(name, c.aws()));
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
@@ -123,5 +124,20 @@ public final class ConfigLoader {
       }
     }
     return sb.toString();
+  }
+
+  /** A region is a region's name; an endpoint override is an absolute http(s) URL. */
+  private static List<String> aws(String name, ControlPlaneConfig.Aws aws) {
+    List<String> problems = new ArrayList<>();
+    if (!aws.region().isEmpty() && !aws.region().matches("^[a-z]{2}(-[a-z]+)+-\\d+$")) {
+      problems.add(name + ": aws.region: must be a region name such as us-west-2, got " + aws.region());
+    }
+    ControlPlaneConfig.AwsEndpoints e = aws.endpoints();
+    for (String[] kv : new String[][] {{"servicediscovery", e.servicediscovery()}, {"acm", e.acm()}, {"acmpca", e.acmpca()}}) {
+      if (!kv[1].isEmpty() && !kv[1].matches("^https?://[^\\s/]+(/\\S*)?$")) {
+        problems.add(name + ": aws.endpoints." + kv[0] + ": must be an http(s) URL, got " + kv[1]);
+      }
+    }
+    return problems;
   }
 }

@@ -22,24 +22,33 @@ import java.util.List;
  * endpoints:
  *   perPod:
  *     meshes: []              # App Mesh names of meshes whose Envoy proxies get per-pod EDS, or "*"
+ * aws:                        # how the control plane calls AWS (Cloud Map, ACM, ACM Private CA)
+ *   region: ""                # "" = the SDK's default region chain (AWS_REGION, profile, instance metadata)
+ *   endpoints: {servicediscovery: "", acm: "", acmpca: ""}   # overrides, e.g. a local endpoint
  * </pre>
  *
  * {@code {mesh}} is the mesh's App Mesh name, {@code {virtualNode}} the proxy's (VirtualNode or
  * VirtualGateway) App Mesh name.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ControlPlaneConfig(Tracing tracing, Logging logging, Telemetry telemetry, Endpoints endpoints) {
+public record ControlPlaneConfig(Tracing tracing, Logging logging, Telemetry telemetry, Endpoints endpoints, Aws aws) {
 
   public ControlPlaneConfig {
     tracing = tracing == null ? Tracing.NONE : tracing;
     logging = logging == null ? new Logging(null) : logging;
     telemetry = telemetry == null ? new Telemetry(null) : telemetry;
     endpoints = endpoints == null ? new Endpoints(null) : endpoints;
+    aws = aws == null ? new Aws(null, null) : aws;
+  }
+
+  /** Without an {@code aws} section. */
+  public ControlPlaneConfig(Tracing tracing, Logging logging, Telemetry telemetry, Endpoints endpoints) {
+    this(tracing, logging, telemetry, endpoints, null);
   }
 
   /** Everything off; endpoints as App Mesh served them. */
   public static ControlPlaneConfig defaults() {
-    return new ControlPlaneConfig(null, null, null, null);
+    return new ControlPlaneConfig(null, null, null, null, null);
   }
 
   /** Tracing providers. */
@@ -157,6 +166,35 @@ public record ControlPlaneConfig(Tracing tracing, Logging logging, Telemetry tel
   public record Telemetry(String otlpEndpoint) {
     public Telemetry {
       otlpEndpoint = otlpEndpoint == null ? "" : otlpEndpoint;
+    }
+  }
+
+  /**
+   * {@code aws}: how the control plane calls AWS for Cloud Map discovery and registration and for
+   * ACM certificates. Credentials always come from the SDK's default chain (environment, web
+   * identity / IRSA, profile, container and instance metadata); they are never configured here.
+   *
+   * @param region AWS region, or "" for the SDK's default region chain
+   * @param endpoints endpoint overrides per service
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Aws(String region, AwsEndpoints endpoints) {
+    public Aws {
+      region = region == null ? "" : region;
+      endpoints = endpoints == null ? new AwsEndpoints(null, null, null) : endpoints;
+    }
+  }
+
+  /**
+   * {@code aws.endpoints}: endpoint overrides (e.g. a local endpoint or a VPC endpoint URL), "" for
+   * the region's default.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record AwsEndpoints(String servicediscovery, String acm, String acmpca) {
+    public AwsEndpoints {
+      servicediscovery = servicediscovery == null ? "" : servicediscovery;
+      acm = acm == null ? "" : acm;
+      acmpca = acmpca == null ? "" : acmpca;
     }
   }
 }

@@ -96,4 +96,23 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "endpoints: {perPod: {meshes: appmesh}}\n"))
         .hasMessageContaining("endpoints.perPod.meshes");
   }
+
+  @Test
+  void theAwsSectionIsReadAndChecked() throws Exception {
+    ControlPlaneConfig c = ConfigLoader.parse("c.yaml", """
+        aws:
+          region: eu-west-1
+          endpoints: {servicediscovery: "http://127.0.0.1:4566", acm: "https://acm.vpce.example"}
+        """);
+    assertThat(c.aws().region()).isEqualTo("eu-west-1");
+    assertThat(c.aws().endpoints().servicediscovery()).isEqualTo("http://127.0.0.1:4566");
+    assertThat(c.aws().endpoints().acmpca()).isEmpty();
+    assertThat(ConfigLoader.parse("c.yaml", "").aws().region()).as("the SDK's default chain").isEmpty();
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "aws: {region: EU-West}\n"))
+        .hasMessageContaining("aws.region: must be a region name such as us-west-2, got EU-West");
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "aws: {endpoints: {acm: \"localhost:4566\"}}\n"))
+        .hasMessageContaining("aws.endpoints.acm: must be an http(s) URL, got localhost:4566");
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "aws: {credentials: {}}\n"))
+        .hasMessageContaining("aws.credentials: unknown key");
+  }
 }
