@@ -6,8 +6,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * What differs between two input snapshots: refs of App Mesh objects, Services and EndpointSlices
- * that were added, removed or changed (including where they came from), Namespaces by name, and DNS
+ * What differs between two input snapshots: refs of App Mesh objects, Services, EndpointSlices
+ * and fetched ACM material ({@link AcmMaterial#certificateRef}) that were added, removed or changed (including where they came from), Namespaces by name, and DNS
  * host names whose answers changed. {@link #all()} means "treat everything as changed".
  *
  * @param all everything changed (first build, or the caller does not know)
@@ -44,6 +44,7 @@ public record InputChanges(boolean all, Set<ObjectRef> refs, Set<String> namespa
     SortedMaps.diff(before.objects(), after.objects(), refs::add);
     SortedMaps.diff(before.services(), after.services(), refs::add);
     SortedMaps.diff(before.endpointSlices(), after.endpointSlices(), refs::add);
+    AcmMaterial.Fetched.diff(before.acm(), after.acm(), refs::add);
     if (before.sources() != after.sources()) {
       Set<ObjectRef> keys = new HashSet<>(before.sources().keySet());
       keys.addAll(after.sources().keySet());

@@ -27,6 +27,8 @@ import org.pcollections.PSortedMap;
  * @param loadProblems problems found while reading (malformed documents, unknown fields)
  * @param dnsAnswers addresses the server resolved for VirtualNode DNS host names that are neither IP
  *     literals nor Kubernetes Service names (translation itself never resolves anything)
+ * @param acm what the server fetched from ACM and ACM Private CA for the ARNs the mesh references
+ *     (translation itself never calls AWS)
  */
 public record MeshResources(
     SortedMap<ObjectRef, MeshObject> objects,
@@ -35,7 +37,8 @@ public record MeshResources(
     SortedMap<ObjectRef, EndpointSlice> endpointSlices,
     Map<ObjectRef, SourceRef> sources,
     List<Problem> loadProblems,
-    Map<String, List<String>> dnsAnswers) {
+    Map<String, List<String>> dnsAnswers,
+    AcmMaterial.Fetched acm) {
 
   public MeshResources {
     objects = readOnly(objects);
@@ -45,6 +48,14 @@ public record MeshResources(
     sources = sources instanceof PMap ? sources : Collections.unmodifiableMap(sources);
     loadProblems = List.copyOf(loadProblems);
     dnsAnswers = dnsAnswers instanceof PMap ? dnsAnswers : Map.copyOf(dnsAnswers);
+    acm = acm == null ? AcmMaterial.Fetched.NONE : acm;
+  }
+
+  /** Without ACM material. */
+  public MeshResources(SortedMap<ObjectRef, MeshObject> objects, SortedMap<String, K8sNamespace> namespaces,
+      SortedMap<ObjectRef, K8sService> services, SortedMap<ObjectRef, EndpointSlice> endpointSlices,
+      Map<ObjectRef, SourceRef> sources, List<Problem> loadProblems, Map<String, List<String>> dnsAnswers) {
+    this(objects, namespaces, services, endpointSlices, sources, loadProblems, dnsAnswers, null);
   }
 
   /** Why: persistent maps are immutable already; keeping the instance lets {@link InputChanges} skip unchanged maps. */
@@ -111,6 +122,8 @@ public record MeshResources(
     private final Map<ObjectRef, SourceRef> sources = new TreeMap<>();
     private final List<Problem> loadProblems = new ArrayList<>();
     private final Map<String, List<String>> dns = new TreeMap<>();
+    private final TreeMap<String, AcmMaterial.Certificate> acmCertificates = new TreeMap<>();
+    private final TreeMap<String, AcmMaterial.Authority> acmAuthorities = new TreeMap<>();
     /** Refs added more than once, with where their first copy came from (null: unknown). */
     private final Map<ObjectRef, SourceRef> firstSources = new TreeMap<>();
 
@@ -170,10 +183,23 @@ public record MeshResources(
       return this;
     }
 
+    /** Records an exported ACM certificate (e.g. a test's, or {@code render}'s stand-in). */
+    public Builder acmCertificate(AcmMaterial.Certificate c) {
+      acmCertificates.put(c.arn(), c);
+      return this;
+    }
+
+    /** Records an ACM Private CA's certificate. */
+    public Builder acmAuthority(AcmMaterial.Authority a) {
+      acmAuthorities.put(a.arn(), a);
+      return this;
+    }
+
     public MeshResources build() {
       firstSources.forEach((ref, first) -> loadProblems.add(redefined(ref, first, sources.get(ref))));
       firstSources.clear();
-      return new MeshResources(objects, namespaces, services, slices, sources, loadProblems, dns);
+      return new MeshResources(objects, namespaces, services, slices, sources, loadProblems, dns,
+          new AcmMaterial.Fetched(acmCertificates, acmAuthorities));
     }
   }
 }

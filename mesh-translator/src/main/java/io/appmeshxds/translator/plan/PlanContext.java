@@ -1,6 +1,7 @@
 package io.appmeshxds.translator.plan;
 
 import io.appmeshxds.translator.api.PortProtocol;
+import io.appmeshxds.translator.input.AcmMaterial;
 import io.appmeshxds.translator.input.EndpointSlice;
 import io.appmeshxds.translator.input.ObjectRef;
 import io.appmeshxds.translator.model.Dep;
@@ -192,6 +193,18 @@ public final class PlanContext {
     if (after != null && after.serviceName() != null) {
       slicesByService.computeIfAbsent(after.namespace() + "/" + after.serviceName(), k -> new TreeMap<>()).put(ref, after);
     }
+  }
+
+  /** The exported ACM certificate of {@code arn} (recorded); null while the server has not fetched it. */
+  public AcmMaterial.Certificate acmCertificate(String arn) {
+    Reads.read(new Dep.Input(AcmMaterial.certificateRef(arn)));
+    return model.inputs().acm().certificates().get(arn);
+  }
+
+  /** The certificate of the ACM Private CA {@code arn} (recorded); null while the server has not fetched it. */
+  public AcmMaterial.Authority acmAuthority(String arn) {
+    Reads.read(new Dep.Input(AcmMaterial.authorityRef(arn)));
+    return model.inputs().acm().authorities().get(arn);
   }
 
   /** Addresses the server resolved for a DNS host name (recorded); empty when unknown. */

@@ -114,9 +114,14 @@ class InvalidObjectsTest {
             "connection pool type must match the listener protocol http"),
         c(vnListener("timeout: {tcp: {idle: {unit: s, value: 10}}}"), vnKind, "spec.listeners[0].timeout.tcp", invalid,
             "timeout type must match the listener protocol http"),
-        c(vnListener("tls: {mode: STRICT, certificate: {acm: {certificateARN: arn:aws:acm:us-west-2:123456789012:certificate/x}}}"),
-            vnKind, "spec.listeners[0].tls.certificate.acm", Reason.Unsupported,
-            "ACM certificates were delivered by AWS App Mesh itself and are not available here; use file or sds"),
+        c(vnListener("tls: {mode: STRICT, certificate: {acm: {certificateARN: arn:aws:acm-pca:us-west-2:123456789012:certificate-authority/x}}}"),
+            vnKind, "spec.listeners[0].tls.certificate.acm.certificateARN", invalid,
+            "must be an ACM certificate ARN (arn:<partition>:acm:<region>:<account>:certificate/<id>), got "
+                + "arn:aws:acm-pca:us-west-2:123456789012:certificate-authority/x"),
+        c(vn("{backendDefaults: {clientPolicy: {tls: {validation: {trust: {acm: {certificateAuthorityARNs: [arn:aws:acm:us-west-2:123456789012:certificate/x]}}}}}}}"),
+            vnKind, "spec.backendDefaults.clientPolicy.tls.validation.trust.acm.certificateAuthorityARNs[0]", invalid,
+            "must be an ACM Private CA ARN (arn:<partition>:acm-pca:<region>:<account>:certificate-authority/<id>), got "
+                + "arn:aws:acm:us-west-2:123456789012:certificate/x"),
         c(vnListener("tls: {mode: STRICT, certificate: {}}"), vnKind, "spec.listeners[0].tls.certificate", invalid,
             "exactly one of acm, file, sds must be set (found none)"),
         c(vnListener(tls(", validation: {trust: {file: {certificateChain: /ca}, sds: {secretName: s}}}")), vnKind,
