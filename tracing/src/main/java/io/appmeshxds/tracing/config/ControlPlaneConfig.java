@@ -25,6 +25,9 @@ import java.util.List;
  * aws:                        # how the control plane calls AWS (Cloud Map, ACM, ACM Private CA)
  *   region: ""                # "" = the SDK's default region chain (AWS_REGION, profile, instance metadata)
  *   endpoints: {servicediscovery: "", acm: "", acmpca: ""}   # overrides, e.g. a local endpoint
+ *   acm:                      # ACM certificates and ACM Private CA trusts served over SDS
+ *     refreshSeconds: 1800    # how often each one is checked for a renewal or a CA change
+ *     retrySeconds: 5         # first retry after a failed call; doubles up to refreshSeconds
  * </pre>
  *
  * {@code {mesh}} is the mesh's App Mesh name, {@code {virtualNode}} the proxy's (VirtualNode or
@@ -38,7 +41,7 @@ public record ControlPlaneConfig(Tracing tracing, Logging logging, Telemetry tel
     logging = logging == null ? new Logging(null) : logging;
     telemetry = telemetry == null ? new Telemetry(null) : telemetry;
     endpoints = endpoints == null ? new Endpoints(null) : endpoints;
-    aws = aws == null ? new Aws(null, null) : aws;
+    aws = aws == null ? new Aws(null, null, null) : aws;
   }
 
   /** Without an {@code aws} section. */
@@ -178,10 +181,33 @@ public record ControlPlaneConfig(Tracing tracing, Logging logging, Telemetry tel
    * @param endpoints endpoint overrides per service
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Aws(String region, AwsEndpoints endpoints) {
+  public record Aws(String region, AwsEndpoints endpoints, AwsAcm acm) {
     public Aws {
       region = region == null ? "" : region;
       endpoints = endpoints == null ? new AwsEndpoints(null, null, null) : endpoints;
+      acm = acm == null ? new AwsAcm(null, null) : acm;
+    }
+
+    /** Without an {@code acm} section. */
+    public Aws(String region, AwsEndpoints endpoints) {
+      this(region, endpoints, null);
+    }
+  }
+
+  /**
+   * {@code aws.acm}: how often ACM certificates and ACM Private CA certificates are checked.
+   *
+   * @param refreshSeconds period of the check of each ARN (DescribeCertificate, and
+   *     ExportCertificate only when the certificate changed; GetCertificateAuthorityCertificate),
+   *     shortened as a certificate nears its expiry; App Mesh delivered a renewal within 35 minutes,
+   *     and the default of 30 minutes (with jitter) keeps that
+   * @param retrySeconds first retry after a failed call, doubling up to {@code refreshSeconds}
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record AwsAcm(Integer refreshSeconds, Integer retrySeconds) {
+    public AwsAcm {
+      refreshSeconds = refreshSeconds == null ? 1800 : refreshSeconds;
+      retrySeconds = retrySeconds == null ? 5 : retrySeconds;
     }
   }
 

@@ -115,4 +115,19 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "aws: {credentials: {}}\n"))
         .hasMessageContaining("aws.credentials: unknown key");
   }
+
+  @Test
+  void theAcmRefreshSettingsAreReadAndChecked() throws Exception {
+    ControlPlaneConfig c = ConfigLoader.parse("c.yaml", "aws: {acm: {refreshSeconds: 600, retrySeconds: 2}}\n");
+    assertThat(c.aws().acm().refreshSeconds()).isEqualTo(600);
+    assertThat(c.aws().acm().retrySeconds()).isEqualTo(2);
+    assertThat(ConfigLoader.parse("c.yaml", "").aws().acm().refreshSeconds())
+        .as("30 minutes: App Mesh delivered renewals within 35").isEqualTo(1800);
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "aws: {acm: {refreshSeconds: 5}}\n"))
+        .hasMessageContaining("aws.acm.refreshSeconds: must be between 10 and 86400 (got 5)");
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "aws: {acm: {refreshSeconds: 60, retrySeconds: 61}}\n"))
+        .hasMessageContaining("aws.acm.retrySeconds: must be between 1 and aws.acm.refreshSeconds (got 61)");
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "aws: {acm: {passphrase: x}}\n"))
+        .hasMessageContaining("aws.acm.passphrase: unknown key");
+  }
 }
