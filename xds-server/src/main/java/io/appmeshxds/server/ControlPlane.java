@@ -61,6 +61,7 @@ public final class ControlPlane implements AutoCloseable {
   private AdsServer ads;
   private AdminServer admin;
   private io.appmeshxds.server.source.DnsRefresher dns;
+  private io.appmeshxds.server.source.AcmSource acm;
   private ControlPlaneTelemetry telemetry = ControlPlaneTelemetry.noop();
 
   public ControlPlane(Pipeline pipeline, Settings settings, List<StatusSink> extraSinks, List<BindableService> extraServices) {
@@ -151,6 +152,18 @@ public final class ControlPlane implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Serves the ACM certificates and ACM Private CA trusts the mesh names (call after {@link
+   * #start()}): an {@link io.appmeshxds.server.source.AcmSource} with clients from the config's
+   * {@code aws} section, built on first need (a mesh without ACM never resolves AWS credentials).
+   */
+  public ControlPlane acm(io.appmeshxds.tracing.config.ControlPlaneConfig.Aws aws) {
+    acm = new io.appmeshxds.server.source.AcmSource(store, () -> new io.appmeshxds.server.aws.AwsClients(aws),
+        io.appmeshxds.server.source.AcmSource.Settings.of(aws.acm()), java.time.Clock.systemUTC(), new java.util.Random(),
+        metrics).start(java.time.Duration.ofSeconds(5));
+    return this;
+  }
+
   public int xdsPort() {
     return ads.port();
   }
@@ -186,7 +199,9 @@ public final class ControlPlane implements AutoCloseable {
     if (r == null) {
       return new AdminServer.Reply(404, "text/plain", "no configuration for " + key + "\n");
     }
-    return new AdminServer.Reply(200, "application/json", pipeline.json().render(r));
+    // Redacted as Envoy's own /config_dump: a secret's key is never printed.
+    return new AdminServer.Reply(200, "application/json",
+        pipeline.json().render(io.appmeshxds.server.configdump.ConfigDumpWriter.redacted(r)));
   }
 
   private String statusJson() {
@@ -208,6 +223,9 @@ public final class ControlPlane implements AutoCloseable {
   public void close() throws InterruptedException {
     if (dns != null) {
       dns.close();
+    }
+    if (acm != null) {
+      acm.close();
     }
     if (ads != null) {
       ads.close();

@@ -98,7 +98,8 @@ final class TlsFactory {
     if (s instanceof SecretPlan.Certificate c) {
       b.setTlsCertificate(TlsCertificate.newBuilder()
           .setCertificateChain(DataSource.newBuilder().setInlineString(c.material().certificateChain()))
-          .setPrivateKey(DataSource.newBuilder().setInlineBytes(c.material().privateKey().pem())));
+          // inline_string (its bytes, not copied): a dump shows "[redacted]" rather than its base64.
+          .setPrivateKey(DataSource.newBuilder().setInlineStringBytes(c.material().privateKey().pem())));
     } else {
       b.setValidationContext(CertificateValidationContext.newBuilder()
           .setTrustedCa(DataSource.newBuilder().setInlineString(((SecretPlan.Trust) s).bundle())));

@@ -57,7 +57,9 @@ final class NodeConfig {
     if (!load.ioErrors().isEmpty()) {
       return Result.failed(Failure.IO, load.ioErrors().stream().map(e -> "error: " + e).toList());
     }
-    BuildResult built = pipeline.modelBuilder().build(MeshResources.of(load));
+    MeshResources in = MeshResources.of(load);
+    MeshResources withStandIns = io.appmeshxds.server.source.AcmReferences.withStandIns(in);
+    BuildResult built = pipeline.modelBuilder().build(withStandIns);
     ObjectStatus own = ownStatus(built, key);
     if (own != null && !own.accepted()) {
       return Result.failed(Failure.NODE, List.of("error: " + own.object() + " is rejected: " + own.condition().message()));
@@ -72,6 +74,10 @@ final class NodeConfig {
       own.problems().stream().filter(p -> !p.isError()).forEach(p -> messages.add("warning: " + p.fieldAndMessage()));
     }
     plan.notes().forEach(n -> messages.add("note: " + n));
+    if (!plan.secrets().isEmpty()) {
+      messages.add("note: " + plan.secrets().size() + " ACM secret(s) show stand-ins: this command does not call ACM; "
+          + "a running control plane serves what ACM exports, over SDS, to this proxy only");
+    }
     return new Result(new XdsTranslator(pipeline.extensions()).translate(plan), null, List.of(), messages);
   }
 

@@ -102,7 +102,9 @@ final class RenderCommand implements Callable<Integer> {
       return r.failure() == NodeConfig.Failure.IO ? 2 : 1;
     }
     r.messages().forEach(err::println);
-    out.println(format == Format.CONFIG_DUMP ? ConfigDumpWriter.json(r.resources()) : pipeline.json().render(r.resources()));
+    // Both shapes redact sensitive fields (a secret's key) as Envoy's own dump does.
+    out.println(format == Format.CONFIG_DUMP ? ConfigDumpWriter.json(r.resources())
+        : pipeline.json().render(ConfigDumpWriter.redacted(r.resources())));
     out.flush();
     err.flush();
     return 0;

@@ -90,6 +90,7 @@ final class ServeCommand implements Callable<Integer> {
     String what;
     ManifestSource files = null;
     cp.start();
+    cp.acm(cfg.aws());
     if (!manifests.isEmpty()) {
       files = new ManifestSource(manifests, cp.store(), 150).start();
       what = "manifests " + manifests;
@@ -135,6 +136,7 @@ final class ServeCommand implements Callable<Integer> {
     KubernetesMode.Settings ks = KubernetesMode.Settings.inCluster(namespace, client);
     KubernetesMode mode = KubernetesMode.start(client, Pipelines.standard(cfg), settings, ks,
         ControlPlaneTelemetry.create(cfg.telemetry()));
+    mode.controlPlane().acm(cfg.aws());
     AccessLogExport logs = accessLogs(cfg, mode.controlPlane());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

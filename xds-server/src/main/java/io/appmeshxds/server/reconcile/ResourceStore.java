@@ -1,5 +1,6 @@
 package io.appmeshxds.server.reconcile;
 
+import io.appmeshxds.translator.input.AcmMaterial;
 import io.appmeshxds.translator.input.MeshResources;
 import io.appmeshxds.translator.input.ObjectRef;
 import io.appmeshxds.translator.input.SourceRef;
@@ -51,6 +52,8 @@ public final class ResourceStore {
   private TreePMap<ObjectRef, EndpointSlice> slices = TreePMap.empty();
   private TreePMap<ObjectRef, SourceRef> sourceRefs = TreePMap.empty();
   private TreePMap<String, List<String>> dnsView = TreePMap.empty();
+  private TreePMap<String, AcmMaterial.Certificate> acmCertificates = TreePMap.empty();
+  private TreePMap<String, AcmMaterial.Authority> acmAuthorities = TreePMap.empty();
   /** What changed since the last {@link #takeSyncedSnapshot()}. */
   private Set<ObjectRef> changedRefs = new HashSet<>();
   private Set<String> changedNamespaces = new HashSet<>();
@@ -190,6 +193,41 @@ public final class ResourceStore {
     }
   }
 
+  /**
+   * Records (or, with null, forgets) what the server exported from ACM for a certificate ARN. An
+   * equal certificate is no change; a renewed one changes exactly the proxies that use it.
+   */
+  public void acmCertificate(String arn, AcmMaterial.Certificate c) {
+    boolean changed;
+    synchronized (this) {
+      changed = !Objects.equals(acmCertificates.get(arn), c);
+      if (changed) {
+        acmCertificates = c == null ? acmCertificates.minus(arn) : acmCertificates.plus(arn, c);
+        changedRefs.add(AcmMaterial.certificateRef(arn));
+        revision++;
+      }
+    }
+    if (changed) {
+      onChange.run();
+    }
+  }
+
+  /** Records (or, with null, forgets) an ACM Private CA's certificate. */
+  public void acmAuthority(String arn, AcmMaterial.Authority a) {
+    boolean changed;
+    synchronized (this) {
+      changed = !Objects.equals(acmAuthorities.get(arn), a);
+      if (changed) {
+        acmAuthorities = a == null ? acmAuthorities.minus(arn) : acmAuthorities.plus(arn, a);
+        changedRefs.add(AcmMaterial.authorityRef(arn));
+        revision++;
+      }
+    }
+    if (changed) {
+      onChange.run();
+    }
+  }
+
   /** A monotonically increasing counter of effective changes. */
   public synchronized long revision() {
     return revision;
@@ -201,7 +239,8 @@ public final class ResourceStore {
     duplicates.values().forEach(loadProblems::addAll);
     problems.values().forEach(loadProblems::addAll);
     objectProblems.values().forEach(m -> new TreeMap<>(m).values().forEach(loadProblems::addAll));
-    return new MeshResources(objects, namespaces, services, slices, sourceRefs, loadProblems, dnsView);
+    return new MeshResources(objects, namespaces, services, slices, sourceRefs, loadProblems, dnsView,
+        new AcmMaterial.Fetched(acmCertificates, acmAuthorities));
   }
 
   /**

@@ -194,7 +194,7 @@ public final class FakeAcm implements AutoCloseable {
     return calls.stream().filter(c -> c.startsWith(operation + " ")).count();
   }
 
-  /** Every passphrase ExportCertificate was called with. */
+  /** Every passphrase ExportCertificate was called with, failed calls included. */
   public List<String> passphrases() {
     return List.copyOf(passphrases);
   }
@@ -216,6 +216,10 @@ public final class FakeAcm implements AutoCloseable {
       String service = target.substring(0, target.indexOf('.'));
       String arn = body.path(op.equals("GetCertificateAuthorityCertificate") ? "CertificateAuthorityArn" : "CertificateArn").asString("");
       calls.add(op + " " + arn);
+      if (op.equals("ExportCertificate") && body.has("Passphrase")) {
+        // Recorded before any scripted failure: a failed call's passphrase must not leak either.
+        passphrases.add(new String(Base64.getDecoder().decode(body.path("Passphrase").asString("")), StandardCharsets.US_ASCII));
+      }
       Failure f = failures.get(op);
       if (f != null) {
         send(x, f.status(), error(f.type(), f.message()));
@@ -243,7 +247,6 @@ public final class FakeAcm implements AutoCloseable {
       send(x, 400, error("ValidationException", "invalid passphrase"));
       return;
     }
-    passphrases.add(pass);
     OutputEncryptor enc = new JceOpenSSLPKCS8EncryptorBuilder(JcaPKCS8Generator.AES_256_CBC)
         .setPRF(JcaPKCS8Generator.PRF_HMACSHA256).setIterationCount(2048).setRandom(RANDOM).setProvider(BC)
         .setPassword(pass.toCharArray()).build();
