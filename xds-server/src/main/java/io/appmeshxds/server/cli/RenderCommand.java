@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Prints the Envoy resources NODE_ID would receive, as one JSON object",
-      "{\"listeners\":[…],\"routes\":[…],\"clusters\":[…],\"endpoints\":[…],\"secrets\":[…]} (proto3 JSON; Any carries @type).",
+      "{\"listeners\":[…],\"routes\":[…],\"clusters\":[…],\"endpoints\":[…],\"secrets\":[…]} (proto3 JSON; Any carries @type;",
+      "sensitive fields such as a private key read \"[redacted]\", as in Envoy's dump). ACM is never called: ACM secrets show stand-ins.",
       "With --format config-dump: the same resources in the shape of Envoy's admin /config_dump?include_eds "
           + "(envoy.admin.v3.ConfigDump, proto field names: configs[] of clusters, endpoints, listeners, routes, secrets; "
           + "each resource a dynamic_* entry with our version_info and no last_updated; sensitive fields read \"[redacted]\"), "

@@ -283,8 +283,11 @@ public final class AcmSource implements AutoCloseable {
     Duration period = settings.refresh();
     if (notAfter != null) {
       Duration half = Duration.between(now, notAfter).dividedBy(2);
+      // Why a floor: a certificate ACM does not renew (or one already expired) is checked at most
+      // once a minute, not every retry interval.
+      Duration floor = settings.refresh().compareTo(Duration.ofMinutes(1)) < 0 ? settings.refresh() : Duration.ofMinutes(1);
       if (half.compareTo(period) < 0) {
-        period = half.compareTo(settings.retry()) < 0 ? settings.retry() : half;
+        period = half.compareTo(floor) < 0 ? floor : half;
       }
     }
     s.next = now.plus(jitter(period));

@@ -152,9 +152,14 @@ public final class FakeAcm implements AutoCloseable {
 
   /** Issues (or renews: a new key and certificate) the certificate of {@code arn} for {@code dnsName}, valid 395 days. */
   public Issued issue(String arn, Ca ca, String dnsName) {
+    return issue(arn, ca, dnsName, java.time.Duration.ofDays(395));
+  }
+
+  /** As {@link #issue(String, Ca, String)}, valid for {@code validity} from {@link #now(Instant)}. */
+  public Issued issue(String arn, Ca ca, String dnsName, java.time.Duration validity) {
     try {
       KeyPair kp = keyPair();
-      Instant notAfter = now.plusSeconds(395L * 86_400);
+      Instant notAfter = now.plus(validity);
       X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(ca.certificate(), serial(), Date.from(now.minusSeconds(60)),
           Date.from(notAfter), new X500Name("CN=" + dnsName), kp.getPublic());
       b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
