@@ -138,6 +138,7 @@ public final class ConfigLoader {
         problems.add(name + ": aws.endpoints." + kv[0] + ": must be an http(s) URL, got " + kv[1]);
       }
     }
+    problems.addAll(aws.cloudMap().problems(name));
     return problems;
   }
 }

@@ -25,6 +25,7 @@ import java.util.List;
  * aws:                        # how the control plane calls AWS (Cloud Map, ACM, ACM Private CA)
  *   region: ""                # "" = the SDK's default region chain (AWS_REGION, profile, instance metadata)
  *   endpoints: {servicediscovery: "", acm: "", acmpca: ""}   # overrides, e.g. a local endpoint
+ *   cloudMap: {...}           # Cloud Map discovery and registration, see CloudMapConfig
  * </pre>
  *
  * {@code {mesh}} is the mesh's App Mesh name, {@code {virtualNode}} the proxy's (VirtualNode or
@@ -38,7 +39,7 @@ public record ControlPlaneConfig(Tracing tracing, Logging logging, Telemetry tel
     logging = logging == null ? new Logging(null) : logging;
     telemetry = telemetry == null ? new Telemetry(null) : telemetry;
     endpoints = endpoints == null ? new Endpoints(null) : endpoints;
-    aws = aws == null ? new Aws(null, null) : aws;
+    aws = aws == null ? new Aws(null, null, null) : aws;
   }
 
   /** Without an {@code aws} section. */
@@ -176,12 +177,19 @@ public record ControlPlaneConfig(Tracing tracing, Logging logging, Telemetry tel
    *
    * @param region AWS region, or "" for the SDK's default region chain
    * @param endpoints endpoint overrides per service
+   * @param cloudMap Cloud Map discovery and registration ({@link CloudMapConfig})
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Aws(String region, AwsEndpoints endpoints) {
+  public record Aws(String region, AwsEndpoints endpoints, CloudMapConfig cloudMap) {
     public Aws {
       region = region == null ? "" : region;
       endpoints = endpoints == null ? new AwsEndpoints(null, null, null) : endpoints;
+      cloudMap = cloudMap == null ? CloudMapConfig.defaults() : cloudMap;
+    }
+
+    /** Cloud Map with its defaults. */
+    public Aws(String region, AwsEndpoints endpoints) {
+      this(region, endpoints, null);
     }
   }
 

@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.HashSet;
 import io.appmeshxds.translator.api.MeshObject;
+import io.appmeshxds.translator.input.CloudMapAnswer;
+import io.appmeshxds.translator.input.CloudMapQuery;
 import io.appmeshxds.translator.input.EndpointSlice;
 import io.appmeshxds.translator.input.InputChanges;
 import io.appmeshxds.translator.input.K8sNamespace;
@@ -51,21 +53,39 @@ public final class ResourceStore {
   private TreePMap<ObjectRef, EndpointSlice> slices = TreePMap.empty();
   private TreePMap<ObjectRef, SourceRef> sourceRefs = TreePMap.empty();
   private TreePMap<String, List<String>> dnsView = TreePMap.empty();
+  private TreePMap<CloudMapQuery, CloudMapAnswer> cloudMapView = TreePMap.empty();
   /** What changed since the last {@link #takeSyncedSnapshot()}. */
   private Set<ObjectRef> changedRefs = new HashSet<>();
   private Set<String> changedNamespaces = new HashSet<>();
   private Set<String> changedHosts = new HashSet<>();
+  private Set<CloudMapQuery> changedCloudMap = new HashSet<>();
 
   /** A snapshot and what changed since the previous one taken. */
   public record Snapshot(MeshResources resources, InputChanges changes) {}
   private final Set<String> sources = ConcurrentHashMap.newKeySet();
   private final Set<String> synced = ConcurrentHashMap.newKeySet();
   private volatile Runnable onChange = () -> {};
+  private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private long revision;
 
   /** Called after every effective change (from the writer's thread). */
   public void onChange(Runnable r) {
     onChange = r;
+  }
+
+  /**
+   * Also called after every effective change, from the writer's thread, for readers other than the
+   * reconciler (the Cloud Map refresher learns of new questions this way). Must not block.
+   */
+  public void addListener(Runnable r) {
+    listeners.add(r);
+  }
+
+  private void changed() {
+    onChange.run();
+    for (Runnable r : listeners) {
+      r.run();
+    }
   }
 
   /** Declares a source; nothing is built until every declared source reported synced. */
@@ -79,7 +99,7 @@ public final class ResourceStore {
       added = synced.add(source);
     }
     if (added) {
-      onChange.run();
+      changed();
     }
   }
 
@@ -94,6 +114,16 @@ public final class ResourceStore {
 
   public boolean allSynced() {
     return synced.containsAll(sources);
+  }
+
+  /** Whether every declared source but {@code source} reported synced. */
+  public boolean allSyncedExcept(String source) {
+    for (String s : sources) {
+      if (!s.equals(source) && !synced.contains(s)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Replaces a partition's objects and problems; returns whether anything changed. */
@@ -127,7 +157,7 @@ public final class ResourceStore {
       }
     }
     if (changed) {
-      onChange.run();
+      changed();
     }
     return changed;
   }
@@ -169,7 +199,7 @@ public final class ResourceStore {
       }
     }
     if (changed) {
-      onChange.run();
+      changed();
     }
     return changed;
   }
@@ -186,7 +216,26 @@ public final class ResourceStore {
       }
     }
     if (changed) {
-      onChange.run();
+      changed();
+    }
+  }
+
+  /**
+   * Records what the server discovered in Cloud Map for a question (null: forget it, nobody asks it
+   * any more). An equal answer is no change.
+   */
+  public void cloudMapAnswer(CloudMapQuery query, CloudMapAnswer answer) {
+    boolean changed;
+    synchronized (this) {
+      changed = !java.util.Objects.equals(answer, cloudMapView.get(query));
+      if (changed) {
+        cloudMapView = answer == null ? cloudMapView.minus(query) : cloudMapView.plus(query, answer);
+        changedCloudMap.add(query);
+        revision++;
+      }
+    }
+    if (changed) {
+      changed();
     }
   }
 
@@ -201,7 +250,7 @@ public final class ResourceStore {
     duplicates.values().forEach(loadProblems::addAll);
     problems.values().forEach(loadProblems::addAll);
     objectProblems.values().forEach(m -> new TreeMap<>(m).values().forEach(loadProblems::addAll));
-    return new MeshResources(objects, namespaces, services, slices, sourceRefs, loadProblems, dnsView);
+    return new MeshResources(objects, namespaces, services, slices, sourceRefs, loadProblems, dnsView, cloudMapView);
   }
 
   /**
@@ -221,10 +270,11 @@ public final class ResourceStore {
     if (!allSynced()) {
       return null;
     }
-    InputChanges changes = new InputChanges(false, changedRefs, changedNamespaces, changedHosts);
+    InputChanges changes = new InputChanges(false, changedRefs, changedNamespaces, changedHosts, changedCloudMap);
     changedRefs = new HashSet<>();
     changedNamespaces = new HashSet<>();
     changedHosts = new HashSet<>();
+    changedCloudMap = new HashSet<>();
     return new Snapshot(snapshot(), changes);
   }
 
