@@ -50,14 +50,18 @@ public record CloudMapAnswer(boolean answered, List<Instance> instances, boolean
     return new CloudMapAnswer(true, instances, truncated, null, null);
   }
 
-  /** This answer after a failed call: the same instances, with the error and when the failures began. */
+  /**
+   * This answer after a failed call: the same instances, with the error and when the failures
+   * began (to the second: it is shown in statuses).
+   */
   public CloudMapAnswer failed(String why, Instant at) {
-    return new CloudMapAnswer(answered, instances, truncated, why, failingSince != null ? failingSince : at);
+    return new CloudMapAnswer(answered, instances, truncated, why,
+        failingSince != null ? failingSince : at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
   }
 
   /** No call succeeded yet and the last one failed. */
   public static CloudMapAnswer failing(String why, Instant since) {
-    return new CloudMapAnswer(false, List.of(), false, why, since);
+    return new CloudMapAnswer(false, List.of(), false, why, since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
   }
 
   public boolean failing() {

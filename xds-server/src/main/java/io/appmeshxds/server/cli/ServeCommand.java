@@ -56,7 +56,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}; the container image uses 0.0.0.0).")
   String bind;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "Config file (YAML): tracing pushed to proxies, logging.cloudWatch (access-log export), telemetry (control-plane spans).")
+  @Option(names = "--config", paramLabel = "FILE", description = "Config file (YAML): tracing pushed to proxies, logging.cloudWatch (access-log export), telemetry (control-plane spans), aws (Cloud Map discovery and registration).")
   Path config;
 
   @Option(names = "--als-port", defaultValue = "18001",
@@ -86,7 +86,8 @@ final class ServeCommand implements Callable<Integer> {
       return serveKubernetes(out, settings, cfg);
     }
     ControlPlane cp = new ControlPlane(Pipelines.standard(cfg), settings, List.of(), List.of())
-        .telemetry(ControlPlaneTelemetry.create(cfg.telemetry()));
+        .telemetry(ControlPlaneTelemetry.create(cfg.telemetry()))
+        .cloudMap(io.appmeshxds.server.cloudmap.CloudMapSetup.of(cfg.aws()));
     String what;
     ManifestSource files = null;
     cp.start();

@@ -263,12 +263,7 @@ public final class CloudMapDiscovery implements AutoCloseable {
     boolean notFound = false;
     String why = null;
     try {
-      DiscoverInstancesResponse r = client.get().discoverInstances(b -> b.namespaceName(q.namespaceName())
-          .serviceName(q.serviceName())
-          .queryParameters(q.attributes().isEmpty() ? null : q.attributes())
-          .healthStatus(config.healthStatus())
-          .maxResults(config.maxInstances()));
-      result = CloudMapAnswer.of(instances(r.instances(), config.maxInstances()), r.instances().size() >= config.maxInstances());
+      result = discover(client.get(), config, q);
       ok = true;
       successes.increment();
     } catch (SdkException e) {
@@ -319,6 +314,21 @@ public final class CloudMapDiscovery implements AutoCloseable {
       toStore = s.answer;
     }
     store.cloudMapAnswer(q, toStore);
+  }
+
+  /**
+   * One DiscoverInstances call: the instances of {@code q} with the configured health status, at
+   * most {@code maxInstances} (flagged truncated when the answer is that long).
+   *
+   * @throws SdkException when the call fails
+   */
+  public static CloudMapAnswer discover(ServiceDiscoveryClient client, CloudMapConfig config, CloudMapQuery q) {
+    DiscoverInstancesResponse r = client.discoverInstances(b -> b.namespaceName(q.namespaceName())
+        .serviceName(q.serviceName())
+        .queryParameters(q.attributes())
+        .healthStatus(config.healthStatus())
+        .maxResults(config.maxInstances()));
+    return CloudMapAnswer.of(instances(r.instances(), config.maxInstances()), r.instances().size() >= config.maxInstances());
   }
 
   /** {@code millis} ±20 %. */

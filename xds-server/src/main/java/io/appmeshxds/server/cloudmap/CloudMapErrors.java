@@ -13,7 +13,7 @@ import software.amazon.awssdk.core.exception.SdkException;
  * and the address checks for what instances registered. Messages carry the AWS error code and
  * message only: never a request's signature or credentials.
  */
-final class CloudMapErrors {
+public final class CloudMapErrors {
   private CloudMapErrors() {}
 
   private static final Pattern IPV4 = Pattern.compile("^(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}$");
@@ -31,7 +31,7 @@ final class CloudMapErrors {
   }
 
   /** {@code Code: message (HTTP status)}, or the client-side failure; at most 300 characters. */
-  static String describe(SdkException e) {
+  public static String describe(SdkException e) {
     if (e instanceof AwsServiceException a && a.awsErrorDetails() != null) {
       String msg = a.awsErrorDetails().errorMessage();
       return clip(code(e) + (msg == null || msg.isBlank() ? "" : ": " + msg) + " (HTTP " + a.statusCode() + ")");
