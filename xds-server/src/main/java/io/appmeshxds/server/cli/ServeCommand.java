@@ -135,7 +135,7 @@ final class ServeCommand implements Callable<Integer> {
     KubernetesClient client = new KubernetesClientBuilder().build();
     KubernetesMode.Settings ks = KubernetesMode.Settings.inCluster(namespace, client);
     KubernetesMode mode = KubernetesMode.start(client, Pipelines.standard(cfg), settings, ks,
-        ControlPlaneTelemetry.create(cfg.telemetry()));
+        ControlPlaneTelemetry.create(cfg.telemetry()), io.appmeshxds.server.cloudmap.CloudMapSetup.of(cfg.aws()));
     AccessLogExport logs = accessLogs(cfg, mode.controlPlane());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -116,14 +116,23 @@ public final class ResourceStore {
     return synced.containsAll(sources);
   }
 
-  /** Whether every declared source but {@code source} reported synced. */
+  /**
+   * Whether another source than {@code source} is declared and every one of them reported synced.
+   * Why at least one: a source that depends on the others' objects (the Cloud Map refresher asks
+   * what VirtualNodes ask) must not report synced before they have even started, or the first
+   * build would publish an empty store.
+   */
   public boolean allSyncedExcept(String source) {
+    boolean other = false;
     for (String s : sources) {
-      if (!s.equals(source) && !synced.contains(s)) {
-        return false;
+      if (!s.equals(source)) {
+        other = true;
+        if (!synced.contains(s)) {
+          return false;
+        }
       }
     }
-    return true;
+    return other;
   }
 
   /** Replaces a partition's objects and problems; returns whether anything changed. */
