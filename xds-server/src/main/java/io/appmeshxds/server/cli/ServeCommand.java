@@ -40,7 +40,8 @@ final class ServeCommand implements Callable<Integer> {
   List<Path> manifests = new ArrayList<>();
 
   @Option(names = "--kubernetes", description = "Watch App Mesh objects, Namespaces, Services and EndpointSlices in the "
-      + "cluster (in-cluster config or kubeconfig) and write status while this replica holds the lease.")
+      + "cluster (in-cluster config or kubeconfig) and write status while this replica holds the lease; the lease holder "
+      + "also registers the ready pods of AWS Cloud Map VirtualNodes in Cloud Map (aws.cloudMap.registration).")
   boolean kubernetes;
 
   @Option(names = "--namespace", paramLabel = "NS", description = "With --kubernetes: watch only this namespace "
