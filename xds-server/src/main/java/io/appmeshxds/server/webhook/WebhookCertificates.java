@@ -74,13 +74,19 @@ public final class WebhookCertificates implements AutoCloseable {
   }
 
   public WebhookCertificates start() {
+    long[] last = {0};
     timer.scheduleWithFixedDelay(() -> {
+      // Every second until a certificate is served (a new replica, or the first lease holder), then every PERIOD.
+      if (tls.ready() && System.nanoTime() - last[0] < PERIOD.toNanos()) {
+        return;
+      }
+      last[0] = System.nanoTime();
       try {
         tick();
       } catch (RuntimeException e) {
         problem("webhook certificates: " + e.getMessage());
       }
-    }, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+    }, 0, 1, TimeUnit.SECONDS);
     return this;
   }
 
