@@ -13,7 +13,6 @@ import io.appmeshxds.tracing.config.ControlPlaneConfig;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
