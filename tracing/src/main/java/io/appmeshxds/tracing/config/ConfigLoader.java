@@ -86,6 +86,7 @@ public final class ConfigLoader {
       }
     }
     problems.addAll(aws(name, c.aws()));
+    problems.addAll(InjectionChecks.check(name, c.injection()));
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }

@@ -26,15 +26,18 @@ import java.util.List;
  *   region: ""                # "" = the SDK's default region chain (AWS_REGION, profile, instance metadata)
  *   endpoints: {servicediscovery: "", acm: "", acmpca: ""}   # overrides, e.g. a local endpoint
  *   cloudMap: {...}           # Cloud Map discovery and registration, see CloudMapConfig
+ * injection: …                # sidecar injection (webhook and `inject`): see {@link Injection}
  * </pre>
  *
  * {@code {mesh}} is the mesh's App Mesh name, {@code {virtualNode}} the proxy's (VirtualNode or
  * VirtualGateway) App Mesh name.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ControlPlaneConfig(Tracing tracing, Logging logging, Telemetry telemetry, Endpoints endpoints, Aws aws) {
+public record ControlPlaneConfig(Tracing tracing, Logging logging, Telemetry telemetry, Endpoints endpoints, Aws aws,
+    Injection injection) {
 
   public ControlPlaneConfig {
+    injection = injection == null ? Injection.defaults() : injection;
     tracing = tracing == null ? Tracing.NONE : tracing;
     logging = logging == null ? new Logging(null) : logging;
     telemetry = telemetry == null ? new Telemetry(null) : telemetry;
@@ -42,14 +45,19 @@ public record ControlPlaneConfig(Tracing tracing, Logging logging, Telemetry tel
     aws = aws == null ? new Aws(null, null, null) : aws;
   }
 
+  /** Without an {@code injection} section. */
+  public ControlPlaneConfig(Tracing tracing, Logging logging, Telemetry telemetry, Endpoints endpoints, Aws aws) {
+    this(tracing, logging, telemetry, endpoints, aws, null);
+  }
+
   /** Without an {@code aws} section. */
   public ControlPlaneConfig(Tracing tracing, Logging logging, Telemetry telemetry, Endpoints endpoints) {
-    this(tracing, logging, telemetry, endpoints, null);
+    this(tracing, logging, telemetry, endpoints, null, null);
   }
 
   /** Everything off; endpoints as App Mesh served them. */
   public static ControlPlaneConfig defaults() {
-    return new ControlPlaneConfig(null, null, null, null, null);
+    return new ControlPlaneConfig(null, null, null, null, null, null);
   }
 
   /** Tracing providers. */

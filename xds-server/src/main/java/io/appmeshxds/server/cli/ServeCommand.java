@@ -64,6 +64,10 @@ final class ServeCommand implements Callable<Integer> {
       description = "Port of the access-log exporter (gRPC ALS) when logging.cloudWatch.enabled (default: ${DEFAULT-VALUE}).")
   int alsPort;
 
+  @Option(names = "--webhook-port", defaultValue = "9443",
+      description = "With --kubernetes: HTTPS port of the sidecar injection webhook, 0 for none (default: ${DEFAULT-VALUE}).")
+  int webhookPort;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -138,9 +142,14 @@ final class ServeCommand implements Callable<Integer> {
     KubernetesMode mode = KubernetesMode.start(client, Pipelines.standard(cfg), settings, ks,
         ControlPlaneTelemetry.create(cfg.telemetry()), io.appmeshxds.server.cloudmap.CloudMapSetup.of(cfg.aws()));
     AccessLogExport logs = accessLogs(cfg, mode.controlPlane());
+    io.appmeshxds.server.webhook.Webhook webhook = webhookPort == 0 ? null : io.appmeshxds.server.webhook.Webhook.start(mode,
+        io.appmeshxds.server.inject.InjectionSettings.of(cfg), ks.leaseNamespace(), new InetSocketAddress(bind, webhookPort));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
+        if (webhook != null) {
+          webhook.close();
+        }
         mode.close();
         client.close();
         if (logs != null) {
@@ -158,6 +167,10 @@ final class ServeCommand implements Callable<Integer> {
     out.println("  xDS (ADS gRPC):  " + bind + ":" + mode.controlPlane().xdsPort());
     out.println("  admin HTTP:      http://" + bind + ":" + mode.controlPlane().adminPort()
         + "/status  (/ready turns 200 once every kind has synced and the first config is published)");
+    if (webhook != null) {
+      out.println("  injection webhook: https://" + bind + ":" + webhook.port() + io.appmeshxds.server.webhook.WebhookServer.PATH
+          + " (certificates: " + cfg.injection().webhook().certificates() + ")");
+    }
     out.flush();
     accessLogBanner(out, cfg, logs);
     stopped.await();
