@@ -62,7 +62,8 @@ public final class ClusterPlanner {
     ClusterPlan.Outlier od = null;
     TlsPlan.Upstream tls = null;
     if (l != null && !proxyless) {
-      String host = EndpointPlanner.hostname(target.node());
+      // Cloud Map nodes: service.namespace, as App Mesh's health checks and TLS names used it.
+      String host = EndpointPlanner.discoveryName(target.node());
       if (l.healthCheck() != null) {
         var h = l.healthCheck();
         hc = new ClusterPlan.HealthCheck(h.protocol(), h.intervalMillis(), h.timeoutMillis(), h.healthyThreshold(),

@@ -94,6 +94,15 @@ public final class BootstrapFactory {
     return java.util.Collections.unmodifiableMap(m);
   }
 
+  /** Name of the static cluster that points at Envoy's own admin interface (behind the stats listener). */
+  public static final String ADMIN_CLUSTER = "envoy_admin";
+
+  /** Name of the static stats listener. */
+  public static final String STATS_LISTENER = "envoy_stats";
+
+  /** The admin paths the stats listener forwards, and nothing else. */
+  public static final java.util.List<String> STATS_PATHS = java.util.List.of("/stats/prometheus", "/ready");
+
   /**
    * Settings.
    *
@@ -103,8 +112,24 @@ public final class BootstrapFactory {
    * @param adminPort Envoy admin port
    * @param tls TLS to the control plane, or null for plaintext
    * @param sdsSocket path of the node-local SDS socket (SPIRE), or null
+   * @param adminAddress address the admin interface binds ({@code 0.0.0.0} when null)
+   * @param statsPort port of a listener on every address that serves only {@link #STATS_PATHS}
+   *     from the admin interface, or 0 for none
    */
-  public record Settings(String nodeId, String xdsHost, int xdsPort, int adminPort, XdsTls tls, String sdsSocket) {}
+  public record Settings(String nodeId, String xdsHost, int xdsPort, int adminPort, XdsTls tls, String sdsSocket,
+      String adminAddress, int statsPort) {
+    public Settings {
+      adminAddress = adminAddress == null ? "0.0.0.0" : adminAddress;
+      if (statsPort != 0 && statsPort == adminPort) {
+        throw new IllegalArgumentException("the stats port must differ from the admin port (" + adminPort + ")");
+      }
+    }
+
+    /** Admin on every address, no stats listener (what {@code bootstrap} prints). */
+    public Settings(String nodeId, String xdsHost, int xdsPort, int adminPort, XdsTls tls, String sdsSocket) {
+      this(nodeId, xdsHost, xdsPort, adminPort, tls, sdsSocket, null, 0);
+    }
+  }
 
   /** TLS to the control plane: CA bundle, optional client certificate (mTLS), optional SNI. */
   public record XdsTls(String caFile, String certFile, String keyFile, String sni) {}
@@ -117,7 +142,7 @@ public final class BootstrapFactory {
     }
     Bootstrap.Builder b = Bootstrap.newBuilder()
         .setNode(Node.newBuilder().setId(s.nodeId()).setCluster(s.nodeId()))
-        .setAdmin(Admin.newBuilder().setAddress(address("0.0.0.0", s.adminPort())));
+        .setAdmin(Admin.newBuilder().setAddress(address(s.adminAddress(), s.adminPort())));
     Cluster.Builder xds = Cluster.newBuilder()
         .setName(XDS_CLUSTER)
         .setType(Cluster.DiscoveryType.STRICT_DNS)
@@ -159,6 +184,9 @@ public final class BootstrapFactory {
                   .setEndpoint(Endpoint.newBuilder().setAddress(Address.newBuilder()
                       .setPipe(Pipe.newBuilder().setPath(s.sdsSocket()))))))));
     }
+    if (s.statsPort() != 0) {
+      StatsListener.add(b.getStaticResourcesBuilder(), s.adminAddress(), s.adminPort(), s.statsPort());
+    }
     b.getDynamicResourcesBuilder()
         .setAdsConfig(ApiConfigSource.newBuilder()
             .setApiType(ApiConfigSource.ApiType.GRPC)
@@ -186,7 +214,7 @@ public final class BootstrapFactory {
     return Protos.ads().toBuilder().setInitialFetchTimeout(Duration.getDefaultInstance()).build();
   }
 
-  private static Address address(String host, int port) {
+  static Address address(String host, int port) {
     return Address.newBuilder().setSocketAddress(SocketAddress.newBuilder().setAddress(host).setPortValue(port)).build();
   }
 }

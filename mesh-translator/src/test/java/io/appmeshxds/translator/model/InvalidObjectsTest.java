@@ -105,9 +105,9 @@ class InvalidObjectsTest {
             "required when listeners are set (ServiceDiscovery must be specified when a listener is specified)"),
         c(vn("{listeners: [" + LISTENER + "], serviceDiscovery: {dns: {hostname: x}, awsCloudMap: {namespaceName: n, serviceName: s}}}"),
             vnKind, "spec.serviceDiscovery", invalid, "exactly one of awsCloudMap, dns must be set (found awsCloudMap, dns)"),
-        c(vn("{listeners: [" + LISTENER + "], serviceDiscovery: {awsCloudMap: {namespaceName: n, serviceName: s}}}"), vnKind,
-            "spec.serviceDiscovery.awsCloudMap", Reason.Unsupported,
-            "AWS Cloud Map service discovery is not supported yet; use dns (a Kubernetes Service hostname)"),
+        c(vn("{listeners: [" + LISTENER + "], serviceDiscovery: {awsCloudMap: {namespaceName: n, serviceName: s, "
+            + "attributes: [{key: '', value: blue}]}}}"), vnKind,
+            "spec.serviceDiscovery.awsCloudMap.attributes[0].key", invalid, "length must be between 1 and 255 (got 0)"),
         c(vnListener("connectionPool: {http: {maxConnections: 10}, tcp: {maxConnections: 10}}"), vnKind,
             "spec.listeners[0].connectionPool", invalid, "Only one type of Virtual Node Connection Pool is allowed"),
         c(vnListener("connectionPool: {grpc: {maxRequests: 10}}"), vnKind, "spec.listeners[0].connectionPool.grpc", invalid,

@@ -164,4 +164,35 @@ class BootstrapFactoryTest {
     }
     assertThat(untouched).hasSize(3);
   }
+
+  /**
+   * Admin on loopback with a stats listener (what injected sidecars get): the admin interface binds
+   * 127.0.0.1 only, and 0.0.0.0:9901 serves exactly {@code /stats/prometheus} and {@code /ready},
+   * proxied to it, so App Mesh's scrape address and a kubelet probe keep working; within Envoy's
+   * proto rules.
+   */
+  @Test
+  void adminOnLoopbackWithAStatsListenerThatServesOnlyScrapesAndReadiness() throws Exception {
+    Bootstrap b = BootstrapFactory.build(new BootstrapFactory.Settings(SIDECAR, "appmesh-xds.appmesh-system", 18000, 9902,
+        null, null, "127.0.0.1", 9901));
+    assertThat(ProtoRules.check(b, true)).isEmpty();
+    assertThat(b.getAdmin().getAddress().getSocketAddress().getAddress()).isEqualTo("127.0.0.1");
+    assertThat(b.getAdmin().getAddress().getSocketAddress().getPortValue()).isEqualTo(9902);
+    var listener = b.getStaticResources().getListenersList();
+    assertThat(listener).hasSize(1);
+    assertThat(listener.get(0).getAddress().getSocketAddress().getAddress()).isEqualTo("0.0.0.0");
+    assertThat(listener.get(0).getAddress().getSocketAddress().getPortValue()).isEqualTo(9901);
+    var admin = b.getStaticResources().getClustersList().stream().filter(c -> c.getName().equals(BootstrapFactory.ADMIN_CLUSTER))
+        .findFirst().orElseThrow();
+    var ep = admin.getLoadAssignment().getEndpoints(0).getLbEndpoints(0).getEndpoint().getAddress().getSocketAddress();
+    assertThat(ep.getAddress() + ":" + ep.getPortValue()).isEqualTo("127.0.0.1:9902");
+    var hcm = listener.get(0).getFilterChains(0).getFilters(0).getTypedConfig()
+        .unpack(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.class);
+    assertThat(hcm.getRouteConfig().getVirtualHosts(0).getRoutesList())
+        .extracting(r -> r.getMatch().getPath() + " -> " + r.getRoute().getCluster())
+        .containsExactly("/stats/prometheus -> envoy_admin", "/ready -> envoy_admin");
+    // What `bootstrap` prints keeps its admin on every address and has no stats listener.
+    assertThat(build(SIDECAR).getStaticResources().getListenersCount()).isZero();
+    assertThat(build(SIDECAR).getAdmin().getAddress().getSocketAddress().getAddress()).isEqualTo("0.0.0.0");
+  }
 }

@@ -86,6 +86,7 @@ public final class ConfigLoader {
       }
     }
     problems.addAll(aws(name, c.aws()));
+    problems.addAll(InjectionChecks.check(name, c.injection()));
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
@@ -145,6 +146,7 @@ public final class ConfigLoader {
       problems.add(name + ": aws.acm.retrySeconds: must be between 1 and aws.acm.refreshSeconds (got "
           + aws.acm().retrySeconds() + ")");
     }
+    problems.addAll(aws.cloudMap().problems(name));
     return problems;
   }
 }

@@ -25,33 +25,42 @@ import java.util.List;
  * aws:                        # how the control plane calls AWS (Cloud Map, ACM, ACM Private CA)
  *   region: ""                # "" = the SDK's default region chain (AWS_REGION, profile, instance metadata)
  *   endpoints: {servicediscovery: "", acm: "", acmpca: ""}   # overrides, e.g. a local endpoint
+ *   cloudMap: {...}           # Cloud Map discovery and registration, see CloudMapConfig
  *   acm:                      # ACM certificates and ACM Private CA trusts served over SDS
  *     refreshSeconds: 1800    # how often each one is checked for a renewal or a CA change
  *     retrySeconds: 5         # first retry after a failed call; doubles up to refreshSeconds
+ * injection: …                # sidecar injection (webhook and `inject`): see {@link Injection}
  * </pre>
  *
  * {@code {mesh}} is the mesh's App Mesh name, {@code {virtualNode}} the proxy's (VirtualNode or
  * VirtualGateway) App Mesh name.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ControlPlaneConfig(Tracing tracing, Logging logging, Telemetry telemetry, Endpoints endpoints, Aws aws) {
+public record ControlPlaneConfig(Tracing tracing, Logging logging, Telemetry telemetry, Endpoints endpoints, Aws aws,
+    Injection injection) {
 
   public ControlPlaneConfig {
+    injection = injection == null ? Injection.defaults() : injection;
     tracing = tracing == null ? Tracing.NONE : tracing;
     logging = logging == null ? new Logging(null) : logging;
     telemetry = telemetry == null ? new Telemetry(null) : telemetry;
     endpoints = endpoints == null ? new Endpoints(null) : endpoints;
-    aws = aws == null ? new Aws(null, null, null) : aws;
+    aws = aws == null ? new Aws(null, null) : aws;
+  }
+
+  /** Without an {@code injection} section. */
+  public ControlPlaneConfig(Tracing tracing, Logging logging, Telemetry telemetry, Endpoints endpoints, Aws aws) {
+    this(tracing, logging, telemetry, endpoints, aws, null);
   }
 
   /** Without an {@code aws} section. */
   public ControlPlaneConfig(Tracing tracing, Logging logging, Telemetry telemetry, Endpoints endpoints) {
-    this(tracing, logging, telemetry, endpoints, null);
+    this(tracing, logging, telemetry, endpoints, null, null);
   }
 
   /** Everything off; endpoints as App Mesh served them. */
   public static ControlPlaneConfig defaults() {
-    return new ControlPlaneConfig(null, null, null, null, null);
+    return new ControlPlaneConfig(null, null, null, null, null, null);
   }
 
   /** Tracing providers. */
@@ -179,18 +188,21 @@ public record ControlPlaneConfig(Tracing tracing, Logging logging, Telemetry tel
    *
    * @param region AWS region, or "" for the SDK's default region chain
    * @param endpoints endpoint overrides per service
+   * @param cloudMap Cloud Map discovery and registration ({@link CloudMapConfig})
+   * @param acm how often ACM and ACM Private CA certificates are checked ({@link AwsAcm})
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Aws(String region, AwsEndpoints endpoints, AwsAcm acm) {
+  public record Aws(String region, AwsEndpoints endpoints, CloudMapConfig cloudMap, AwsAcm acm) {
     public Aws {
       region = region == null ? "" : region;
       endpoints = endpoints == null ? new AwsEndpoints(null, null, null) : endpoints;
+      cloudMap = cloudMap == null ? CloudMapConfig.defaults() : cloudMap;
       acm = acm == null ? new AwsAcm(null, null) : acm;
     }
 
-    /** Without an {@code acm} section. */
+    /** Cloud Map and ACM with their defaults. */
     public Aws(String region, AwsEndpoints endpoints) {
-      this(region, endpoints, null);
+      this(region, endpoints, null, null);
     }
   }
 

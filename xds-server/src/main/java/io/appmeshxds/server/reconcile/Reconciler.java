@@ -63,7 +63,7 @@ public final class Reconciler implements AutoCloseable {
   private Thread thread;
 
   // Owned by the reconciler thread.
-  private BuildResult lastBuild;
+  private volatile BuildResult lastBuild; // read by the admission webhook's threads
   private volatile boolean ready;
   private volatile long builds;
 

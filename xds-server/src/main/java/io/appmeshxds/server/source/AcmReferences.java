@@ -95,8 +95,7 @@ public final class AcmReferences {
         cas.put(u.arn(), new AcmMaterial.Authority(u.arn(), STAND_IN, ""));
       }
     }
-    return new MeshResources(in.objects(), in.namespaces(), in.services(), in.endpointSlices(), in.sources(),
-        in.loadProblems(), in.dnsAnswers(), new AcmMaterial.Fetched(certs, cas));
+    return in.withAcm(new AcmMaterial.Fetched(certs, cas));
   }
 
   private static void certificate(ObjectRef ref, String field, Tls.ListenerCertificate c, List<Use> out) {

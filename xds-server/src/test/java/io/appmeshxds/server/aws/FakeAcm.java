@@ -113,7 +113,7 @@ public final class FakeAcm implements AutoCloseable {
 
   /** The config's {@code aws} section pointing ACM and ACM PCA here. */
   public ControlPlaneConfig.Aws config() {
-    return new ControlPlaneConfig.Aws("us-west-2", new ControlPlaneConfig.AwsEndpoints("", url(), url()),
+    return new ControlPlaneConfig.Aws("us-west-2", new ControlPlaneConfig.AwsEndpoints("", url(), url()), null,
         new ControlPlaneConfig.AwsAcm(1800, 5));
   }
 

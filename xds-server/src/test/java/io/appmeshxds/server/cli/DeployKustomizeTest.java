@@ -69,7 +69,8 @@ class DeployKustomizeTest {
     JsonNode deployment = one(docs, "Deployment", "appmesh-xds");
     assertThat(deployment.path("metadata").path("namespace").stringValue("")).isEqualTo("appmesh-system");
     JsonNode c = deployment.path("spec").path("template").path("spec").path("containers").get(0);
-    assertThat(c.path("args").toString()).isEqualTo("[\"serve\",\"--kubernetes\",\"--bind\",\"0.0.0.0\"]");
+    assertThat(c.path("args").toString())
+        .isEqualTo("[\"serve\",\"--kubernetes\",\"--bind\",\"0.0.0.0\",\"--config\",\"/etc/appmesh-xds/config.yaml\"]");
     assertThat(c.path("livenessProbe").path("httpGet").path("path").stringValue("")).isEqualTo("/healthz");
     assertThat(c.path("readinessProbe").path("httpGet").path("path").stringValue("")).isEqualTo("/ready");
     assertThat(c.path("resources").path("requests").isObject() && c.path("resources").path("limits").isObject()).isTrue();
@@ -87,39 +88,83 @@ class DeployKustomizeTest {
   }
 
   @Test
-  void podinfoClusterGatewayRunsEnvoyOnOurBootstrap() throws Exception {
+  void cloudMapOverlayAddsExactlyWhatPodRegistrationUses() throws Exception {
+    List<JsonNode> docs = documents(kustomize(DEPLOY.resolve("cloudmap")));
+    one(docs, "Deployment", "appmesh-xds");
+    JsonNode cr = one(docs, "ClusterRole", "appmesh-xds-cloudmap");
+    List<String> rules = new ArrayList<>();
+    cr.path("rules").forEach(r -> rules.add(r.path("apiGroups") + " " + r.path("resources") + " " + r.path("verbs")));
+    assertThat(rules).containsExactly("[\"\"] [\"pods\"] [\"get\",\"list\",\"watch\"]",
+        "[\"\"] [\"pods/status\"] [\"patch\"]", "[\"\"] [\"nodes\"] [\"get\"]");
+    JsonNode binding = one(docs, "ClusterRoleBinding", "appmesh-xds-cloudmap");
+    assertThat(binding.path("subjects").get(0).path("name").stringValue("")).isEqualTo("appmesh-xds");
+    assertThat(binding.path("subjects").get(0).path("namespace").stringValue("")).isEqualTo("appmesh-system");
+    JsonNode sa = one(docs, "ServiceAccount", "appmesh-xds");
+    assertThat(sa.path("metadata").path("annotations").path("eks.amazonaws.com/role-arn").stringValue(""))
+        .startsWith("arn:aws:iam::");
+    assertThat(one(docs, "ClusterRole", "appmesh-xds").toString()).as("the base role is unchanged")
+        .doesNotContain("\"pods\"", "\"nodes\"");
+  }
+
+  /**
+   * The injection webhook as App Mesh's was wired ({@code config/webhook/pod_mutator_patch.yaml}:
+   * namespaces labelled {@code appmesh.k8s.aws/sidecarInjectorWebhook} enabled or disabled, pods on
+   * CREATE, {@code sideEffects: None}), plus ours: the migration switch, an object selector,
+   * reinvocation, a short timeout, v1 reviews only; a Service on 443 to the replicas' 9443; the
+   * config file with the injection section loaded by serve; RBAC for exactly the Secret and the
+   * configuration it writes.
+   */
+  @Test
+  void baseInstallsTheInjectionWebhook() throws Exception {
+    List<JsonNode> docs = documents(kustomize(DEPLOY.resolve("base")));
+    JsonNode mwc = one(docs, "MutatingWebhookConfiguration", "appmesh-xds");
+    JsonNode w = mwc.path("webhooks").get(0);
+    assertThat(w.path("admissionReviewVersions").toString()).isEqualTo("[\"v1\"]");
+    assertThat(w.path("sideEffects").stringValue("")).isEqualTo("None");
+    assertThat(w.path("failurePolicy").stringValue("")).isEqualTo("Fail");
+    assertThat(w.path("reinvocationPolicy").stringValue("")).isEqualTo("IfNeeded");
+    assertThat(w.path("timeoutSeconds").intValue()).isBetween(1, 10);
+    assertThat(w.path("rules").get(0).path("operations").toString()).isEqualTo("[\"CREATE\"]");
+    assertThat(w.path("rules").get(0).path("resources").toString()).isEqualTo("[\"pods\"]");
+    JsonNode ns = w.path("namespaceSelector").path("matchExpressions");
+    assertThat(ns.get(0).path("key").stringValue("")).isEqualTo("appmesh.k8s.aws/sidecarInjectorWebhook");
+    assertThat(ns.get(0).path("values").toString()).isEqualTo("[\"enabled\",\"disabled\"]");
+    assertThat(w.path("objectSelector").path("matchExpressions").isArray()).isTrue();
+    JsonNode svc = w.path("clientConfig").path("service");
+    assertThat(svc.path("namespace").stringValue("") + "/" + svc.path("name").stringValue("") + svc.path("path").stringValue(""))
+        .isEqualTo("appmesh-system/appmesh-xds-webhook/mutate-v1-pod");
+    JsonNode service = one(docs, "Service", "appmesh-xds-webhook");
+    assertThat(service.path("spec").path("ports").get(0).path("port").intValue()).isEqualTo(443);
+    JsonNode c = one(docs, "Deployment", "appmesh-xds").path("spec").path("template").path("spec").path("containers").get(0);
+    assertThat(c.path("ports").toString()).contains("\"name\":\"https-webhook\"", "\"containerPort\":9443");
+    String config = one(docs, "ConfigMap", "appmesh-xds-config").path("data").path("config.yaml").stringValue("");
+    assertThat(io.appmeshxds.tracing.config.ConfigLoader.parse("config.yaml", config).injection().failurePolicy().name())
+        .as("injection.failurePolicy matches the webhook's failurePolicy").isEqualTo(w.path("failurePolicy").stringValue(""));
+    JsonNode role = one(docs, "Role", "appmesh-xds-webhook-certificate");
+    assertThat(role.path("metadata").path("namespace").stringValue("")).isEqualTo("appmesh-system");
+    assertThat(role.toString()).contains("\"secrets\"").doesNotContain("\"delete\"", "\"list\"", "\"watch\"");
+    JsonNode cr = one(docs, "ClusterRole", "appmesh-xds-webhook");
+    assertThat(cr.path("rules").get(0).path("resourceNames").toString()).isEqualTo("[\"appmesh-xds\"]");
+  }
+
+  /** The example cluster writes no sidecar by hand: the webhook injects (InjectCommandTest shows what). */
+  @Test
+  void podinfoClusterHasNoHandWrittenSidecars() throws Exception {
     List<JsonNode> docs = documents(kustomize(DEPLOY.resolve("examples/podinfo-cluster")));
-    JsonNode gw = one(docs, "Deployment", "appmesh-gateway");
-    JsonNode pod = gw.path("spec").path("template");
-    assertThat(pod.path("metadata").path("annotations").path("prometheus.io/port").stringValue("")).isEqualTo("9901");
-    assertThat(pod.path("metadata").path("annotations").path("prometheus.io/scrape").stringValue("")).isEqualTo("true");
-    JsonNode envoy = pod.path("spec").path("containers").get(0);
+    JsonNode podinfo = one(docs, "Deployment", "podinfo").path("spec").path("template");
+    assertThat(podinfo.path("spec").path("initContainers").isMissingNode()).isTrue();
+    assertThat(podinfo.path("spec").path("containers").size()).isEqualTo(1);
+    assertThat(podinfo.path("spec").path("containers").get(0).path("name").stringValue("")).isEqualTo("podinfod");
+    JsonNode gw = one(docs, "Deployment", "appmesh-gateway").path("spec").path("template");
+    JsonNode envoy = gw.path("spec").path("containers").get(0);
     assertThat(envoy.path("name").stringValue("")).isEqualTo("envoy");
-    List<Integer> ports = new ArrayList<>();
-    envoy.path("ports").forEach(p -> ports.add(p.path("containerPort").intValue()));
-    assertThat(ports).contains(9901);
-    String configMap = pod.path("spec").path("volumes").get(0).path("configMap").path("name").stringValue("");
-    JsonNode cm = one(docs, "ConfigMap", configMap);
-    String bootstrap = cm.path("data").path("bootstrap.yaml").stringValue("");
-    BootstrapCommandTest.Out printed = BootstrapCommandTest.run("--node",
-        "mesh/appmesh/virtualGateway/appmesh-gateway_appmesh-gateway", "--xds-address", "appmesh-xds.appmesh-system:18000");
-    assertThat(printed.code()).isZero();
-    assertThat(withoutComments(bootstrap)).as("envoy-bootstrap.yaml is what `appmesh-xds bootstrap` prints")
-        .isEqualTo(withoutComments(printed.out()));
-    assertThat(docs).anySatisfy(d -> assertThat(d.path("kind").stringValue("")).isEqualTo("Canary"));
+    assertThat(envoy.has("args") || envoy.has("command") || gw.path("spec").has("volumes")).as("no bootstrap written by hand").isFalse();
+    assertThat(gw.path("metadata").path("annotations").path("prometheus.io/port").stringValue("")).isEqualTo("9901");
+    assertThat(docs).noneSatisfy(d -> assertThat(d.path("metadata").path("name").stringValue("")).contains("bootstrap"))
+        .anySatisfy(d -> assertThat(d.path("kind").stringValue("")).isEqualTo("MutatingWebhookConfiguration"));
     JsonNode canary = one(docs, "Canary", "podinfo");
     assertThat(canary.path("apiVersion").stringValue("")).isEqualTo("flagger.app/v1beta1");
     assertThat(canary.path("spec").path("provider").stringValue("")).isEqualTo("appmesh:v1beta2");
-  }
-
-  private static String withoutComments(String s) {
-    StringBuilder sb = new StringBuilder();
-    for (String line : s.split("\n")) {
-      if (!line.startsWith("#") && !line.isBlank()) {
-        sb.append(line.stripTrailing()).append('\n');
-      }
-    }
-    return sb.toString();
   }
 
   private static JsonNode one(List<JsonNode> docs, String kind, String name) {
