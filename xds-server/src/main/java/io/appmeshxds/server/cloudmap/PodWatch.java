@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 final class PodWatch implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PodWatch.class);
-  static final String READINESS_GATE = "conditions.appmesh.k8s.aws/aws-cloudmap-healthy";
+  static final String READINESS_GATE = io.appmeshxds.server.inject.Injector.CLOUD_MAP_GATE;
   private static final Duration NODE_TTL = Duration.ofMinutes(10);
   /** Node labels App Mesh's controller read, newer first. */
   private static final String[] REGION = {"topology.kubernetes.io/region", "failure-domain.beta.kubernetes.io/region"};
