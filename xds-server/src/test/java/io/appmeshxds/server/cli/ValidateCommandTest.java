@@ -115,7 +115,7 @@ class ValidateCommandTest {
     Run r = run(MESH + remoteRoute("remote"), "-");
     assertThat(r.code()).isEqualTo(3);
     assertThat(r.lines()).singleElement().satisfies(l -> assertThat(l).startsWith(
-        "-:4: GatewayRoute demo/remote: spec.httpRoute.action.target.virtualService.virtualServiceARN: unsupported: ")
+        "-:3: GatewayRoute demo/remote: spec.httpRoute.action.target.virtualService.virtualServiceARN: unsupported: ")
         .contains("yelb-appserver.yelb", "backend-mesh", "not served here"));
     assertThat(r.err()).contains("0 error(s), 0 warning(s), 1 unsupported");
     List<Map<String, String>> rows =
