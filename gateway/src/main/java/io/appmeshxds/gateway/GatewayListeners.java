@@ -49,7 +49,7 @@ final class GatewayListeners {
     return new ListenerPlan.Socket(Direction.INGRESS, port, false, inspector, chains);
   }
 
-  /** Server TLS of a gateway listener (ACM certificates and trusts are rejected by the model). */
+  /** Server TLS of a gateway listener (an ACM trust on a listener is rejected by the model, as App Mesh's API did). */
   static TlsPlan.Downstream downstream(VirtualGateway.ListenerTls tls) {
     var v = tls.validation();
     return TlsPlan.Downstream.of(tls.certificate(), v != null, v == null ? null : v.trust().file(),

@@ -8,6 +8,7 @@ import io.appmeshxds.translator.model.MeshModel;
 import io.appmeshxds.translator.model.ResolvedGateway;
 import io.appmeshxds.translator.model.ResolvedGatewayRoute;
 import io.appmeshxds.translator.plan.AccessLogPlan;
+import io.appmeshxds.translator.plan.AcmSecrets;
 import io.appmeshxds.translator.plan.ClusterId;
 import io.appmeshxds.translator.plan.ClusterPlan;
 import io.appmeshxds.translator.plan.ClusterPlanner;
@@ -106,6 +107,11 @@ public final class GatewayPlanner implements ProxyPlanner {
     Map<ClusterId.Backend, TreeSet<Long>> usedBy = new TreeMap<>();
     for (VirtualGateway.Listener l : ls) {
       long port = l.portMapping().port();
+      String awaited = l.tls() == null ? null : AcmSecrets.awaitedCertificate(l.tls().certificate(), l.tls().mode(), ctx);
+      if (awaited != null) {
+        notes.add(AcmSecrets.awaitingNote("listener", port, awaited));
+        continue;
+      }
       List<Composed> composed = byPort.get(port);
       composed.sort(Comparator.comparing(Composed::spec, RouteOrder.ORDER));
       List<RoutePlan> routes = new ArrayList<>();

@@ -133,6 +133,13 @@ class OneHopEqualsTwoHopTest {
     RouteConfiguration atGateway = listenerPort != null
         ? (RouteConfiguration) XdsTranslator.find(gateway, XdsResources.Type.ROUTE, "rds_ingress_http_" + listenerPort)
         : gateway.<RouteConfiguration>protos(XdsResources.Type.ROUTE).get(0);
+    if (atGateway == null && listenerPort != null) {
+      // A listener waiting for something (an ACM certificate not fetched yet) is left out with a
+      // note; there is no first hop to compare until it is served.
+      assertThat(plans.get(NodeKey.gateway(mesh.name(), r.gateway())).notes())
+          .anySatisfy(n -> assertThat(n).startsWith("listener port " + listenerPort + " is not served yet"));
+      return;
+    }
     RouteConfiguration router = routerOf(client, r.targetService());
 
     int compared = 0;

@@ -61,6 +61,9 @@ public final class ControlPlane implements AutoCloseable {
   private AdsServer ads;
   private AdminServer admin;
   private io.appmeshxds.server.source.DnsRefresher dns;
+  private io.appmeshxds.server.source.AcmSource acm;
+  private io.appmeshxds.server.cloudmap.CloudMapSetup cloudMapSetup;
+  private io.appmeshxds.server.cloudmap.CloudMapDiscovery cloudMap;
   private ControlPlaneTelemetry telemetry = ControlPlaneTelemetry.noop();
 
   public ControlPlane(Pipeline pipeline, Settings settings, List<StatusSink> extraSinks, List<BindableService> extraServices) {
@@ -77,6 +80,25 @@ public final class ControlPlane implements AutoCloseable {
   public ControlPlane telemetry(ControlPlaneTelemetry t) {
     this.telemetry = t;
     return this;
+  }
+
+  /**
+   * How Cloud Map is called (call before {@link #start()}); the control plane owns it from now on.
+   * Without it: the {@code aws} section's defaults (the SDK's default region and credential chains).
+   */
+  public ControlPlane cloudMap(io.appmeshxds.server.cloudmap.CloudMapSetup setup) {
+    this.cloudMapSetup = setup;
+    return this;
+  }
+
+  /** The Cloud Map refresher (after {@link #start()}). */
+  public io.appmeshxds.server.cloudmap.CloudMapDiscovery cloudMapDiscovery() {
+    return cloudMap;
+  }
+
+  /** How Cloud Map is called (after {@link #start()}). */
+  public io.appmeshxds.server.cloudmap.CloudMapSetup cloudMapSetup() {
+    return cloudMapSetup;
   }
 
   public ResourceStore store() {
@@ -110,6 +132,13 @@ public final class ControlPlane implements AutoCloseable {
 
   /** Starts the reconciler, the xDS server and the admin server. */
   public ControlPlane start() throws IOException {
+    if (cloudMapSetup == null) {
+      cloudMapSetup = io.appmeshxds.server.cloudmap.CloudMapSetup.of(io.appmeshxds.tracing.config.ControlPlaneConfig.defaults().aws());
+    }
+    // Before any source can report synced: the refresher is a source the first build waits for.
+    io.appmeshxds.server.cloudmap.CloudMapSetup cm = cloudMapSetup;
+    cloudMap = new io.appmeshxds.server.cloudmap.CloudMapDiscovery(store, cm.config(), cm::client, cm.clock(),
+        () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble(), metrics);
     StreamTracker tracker = new StreamTracker();
     cache = new XdsCache(new XdsCache.Listener() {
       @Override
@@ -148,6 +177,21 @@ public final class ControlPlane implements AutoCloseable {
     ads = new AdsServer(cache, callbacks, settings.xds(), extraServices).start();
     admin = new AdminServer(settings.admin(), reconciler::ready, metrics::scrape, this::configDump, this::statusJson).start();
     dns = new io.appmeshxds.server.source.DnsRefresher(store).start(30);
+    if (cm.driven()) {
+      cloudMap.start();
+    }
+    return this;
+  }
+
+  /**
+   * Serves the ACM certificates and ACM Private CA trusts the mesh names (call after {@link
+   * #start()}): an {@link io.appmeshxds.server.source.AcmSource} with clients from the config's
+   * {@code aws} section, built on first need (a mesh without ACM never resolves AWS credentials).
+   */
+  public ControlPlane acm(io.appmeshxds.tracing.config.ControlPlaneConfig.Aws aws) {
+    acm = new io.appmeshxds.server.source.AcmSource(store, () -> new io.appmeshxds.server.aws.AwsClients(aws),
+        io.appmeshxds.server.source.AcmSource.Settings.of(aws.acm()), java.time.Clock.systemUTC(), new java.util.Random(),
+        metrics).start(java.time.Duration.ofSeconds(5));
     return this;
   }
 
@@ -186,7 +230,9 @@ public final class ControlPlane implements AutoCloseable {
     if (r == null) {
       return new AdminServer.Reply(404, "text/plain", "no configuration for " + key + "\n");
     }
-    return new AdminServer.Reply(200, "application/json", pipeline.json().render(r));
+    // Redacted as Envoy's own /config_dump: a secret's key is never printed.
+    return new AdminServer.Reply(200, "application/json",
+        pipeline.json().render(io.appmeshxds.server.configdump.ConfigDumpWriter.redacted(r)));
   }
 
   private String statusJson() {
@@ -209,6 +255,12 @@ public final class ControlPlane implements AutoCloseable {
     if (dns != null) {
       dns.close();
     }
+    if (acm != null) {
+      acm.close();
+    }
+    if (cloudMap != null) {
+      cloudMap.close();
+    }
     if (ads != null) {
       ads.close();
     }
@@ -219,5 +271,8 @@ public final class ControlPlane implements AutoCloseable {
       admin.close();
     }
     telemetry.close();
+    if (cloudMapSetup != null) {
+      cloudMapSetup.close();
+    }
   }
 }

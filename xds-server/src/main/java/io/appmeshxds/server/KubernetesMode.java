@@ -1,6 +1,12 @@
 package io.appmeshxds.server;
 
+import io.appmeshxds.server.cloudmap.CloudMapRegistrar;
+import io.appmeshxds.server.cloudmap.CloudMapSetup;
+import io.appmeshxds.server.status.StatusSink;
+import io.appmeshxds.tracing.config.ControlPlaneConfig;
 import io.appmeshxds.tracing.telemetry.ControlPlaneTelemetry;
+import io.appmeshxds.translator.model.BuildResult;
+import java.util.concurrent.atomic.AtomicReference;
 import io.appmeshxds.server.reconcile.Pipeline;
 import io.appmeshxds.server.source.kubernetes.KubernetesSource;
 import io.appmeshxds.server.status.kubernetes.KubernetesStatusSink;
@@ -16,8 +22,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * {@code serve --kubernetes}: a control plane fed by the cluster's informers, writing status while
- * it holds the lease. Every replica translates and serves xDS.
+ * {@code serve --kubernetes}: a control plane fed by the cluster's informers, writing status and
+ * registering Cloud Map VirtualNodes' pods in Cloud Map while it holds the lease. Every replica
+ * translates and serves xDS (and asks Cloud Map for instances).
  */
 public final class KubernetesMode implements AutoCloseable {
   /** Name of the Lease the replicas compete for. */
@@ -41,16 +48,43 @@ public final class KubernetesMode implements AutoCloseable {
   private final ControlPlane cp;
   private final KubernetesSource source;
   private final Leadership leadership;
+  private final CloudMapRegistrar registrar;
 
   private KubernetesMode(KubernetesClient client, Pipeline pipeline, ControlPlane.Settings cps, Settings s,
-      ControlPlaneTelemetry telemetry) throws IOException {
+      ControlPlaneTelemetry telemetry, CloudMapSetup cloudMap) throws IOException {
     this.client = client;
     this.sink = new KubernetesStatusSink(client, Clock.systemUTC());
-    this.cp = new ControlPlane(pipeline, cps, List.of(sink), List.of()).telemetry(telemetry).start();
+    // The registrar hears of every build, as the status writer does; it needs the control plane's model.
+    AtomicReference<CloudMapRegistrar> registrarRef = new AtomicReference<>();
+    StatusSink afterBuild = report -> {
+      CloudMapRegistrar r = registrarRef.get();
+      if (r != null) {
+        r.publish(report);
+      }
+    };
+    this.cp = new ControlPlane(pipeline, cps, List.of(sink, afterBuild), List.of()).telemetry(telemetry).cloudMap(cloudMap)
+        .start();
+    if (cloudMap.config().registration().enabled()) {
+      registrar = new CloudMapRegistrar(client, cloudMap, () -> {
+        BuildResult b = cp.reconciler().lastBuild();
+        return b == null ? null : b.model();
+      }, cp.metrics());
+      registrarRef.set(registrar);
+      if (cloudMap.driven()) {
+        registrar.start();
+      }
+    } else {
+      registrar = null;
+    }
     this.source = new KubernetesSource(client, cp.store(), s.watchNamespace());
     source.onAppMeshAdded(sink::touch);
     source.start();
-    this.leadership = new Leadership(client, s.leaseNamespace(), LEASE_NAME, s.identity(), s.timing(), sink::leader).start();
+    this.leadership = new Leadership(client, s.leaseNamespace(), LEASE_NAME, s.identity(), s.timing(), leads -> {
+      sink.leader(leads);
+      if (registrar != null) {
+        registrar.leader(leads);
+      }
+    }).start();
     FunctionCounter.builder("appmeshxds_status_writes_total", sink, KubernetesStatusSink::writes)
         .description("Status subresource writes by this replica").register(cp.metrics());
     FunctionCounter.builder("appmeshxds_status_conflicts_total", sink, KubernetesStatusSink::conflicts)
@@ -70,7 +104,22 @@ public final class KubernetesMode implements AutoCloseable {
   /** As {@link #start(KubernetesClient, Pipeline, ControlPlane.Settings, Settings)}, with control-plane spans. */
   public static KubernetesMode start(KubernetesClient client, Pipeline pipeline, ControlPlane.Settings cps, Settings s,
       ControlPlaneTelemetry telemetry) throws IOException {
-    return new KubernetesMode(client, pipeline, cps, s, telemetry);
+    return start(client, pipeline, cps, s, telemetry, CloudMapSetup.of(ControlPlaneConfig.defaults().aws()));
+  }
+
+  /**
+   * As {@link #start(KubernetesClient, Pipeline, ControlPlane.Settings, Settings, ControlPlaneTelemetry)},
+   * with how Cloud Map is called (discovery on every replica; registration by the lease holder when
+   * {@code aws.cloudMap.registration.enabled}).
+   */
+  public static KubernetesMode start(KubernetesClient client, Pipeline pipeline, ControlPlane.Settings cps, Settings s,
+      ControlPlaneTelemetry telemetry, CloudMapSetup cloudMap) throws IOException {
+    return new KubernetesMode(client, pipeline, cps, s, telemetry, cloudMap);
+  }
+
+  /** The Cloud Map registrar, or null when registration is off. */
+  public CloudMapRegistrar cloudMapRegistrar() {
+    return registrar;
   }
 
   public ControlPlane controlPlane() {
@@ -97,6 +146,9 @@ public final class KubernetesMode implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     leadership.close();
+    if (registrar != null) {
+      registrar.close();
+    }
     source.close();
     sink.close();
     cp.close();

@@ -6,21 +6,30 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * What differs between two input snapshots: refs of App Mesh objects, Services and EndpointSlices
- * that were added, removed or changed (including where they came from), Namespaces by name, and DNS
- * host names whose answers changed. {@link #all()} means "treat everything as changed".
+ * What differs between two input snapshots: refs of App Mesh objects, Services, EndpointSlices
+ * and fetched ACM material ({@link AcmMaterial#certificateRef}) that were added, removed or changed
+ * (including where they came from), Namespaces by name, and DNS host names and Cloud Map questions
+ * whose answers changed. {@link #all()} means "treat everything as changed".
  *
  * @param all everything changed (first build, or the caller does not know)
  * @param refs changed objects, Services and EndpointSlices
  * @param namespaces changed Namespaces
  * @param dnsHosts host names whose resolved addresses changed
+ * @param cloudMapQueries Cloud Map questions whose answers changed
  */
-public record InputChanges(boolean all, Set<ObjectRef> refs, Set<String> namespaces, Set<String> dnsHosts) {
+public record InputChanges(boolean all, Set<ObjectRef> refs, Set<String> namespaces, Set<String> dnsHosts,
+    Set<CloudMapQuery> cloudMapQueries) {
 
   public InputChanges {
     refs = Set.copyOf(refs);
     namespaces = Set.copyOf(namespaces);
     dnsHosts = Set.copyOf(dnsHosts);
+    cloudMapQueries = cloudMapQueries == null ? Set.of() : Set.copyOf(cloudMapQueries);
+  }
+
+  /** No Cloud Map answer changed. */
+  public InputChanges(boolean all, Set<ObjectRef> refs, Set<String> namespaces, Set<String> dnsHosts) {
+    this(all, refs, namespaces, dnsHosts, Set.of());
   }
 
   public static InputChanges everything() {
@@ -28,7 +37,7 @@ public record InputChanges(boolean all, Set<ObjectRef> refs, Set<String> namespa
   }
 
   public boolean isEmpty() {
-    return !all && refs.isEmpty() && namespaces.isEmpty() && dnsHosts.isEmpty();
+    return !all && refs.isEmpty() && namespaces.isEmpty() && dnsHosts.isEmpty() && cloudMapQueries.isEmpty();
   }
 
   /**
@@ -44,6 +53,7 @@ public record InputChanges(boolean all, Set<ObjectRef> refs, Set<String> namespa
     SortedMaps.diff(before.objects(), after.objects(), refs::add);
     SortedMaps.diff(before.services(), after.services(), refs::add);
     SortedMaps.diff(before.endpointSlices(), after.endpointSlices(), refs::add);
+    AcmMaterial.Fetched.diff(before.acm(), after.acm(), refs::add);
     if (before.sources() != after.sources()) {
       Set<ObjectRef> keys = new HashSet<>(before.sources().keySet());
       keys.addAll(after.sources().keySet());
@@ -65,7 +75,17 @@ public record InputChanges(boolean all, Set<ObjectRef> refs, Set<String> namespa
         }
       }
     }
-    return new InputChanges(false, refs, namespaces, hosts);
+    Set<CloudMapQuery> queries = new HashSet<>();
+    if (before.cloudMap() != after.cloudMap()) {
+      Set<CloudMapQuery> keys = new HashSet<>(before.cloudMap().keySet());
+      keys.addAll(after.cloudMap().keySet());
+      for (CloudMapQuery q : keys) {
+        if (!Objects.equals(before.cloudMap().get(q), after.cloudMap().get(q))) {
+          queries.add(q);
+        }
+      }
+    }
+    return new InputChanges(false, refs, namespaces, hosts, queries);
   }
 
 }

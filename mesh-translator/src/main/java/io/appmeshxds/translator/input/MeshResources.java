@@ -27,6 +27,10 @@ import org.pcollections.PSortedMap;
  * @param loadProblems problems found while reading (malformed documents, unknown fields)
  * @param dnsAnswers addresses the server resolved for VirtualNode DNS host names that are neither IP
  *     literals nor Kubernetes Service names (translation itself never resolves anything)
+ * @param cloudMap what the server discovered in AWS Cloud Map for each question VirtualNodes with
+ *     {@code serviceDiscovery.awsCloudMap} ask (translation itself never calls AWS)
+ * @param acm what the server fetched from ACM and ACM Private CA for the ARNs the mesh references
+ *     (translation itself never calls AWS)
  */
 public record MeshResources(
     SortedMap<ObjectRef, MeshObject> objects,
@@ -35,7 +39,9 @@ public record MeshResources(
     SortedMap<ObjectRef, EndpointSlice> endpointSlices,
     Map<ObjectRef, SourceRef> sources,
     List<Problem> loadProblems,
-    Map<String, List<String>> dnsAnswers) {
+    Map<String, List<String>> dnsAnswers,
+    Map<CloudMapQuery, CloudMapAnswer> cloudMap,
+    AcmMaterial.Fetched acm) {
 
   public MeshResources {
     objects = readOnly(objects);
@@ -45,6 +51,25 @@ public record MeshResources(
     sources = sources instanceof PMap ? sources : Collections.unmodifiableMap(sources);
     loadProblems = List.copyOf(loadProblems);
     dnsAnswers = dnsAnswers instanceof PMap ? dnsAnswers : Map.copyOf(dnsAnswers);
+    cloudMap = cloudMap == null ? Map.of() : cloudMap instanceof PMap ? cloudMap : Map.copyOf(cloudMap);
+    acm = acm == null ? AcmMaterial.Fetched.NONE : acm;
+  }
+
+  /** Without Cloud Map answers or ACM material. */
+  public MeshResources(SortedMap<ObjectRef, MeshObject> objects, SortedMap<String, K8sNamespace> namespaces,
+      SortedMap<ObjectRef, K8sService> services, SortedMap<ObjectRef, EndpointSlice> endpointSlices,
+      Map<ObjectRef, SourceRef> sources, List<Problem> loadProblems, Map<String, List<String>> dnsAnswers) {
+    this(objects, namespaces, services, endpointSlices, sources, loadProblems, dnsAnswers, Map.of(), null);
+  }
+
+  /** The same inputs with other Cloud Map answers. */
+  public MeshResources withCloudMap(Map<CloudMapQuery, CloudMapAnswer> answers) {
+    return new MeshResources(objects, namespaces, services, endpointSlices, sources, loadProblems, dnsAnswers, answers, acm);
+  }
+
+  /** The same inputs with other ACM material. */
+  public MeshResources withAcm(AcmMaterial.Fetched material) {
+    return new MeshResources(objects, namespaces, services, endpointSlices, sources, loadProblems, dnsAnswers, cloudMap, material);
   }
 
   /** Why: persistent maps are immutable already; keeping the instance lets {@link InputChanges} skip unchanged maps. */
@@ -111,6 +136,9 @@ public record MeshResources(
     private final Map<ObjectRef, SourceRef> sources = new TreeMap<>();
     private final List<Problem> loadProblems = new ArrayList<>();
     private final Map<String, List<String>> dns = new TreeMap<>();
+    private final TreeMap<String, AcmMaterial.Certificate> acmCertificates = new TreeMap<>();
+    private final TreeMap<String, AcmMaterial.Authority> acmAuthorities = new TreeMap<>();
+    private final Map<CloudMapQuery, CloudMapAnswer> cloudMap = new TreeMap<>();
     /** Refs added more than once, with where their first copy came from (null: unknown). */
     private final Map<ObjectRef, SourceRef> firstSources = new TreeMap<>();
 
@@ -170,10 +198,29 @@ public record MeshResources(
       return this;
     }
 
+    /** Records an exported ACM certificate (e.g. a test's, or {@code render}'s stand-in). */
+    public Builder acmCertificate(AcmMaterial.Certificate c) {
+      acmCertificates.put(c.arn(), c);
+      return this;
+    }
+
+    /** Records an ACM Private CA's certificate. */
+    public Builder acmAuthority(AcmMaterial.Authority a) {
+      acmAuthorities.put(a.arn(), a);
+      return this;
+    }
+
+    /** Records what the server discovered in Cloud Map for a question. */
+    public Builder cloudMapAnswer(CloudMapQuery query, CloudMapAnswer answer) {
+      cloudMap.put(query, answer);
+      return this;
+    }
+
     public MeshResources build() {
       firstSources.forEach((ref, first) -> loadProblems.add(redefined(ref, first, sources.get(ref))));
       firstSources.clear();
-      return new MeshResources(objects, namespaces, services, slices, sources, loadProblems, dns);
+      return new MeshResources(objects, namespaces, services, slices, sources, loadProblems, dns, cloudMap,
+          new AcmMaterial.Fetched(acmCertificates, acmAuthorities));
     }
   }
 }

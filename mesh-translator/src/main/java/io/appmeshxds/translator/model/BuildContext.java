@@ -89,6 +89,12 @@ final class BuildContext {
     return in.objects().get(ref);
   }
 
+  /** What the server discovered in Cloud Map for a question (recorded), or null when nothing is known. */
+  io.appmeshxds.translator.input.CloudMapAnswer cloudMap(io.appmeshxds.translator.input.CloudMapQuery q) {
+    Reads.read(new Dep.CloudMap(q));
+    return in.cloudMap().get(q);
+  }
+
   /** Every input object of a kind (recorded). */
   List<MeshObject> inputsOfKind(Kind kind) {
     Reads.read(new Dep.InputKind(kind.name()));

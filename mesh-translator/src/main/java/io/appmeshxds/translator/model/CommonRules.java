@@ -101,16 +101,30 @@ final class CommonRules {
     }
   }
 
-  /** A listener certificate: exactly one of acm, file, sds; ACM cannot be served outside AWS. */
+  /**
+   * A listener certificate: exactly one of acm, file, sds. An ACM certificate is fetched by the
+   * server (ExportCertificate) and served to the proxy over SDS; its ARN must be an ACM
+   * certificate's.
+   */
   static void listenerCertificate(String field, Tls.ListenerCertificate c, Findings f) {
     if (c == null) {
       return;
     }
     if (f.exactlyOne(field, true, "acm", c.acm(), "file", c.file(), "sds", c.sds()) && c.acm() != null) {
-      f.error(Reason.Unsupported, field + ".acm",
-          "ACM certificates were delivered by AWS App Mesh itself and are not available here; use file or sds");
+      String arn = c.acm().certificateARN();
+      if (arn == null || !ACM_CERTIFICATE_ARN.matcher(arn).matches()) {
+        f.error(field + ".acm.certificateARN", "must be an ACM certificate ARN (arn:<partition>:acm:<region>:<account>:certificate/<id>), got "
+            + arn);
+      }
     }
   }
+
+  /** ACM's pattern for a certificate ARN, narrowed to certificates (API_ExportCertificate: CertificateArn). */
+  private static final java.util.regex.Pattern ACM_CERTIFICATE_ARN =
+      java.util.regex.Pattern.compile("^arn:[\\w+=/,.@-]+:acm:[\\w+=/,.@-]*:[0-9]+:certificate/[\\w+=,.@-]+$");
+  /** An ACM Private CA's ARN (arn:<partition>:acm-pca:<region>:<account>:certificate-authority/<id>). */
+  private static final java.util.regex.Pattern ACM_PCA_ARN =
+      java.util.regex.Pattern.compile("^arn:[\\w+=/,.@-]+:acm-pca:[\\w+=/,.@-]*:[0-9]+:certificate-authority/[\\w+=,.@-]+$");
 
   /** Validation trust with an ACM option (client policies, gateway listeners). */
   static void trust(String field, Tls.Trust t, boolean acmAllowedByApi, Findings f) {
@@ -121,8 +135,15 @@ final class CommonRules {
       if (!acmAllowedByApi) {
         f.error(field + ".acm", "not allowed here: listener validation trusts only file or sds");
       } else {
-        f.error(Reason.Unsupported, field + ".acm",
-            "ACM Private CA trust was delivered by AWS App Mesh itself and is not available here; use file or sds");
+        // Served from ACM Private CA's GetCertificateAuthorityCertificate, over SDS.
+        List<String> arns = t.acm().certificateAuthorityARNs();
+        for (int i = 0; i < arns.size(); i++) {
+          String arn = arns.get(i);
+          if (arn == null || !ACM_PCA_ARN.matcher(arn).matches()) {
+            f.error(field + ".acm.certificateAuthorityARNs[" + i + "]",
+                "must be an ACM Private CA ARN (arn:<partition>:acm-pca:<region>:<account>:certificate-authority/<id>), got " + arn);
+          }
+        }
       }
     }
   }

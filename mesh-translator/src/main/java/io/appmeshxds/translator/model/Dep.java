@@ -37,6 +37,9 @@ public sealed interface Dep {
   /** What the server resolved for one DNS host name. */
   record Dns(String host) implements Dep {}
 
+  /** What the server discovered in AWS Cloud Map for one question. */
+  record CloudMap(io.appmeshxds.translator.input.CloudMapQuery query) implements Dep {}
+
   /** A memoized sub-computation: it changes when anything it read changes. */
   record Memo(Object key) implements Dep {}
 }

@@ -82,6 +82,7 @@ final class Evaluator {
     try {
       if (o instanceof VirtualNode vn) {
         resolved = NodeResolver.resolve(vn, meshName, ctx, f);
+        NodeResolver.cloudMap(vn, mesh, ctx, f);
       } else if (o instanceof VirtualRouter vr) {
         resolved = RouterResolver.resolve(vr, meshName, ctx, f);
       } else if (o instanceof VirtualService vs) {

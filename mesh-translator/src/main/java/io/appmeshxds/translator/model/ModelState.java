@@ -162,6 +162,9 @@ final class ModelState {
     for (String h : changes.dnsHosts()) {
       changed.add(new Dep.Dns(h));
     }
+    for (io.appmeshxds.translator.input.CloudMapQuery q : changes.cloudMapQueries()) {
+      changed.add(new Dep.CloudMap(q));
+    }
     return changed;
   }
 

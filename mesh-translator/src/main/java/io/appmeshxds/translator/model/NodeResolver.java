@@ -2,10 +2,13 @@ package io.appmeshxds.translator.model;
 
 import io.appmeshxds.translator.api.BackendGroup;
 import io.appmeshxds.translator.api.Kind;
+import io.appmeshxds.translator.api.Mesh;
 import io.appmeshxds.translator.api.MeshObject;
 import io.appmeshxds.translator.api.Reference;
 import io.appmeshxds.translator.api.VirtualNode;
 import io.appmeshxds.translator.api.VirtualService;
+import io.appmeshxds.translator.input.CloudMapAnswer;
+import io.appmeshxds.translator.input.CloudMapQuery;
 import io.appmeshxds.translator.input.ObjectRef;
 import io.appmeshxds.translator.status.Reason;
 import java.util.List;
@@ -70,6 +73,40 @@ final class NodeResolver {
       }
     }
     return new ResolvedNode(ObjectRef.of(vn), Names.awsName(vn), vn, List.copyOf(backends.values()));
+  }
+
+  /**
+   * What the node's status says of its Cloud Map answer (warnings: the node is served either way).
+   * A failing DiscoverInstances keeps the last known endpoints, and says since when; before any
+   * answer the cluster has no endpoints; an answer as long as the call's limit may lack instances;
+   * instances without an address the mesh's IP preference accepts are not endpoints.
+   */
+  static void cloudMap(VirtualNode vn, Mesh mesh, BuildContext ctx, Findings f) {
+    CloudMapQuery q = CloudMapQuery.of(vn);
+    if (q == null) {
+      return;
+    }
+    CloudMapAnswer a = ctx.cloudMap(q);
+    if (a == null) {
+      return; // never asked (validate, render): nothing to say
+    }
+    String field = "spec.serviceDiscovery.awsCloudMap";
+    if (a.failing()) {
+      f.warn(field, "Cloud Map DiscoverInstances for " + q + " failing since " + a.failingSince() + ": " + a.error()
+          + (a.answered() ? "; serving the " + a.instances().size() + " endpoint(s) last discovered"
+              : "; no answer yet, so no endpoints"));
+    }
+    if (a.truncated()) {
+      f.warn(field, "Cloud Map returned " + a.instances().size() + " instances for " + q
+          + ", as many as one DiscoverInstances call returns: instances beyond them are not served");
+    }
+    Mesh.IpPreference pref = mesh.spec().meshServiceDiscovery() == null ? null : mesh.spec().meshServiceDiscovery().ipPreference();
+    long unusable = a.instances().stream().filter(i -> i.address(pref) == null).count();
+    if (unusable > 0) {
+      f.warn(field, unusable + " Cloud Map instance(s) of " + q + " have no " + (pref == null ? "IPv4 or IPv6"
+          : pref == Mesh.IpPreference.IPv4_ONLY ? "IPv4" : "IPv6") + " address (AWS_INSTANCE_IPV4/AWS_INSTANCE_IPV6)"
+          + (pref == null ? "" : " for the mesh's ipPreference " + pref) + "; they are not endpoints");
+    }
   }
 
   /** A BackendGroup has no condition; its dangling entries are warnings. */

@@ -4,7 +4,6 @@ import io.appmeshxds.translator.api.ConnectionPools;
 import io.appmeshxds.translator.api.PortProtocol;
 import io.appmeshxds.translator.api.Reference;
 import io.appmeshxds.translator.api.VirtualNode;
-import io.appmeshxds.translator.status.Reason;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -36,8 +35,7 @@ final class NodeRules {
     VirtualNode.ServiceDiscovery sd = s.serviceDiscovery();
     if (sd != null && f.exactlyOne("spec.serviceDiscovery", true, "awsCloudMap", sd.awsCloudMap(), "dns", sd.dns())) {
       if (sd.awsCloudMap() != null) {
-        f.error(Reason.Unsupported, "spec.serviceDiscovery.awsCloudMap",
-            "AWS Cloud Map service discovery is not supported yet; use dns (a Kubernetes Service hostname)");
+        cloudMap(sd.awsCloudMap(), f);
       }
       if (sd.dns() != null && sd.dns().hostname() != null && sd.dns().hostname().isBlank()) {
         f.error("spec.serviceDiscovery.dns.hostname", "must not be empty");
@@ -54,6 +52,27 @@ final class NodeRules {
       }
     }
     CommonRules.logging("spec.logging", s.logging(), f);
+  }
+
+  /**
+   * {@code awsCloudMap}: the lengths are schema rules. An attribute key listed twice cannot be
+   * asked of Cloud Map (its query parameters are a map): the last value is used, with a warning.
+   * Why no immutability check: App Mesh's webhook refused changes to the block once set, a rule
+   * about updates that neither {@code validate} nor a watch can see.
+   */
+  private static void cloudMap(VirtualNode.CloudMap cm, Findings f) {
+    Map<String, Integer> keys = new HashMap<>();
+    for (int i = 0; i < cm.attributes().size(); i++) {
+      VirtualNode.CloudMapAttribute a = cm.attributes().get(i);
+      if (a == null || a.key() == null) {
+        continue;
+      }
+      Integer first = keys.putIfAbsent(a.key(), i);
+      if (first != null) {
+        f.warn("spec.serviceDiscovery.awsCloudMap.attributes[" + i + "].key", "attribute " + a.key()
+            + " is already filtered on by attributes[" + first + "]; Cloud Map takes one value per key, the last one");
+      }
+    }
   }
 
   private static void listener(String at, VirtualNode.Listener l, Findings f) {

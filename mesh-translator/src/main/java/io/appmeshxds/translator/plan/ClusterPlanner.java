@@ -62,7 +62,8 @@ public final class ClusterPlanner {
     ClusterPlan.Outlier od = null;
     TlsPlan.Upstream tls = null;
     if (l != null && !proxyless) {
-      String host = EndpointPlanner.hostname(target.node());
+      // Cloud Map nodes: service.namespace, as App Mesh's health checks and TLS names used it.
+      String host = EndpointPlanner.discoveryName(target.node());
       if (l.healthCheck() != null) {
         var h = l.healthCheck();
         hc = new ClusterPlan.HealthCheck(h.protocol(), h.intervalMillis(), h.timeoutMillis(), h.healthyThreshold(),
@@ -123,8 +124,9 @@ public final class ClusterPlanner {
 
   /**
    * Client TLS, as App Mesh decided it: an enforced client policy covering the port wins (with no
-   * SANs, the server certificate must carry the target's DNS hostname); else, when the server
-   * listener terminates TLS, the client negotiates TLS without validating the server.
+   * SANs, the server certificate must carry the target's DNS hostname; an ACM trust is its CAs'
+   * certificates); else, when the server listener terminates TLS, the client negotiates TLS,
+   * validating the server only when its certificate is from ACM (against that certificate's root).
    */
   static TlsPlan.Upstream upstreamTls(Tls.ClientPolicy policy, VirtualNode.Listener l, long port, String host) {
     // RFC 6066: a literal IP address is not a valid server_name; send no SNI for IP-literal targets.
@@ -142,11 +144,19 @@ public final class ClusterPlanner {
           sans = List.of(host);
         }
         v = new TlsPlan.Validation(trust.file() == null ? null : trust.file().certificateChain(),
-            trust.sds() == null ? null : trust.sds().secretName(), sans);
+            trust.sds() == null ? null : trust.sds().secretName(),
+            trust.acm() == null ? List.of() : trust.acm().certificateAuthorityARNs(), null, sans);
       }
       return new TlsPlan.Upstream(sni, v, certificate(t.certificate()));
     }
     if (l.tls() != null && l.tls().mode() != Tls.Mode.DISABLED) {
+      if (l.tls().certificate() != null && l.tls().certificate().acm() != null) {
+        // App Mesh (UG tls.md, "Without client policies"): a server with an ACM certificate makes
+        // its clients negotiate TLS and validate the certificate against the root CA it chains up
+        // to; with no SANs on the client, the certificate must match the server's discovery name.
+        return new TlsPlan.Upstream(sni, new TlsPlan.Validation(null, null, List.of(),
+            l.tls().certificate().acm().certificateARN(), host == null ? List.of() : List.of(host)), null);
+      }
       return new TlsPlan.Upstream(sni, null, null);
     }
     return null;

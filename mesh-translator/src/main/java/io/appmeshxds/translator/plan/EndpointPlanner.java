@@ -1,6 +1,9 @@
 package io.appmeshxds.translator.plan;
 
+import io.appmeshxds.translator.api.Mesh;
 import io.appmeshxds.translator.api.VirtualNode;
+import io.appmeshxds.translator.input.CloudMapAnswer;
+import io.appmeshxds.translator.input.CloudMapQuery;
 import io.appmeshxds.translator.model.MeshGraph;
 import io.appmeshxds.translator.input.EndpointSlice;
 import java.util.ArrayList;
@@ -13,7 +16,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Endpoints of a VirtualNode listener from its DNS service discovery, for the clients that get EDS
+ * Endpoints of a VirtualNode listener. A node with {@code awsCloudMap} discovery: the instances the
+ * server discovered in Cloud Map ({@code cloudMap} answers), for every client (App Mesh served
+ * them as EDS). A node with DNS discovery, for the clients that get EDS
  * (proxyless gRPC clients always, Envoy proxies of meshes that opted into per-pod endpoints; see
  * {@link EndpointSource}) — the EndpointSlice rule:
  *
@@ -78,6 +83,17 @@ public final class EndpointPlanner {
     return null;
   }
 
+  /**
+   * The name a node is discovered by, which App Mesh put in the {@code Host} of health checks and
+   * matched server certificates against: the DNS hostname (without a trailing dot), or for Cloud
+   * Map {@code <serviceName>.<namespaceName>} (App Mesh user guide, TLS: "the format
+   * service-name.namespace-name"); null without either.
+   */
+  public static String discoveryName(VirtualNode vn) {
+    CloudMapQuery q = CloudMapQuery.of(vn);
+    return q != null ? q.serviceFqdn() : hostname(vn);
+  }
+
   /** The health check's own port when it differs from the listener's, else null. */
   public static Long healthCheckPort(VirtualNode.Listener listener) {
     long port = listener.portMapping().port();
@@ -102,18 +118,40 @@ public final class EndpointPlanner {
   public static EndpointPlan memoized(MeshGraph mesh, ClusterId.Backend b, PlanContext ctx) {
     return ctx.memo(new EdsKey(b), () -> {
       VirtualNode.Listener l = ClusterPlanner.listener(mesh, b);
-      return l == null ? new EndpointPlan(b, List.of()) : plan(b, mesh.nodes().get(b.node()).node(), l, ctx);
+      return l == null ? new EndpointPlan(b, List.of()) : plan(mesh, b, mesh.nodes().get(b.node()).node(), l, ctx);
     });
   }
 
-  /** The load assignment of {@code cluster}, which points at {@code listener} of {@code vn}. */
-  public static EndpointPlan plan(ClusterId cluster, VirtualNode vn, VirtualNode.Listener listener, PlanContext ctx) {
+  /**
+   * The load assignment of {@code cluster}, which points at {@code listener} of {@code vn} in
+   * {@code mesh}. A Cloud Map node's endpoints are the instances of its answer, each on the
+   * listener's port (App Mesh routed to a node on its listener port; the {@code AWS_INSTANCE_PORT}
+   * the controller registered is the first listener's port only), at the address the mesh's IP
+   * preference picks; no answer yet means no endpoints.
+   */
+  public static EndpointPlan plan(MeshGraph mesh, ClusterId cluster, VirtualNode vn, VirtualNode.Listener listener,
+      PlanContext ctx) {
     long port = listener.portMapping().port();
     Long hcPort = healthCheckPort(listener);
     String host = hostname(vn);
     Map<String, Set<String>> byZone = new TreeMap<>();
     List<EndpointPlan.Address> flat = new ArrayList<>();
-    if (host != null) {
+    CloudMapQuery cloudMap = CloudMapQuery.of(vn);
+    if (cloudMap != null) {
+      CloudMapAnswer answer = ctx.cloudMap(cloudMap);
+      if (answer != null) {
+        Mesh m = mesh.mesh();
+        Mesh.IpPreference pref = m == null || m.spec().meshServiceDiscovery() == null ? null
+            : m.spec().meshServiceDiscovery().ipPreference();
+        Set<String> seen = new java.util.HashSet<>();
+        for (CloudMapAnswer.Instance i : answer.instances()) {
+          String ip = i.address(pref);
+          if (ip != null && seen.add(ip)) {
+            flat.add(new EndpointPlan.Address(ip, port, hcPort));
+          }
+        }
+      }
+    } else if (host != null) {
       String[] svc = isIpLiteral(host) ? null : kubernetesService(host, vn.metadata() == null ? null : vn.metadata().namespace());
       if (isIpLiteral(host)) {
         flat.add(new EndpointPlan.Address(host, port, hcPort));

@@ -1,6 +1,7 @@
 package io.appmeshxds.translator.plan;
 
 import io.appmeshxds.translator.api.PortProtocol;
+import io.appmeshxds.translator.input.AcmMaterial;
 import io.appmeshxds.translator.input.EndpointSlice;
 import io.appmeshxds.translator.input.ObjectRef;
 import io.appmeshxds.translator.model.Dep;
@@ -31,7 +32,7 @@ import java.util.function.Supplier;
  *
  * <p>An incremental context ({@link #incremental}) lives across builds: every memoized sub-plan
  * records what it read, and {@link #advance} forgets exactly the sub-plans that read something the
- * build changed. Reads of inputs (EndpointSlices, DNS answers) go through this class so they are
+ * build changed. Reads of inputs (EndpointSlices, DNS and Cloud Map answers) go through this class so they are
  * recorded too. Not thread-safe.
  */
 public final class PlanContext {
@@ -192,6 +193,24 @@ public final class PlanContext {
     if (after != null && after.serviceName() != null) {
       slicesByService.computeIfAbsent(after.namespace() + "/" + after.serviceName(), k -> new TreeMap<>()).put(ref, after);
     }
+  }
+
+  /** The exported ACM certificate of {@code arn} (recorded); null while the server has not fetched it. */
+  public AcmMaterial.Certificate acmCertificate(String arn) {
+    Reads.read(new Dep.Input(AcmMaterial.certificateRef(arn)));
+    return model.inputs().acm().certificates().get(arn);
+  }
+
+  /** The certificate of the ACM Private CA {@code arn} (recorded); null while the server has not fetched it. */
+  public AcmMaterial.Authority acmAuthority(String arn) {
+    Reads.read(new Dep.Input(AcmMaterial.authorityRef(arn)));
+    return model.inputs().acm().authorities().get(arn);
+  }
+
+  /** What the server discovered in Cloud Map for a question (recorded), or null when nothing is known. */
+  public io.appmeshxds.translator.input.CloudMapAnswer cloudMap(io.appmeshxds.translator.input.CloudMapQuery q) {
+    Reads.read(new Dep.CloudMap(q));
+    return model.inputs().cloudMap().get(q);
   }
 
   /** Addresses the server resolved for a DNS host name (recorded); empty when unknown. */

@@ -45,6 +45,7 @@ public final class Planner {
       for (PlanDecorator d : decorators) {
         plan = d.decorate(plan, ctx);
       }
+      plan = AcmSecrets.collect(plan, ctx);
     }
     return plan;
   }

@@ -59,7 +59,7 @@ public final class SidecarPlanner implements ProxyPlanner {
     List<RouteConfigPlan> routes = new ArrayList<>();
     Map<ClusterId, ClusterPlan> clusters = new TreeMap<>();
     AccessLogPlan log = accessLog(node.node().spec().logging());
-    ingress(mesh, node, log, listeners, routes, clusters);
+    ingress(mesh, node, log, listeners, routes, clusters, ctx, notes);
     Egress egress = Egress.plan(mesh, node, EndpointSource.envoy(endpoints, mesh.name()), ctx, notes);
     listeners.add(egressListener(mesh, egress, log));
     if (mesh.egress() == Mesh.EgressFilterType.ALLOW_ALL) {
@@ -115,7 +115,7 @@ public final class SidecarPlanner implements ProxyPlanner {
   }
 
   private static void ingress(MeshGraph mesh, ResolvedNode node, AccessLogPlan log, List<ListenerPlan> listeners,
-      List<RouteConfigPlan> routes, Map<ClusterId, ClusterPlan> clusters) {
+      List<RouteConfigPlan> routes, Map<ClusterId, ClusterPlan> clusters, PlanContext ctx, List<String> notes) {
     List<VirtualNode.Listener> ls = new ArrayList<>(node.node().spec().listeners());
     if (ls.isEmpty()) {
       return;
@@ -126,6 +126,11 @@ public final class SidecarPlanner implements ProxyPlanner {
     for (VirtualNode.Listener l : ls) {
       long port = l.portMapping().port();
       PortProtocol p = l.portMapping().protocol();
+      String awaited = l.tls() == null ? null : AcmSecrets.awaitedCertificate(l.tls().certificate(), l.tls().mode(), ctx);
+      if (awaited != null) {
+        notes.add(AcmSecrets.awaitingNote("listener", port, awaited));
+        continue;
+      }
       ClusterPlan local = ClusterPlanner.local(mesh.name(), node.awsName(), l);
       clusters.put(local.id(), local);
       NetworkFilterPlan filter;
@@ -156,7 +161,11 @@ public final class SidecarPlanner implements ProxyPlanner {
         chains.add(new FilterChainPlan(name + "_plaintext", port, List.of(), FilterChainPlan.Transport.RAW, null, filter));
       }
     }
-    listeners.add(new ListenerPlan.Socket(Direction.INGRESS, Defaults.INGRESS_PORT, true, inspector, chains));
+    if (!chains.isEmpty()) {
+      // Why only with chains: every port may wait for its ACM certificate, and Envoy rejects a
+      // listener without filter chains.
+      listeners.add(new ListenerPlan.Socket(Direction.INGRESS, Defaults.INGRESS_PORT, true, inspector, chains));
+    }
   }
 
   static TlsPlan.Downstream downstream(VirtualNode.ListenerTls tls) {

@@ -4,6 +4,7 @@ import io.appmeshxds.translator.plan.ClusterId;
 import io.appmeshxds.translator.plan.Direction;
 import io.appmeshxds.translator.plan.ListenerPlan;
 import io.appmeshxds.translator.plan.RouteConfigId;
+import io.appmeshxds.translator.plan.SecretPlan;
 
 /**
  * The one place that mints Envoy resource names. They follow App Mesh's conventions, which
@@ -24,6 +25,23 @@ public final class Names {
   /** {@code rds_ingress_http_<port>} or {@code rds_egress_http_<port>}. */
   public static String routeConfig(RouteConfigId id) {
     return "rds_" + direction(id.direction()) + "_http_" + id.port();
+  }
+
+  /**
+   * The name of an ACM secret we serve over ADS: an ACM certificate's is its ARN; a trust from ACM
+   * Private CA is its CA ARNs as written, joined by commas; the trust in the root of an ACM
+   * certificate's chain is {@code root-ca:<certificate ARN>}. Why ARNs: they are stable across
+   * renewals and CA rotations, so a new certificate changes the secret's content and nothing that
+   * refers to it, and an operator reading a config dump sees which certificate a listener serves.
+   */
+  public static String secret(SecretPlan.Ref ref) {
+    if (ref instanceof SecretPlan.Ref.CertificateRef c) {
+      return c.arn();
+    }
+    if (ref instanceof SecretPlan.Ref.AuthoritiesRef a) {
+      return String.join(",", a.arns());
+    }
+    return "root-ca:" + ((SecretPlan.Ref.RootRef) ref).certificateArn();
   }
 
   /** App Mesh cluster names. */

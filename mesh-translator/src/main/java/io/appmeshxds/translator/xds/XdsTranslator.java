@@ -103,6 +103,11 @@ public final class XdsTranslator {
         c -> cached(c, d, () -> Resource.of(Names.cluster(c.id()), ClusterFactory.build(c, d)))));
     out.put(Type.ENDPOINT, each(plan.endpoints(), reuse ? previousPlan.endpoints() : null, previous, Type.ENDPOINT,
         e -> cached(e, null, () -> Resource.of(Names.cluster(e.cluster()), EndpointFactory.build(e)))));
+    // Why not cached like the others: a secret belongs to the proxies that reference it, and the
+    // translator's cache would keep a renewed certificate's old key alive after no plan holds it.
+    List<Resource> secrets = new ArrayList<>(plan.secrets().size());
+    plan.secrets().forEach(sp -> secrets.add(Resource.of(Names.secret(sp.ref()), TlsFactory.secret(sp))));
+    out.put(Type.SECRET, secrets);
     return new XdsResources(plan.key(), out, same ? previous : null);
   }
 

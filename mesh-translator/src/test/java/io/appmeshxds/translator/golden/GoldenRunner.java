@@ -121,6 +121,36 @@ public final class GoldenRunner {
   /** Outputs of one case. */
   public record Output(String out, String xds, Map<NodeKey, XdsResources> resources) {}
 
+  /** {@code namespace/service[?k=v&k=v]}. */
+  private static io.appmeshxds.translator.input.CloudMapQuery cloudMapQuery(String q) {
+    String[] pq = q.split("\\?", 2);
+    String[] ns = pq[0].split("/", 2);
+    java.util.TreeMap<String, String> attrs = new java.util.TreeMap<>();
+    if (pq.length > 1) {
+      for (String kv : pq[1].split("&")) {
+        String[] p = kv.split("=", 2);
+        attrs.put(p[0], p[1]);
+      }
+    }
+    return new io.appmeshxds.translator.input.CloudMapQuery(ns[0], ns[1], attrs);
+  }
+
+  /** {@code id@ipv4|ipv6; ...}. */
+  private static io.appmeshxds.translator.input.CloudMapAnswer cloudMapAnswer(String v, boolean failing) {
+    List<io.appmeshxds.translator.input.CloudMapAnswer.Instance> list = new ArrayList<>();
+    for (String i : v.split(";")) {
+      if (i.isBlank()) {
+        continue;
+      }
+      String[] ia = i.strip().split("@", 2);
+      String[] ips = ia[1].split("\\|", -1);
+      list.add(new io.appmeshxds.translator.input.CloudMapAnswer.Instance(ia[0], ips[0].isEmpty() ? null : ips[0],
+          ips.length < 2 || ips[1].isEmpty() ? null : ips[1]));
+    }
+    var a = io.appmeshxds.translator.input.CloudMapAnswer.of(list, false);
+    return failing ? a.failed("ServiceUnavailable: Service unavailable (HTTP 503)", java.time.Instant.parse("2026-01-01T00:00:00Z")) : a;
+  }
+
   public Output render(String name, String text) {
     MeshResources.Builder extra = MeshResources.builder();
     List<NodeKey> proxyless = new ArrayList<>();
@@ -152,6 +182,12 @@ public final class GoldenRunner {
         case "dns" -> {
           String[] hv = kv[1].split("=", 2);
           b.dnsAnswer(hv[0].strip(), List.of(hv[1].strip().split(",")));
+        }
+        case "cloudMap", "cloudMapFailing" -> {
+          // cloudMap=<namespace>/<service>[?k=v&k=v] -> <id>@<ipv4>|<ipv6>; ...   (either address may be empty)
+          // cloudMapFailing=... the same, answered earlier, failing since 2026-01-01T00:00:00Z
+          String[] qv = kv[1].split("->", 2);
+          b.cloudMapAnswer(cloudMapQuery(qv[0].strip()), cloudMapAnswer(qv[1].strip(), kv[0].equals("cloudMapFailing")));
         }
         default -> fail("unknown golden directive: " + line);
       }

@@ -139,6 +139,14 @@ public final class ConfigLoader {
         problems.add(name + ": aws.endpoints." + kv[0] + ": must be an http(s) URL, got " + kv[1]);
       }
     }
+    if (aws.acm().refreshSeconds() < 10 || aws.acm().refreshSeconds() > 86_400) {
+      problems.add(name + ": aws.acm.refreshSeconds: must be between 10 and 86400 (got " + aws.acm().refreshSeconds() + ")");
+    }
+    if (aws.acm().retrySeconds() < 1 || aws.acm().retrySeconds() > aws.acm().refreshSeconds()) {
+      problems.add(name + ": aws.acm.retrySeconds: must be between 1 and aws.acm.refreshSeconds (got "
+          + aws.acm().retrySeconds() + ")");
+    }
+    problems.addAll(aws.cloudMap().problems(name));
     return problems;
   }
 }

@@ -25,6 +25,10 @@ import java.util.List;
  * aws:                        # how the control plane calls AWS (Cloud Map, ACM, ACM Private CA)
  *   region: ""                # "" = the SDK's default region chain (AWS_REGION, profile, instance metadata)
  *   endpoints: {servicediscovery: "", acm: "", acmpca: ""}   # overrides, e.g. a local endpoint
+ *   cloudMap: {...}           # Cloud Map discovery and registration, see CloudMapConfig
+ *   acm:                      # ACM certificates and ACM Private CA trusts served over SDS
+ *     refreshSeconds: 1800    # how often each one is checked for a renewal or a CA change
+ *     retrySeconds: 5         # first retry after a failed call; doubles up to refreshSeconds
  * injection: …                # sidecar injection (webhook and `inject`): see {@link Injection}
  * </pre>
  *
@@ -184,12 +188,38 @@ public record ControlPlaneConfig(Tracing tracing, Logging logging, Telemetry tel
    *
    * @param region AWS region, or "" for the SDK's default region chain
    * @param endpoints endpoint overrides per service
+   * @param cloudMap Cloud Map discovery and registration ({@link CloudMapConfig})
+   * @param acm how often ACM and ACM Private CA certificates are checked ({@link AwsAcm})
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Aws(String region, AwsEndpoints endpoints) {
+  public record Aws(String region, AwsEndpoints endpoints, CloudMapConfig cloudMap, AwsAcm acm) {
     public Aws {
       region = region == null ? "" : region;
       endpoints = endpoints == null ? new AwsEndpoints(null, null, null) : endpoints;
+      cloudMap = cloudMap == null ? CloudMapConfig.defaults() : cloudMap;
+      acm = acm == null ? new AwsAcm(null, null) : acm;
+    }
+
+    /** Cloud Map and ACM with their defaults. */
+    public Aws(String region, AwsEndpoints endpoints) {
+      this(region, endpoints, null, null);
+    }
+  }
+
+  /**
+   * {@code aws.acm}: how often ACM certificates and ACM Private CA certificates are checked.
+   *
+   * @param refreshSeconds period of the check of each ARN (DescribeCertificate, and
+   *     ExportCertificate only when the certificate changed; GetCertificateAuthorityCertificate),
+   *     shortened as a certificate nears its expiry; App Mesh delivered a renewal within 35 minutes,
+   *     and the default of 30 minutes (with jitter) keeps that
+   * @param retrySeconds first retry after a failed call, doubling up to {@code refreshSeconds}
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record AwsAcm(Integer refreshSeconds, Integer retrySeconds) {
+    public AwsAcm {
+      refreshSeconds = refreshSeconds == null ? 1800 : refreshSeconds;
+      retrySeconds = retrySeconds == null ? 5 : retrySeconds;
     }
   }
 

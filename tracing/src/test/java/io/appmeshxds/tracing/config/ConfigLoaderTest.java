@@ -113,6 +113,50 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "aws: {endpoints: {acm: \"localhost:4566\"}}\n"))
         .hasMessageContaining("aws.endpoints.acm: must be an http(s) URL, got localhost:4566");
     assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "aws: {credentials: {}}\n"))
-        .hasMessageContaining("aws.credentials: unknown key");
+        .hasMessageContaining("aws.credentials: unknown key");  }
+
+  @Test
+  void cloudMapSettingsHaveDefaultsAndRanges() throws Exception {
+    CloudMapConfig d = ConfigLoader.parse("c.yaml", "").aws().cloudMap();
+    assertThat(d.refreshSeconds()).isEqualTo(15);
+    assertThat(d.maxInstances()).isEqualTo(1000);
+    assertThat(d.healthStatus()).isEqualTo("HEALTHY");
+    assertThat(d.startupWaitSeconds()).isEqualTo(60);
+    assertThat(d.registration().enabled()).isTrue();
+    assertThat(d.registration().createServices()).isTrue();
+    assertThat(d.registration().customHealthCheck()).isFalse();
+    assertThat(d.registration().dnsTtlSeconds()).isEqualTo(300);
+    CloudMapConfig c = ConfigLoader.parse("c.yaml", """
+        aws:
+          cloudMap:
+            refreshSeconds: 5
+            healthStatus: HEALTHY_OR_ELSE_ALL
+            registration: {enabled: false, callsPerSecond: 10}
+        """).aws().cloudMap();
+    assertThat(c.refreshSeconds()).isEqualTo(5);
+    assertThat(c.healthStatus()).isEqualTo("HEALTHY_OR_ELSE_ALL");
+    assertThat(c.registration().enabled()).isFalse();
+    assertThat(c.registration().callsPerSecond()).isEqualTo(10);
+    assertThat(c.maxBackoffSeconds()).as("unset keys keep their defaults").isEqualTo(60);
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "aws: {cloudMap: {maxInstances: 1001, healthStatus: UNHEALTHY}}\n"))
+        .hasMessageContaining("aws.cloudMap.maxInstances: must be between 1 and 1000, got 1001")
+        .hasMessageContaining("aws.cloudMap.healthStatus: must be one of [HEALTHY, HEALTHY_OR_ELSE_ALL, ALL], got UNHEALTHY");
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "aws: {cloudMap: {registration: {ttl: 5}}}\n"))
+        .hasMessageContaining("aws.cloudMap.registration.ttl: unknown key");
+  }
+
+  @Test
+  void theAcmRefreshSettingsAreReadAndChecked() throws Exception {
+    ControlPlaneConfig c = ConfigLoader.parse("c.yaml", "aws: {acm: {refreshSeconds: 600, retrySeconds: 2}}\n");
+    assertThat(c.aws().acm().refreshSeconds()).isEqualTo(600);
+    assertThat(c.aws().acm().retrySeconds()).isEqualTo(2);
+    assertThat(ConfigLoader.parse("c.yaml", "").aws().acm().refreshSeconds())
+        .as("30 minutes: App Mesh delivered renewals within 35").isEqualTo(1800);
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "aws: {acm: {refreshSeconds: 5}}\n"))
+        .hasMessageContaining("aws.acm.refreshSeconds: must be between 10 and 86400 (got 5)");
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "aws: {acm: {refreshSeconds: 60, retrySeconds: 61}}\n"))
+        .hasMessageContaining("aws.acm.retrySeconds: must be between 1 and aws.acm.refreshSeconds (got 61)");
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "aws: {acm: {passphrase: x}}\n"))
+        .hasMessageContaining("aws.acm.passphrase: unknown key");
   }
 }

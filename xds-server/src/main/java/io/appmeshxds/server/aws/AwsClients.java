@@ -52,6 +52,16 @@ public final class AwsClients implements AutoCloseable {
     return configure(ServiceDiscoveryClient.builder(), config.endpoints().servicediscovery()).build();
   }
 
+  /**
+   * Cloud Map without the SDK's retries: one attempt per call. Why: the Cloud Map refresher and
+   * registrar back off and retry themselves, per question and per instance, so a throttled or
+   * failing call never holds up other work, and every failure is counted and shown.
+   */
+  public ServiceDiscoveryClient serviceDiscoveryWithoutRetries() {
+    return configure(ServiceDiscoveryClient.builder(), config.endpoints().servicediscovery(),
+        o -> o.retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry())).build();
+  }
+
   /** ACM. */
   public AcmClient acm() {
     return configure(AcmClient.builder(), config.endpoints().acm()).build();
@@ -63,9 +73,18 @@ public final class AwsClients implements AutoCloseable {
   }
 
   private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B b, String endpoint) {
+    return configure(b, endpoint, o -> {});
+  }
+
+  /**
+   * Why one place sets the override configuration: each {@code overrideConfiguration} call replaces
+   * the previous one, so every setting a client needs is applied here at once.
+   */
+  private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B b, String endpoint,
+      java.util.function.Consumer<software.amazon.awssdk.core.client.config.ClientOverrideConfiguration.Builder> extra) {
     b.credentialsProvider(credentials)
         .httpClient(http)
-        .overrideConfiguration(o -> o.apiCallTimeout(CALL_TIMEOUT));
+        .overrideConfiguration(o -> extra.accept(o.apiCallTimeout(CALL_TIMEOUT)));
     if (!config.region().isEmpty()) {
       b.region(Region.of(config.region()));
     }
@@ -73,8 +92,8 @@ public final class AwsClients implements AutoCloseable {
       // Why no host prefix with an override: Cloud Map's DiscoverInstances goes to "data-<host>";
       // an overridden endpoint (a VPC endpoint, a local server) is the host to call as given.
       b.endpointOverride(URI.create(endpoint))
-          .overrideConfiguration(o -> o.apiCallTimeout(CALL_TIMEOUT)
-              .putAdvancedOption(SdkAdvancedClientOption.DISABLE_HOST_PREFIX_INJECTION, true));
+          .overrideConfiguration(o -> extra.accept(o.apiCallTimeout(CALL_TIMEOUT)
+              .putAdvancedOption(SdkAdvancedClientOption.DISABLE_HOST_PREFIX_INJECTION, true)));
     }
     return b;
   }

@@ -40,7 +40,8 @@ final class ServeCommand implements Callable<Integer> {
   List<Path> manifests = new ArrayList<>();
 
   @Option(names = "--kubernetes", description = "Watch App Mesh objects, Namespaces, Services and EndpointSlices in the "
-      + "cluster (in-cluster config or kubeconfig) and write status while this replica holds the lease.")
+      + "cluster (in-cluster config or kubeconfig) and write status while this replica holds the lease; the lease holder "
+      + "also registers the ready pods of AWS Cloud Map VirtualNodes in Cloud Map (aws.cloudMap.registration).")
   boolean kubernetes;
 
   @Option(names = "--namespace", paramLabel = "NS", description = "With --kubernetes: watch only this namespace "
@@ -56,7 +57,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}; the container image uses 0.0.0.0).")
   String bind;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "Config file (YAML): tracing pushed to proxies, logging.cloudWatch (access-log export), telemetry (control-plane spans).")
+  @Option(names = "--config", paramLabel = "FILE", description = "Config file (YAML): tracing pushed to proxies, logging.cloudWatch (access-log export), telemetry (control-plane spans), aws (Cloud Map discovery and registration).")
   Path config;
 
   @Option(names = "--als-port", defaultValue = "18001",
@@ -90,10 +91,12 @@ final class ServeCommand implements Callable<Integer> {
       return serveKubernetes(out, settings, cfg);
     }
     ControlPlane cp = new ControlPlane(Pipelines.standard(cfg), settings, List.of(), List.of())
-        .telemetry(ControlPlaneTelemetry.create(cfg.telemetry()));
+        .telemetry(ControlPlaneTelemetry.create(cfg.telemetry()))
+        .cloudMap(io.appmeshxds.server.cloudmap.CloudMapSetup.of(cfg.aws()));
     String what;
     ManifestSource files = null;
     cp.start();
+    cp.acm(cfg.aws());
     if (!manifests.isEmpty()) {
       files = new ManifestSource(manifests, cp.store(), 150).start();
       what = "manifests " + manifests;
@@ -138,7 +141,8 @@ final class ServeCommand implements Callable<Integer> {
     KubernetesClient client = new KubernetesClientBuilder().build();
     KubernetesMode.Settings ks = KubernetesMode.Settings.inCluster(namespace, client);
     KubernetesMode mode = KubernetesMode.start(client, Pipelines.standard(cfg), settings, ks,
-        ControlPlaneTelemetry.create(cfg.telemetry()));
+        ControlPlaneTelemetry.create(cfg.telemetry()), io.appmeshxds.server.cloudmap.CloudMapSetup.of(cfg.aws()));
+    mode.controlPlane().acm(cfg.aws());
     AccessLogExport logs = accessLogs(cfg, mode.controlPlane());
     io.appmeshxds.server.webhook.Webhook webhook = webhookPort == 0 ? null : io.appmeshxds.server.webhook.Webhook.start(mode,
         io.appmeshxds.server.inject.InjectionSettings.of(cfg), ks.leaseNamespace(), new InetSocketAddress(bind, webhookPort));

@@ -28,6 +28,25 @@ public final class ConfigDumpWriter {
   /** A dump and the types its printer needs. */
   record Built(ConfigDump dump, JsonFormat.TypeRegistry registry) {}
 
+  /**
+   * {@code r} with every sensitive field (a secret's private key and password, …) redacted as
+   * Envoy's admin handler does: what {@code render} and the admin {@code /config_dump} print as
+   * JSON. Versions and hashes are kept.
+   */
+  public static XdsResources redacted(XdsResources r) {
+    Redaction redaction = new Redaction();
+    java.util.Map<XdsResources.Type, List<XdsResources.Resource>> out = new java.util.EnumMap<>(XdsResources.Type.class);
+    for (XdsResources.Type t : XdsResources.Type.values()) {
+      List<XdsResources.Resource> list = new ArrayList<>();
+      for (XdsResources.Resource x : r.get(t)) {
+        Message m = redaction.redact(x.proto());
+        list.add(m == x.proto() ? x : new XdsResources.Resource(x.name(), m, x.hash()));
+      }
+      out.put(t, list);
+    }
+    return new XdsResources(r.key(), out);
+  }
+
   /** The dump as a proto. */
   public static ConfigDump dump(XdsResources resources) {
     return build(resources).dump();

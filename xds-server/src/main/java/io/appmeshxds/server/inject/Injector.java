@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodReadinessGate;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -24,8 +25,10 @@ import java.util.Map;
  *
  * <p>A VirtualNode's pod gets ({@code pkg/inject/inject.go} {@code injectAppMeshPatches}, in that
  * order): traffic interception ({@link ProxyInit}), the Envoy container ({@link EnvoySidecar}, first
- * when waitUntilProxyReady), the X-Ray daemon ({@link XrayDaemon}), and {@code fsGroup: 1337} when
- * the pod sets none ({@code iam_for_service_accounts.go}). A VirtualGateway's pod keeps its own
+ * when waitUntilProxyReady), the X-Ray daemon ({@link XrayDaemon}), the readiness gate
+ * {@value #CLOUD_MAP_GATE} when the node is discovered through Cloud Map
+ * ({@code cloudmap_healthy_readiness_gate.go}; the lease holder sets it once the pod is registered),
+ * and {@code fsGroup: 1337} when the pod sets none ({@code iam_for_service_accounts.go}). A VirtualGateway's pod keeps its own
  * {@code envoy} container, which is pointed at the gateway's bootstrap ({@link GatewayPod}).
  */
 public final class Injector {
@@ -33,6 +36,8 @@ public final class Injector {
   static final int MAX_CONTAINERS = 100;
   /** {@code iam_for_service_accounts.go} {@code defaultIAMForSAFSGroup}. */
   static final long FS_GROUP = 1337;
+  /** The condition App Mesh's controller (and our Cloud Map registrar) sets once a pod is registered in Cloud Map. */
+  public static final String CLOUD_MAP_GATE = "conditions.appmesh.k8s.aws/aws-cloudmap-healthy";
 
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
@@ -123,6 +128,13 @@ public final class Injector {
       warnings.add("the pod already has a container named envoy; it was left as it is (App Mesh did the same)");
     }
     xray(pod, sidecar, a);
+    if (vn.spec().serviceDiscovery() != null && vn.spec().serviceDiscovery().awsCloudMap() != null) {
+      List<PodReadinessGate> gates = spec.getReadinessGates() == null ? new ArrayList<>() : new ArrayList<>(spec.getReadinessGates());
+      if (gates.stream().noneMatch(g -> CLOUD_MAP_GATE.equals(g.getConditionType()))) {
+        gates.add(new PodReadinessGate(CLOUD_MAP_GATE));
+        spec.setReadinessGates(gates);
+      }
+    }
     if (in.fsGroup()) {
       if (spec.getSecurityContext() == null) {
         spec.setSecurityContext(new PodSecurityContext());

@@ -1,5 +1,6 @@
 package io.appmeshxds.server.reconcile;
 
+import io.appmeshxds.translator.input.AcmMaterial;
 import io.appmeshxds.translator.input.MeshResources;
 import io.appmeshxds.translator.input.ObjectRef;
 import io.appmeshxds.translator.input.SourceRef;
@@ -14,6 +15,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.HashSet;
 import io.appmeshxds.translator.api.MeshObject;
+import io.appmeshxds.translator.input.CloudMapAnswer;
+import io.appmeshxds.translator.input.CloudMapQuery;
 import io.appmeshxds.translator.input.EndpointSlice;
 import io.appmeshxds.translator.input.InputChanges;
 import io.appmeshxds.translator.input.K8sNamespace;
@@ -51,21 +54,41 @@ public final class ResourceStore {
   private TreePMap<ObjectRef, EndpointSlice> slices = TreePMap.empty();
   private TreePMap<ObjectRef, SourceRef> sourceRefs = TreePMap.empty();
   private TreePMap<String, List<String>> dnsView = TreePMap.empty();
+  private TreePMap<String, AcmMaterial.Certificate> acmCertificates = TreePMap.empty();
+  private TreePMap<String, AcmMaterial.Authority> acmAuthorities = TreePMap.empty();
+  private TreePMap<CloudMapQuery, CloudMapAnswer> cloudMapView = TreePMap.empty();
   /** What changed since the last {@link #takeSyncedSnapshot()}. */
   private Set<ObjectRef> changedRefs = new HashSet<>();
   private Set<String> changedNamespaces = new HashSet<>();
   private Set<String> changedHosts = new HashSet<>();
+  private Set<CloudMapQuery> changedCloudMap = new HashSet<>();
 
   /** A snapshot and what changed since the previous one taken. */
   public record Snapshot(MeshResources resources, InputChanges changes) {}
   private final Set<String> sources = ConcurrentHashMap.newKeySet();
   private final Set<String> synced = ConcurrentHashMap.newKeySet();
   private volatile Runnable onChange = () -> {};
+  private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private long revision;
 
   /** Called after every effective change (from the writer's thread). */
   public void onChange(Runnable r) {
     onChange = r;
+  }
+
+  /**
+   * Also called after every effective change, from the writer's thread, for readers other than the
+   * reconciler (the Cloud Map refresher learns of new questions this way). Must not block.
+   */
+  public void addListener(Runnable r) {
+    listeners.add(r);
+  }
+
+  private void changed() {
+    onChange.run();
+    for (Runnable r : listeners) {
+      r.run();
+    }
   }
 
   /** Declares a source; nothing is built until every declared source reported synced. */
@@ -79,7 +102,7 @@ public final class ResourceStore {
       added = synced.add(source);
     }
     if (added) {
-      onChange.run();
+      changed();
     }
   }
 
@@ -94,6 +117,25 @@ public final class ResourceStore {
 
   public boolean allSynced() {
     return synced.containsAll(sources);
+  }
+
+  /**
+   * Whether another source than {@code source} is declared and every one of them reported synced.
+   * Why at least one: a source that depends on the others' objects (the Cloud Map refresher asks
+   * what VirtualNodes ask) must not report synced before they have even started, or the first
+   * build would publish an empty store.
+   */
+  public boolean allSyncedExcept(String source) {
+    boolean other = false;
+    for (String s : sources) {
+      if (!s.equals(source)) {
+        other = true;
+        if (!synced.contains(s)) {
+          return false;
+        }
+      }
+    }
+    return other;
   }
 
   /** Replaces a partition's objects and problems; returns whether anything changed. */
@@ -127,7 +169,7 @@ public final class ResourceStore {
       }
     }
     if (changed) {
-      onChange.run();
+      changed();
     }
     return changed;
   }
@@ -169,7 +211,7 @@ public final class ResourceStore {
       }
     }
     if (changed) {
-      onChange.run();
+      changed();
     }
     return changed;
   }
@@ -182,6 +224,60 @@ public final class ResourceStore {
       if (changed) {
         dnsView = dnsView.plus(host, List.copyOf(addresses));
         changedHosts.add(host);
+        revision++;
+      }
+    }
+    if (changed) {
+      changed();
+    }
+  }
+
+  /**
+   * Records what the server discovered in Cloud Map for a question (null: forget it, nobody asks it
+   * any more). An equal answer is no change.
+   */
+  public void cloudMapAnswer(CloudMapQuery query, CloudMapAnswer answer) {
+    boolean changed;
+    synchronized (this) {
+      changed = !java.util.Objects.equals(answer, cloudMapView.get(query));
+      if (changed) {
+        cloudMapView = answer == null ? cloudMapView.minus(query) : cloudMapView.plus(query, answer);
+        changedCloudMap.add(query);
+        revision++;
+      }
+    }
+    if (changed) {
+      changed();
+    }
+  }
+
+  /**
+   * Records (or, with null, forgets) what the server exported from ACM for a certificate ARN. An
+   * equal certificate is no change; a renewed one changes exactly the proxies that use it.
+   */
+  public void acmCertificate(String arn, AcmMaterial.Certificate c) {
+    boolean changed;
+    synchronized (this) {
+      changed = !Objects.equals(acmCertificates.get(arn), c);
+      if (changed) {
+        acmCertificates = c == null ? acmCertificates.minus(arn) : acmCertificates.plus(arn, c);
+        changedRefs.add(AcmMaterial.certificateRef(arn));
+        revision++;
+      }
+    }
+    if (changed) {
+      onChange.run();
+    }
+  }
+
+  /** Records (or, with null, forgets) an ACM Private CA's certificate. */
+  public void acmAuthority(String arn, AcmMaterial.Authority a) {
+    boolean changed;
+    synchronized (this) {
+      changed = !Objects.equals(acmAuthorities.get(arn), a);
+      if (changed) {
+        acmAuthorities = a == null ? acmAuthorities.minus(arn) : acmAuthorities.plus(arn, a);
+        changedRefs.add(AcmMaterial.authorityRef(arn));
         revision++;
       }
     }
@@ -201,7 +297,8 @@ public final class ResourceStore {
     duplicates.values().forEach(loadProblems::addAll);
     problems.values().forEach(loadProblems::addAll);
     objectProblems.values().forEach(m -> new TreeMap<>(m).values().forEach(loadProblems::addAll));
-    return new MeshResources(objects, namespaces, services, slices, sourceRefs, loadProblems, dnsView);
+    return new MeshResources(objects, namespaces, services, slices, sourceRefs, loadProblems, dnsView, cloudMapView,
+        new AcmMaterial.Fetched(acmCertificates, acmAuthorities));
   }
 
   /**
@@ -221,10 +318,11 @@ public final class ResourceStore {
     if (!allSynced()) {
       return null;
     }
-    InputChanges changes = new InputChanges(false, changedRefs, changedNamespaces, changedHosts);
+    InputChanges changes = new InputChanges(false, changedRefs, changedNamespaces, changedHosts, changedCloudMap);
     changedRefs = new HashSet<>();
     changedNamespaces = new HashSet<>();
     changedHosts = new HashSet<>();
+    changedCloudMap = new HashSet<>();
     return new Snapshot(snapshot(), changes);
   }
 

@@ -87,6 +87,25 @@ class DeployKustomizeTest {
     assertThat(cr.toString()).doesNotContain("\"pods\"", "\"secrets\"", "\"*\"", "\"create\"", "\"delete\"");
   }
 
+  @Test
+  void cloudMapOverlayAddsExactlyWhatPodRegistrationUses() throws Exception {
+    List<JsonNode> docs = documents(kustomize(DEPLOY.resolve("cloudmap")));
+    one(docs, "Deployment", "appmesh-xds");
+    JsonNode cr = one(docs, "ClusterRole", "appmesh-xds-cloudmap");
+    List<String> rules = new ArrayList<>();
+    cr.path("rules").forEach(r -> rules.add(r.path("apiGroups") + " " + r.path("resources") + " " + r.path("verbs")));
+    assertThat(rules).containsExactly("[\"\"] [\"pods\"] [\"get\",\"list\",\"watch\"]",
+        "[\"\"] [\"pods/status\"] [\"patch\"]", "[\"\"] [\"nodes\"] [\"get\"]");
+    JsonNode binding = one(docs, "ClusterRoleBinding", "appmesh-xds-cloudmap");
+    assertThat(binding.path("subjects").get(0).path("name").stringValue("")).isEqualTo("appmesh-xds");
+    assertThat(binding.path("subjects").get(0).path("namespace").stringValue("")).isEqualTo("appmesh-system");
+    JsonNode sa = one(docs, "ServiceAccount", "appmesh-xds");
+    assertThat(sa.path("metadata").path("annotations").path("eks.amazonaws.com/role-arn").stringValue(""))
+        .startsWith("arn:aws:iam::");
+    assertThat(one(docs, "ClusterRole", "appmesh-xds").toString()).as("the base role is unchanged")
+        .doesNotContain("\"pods\"", "\"nodes\"");
+  }
+
   /**
    * The injection webhook as App Mesh's was wired ({@code config/webhook/pod_mutator_patch.yaml}:
    * namespaces labelled {@code appmesh.k8s.aws/sidecarInjectorWebhook} enabled or disabled, pods on

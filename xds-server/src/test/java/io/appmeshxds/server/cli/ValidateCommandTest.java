@@ -98,21 +98,28 @@ class ValidateCommandTest {
   static final String MESH = "apiVersion: appmesh.k8s.aws/v1beta2\nkind: Mesh\nmetadata: {name: m}\nspec: {namespaceSelector: {}}\n"
       + "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: demo}\n";
 
-  static String cloudMapNode(String name) {
-    return "---\napiVersion: appmesh.k8s.aws/v1beta2\nkind: VirtualNode\nmetadata: {name: " + name + ", namespace: demo}\n"
-        + "spec: {listeners: [{portMapping: {port: 80, protocol: http}}], "
-        + "serviceDiscovery: {awsCloudMap: {namespaceName: demo.local, serviceName: " + name + "}}}\n";
+  /**
+   * A gateway route to a service of another account's mesh: App Mesh accepted it (the route was
+   * served by the other account's shared mesh); this control plane cannot serve it.
+   */
+  static String remoteRoute(String name) {
+    return "---\napiVersion: appmesh.k8s.aws/v1beta2\nkind: VirtualGateway\nmetadata: {name: gw, namespace: demo}\n"
+        + "spec: {namespaceSelector: {}, listeners: [{portMapping: {port: 8080, protocol: http}}]}\n"
+        + "---\napiVersion: appmesh.k8s.aws/v1beta2\nkind: GatewayRoute\nmetadata: {name: " + name + ", namespace: demo}\n"
+        + "spec: {httpRoute: {match: {prefix: /remote}, action: {target: {virtualService: {virtualServiceARN: "
+        + "\"arn:aws:appmesh:us-west-2:444455556666:mesh/backend-mesh/virtualService/yelb-appserver.yelb\"}}}}}\n";
   }
 
   @Test
   void unsupportedFeaturesAloneExit3WithTheirOwnSeverity() {
-    Run r = run(MESH + cloudMapNode("colorteller"), "-");
+    Run r = run(MESH + remoteRoute("remote"), "-");
     assertThat(r.code()).isEqualTo(3);
-    assertThat(r.lines()).containsExactly("-:2: VirtualNode demo/colorteller: spec.serviceDiscovery.awsCloudMap: unsupported: "
-        + "AWS Cloud Map service discovery is not supported yet; use dns (a Kubernetes Service hostname)");
+    assertThat(r.lines()).singleElement().satisfies(l -> assertThat(l).startsWith(
+        "-:3: GatewayRoute demo/remote: spec.httpRoute.action.target.virtualService.virtualServiceARN: unsupported: ")
+        .contains("yelb-appserver.yelb", "backend-mesh", "not served here"));
     assertThat(r.err()).contains("0 error(s), 0 warning(s), 1 unsupported");
     List<Map<String, String>> rows =
-        JsonMapper.shared().readValue(run(MESH + cloudMapNode("colorteller"), "--output", "json", "-").out(), new TypeReference<>() {});
+        JsonMapper.shared().readValue(run(MESH + remoteRoute("remote"), "--output", "json", "-").out(), new TypeReference<>() {});
     assertThat(rows).singleElement().satisfies(row -> assertThat(row).containsEntry("severity", "unsupported"));
   }
 
@@ -120,7 +127,7 @@ class ValidateCommandTest {
   void anErrorBesideAnUnsupportedFeatureStillExits1() {
     String badPort = "---\napiVersion: appmesh.k8s.aws/v1beta2\nkind: VirtualNode\nmetadata: {name: bad, namespace: demo}\n"
         + "spec: {listeners: [{portMapping: {port: 0, protocol: http}}], serviceDiscovery: {dns: {hostname: bad.demo}}}\n";
-    Run r = run(MESH + cloudMapNode("colorteller") + badPort, "-");
+    Run r = run(MESH + remoteRoute("remote") + badPort, "-");
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).contains("1 error(s), 0 warning(s), 1 unsupported");
   }

@@ -305,6 +305,28 @@ class InjectionGoldenTest {
     assertThat(r.envoy().path("lifecycle").has("postStart")).isFalse();
   }
 
+  /**
+   * {@code cloudmap_healthy_readiness_gate.go}: a pod of a VirtualNode with {@code awsCloudMap}
+   * service discovery gets the readiness gate {@code conditions.appmesh.k8s.aws/aws-cloudmap-healthy}
+   * once, and a pod of a DNS node none.
+   */
+  @Test
+  void aCloudMapNodesPodGetsTheCloudMapReadinessGateOnce() throws Exception {
+    Run r = run("cloudmap");
+    assertThat(r.out().path("spec").path("readinessGates").toString())
+        .isEqualTo("[{\"conditionType\":\"conditions.appmesh.k8s.aws/aws-cloudmap-healthy\"}]");
+    assertThat(r.annotation("appmesh-xds.io/proxy")).isEqualTo("mesh/appmesh/virtualNode/colorteller_demo");
+    assertThat(run("plain").out().path("spec").has("readinessGates")).isFalse();
+    // A pod that declares the gate already (its template kept it from App Mesh's injector) keeps one.
+    var cfg = ControlPlaneConfig.defaults();
+    MeshView view = Admissions.view(cfg, List.of(Admissions.EXAMPLE, DIR.resolve("cloudmap.mesh.yaml")));
+    var pod = new io.fabric8.kubernetes.client.utils.KubernetesSerialization().unmarshal(r.in().toString(), io.fabric8.kubernetes.api.model.Pod.class);
+    pod.getSpec().setReadinessGates(List.of(new io.fabric8.kubernetes.api.model.PodReadinessGate(Injector.CLOUD_MAP_GATE)));
+    Outcome o = new Injector(InjectionSettings.of(cfg)).inject(pod, "demo", view);
+    assertThat(o.result()).isEqualTo(Outcome.Result.INJECTED);
+    assertThat(o.pod().getSpec().getReadinessGates()).extracting(g -> g.getConditionType()).containsExactly(Injector.CLOUD_MAP_GATE);
+  }
+
   /** Re-invocation (reinvocationPolicy: IfNeeded) and already-injected pods: the webhook's own output comes back unchanged. */
   @Test
   void aReinvokedPodIsLeftAlone() throws Exception {

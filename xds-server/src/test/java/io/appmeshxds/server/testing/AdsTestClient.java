@@ -39,6 +39,7 @@ public final class AdsTestClient implements AutoCloseable {
   public static final String RDS = "type.googleapis.com/envoy.config.route.v3.RouteConfiguration";
   public static final String CDS = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
   public static final String EDS = "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment";
+  public static final String SDS = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret";
 
   private final ManagedChannel channel;
   private final Node node;
@@ -49,6 +50,7 @@ public final class AdsTestClient implements AutoCloseable {
   private final Map<String, String> versions = new ConcurrentHashMap<>();
   private final List<Long> responseTimes = new CopyOnWriteArrayList<>();
   private final Map<String, Set<String>> subscribed = new ConcurrentHashMap<>();
+  private final Set<String> extraSecrets = ConcurrentHashMap.newKeySet();
   private volatile String ended;
   private StreamObserver<DiscoveryRequest> sotw;
   private StreamObserver<DeltaDiscoveryRequest> deltaStream;
@@ -62,6 +64,15 @@ public final class AdsTestClient implements AutoCloseable {
   /** Makes the client NACK every response of this type URL. */
   public AdsTestClient nack(String typeUrl) {
     nack.add(typeUrl);
+    return this;
+  }
+
+  /**
+   * Also asks for these secrets over ADS, whatever its listeners and clusters name (a client
+   * trying to obtain another proxy's secret).
+   */
+  public AdsTestClient alsoRequestSecrets(String... names) {
+    extraSecrets.addAll(List.of(names));
     return this;
   }
 
@@ -178,6 +189,53 @@ public final class AdsTestClient implements AutoCloseable {
         resubscribe(EDS, names);
       }
     }
+    if (type.equals(LDS) || type.equals(CDS)) {
+      // Like Envoy: the secrets its TLS contexts name with sds_config {ads: {}}, on the same stream.
+      Set<String> secrets = new TreeSet<>(extraSecrets);
+      for (String t : List.of(LDS, CDS)) {
+        for (Any a : held.getOrDefault(t, Map.of()).values()) {
+          secrets.addAll(adsSecretNames(a));
+        }
+      }
+      if (!secrets.isEmpty() || subscribed.containsKey(SDS)) {
+        resubscribe(SDS, new ArrayList<>(secrets));
+      }
+    }
+  }
+
+  /** Names of the SDS secrets a listener or cluster refers to with {@code sds_config: {ads: {}}}. */
+  static List<String> adsSecretNames(Any a) {
+    List<String> out = new ArrayList<>();
+    try {
+      List<io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext> contexts = new ArrayList<>();
+      if (a.is(Listener.class)) {
+        for (FilterChain c : a.unpack(Listener.class).getFilterChainsList()) {
+          if (c.hasTransportSocket() && c.getTransportSocket().getTypedConfig().is(
+              io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext.class)) {
+            contexts.add(c.getTransportSocket().getTypedConfig()
+                .unpack(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext.class).getCommonTlsContext());
+          }
+        }
+      } else if (a.is(Cluster.class)) {
+        Cluster c = a.unpack(Cluster.class);
+        if (c.hasTransportSocket() && c.getTransportSocket().getTypedConfig().is(
+            io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext.class)) {
+          contexts.add(c.getTransportSocket().getTypedConfig()
+              .unpack(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext.class).getCommonTlsContext());
+        }
+      }
+      for (var ctx : contexts) {
+        ctx.getTlsCertificateSdsSecretConfigsList().stream().filter(x -> x.getSdsConfig().hasAds())
+            .forEach(x -> out.add(x.getName()));
+        if (ctx.hasCombinedValidationContext()
+            && ctx.getCombinedValidationContext().getValidationContextSdsSecretConfig().getSdsConfig().hasAds()) {
+          out.add(ctx.getCombinedValidationContext().getValidationContextSdsSecretConfig().getName());
+        }
+      }
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException(e);
+    }
+    return out;
   }
 
   private void resubscribe(String type, List<String> names) {
@@ -227,6 +285,9 @@ public final class AdsTestClient implements AutoCloseable {
       }
       if (a.is(io.envoyproxy.envoy.config.route.v3.RouteConfiguration.class)) {
         return a.unpack(io.envoyproxy.envoy.config.route.v3.RouteConfiguration.class).getName();
+      }
+      if (a.is(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret.class)) {
+        return a.unpack(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret.class).getName();
       }
       return a.unpack(io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment.class).getClusterName();
     } catch (InvalidProtocolBufferException e) {

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real gRPC server on 127.0.0.1 (port chosen by the OS) serving grpc.health.v1, which tags every
+ * A real gRPC server on loopback (127.0.0.1 unless told ::1; port chosen by the OS unless told) serving grpc.health.v1, which tags every
  * response with {@code x-backend-id: <id>}. It can fail the first N calls with UNAVAILABLE, or
  * answer slowly, to exercise retries and timeouts.
  */
@@ -29,6 +29,14 @@ public final class Backend implements AutoCloseable {
   private volatile long delayMillis;
 
   public Backend(String id) throws IOException {
+    this(id, "127.0.0.1", 0);
+  }
+
+  /**
+   * On a given loopback address ({@code 127.0.0.1} or {@code ::1}) and port (0: the OS picks). Why:
+   * two instances on the same port differ only by address, as pods behind one listener port do.
+   */
+  public Backend(String id, String address, int port) throws IOException {
     this.id = id;
     ServerInterceptor tag = new ServerInterceptor() {
       @Override
@@ -55,7 +63,7 @@ public final class Backend implements AutoCloseable {
       }
     };
     server = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder
-        .forAddress(new java.net.InetSocketAddress("127.0.0.1", 0), InsecureServerCredentials.create())
+        .forAddress(new java.net.InetSocketAddress(address, port), InsecureServerCredentials.create())
         .addService(ServerInterceptors.intercept(new HealthStatusManager().getHealthService(), tag))
         .build()
         .start();

@@ -1,0 +1,19 @@
+package io.appmeshxds.server.testing;
+
+import java.util.function.BooleanSupplier;
+
+/** Waits for an event (a condition becoming true), bounded; never a fixed sleep before an assertion. */
+public final class Await {
+  private Await() {}
+
+  /** Polls {@code condition} every 5 ms until it holds; fails after {@code timeoutMillis}. */
+  public static void until(BooleanSupplier condition, long timeoutMillis) throws InterruptedException {
+    long t0 = System.nanoTime();
+    while (!condition.getAsBoolean()) {
+      if ((System.nanoTime() - t0) / 1_000_000 > timeoutMillis) {
+        throw new AssertionError("condition not met within " + timeoutMillis + " ms");
+      }
+      Thread.sleep(5);
+    }
+  }
+}
