@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The CRDs under {@code deploy/base/crds/} are what the build generates from the model right now
+ * The CRDs under {@code deploy/crds/} are what the build generates from the model right now
  * (the crd-generator plugin runs at process-classes, before this test). A model change without
  * regenerated CRDs fails here; {@code -Dcrds.update=true} copies the generated files over.
  *
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class GeneratedCrdsTest {
   static final Path GENERATED = Path.of(System.getProperty("crds.generated", "target/crds"));
-  static final Path COMMITTED = Path.of(System.getProperty("crds.committed", "../deploy/base/crds"));
+  static final Path COMMITTED = Path.of(System.getProperty("crds.committed", "../deploy/crds"));
   static final KubernetesSerialization YAML = new KubernetesSerialization();
 
   @Test
@@ -100,7 +100,7 @@ class GeneratedCrdsTest {
   @Test
   void constraintsMatchAppMeshsCrds() throws IOException {
     // A few of the field shapes App Mesh's CRDs declare (compared field by field when these were
-    // generated; see the module's README note in deploy/base/crds/README.md for the known differences).
+    // generated; see the module's README note in deploy/crds/README.md for the known differences).
     JSONSchemaProps vn = spec("virtualnodes");
     JSONSchemaProps portMapping = vn.getProperties().get("listeners").getItems().getSchema().getProperties().get("portMapping");
     assertThat(portMapping.getRequired()).containsExactlyInAnyOrder("port", "protocol");

@@ -47,7 +47,7 @@ class DeployKustomizeTest {
       dirs = s.filter(p -> p.getFileName().toString().equals("kustomization.yaml")).map(Path::getParent).sorted().toList();
     }
     assertThat(dirs).extracting(d -> DEPLOY.relativize(d).toString().replace(File.separatorChar, '/'))
-        .contains("base", "examples/podinfo", "examples/podinfo-cluster");
+        .contains("crds", "base", "examples/podinfo", "examples/podinfo-cluster");
     for (Path dir : dirs) {
       String out = kustomize(dir);
       List<JsonNode> docs = documents(out);
@@ -62,10 +62,35 @@ class DeployKustomizeTest {
     }
   }
 
+  /**
+   * Prune safety: the seven CRDs are a kustomization of their own, and each (and the namespace)
+   * carries Helm's keep policy and Flux's prune switch, so neither an uninstall nor a pruning
+   * GitOps tool deletes them, and with them every App Mesh object in the cluster.
+   */
+  @Test
+  void theCrdsAndTheNamespaceAreProtectedFromDeletionAndPruning() throws Exception {
+    List<JsonNode> crds = documents(kustomize(DEPLOY.resolve("crds")));
+    assertThat(crds).extracting(d -> d.path("kind").stringValue("")).containsOnly("CustomResourceDefinition").hasSize(7);
+    assertThat(crds).extracting(d -> d.path("metadata").path("name").stringValue("")).containsExactlyInAnyOrder(
+        "meshes.appmesh.k8s.aws", "virtualnodes.appmesh.k8s.aws", "virtualservices.appmesh.k8s.aws",
+        "virtualrouters.appmesh.k8s.aws", "virtualgateways.appmesh.k8s.aws", "gatewayroutes.appmesh.k8s.aws",
+        "backendgroups.appmesh.k8s.aws");
+    List<JsonNode> base = documents(kustomize(DEPLOY.resolve("base")));
+    List<JsonNode> protectedObjects = new ArrayList<>(crds);
+    protectedObjects.add(one(base, "Namespace", "appmesh-system"));
+    for (JsonNode d : protectedObjects) {
+      JsonNode a = d.path("metadata").path("annotations");
+      assertThat(a.path("helm.sh/resource-policy").stringValue("")).as(d.path("metadata").path("name") + " keep").isEqualTo("keep");
+      assertThat(a.path("kustomize.toolkit.fluxcd.io/prune").stringValue("")).as(d.path("metadata").path("name") + " prune")
+          .isEqualTo("disabled");
+    }
+  }
+
   @Test
   void baseRunsTheControlPlaneAsTheContractSays() throws Exception {
     List<JsonNode> docs = documents(kustomize(DEPLOY.resolve("base")));
-    assertThat(docs.stream().filter(d -> d.path("kind").stringValue("").equals("CustomResourceDefinition"))).hasSize(7);
+    assertThat(docs.stream().filter(d -> d.path("kind").stringValue("").equals("CustomResourceDefinition")))
+        .as("kubectl delete -k deploy/base must not delete the CRDs: they are not in it").isEmpty();
     JsonNode deployment = one(docs, "Deployment", "appmesh-xds");
     assertThat(deployment.path("metadata").path("namespace").stringValue("")).isEqualTo("appmesh-system");
     JsonNode c = deployment.path("spec").path("template").path("spec").path("containers").get(0);

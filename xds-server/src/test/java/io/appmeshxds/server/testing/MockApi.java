@@ -41,7 +41,7 @@ public final class MockApi implements AutoCloseable {
     MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
   }
 
-  static final Path CRDS = Path.of("..", "deploy", "base", "crds");
+  static final Path CRDS = Path.of("..", "deploy", "crds");
 
   private final KubernetesMockServer server;
   private final TcpProxy proxy;
@@ -54,7 +54,7 @@ public final class MockApi implements AutoCloseable {
     server.init(InetAddress.getLoopbackAddress(), 0);
     admin = client(server.getPort());
     proxy = new TcpProxy(server.getPort());
-    // The CRDs we ship (deploy/base/crds), so the mock treats status as a subresource exactly as
+    // The CRDs we ship (deploy/crds), so the mock treats status as a subresource exactly as
     // they declare it.
     try (var files = Files.list(CRDS)) {
       for (Path f : files.filter(p -> p.toString().endsWith(".yml")).sorted().toList()) {
