@@ -11,6 +11,7 @@ import io.appmeshxds.tracing.logs.AccessLogExport;
 import io.appmeshxds.translator.plan.NodeKey;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -95,7 +96,12 @@ final class ServeCommand implements Callable<Integer> {
         .cloudMap(io.appmeshxds.server.cloudmap.CloudMapSetup.of(cfg.aws()));
     String what;
     ManifestSource files = null;
-    cp.start();
+    try {
+      cp.start();
+    } catch (IOException | RuntimeException e) {
+      cp.close(); // a port in use: what did start (the reconciler) must not outlive the error
+      throw e;
+    }
     cp.acm(cfg.aws());
     if (!manifests.isEmpty()) {
       files = new ManifestSource(manifests, cp.store(), 150).start();

@@ -39,7 +39,7 @@ final class CliRun {
     StringWriter err = new StringWriter();
     cl.setOut(new PrintWriter(out));
     cl.setErr(new PrintWriter(err));
-    int code = cl.execute(args);
+    int code = Main.configure(cl).execute(args);
     return new Result(code, out.toString(), err.toString());
   }
 }
