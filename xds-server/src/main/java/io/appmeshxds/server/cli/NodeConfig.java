@@ -102,8 +102,12 @@ final class NodeConfig {
     }
     ProxyPlan plan = pipeline.planner().plan(key, new PlanContext(built.model()));
     if (plan == null) {
+      String asked = "mesh/" + key.mesh() + (key.kind() == NodeKey.Kind.GATEWAY ? "/virtualGateway/" : "/virtualNode/") + key.name();
+      List<String> close = io.appmeshxds.server.status.NodeSuggestions.closest(asked,
+          io.appmeshxds.server.status.NodeSuggestions.known(built.model()));
       return Result.failed(Failure.NODE, List.of("error: unknown node " + nodeText + ": no accepted "
-          + (key.kind() == NodeKey.Kind.GATEWAY ? "VirtualGateway" : "VirtualNode") + " " + key.name() + " in mesh " + key.mesh()));
+          + (key.kind() == NodeKey.Kind.GATEWAY ? "VirtualGateway" : "VirtualNode") + " " + key.name() + " in mesh " + key.mesh()
+          + (close.isEmpty() ? "" : "; did you mean " + String.join(" or ", close) + "?")));
     }
     List<String> messages = new ArrayList<>();
     if (own != null) {

@@ -38,4 +38,13 @@ class CliErrorsTest {
           + " listens there); stop it or choose other ports (serve: --xds-port, --admin-port, --als-port, --webhook-port)");
     }
   }
+
+  @Test
+  void renderForTheKubernetesNameSuggestsTheNodeId() {
+    CliRun.Result r = CliRun.run("render", "--manifests", "../deploy/examples/podinfo", "--node",
+        "mesh/appmesh/virtualNode/podinfo-primary");
+    assertThat(r.code()).isNotZero();
+    assertThat(r.err()).contains("error: unknown node mesh/appmesh/virtualNode/podinfo-primary: no accepted VirtualNode"
+        + " podinfo-primary in mesh appmesh; did you mean mesh/appmesh/virtualNode/podinfo-primary_demo?");
+  }
 }
