@@ -192,7 +192,7 @@ class DeployKustomizeTest {
     assertThat(canary.path("spec").path("provider").stringValue("")).isEqualTo("appmesh:v1beta2");
   }
 
-  private static JsonNode one(List<JsonNode> docs, String kind, String name) {
+  static JsonNode one(List<JsonNode> docs, String kind, String name) {
     return docs.stream()
         .filter(d -> d.path("kind").stringValue("").equals(kind) && d.path("metadata").path("name").stringValue("").equals(name))
         .findFirst().orElseThrow(() -> new AssertionError("no " + kind + " " + name));

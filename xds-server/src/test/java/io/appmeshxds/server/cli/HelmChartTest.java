@@ -1,0 +1,168 @@
+package io.appmeshxds.server.cli;
+
+import static io.appmeshxds.server.cli.DeployKustomizeTest.documents;
+import static io.appmeshxds.server.cli.DeployKustomizeTest.kustomize;
+import static io.appmeshxds.server.cli.DeployKustomizeTest.one;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+import io.appmeshxds.tracing.config.ConfigLoader;
+import io.appmeshxds.tracing.config.ControlPlaneConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The Helm chart ({@code deploy/helm/appmesh-xds}) with a real Helm engine (helm-java embeds
+ * Helm's Go library): it lints clean (strict), renders with its defaults the same objects as the
+ * kustomize base (apart from Helm's own labels and the Namespace, which Helm leaves to
+ * --create-namespace), carries the CRDs unchanged, and maps the values appmesh-controller chart
+ * users set (replicas, IRSA annotation, scheduling, PDB, log level, tracing, sidecar image) to the
+ * objects and to the control plane's config file.
+ */
+class HelmChartTest {
+  static final Path CHART = Path.of("..", "deploy", "helm", "appmesh-xds");
+  /** Labels and annotations only the chart sets. */
+  static final List<String> HELM_ONLY = List.of("helm.sh/chart", "app.kubernetes.io/instance", "app.kubernetes.io/version",
+      "app.kubernetes.io/managed-by", "checksum/config");
+
+  static List<JsonNode> render(Map<String, Object> values) {
+    TemplateCommand t = new Helm(CHART).template().withName("appmesh-xds").withNamespace("appmesh-system").withKubeVersion("1.30.0").skipCrds();
+    values.forEach(t::set);
+    return documents(t.call());
+  }
+
+  static String key(JsonNode d) {
+    return d.path("kind").stringValue("") + " " + d.path("metadata").path("name").stringValue("");
+  }
+
+  /** Drops what only Helm sets; the config file is compared as the config it loads as. */
+  static JsonNode normalized(JsonNode d) {
+    ObjectNode n = (ObjectNode) d.deepCopy();
+    for (JsonNode meta : List.of(n.path("metadata"), n.path("spec").path("template").path("metadata"))) {
+      for (String section : List.of("labels", "annotations")) {
+        if (meta.path(section) instanceof ObjectNode o) {
+          HELM_ONLY.forEach(o::remove);
+          if (o.isEmpty()) {
+            ((ObjectNode) meta).remove(section);
+          }
+        }
+      }
+    }
+    if (n.path("kind").stringValue("").equals("ConfigMap")) {
+      ((ObjectNode) n.path("data")).remove("config.yaml");
+    }
+    return n;
+  }
+
+  static ControlPlaneConfig config(List<JsonNode> docs) {
+    try {
+      return ConfigLoader.parse("config.yaml", one(docs, "ConfigMap", "appmesh-xds-config").path("data").path("config.yaml")
+          .stringValue(""));
+    } catch (ConfigLoader.ConfigException e) {
+      throw new AssertionError(e.getMessage(), e);
+    }
+  }
+
+  @Test
+  void theChartLintsCleanEvenStrictly() {
+    LintResult r = new Helm(CHART).lint().strict().call();
+    assertThat(r.isFailed()).as(String.join("\n", r.getMessages())).isFalse();
+  }
+
+  @Test
+  void withItsDefaultsTheChartRendersWhatTheKustomizeBaseDoes() throws Exception {
+    List<JsonNode> chart = render(Map.of());
+    List<JsonNode> base = documents(kustomize(DeployKustomizeTest.DEPLOY.resolve("base"))).stream()
+        .filter(d -> !d.path("kind").stringValue("").equals("Namespace")).toList();
+    Map<String, JsonNode> byKey = new TreeMap<>();
+    chart.forEach(d -> byKey.put(key(d), d));
+    assertThat(byKey.keySet()).containsExactlyInAnyOrderElementsOf(base.stream().map(HelmChartTest::key).toList());
+    for (JsonNode b : base) {
+      assertThat(normalized(byKey.get(key(b)))).as(key(b)).isEqualTo(normalized(b));
+    }
+    assertThat(config(chart)).as("the config file loads as the same config").isEqualTo(config(base));
+  }
+
+  @Test
+  void theChartsCrdsAreTheGeneratedOnes() throws Exception {
+    Path committed = DeployKustomizeTest.DEPLOY.resolve("crds");
+    List<Path> files;
+    try (Stream<Path> s = Files.list(committed)) {
+      files = s.filter(p -> p.toString().endsWith(".yml")).sorted().toList();
+    }
+    assertThat(files).hasSize(7);
+    for (Path f : files) {
+      assertThat(CHART.resolve("crds").resolve(f.getFileName())).as(f.getFileName().toString()).hasSameTextualContentAs(f);
+    }
+    try (Stream<Path> s = Files.list(CHART.resolve("crds"))) {
+      assertThat(s.count()).isEqualTo(7);
+    }
+  }
+
+  @Test
+  void appMeshControllerChartValuesCarryOver() {
+    Map<String, Object> v = new TreeMap<>();
+    v.put("replicaCount", 3);
+    v.put("serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn", "arn:aws:iam::111122223333:role/appmesh-xds");
+    v.put("nodeSelector.kubernetes\\.io/os", "linux");
+    v.put("tolerations[0].key", "dedicated");
+    v.put("tolerations[0].operator", "Exists");
+    v.put("priorityClassName", "system-cluster-critical");
+    v.put("log.level", "debug");
+    v.put("region", "eu-west-1");
+    v.put("tracing.enabled", true);
+    v.put("tracing.provider", "x-ray");
+    v.put("sidecar.image.tag", "v1.34.14");
+    v.put("podDisruptionBudget.minAvailable", 2);
+    List<JsonNode> docs = render(v);
+    JsonNode d = one(docs, "Deployment", "appmesh-xds");
+    assertThat(d.path("spec").path("replicas").intValue()).isEqualTo(3);
+    JsonNode pod = d.path("spec").path("template").path("spec");
+    assertThat(pod.path("nodeSelector").path("kubernetes.io/os").stringValue("")).isEqualTo("linux");
+    assertThat(pod.path("tolerations").get(0).path("key").stringValue("")).isEqualTo("dedicated");
+    assertThat(pod.path("priorityClassName").stringValue("")).isEqualTo("system-cluster-critical");
+    List<String> env = new ArrayList<>();
+    pod.path("containers").get(0).path("env").forEach(e -> env.add(e.path("name").stringValue("") + "=" + e.path("value").stringValue("")));
+    assertThat(env).contains("APPMESH_XDS_LOG_LEVEL=DEBUG");
+    assertThat(one(docs, "ServiceAccount", "appmesh-xds").path("metadata").path("annotations").path("eks.amazonaws.com/role-arn")
+        .stringValue("")).isEqualTo("arn:aws:iam::111122223333:role/appmesh-xds");
+    assertThat(one(docs, "PodDisruptionBudget", "appmesh-xds").path("spec").path("minAvailable").intValue()).isEqualTo(2);
+    ControlPlaneConfig c = config(docs);
+    assertThat(c.tracing().provider()).isEqualTo(ControlPlaneConfig.Provider.xray);
+    assertThat(c.injection().xrayDaemon().enabled()).isTrue();
+    assertThat(c.injection().envoy().image()).isEqualTo("envoyproxy/envoy:v1.34.14");
+    assertThat(c.aws().region()).isEqualTo("eu-west-1");
+    // A changed config file rolls the pods.
+    assertThat(d.path("spec").path("template").path("metadata").path("annotations").path("checksum/config").stringValue(""))
+        .isNotEqualTo(one(render(Map.of()), "Deployment", "appmesh-xds").path("spec").path("template").path("metadata")
+            .path("annotations").path("checksum/config").stringValue(""));
+  }
+
+  @Test
+  void jaegerBecomesZipkinAsAppMeshConfiguredItAndDatadogIsRefusedWithAMessage() {
+    ControlPlaneConfig c = config(render(Map.of("tracing.enabled", true, "tracing.provider", "jaeger")));
+    assertThat(c.tracing().provider()).isEqualTo(ControlPlaneConfig.Provider.zipkin);
+    assertThat(c.tracing().zipkin().collector()).isEqualTo("appmesh-jaeger.appmesh-system:9411");
+    assertThatThrownBy(() -> render(Map.of("tracing.enabled", true, "tracing.provider", "datadog")))
+        .hasMessageContaining("tracing.provider \"datadog\" is not served by appmesh-xds");
+  }
+
+  @Test
+  void theConfigValueMergesOverWhatTheValuesGenerate() {
+    ControlPlaneConfig c = config(render(Map.of("config.endpoints.perPod.meshes[0]", "*", "config.injection.failurePolicy", "Ignore")));
+    assertThat(c.endpoints().perPod().meshes()).containsExactly("*");
+    assertThat(c.injection().failurePolicy().name()).isEqualTo("Ignore");
+    assertThat(c.injection().xdsAddress()).as("the rest stays").isEqualTo("appmesh-xds.appmesh-system:18000");
+  }
+}
