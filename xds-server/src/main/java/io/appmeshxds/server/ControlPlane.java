@@ -39,9 +39,31 @@ public final class ControlPlane implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
 
   /** Settings. */
-  public record Settings(InetSocketAddress xds, InetSocketAddress admin, long holdoffMillis, long maxHoldoffMillis) {
+  /**
+   * Where and how the control plane serves.
+   *
+   * @param maxConnectionAge how long an xDS connection lives before the server ends it (GOAWAY,
+   *     +/-10 % jitter, then {@link #CONNECTION_AGE_GRACE}) so that proxies spread again over the
+   *     replicas after a rollout; null or zero for never
+   */
+  public record Settings(InetSocketAddress xds, InetSocketAddress admin, long holdoffMillis, long maxHoldoffMillis,
+      java.time.Duration maxConnectionAge) {
+    /** Default max connection age: 30 minutes, as Istio's istiod. */
+    public static final java.time.Duration DEFAULT_MAX_CONNECTION_AGE = java.time.Duration.ofMinutes(30);
+    /** How long a connection past its age may finish before it is cut (ADS streams never finish by themselves). */
+    public static final java.time.Duration CONNECTION_AGE_GRACE = java.time.Duration.ofSeconds(5);
+
+    public Settings(InetSocketAddress xds, InetSocketAddress admin, long holdoffMillis, long maxHoldoffMillis) {
+      this(xds, admin, holdoffMillis, maxHoldoffMillis, DEFAULT_MAX_CONNECTION_AGE);
+    }
+
     public static Settings loopback() {
       return new Settings(new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0), 20, 100);
+    }
+
+    /** The same with another max connection age. */
+    public Settings withMaxConnectionAge(java.time.Duration age) {
+      return new Settings(xds, admin, holdoffMillis, maxHoldoffMillis, age);
     }
   }
 
@@ -174,7 +196,7 @@ public final class ControlPlane implements AutoCloseable {
     reconciler = new Reconciler(store, pipeline, new SnapshotPublisher(cache, metrics), sinks, nackBook, metrics,
         settings.holdoffMillis(), settings.maxHoldoffMillis(), telemetry).onDemand(callbacks::connectedKeys).start();
     callbacks.onKeysChanged(reconciler::keysChanged);
-    ads = new AdsServer(cache, callbacks, settings.xds(), extraServices).start();
+    ads = new AdsServer(cache, callbacks, settings.xds(), extraServices, settings.maxConnectionAge()).start();
     admin = new AdminServer(settings.admin(), reconciler::ready, metrics::scrape, this::configDump, this::statusJson).start();
     dns = new io.appmeshxds.server.source.DnsRefresher(store).start(30);
     if (cm.driven()) {

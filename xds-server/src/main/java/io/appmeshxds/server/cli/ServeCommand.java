@@ -55,6 +55,11 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--admin-port", defaultValue = "9090", description = "Admin HTTP port (default: ${DEFAULT-VALUE}).")
   int adminPort;
 
+  @Option(names = "--xds-max-connection-age", paramLabel = "SECONDS", defaultValue = "1800",
+      description = "End each xDS connection after this many seconds (+/-10 %% jitter) so that proxies spread over the "
+          + "replicas again after a rollout; they reconnect at once. 0: never (default: ${DEFAULT-VALUE}).")
+  long maxConnectionAgeSeconds;
+
   @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}; the container image uses 0.0.0.0).")
   String bind;
 
@@ -86,8 +91,12 @@ final class ServeCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--manifests and --kubernetes cannot be combined");
     }
     ControlPlaneConfig cfg = ConfigFile.load(spec, config);
+    if (maxConnectionAgeSeconds < 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--xds-max-connection-age must be 0 (never) or a number of seconds");
+    }
     ControlPlane.Settings settings = new ControlPlane.Settings(
-        new InetSocketAddress(bind, xdsPort), new InetSocketAddress(bind, adminPort), 20, 100);
+        new InetSocketAddress(bind, xdsPort), new InetSocketAddress(bind, adminPort), 20, 100,
+        java.time.Duration.ofSeconds(maxConnectionAgeSeconds));
     if (kubernetes) {
       return serveKubernetes(out, settings, cfg);
     }

@@ -30,6 +30,17 @@ public final class AdsServer implements AutoCloseable {
   private final ExecutorService[] writers;
 
   public AdsServer(XdsCache cache, StreamCallbacks callbacks, InetSocketAddress bind, List<BindableService> extra) {
+    this(cache, callbacks, bind, extra, null);
+  }
+
+  /**
+   * @param maxConnectionAge null or zero: connections live as long as the proxy keeps them;
+   *     otherwise gRPC ends each after this age (+/-10 % jitter, grpc-java's) with a GOAWAY, and
+   *     cuts it 5 s later: Envoy and gRPC clients reconnect through the Service, so after a
+   *     rollout or a scale-up proxies spread over every replica instead of staying where they landed
+   */
+  public AdsServer(XdsCache cache, StreamCallbacks callbacks, InetSocketAddress bind, List<BindableService> extra,
+      java.time.Duration maxConnectionAge) {
     int n = Math.max(2, Runtime.getRuntime().availableProcessors());
     writers = new ExecutorService[n];
     AtomicInteger threadIds = new AtomicInteger();
@@ -48,6 +59,9 @@ public final class AdsServer implements AutoCloseable {
         .permitKeepAliveWithoutCalls(true)
         .maxInboundMessageSize(16 * 1024 * 1024)
         .addService(ServerInterceptors.intercept(ds.getAggregatedDiscoveryServiceImpl(), new StickyNodeInterceptor()));
+    if (maxConnectionAge != null && !maxConnectionAge.isZero() && !maxConnectionAge.isNegative()) {
+      b.maxConnectionAge(maxConnectionAge.toMillis(), TimeUnit.MILLISECONDS).maxConnectionAgeGrace(5, TimeUnit.SECONDS);
+    }
     extra.forEach(b::addService);
     server = b.build();
   }

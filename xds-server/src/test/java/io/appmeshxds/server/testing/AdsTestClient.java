@@ -52,6 +52,7 @@ public final class AdsTestClient implements AutoCloseable {
   private final Map<String, Set<String>> subscribed = new ConcurrentHashMap<>();
   private final Set<String> extraSecrets = ConcurrentHashMap.newKeySet();
   private volatile String ended;
+  private final AtomicInteger emptyPushes = new AtomicInteger();
   private StreamObserver<DiscoveryRequest> sotw;
   private StreamObserver<DeltaDiscoveryRequest> deltaStream;
 
@@ -148,6 +149,9 @@ public final class AdsTestClient implements AutoCloseable {
     Map<String, Any> byName = new TreeMap<>();
     for (Any a : r.getResourcesList()) {
       byName.put(name(a), a);
+    }
+    if (byName.isEmpty() && (type.equals(LDS) || type.equals(CDS))) {
+      emptyPushes.incrementAndGet(); // an Envoy would drop every listener or cluster it has
     }
     held.put(type, byName);
     versions.put(type, r.getVersionInfo());
@@ -315,6 +319,11 @@ public final class AdsTestClient implements AutoCloseable {
 
   public String version(String type) {
     return versions.get(type);
+  }
+
+  /** SotW listener or cluster responses that held no resource at all. */
+  public int emptyPushes() {
+    return emptyPushes.get();
   }
 
   /** How the stream ended (a status code name or COMPLETED), or null while it is open. */
