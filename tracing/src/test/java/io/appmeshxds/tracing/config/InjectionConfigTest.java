@@ -79,7 +79,7 @@ class InjectionConfigTest {
     assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "injection: {xdsAddress: nohost}\n"))
         .hasMessageContaining("injection.xdsAddress: must be host:port");
     assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "injection: {xdsTls: {caFile: /ca.crt}}\n"))
-        .hasMessageContaining("injection.xdsTls: caFile/certFile/keyFile/sni/secretName need enabled: true");
+        .hasMessageContaining("injection.xdsTls: caFile/certFile/keyFile/sni/secretName/csiDriver need enabled: true");
     assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "injection: {envoy: {logLevel: loud}}\n"))
         .hasMessageContaining("injection.envoy.logLevel");
     assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "injection: {webhook: {validityDays: 10, renewBeforeDays: 10}}\n"))
