@@ -144,6 +144,11 @@ public final class ControlPlane implements AutoCloseable {
     return acks;
   }
 
+  /** The rejections proxies reported (NACKs), by node, until they accept a newer version. */
+  public NackBook nacks() {
+    return nackBook;
+  }
+
   public StatusView status() {
     return statusView;
   }
