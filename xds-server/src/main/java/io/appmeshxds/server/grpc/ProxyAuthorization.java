@@ -101,6 +101,9 @@ public final class ProxyAuthorization {
     volatile NodeKey key;
     volatile boolean verified;
     volatile boolean denied;
+    /** The node of the last request and its key: requests of a stream repeat the same Node (no re-parse). */
+    Node lastNode;
+    NodeKey lastKey;
     final Set<String> secretsSent = ConcurrentHashMap.newKeySet();
 
     StreamAuth(ProxyIdentity identity) {
@@ -254,7 +257,14 @@ public final class ProxyAuthorization {
     } else {
       return null;
     }
-    NodeKey key = XdsCache.keyOf(node);
+    NodeKey key;
+    if (node == auth.lastNode || node.equals(auth.lastNode)) {
+      key = auth.lastKey;
+    } else {
+      key = XdsCache.keyOf(node);
+      auth.lastNode = node;
+      auth.lastKey = key;
+    }
     if (key == null) {
       return null; // not an App Mesh node: the cache gives it nothing
     }
