@@ -116,6 +116,7 @@ public final class ProxyAuthorization {
   private final Directory directory;
   private final MeterRegistry metrics;
   private final AtomicLong lastUnauthenticatedWarning = new AtomicLong(Long.MIN_VALUE / 2);
+  private final LogBudget refusalLines = new LogBudget(20, 60_000_000_000L);
 
   /**
    * @param tokens reviews bearer tokens (Kubernetes mode), or null to accept client certificates only
@@ -173,8 +174,10 @@ public final class ProxyAuthorization {
     if (id == null) {
       if (settings.mode() == Mode.REQUIRED) {
         denied("unauthenticated", true);
-        LOG.warn("xDS stream from {} refused: no client certificate with a SPIFFE ID in trust domain {} and no valid token",
-            call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR), settings.trustDomain());
+        if (refusalLines.take()) {
+          LOG.warn("xDS stream from {} refused: no client certificate with a SPIFFE ID in trust domain {} and no valid token{}",
+              call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR), settings.trustDomain(), refusalLines.suppressedNote());
+        }
         call.close(Status.UNAUTHENTICATED.withDescription("authentication required"), new Metadata());
         return new ServerCall.Listener<>() {};
       }
@@ -188,18 +191,7 @@ public final class ProxyAuthorization {
       }
     }
     StreamAuth auth = new StreamAuth(id);
-    ServerCall<Q, R> watched = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
-      @Override
-      public void sendMessage(R message) {
-        // Secrets this stream was given stay its own while it still asks for them (a listener draining).
-        if (message instanceof DiscoveryResponse r && SECRET_TYPE.equals(r.getTypeUrl())) {
-          r.getResourcesList().forEach(a -> auth.secretsSent.add(ResourceNames.of(a)));
-        } else if (message instanceof DeltaDiscoveryResponse r && SECRET_TYPE.equals(r.getTypeUrl())) {
-          r.getResourcesList().forEach(x -> auth.secretsSent.add(x.getName()));
-        }
-        super.sendMessage(message);
-      }
-    };
+    GuardedCall<Q, R> watched = new GuardedCall<>(call, auth);
     ServerCall.Listener<Q> inner = Contexts.interceptCall(Context.current().withValue(STREAM, auth), watched, headers, next);
     return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(inner) {
       @Override
@@ -210,13 +202,82 @@ public final class ProxyAuthorization {
         String refusal = check(auth, message);
         if (refusal != null && settings.mode() == Mode.REQUIRED) {
           auth.denied = true;
-          call.close(refusal.equals("not_ready") ? Status.UNAVAILABLE.withDescription("not ready")
-              : Status.PERMISSION_DENIED.withDescription("permission denied"), new Metadata());
+          watched.refuse(refusal.equals("not_ready") ? Status.UNAVAILABLE.withDescription("not ready")
+              : Status.PERMISSION_DENIED.withDescription("permission denied"));
+          // Why: a call the server closes itself ends with onComplete for its listener, which
+          // java-control-plane ignores; as a cancellation it cancels the stream's watches and
+          // reports the stream closed (connected proxies, ACK state).
+          super.onCancel();
           return;
         }
         super.onMessage(message);
       }
+
+      @Override
+      public void onCancel() {
+        if (!auth.denied) {
+          super.onCancel();
+        }
+      }
+
+      @Override
+      public void onComplete() {
+        if (!auth.denied) {
+          super.onComplete();
+        }
+      }
+
+      @Override
+      public void onHalfClose() {
+        if (!auth.denied) {
+          super.onHalfClose();
+        }
+      }
     };
+  }
+
+  /**
+   * The call as the ADS service sees it: records the secrets sent, and lets authorization end it.
+   * Why the guard: java-control-plane writes from its own threads and, once told the stream ended,
+   * closes the call itself; a second close would throw and skip its clean-up (watches, stream
+   * counts), so after a refusal its writes and its close are dropped here.
+   */
+  private static final class GuardedCall<Q, R> extends ForwardingServerCall.SimpleForwardingServerCall<Q, R> {
+    private final StreamAuth auth;
+    private boolean refused;
+
+    GuardedCall(ServerCall<Q, R> call, StreamAuth auth) {
+      super(call);
+      this.auth = auth;
+    }
+
+    synchronized void refuse(Status status) {
+      if (!refused) {
+        refused = true;
+        super.close(status, new Metadata());
+      }
+    }
+
+    @Override
+    public synchronized void sendMessage(R message) {
+      if (refused) {
+        return;
+      }
+      // Secrets this stream was given stay its own while it still asks for them (a listener draining).
+      if (message instanceof DiscoveryResponse r && SECRET_TYPE.equals(r.getTypeUrl())) {
+        r.getResourcesList().forEach(a -> auth.secretsSent.add(ResourceNames.of(a)));
+      } else if (message instanceof DeltaDiscoveryResponse r && SECRET_TYPE.equals(r.getTypeUrl())) {
+        r.getResourcesList().forEach(x -> auth.secretsSent.add(x.getName()));
+      }
+      super.sendMessage(message);
+    }
+
+    @Override
+    public synchronized void close(Status status, Metadata trailers) {
+      if (!refused) {
+        super.close(status, trailers);
+      }
+    }
   }
 
   private ProxyIdentity authenticate(ServerCall<?, ?> call, Metadata headers) {
@@ -278,8 +339,11 @@ public final class ProxyAuthorization {
       for (String n : names) {
         if (!auth.secretsSent.contains(n) && !directory.hasSecret(key, n)) {
           denied("foreign_secret", settings.mode() == Mode.REQUIRED);
-          LOG.warn("xDS stream of {} as {}: asked for a secret outside its configuration{}", auth.identity,
-              key.nodeId(), settings.mode() == Mode.REQUIRED ? "; refused" : " (authorization is 'warn': allowed)");
+          if (refusalLines.take()) {
+            LOG.warn("xDS stream of {} as {}: asked for a secret outside its configuration{}{}", auth.identity,
+                key.nodeId(), settings.mode() == Mode.REQUIRED ? "; refused" : " (authorization is 'warn': allowed)",
+                refusalLines.suppressedNote());
+          }
           return "foreign_secret";
         }
       }
@@ -306,9 +370,11 @@ public final class ProxyAuthorization {
     String reason = ns == null ? "unknown_node" : "foreign_node";
     boolean enforced = settings.mode() == Mode.REQUIRED;
     denied(reason, enforced);
-    LOG.warn("xDS stream of {} claims node {}{}: {}", auth.identity, Escape.line(node.getId(), 256),
-        ns == null ? " which is not a known VirtualNode or VirtualGateway" : " of another namespace",
-        enforced ? "refused" : "allowed because proxy authorization is 'warn'");
+    if (refusalLines.take()) {
+      LOG.warn("xDS stream of {} claims node {}{}: {}{}", auth.identity, Escape.line(node.getId(), 256),
+          ns == null ? " which is not a known VirtualNode or VirtualGateway" : " of another namespace",
+          enforced ? "refused" : "allowed because proxy authorization is 'warn'", refusalLines.suppressedNote());
+    }
     return reason;
   }
 
@@ -321,6 +387,47 @@ public final class ProxyAuthorization {
         .description(enforced ? "ADS streams refused by proxy authorization, by reason"
             : "What proxy authorization would have refused in mode warn, by reason")
         .tag("reason", reason).register(metrics);
+  }
+
+  /**
+   * At most {@code max} log lines per window; the rest are only counted (the metrics count every
+   * refusal). Why: refusals are what an attacker can cause at will, the log must not be theirs.
+   */
+  static final class LogBudget {
+    private final int max;
+    private final long windowNanos;
+    private long windowStart = System.nanoTime();
+    private int used;
+    private long suppressed;
+    private long reportSuppressed;
+
+    LogBudget(int max, long windowNanos) {
+      this.max = max;
+      this.windowNanos = windowNanos;
+    }
+
+    synchronized boolean take() {
+      long now = System.nanoTime();
+      if (now - windowStart >= windowNanos) {
+        windowStart = now;
+        used = 0;
+        reportSuppressed = suppressed;
+        suppressed = 0;
+      }
+      if (used < max) {
+        used++;
+        return true;
+      }
+      suppressed++;
+      return false;
+    }
+
+    /** Text to append to a line: how many were left out in the previous window (once), else "". */
+    synchronized String suppressedNote() {
+      long n = reportSuppressed;
+      reportSuppressed = 0;
+      return n == 0 ? "" : " (" + n + " more refusals in the previous minute were not logged; see appmeshxds_xds_denied_total)";
+    }
   }
 
   /** Log-safe text from a client. */

@@ -232,8 +232,13 @@ class XdsMutualTlsTest {
   @Order(4)
   void aSecretOutsideItsConfigurationIsRefused() throws Exception {
     double before = denied("foreign_secret");
+    int connected = cp.callbacks().connected(io.appmeshxds.translator.plan.NodeKey.Kind.SIDECAR);
+    int watches = cp.cache().openWatches();
     AdsTestClient c = ads(demo, MeshFiles.LOADTESTER, new AtomicReference<>(), "someone-elses-certificate");
     RunningMesh.await(() -> c.ended() != null, 10_000);
+    // The refused stream is closed on the server too: it does not stay counted as a connected proxy.
+    RunningMesh.await(() -> cp.callbacks().connected(io.appmeshxds.translator.plan.NodeKey.Kind.SIDECAR) == connected, 10_000);
+    RunningMesh.await(() -> cp.cache().openWatches() == watches, 10_000);
     assertThat(c.ended()).isEqualTo("PERMISSION_DENIED");
     assertThat(c.endedDescription()).isEqualTo("permission denied");
     assertThat(denied("foreign_secret")).isEqualTo(before + 1);
