@@ -212,6 +212,13 @@ class XdsMutualTlsTest {
     assertThat(c.endedDescription()).isEqualTo("permission denied");
     assertThat(c.responses()).isZero();
     assertThat(denied("foreign_node")).isEqualTo(before + 1);
+    // Over delta xDS too.
+    AdsTestClient delta = new AdsTestClient(channel(other, new AtomicReference<>()), MeshFiles.LOADTESTER, true).start();
+    closeables.add(delta);
+    RunningMesh.await(() -> delta.ended() != null, 10_000);
+    assertThat(delta.ended()).isEqualTo("PERMISSION_DENIED");
+    assertThat(delta.responses()).isZero();
+    assertThat(denied("foreign_node")).isEqualTo(before + 2);
     // A node that does not exist is refused the same way, with the same text.
     AdsTestClient d = ads(other, "mesh/appmesh/virtualNode/nosuch_other", new AtomicReference<>());
     RunningMesh.await(() -> d.ended() != null, 10_000);
@@ -315,6 +322,12 @@ class XdsMutualTlsTest {
     outputs.add(out.toString());
     outputs.add(err.toString());
     assertThat(out.toString()).contains(demo.keyFile().toString());
+    StringWriter render = new StringWriter();
+    CommandLine rl = new CommandLine(new Main());
+    rl.setOut(new PrintWriter(render));
+    rl.setErr(new PrintWriter(render));
+    assertThat(rl.execute("render", "--manifests", dir.toString(), "--node", MeshFiles.LOADTESTER)).isZero();
+    outputs.add(render.toString());
     List<String> bodies = pki.keyBodies();
     assertThat(bodies).as("two strings per key: server, rotated server, two clients").hasSize(8);
     assertThat(logLines).as("logs were captured").isNotEmpty();

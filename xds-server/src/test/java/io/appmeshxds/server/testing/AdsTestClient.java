@@ -92,10 +92,15 @@ public final class AdsTestClient implements AutoCloseable {
         }
 
         @Override
-        public void onError(Throwable t) {}
+        public void onError(Throwable t) {
+          endedDescription = io.grpc.Status.fromThrowable(t).getDescription();
+          ended = io.grpc.Status.fromThrowable(t).getCode().name();
+        }
 
         @Override
-        public void onCompleted() {}
+        public void onCompleted() {
+          ended = "COMPLETED";
+        }
       });
       subscribeDelta(LDS, List.of());
       subscribeDelta(CDS, List.of());
