@@ -15,7 +15,9 @@ import java.util.function.LongSupplier;
  * Authenticates a projected service-account token with the Kubernetes TokenReview API, for the
  * audience proxies' tokens are minted for ({@code appmesh-xds} by default). Answers are cached
  * briefly by the token's SHA-256 (never the token itself), in a bounded map: a reconnecting proxy
- * costs one API call per {@code ttl}, and a flood of junk tokens cannot grow memory.
+ * costs one API call per {@code ttl}, and a flood of junk tokens cannot grow memory; at most
+ * {@link #MAX_IN_FLIGHT} reviews run at once (the rest are refused UNAVAILABLE after a second), so
+ * a flood cannot hold every gRPC thread or hammer the API server.
  */
 public final class TokenReviewer {
 
@@ -37,6 +39,11 @@ public final class TokenReviewer {
   private final int maxEntries;
   private final LongSupplier clock;
   private final Map<String, Entry> cache;
+  /** Reviews under way; a flood of new tokens waits briefly for one of these, then is refused for now. */
+  private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(MAX_IN_FLIGHT);
+
+  /** At most this many TokenReview calls at once (each holds a gRPC thread while the API answers). */
+  static final int MAX_IN_FLIGHT = 8;
 
   public TokenReviewer(Api api, String audience, long okTtlMillis, long failTtlMillis, int maxEntries, LongSupplier clock) {
     this.api = api;
@@ -80,8 +87,21 @@ public final class TokenReviewer {
         return e.identity();
       }
     }
-    TokenReview answer = api.review(new TokenReviewBuilder().withNewSpec().withToken(token).withAudiences(List.of(audience))
-        .endSpec().build());
+    TokenReview answer;
+    try {
+      if (!inFlight.tryAcquire(1, java.util.concurrent.TimeUnit.SECONDS)) {
+        throw new IllegalStateException("too many token reviews under way");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted");
+    }
+    try {
+      answer = api.review(new TokenReviewBuilder().withNewSpec().withToken(token).withAudiences(List.of(audience))
+          .endSpec().build());
+    } finally {
+      inFlight.release();
+    }
     ProxyIdentity id = judge(answer);
     synchronized (cache) {
       cache.put(k, new Entry(id, now + (id == null ? failTtlMillis : okTtlMillis)));

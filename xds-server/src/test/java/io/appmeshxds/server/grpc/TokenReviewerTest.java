@@ -74,4 +74,35 @@ class TokenReviewerTest {
       assertThat(ProxyIdentity.ofSpiffeId(bad, "cluster.local")).as(bad).isNull();
     }
   }
+
+  @Test
+  void aFloodOfNewTokensIsBoundedByConcurrentReviews() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    AtomicInteger started = new AtomicInteger();
+    TokenReviewer r = new TokenReviewer(req -> {
+      started.incrementAndGet();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      return accept(req);
+    }, "appmesh-xds", 60_000, 5_000, 100, now::get);
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(TokenReviewer.MAX_IN_FLIGHT);
+    for (int i = 0; i < TokenReviewer.MAX_IN_FLIGHT; i++) {
+      int n = i;
+      pool.submit(() -> r.review("sa-" + n));
+    }
+    long t0 = System.nanoTime();
+    while (started.get() < TokenReviewer.MAX_IN_FLIGHT && System.nanoTime() - t0 < 10_000_000_000L) {
+      Thread.onSpinWait();
+    }
+    assertThat(started.get()).isEqualTo(TokenReviewer.MAX_IN_FLIGHT);
+    assertThatThrownBy(() -> r.review("one-more")).hasMessageContaining("too many token reviews");
+    assertThat(started.get()).isEqualTo(TokenReviewer.MAX_IN_FLIGHT);
+    release.countDown();
+    pool.shutdown();
+    assertThat(pool.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(r.review("one-more")).isNotNull();
+  }
 }
