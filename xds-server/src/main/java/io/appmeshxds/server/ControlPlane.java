@@ -87,6 +87,9 @@ public final class ControlPlane implements AutoCloseable {
   private io.appmeshxds.server.cloudmap.CloudMapSetup cloudMapSetup;
   private io.appmeshxds.server.cloudmap.CloudMapDiscovery cloudMap;
   private ControlPlaneTelemetry telemetry = ControlPlaneTelemetry.noop();
+  private io.grpc.ServerCredentials xdsCredentials;
+  private io.appmeshxds.server.grpc.ProxyAuthorization.Settings authorization;
+  private io.appmeshxds.server.grpc.TokenReviewer tokens;
 
   public ControlPlane(Pipeline pipeline, Settings settings, List<StatusSink> extraSinks, List<BindableService> extraServices) {
     this.pipeline = pipeline;
@@ -101,6 +104,21 @@ public final class ControlPlane implements AutoCloseable {
    */
   public ControlPlane telemetry(ControlPlaneTelemetry t) {
     this.telemetry = t;
+    return this;
+  }
+
+  /**
+   * Transport security and proxy authorization of the xDS port (call before {@link #start()}).
+   *
+   * @param credentials TLS ({@link io.appmeshxds.server.tls.ServingFiles#credentials()}), or null for plaintext
+   * @param authorization proxy authorization, or null for none (mode off)
+   * @param tokens reviews service-account tokens (Kubernetes mode), or null for certificates only
+   */
+  public ControlPlane xdsSecurity(io.grpc.ServerCredentials credentials,
+      io.appmeshxds.server.grpc.ProxyAuthorization.Settings authorization, io.appmeshxds.server.grpc.TokenReviewer tokens) {
+    this.xdsCredentials = credentials;
+    this.authorization = authorization;
+    this.tokens = tokens;
     return this;
   }
 
@@ -146,6 +164,11 @@ public final class ControlPlane implements AutoCloseable {
   /** ACK times per proxy group, type and version. */
   public io.appmeshxds.server.status.AckTracker acks() {
     return acks;
+  }
+
+  /** The rejections proxies reported (NACKs), by node, until they accept a newer version. */
+  public NackBook nacks() {
+    return nackBook;
   }
 
   public StatusView status() {
@@ -196,7 +219,11 @@ public final class ControlPlane implements AutoCloseable {
     reconciler = new Reconciler(store, pipeline, new SnapshotPublisher(cache, metrics), sinks, nackBook, metrics,
         settings.holdoffMillis(), settings.maxHoldoffMillis(), telemetry).onDemand(callbacks::connectedKeys).start();
     callbacks.onKeysChanged(reconciler::keysChanged);
-    ads = new AdsServer(cache, callbacks, settings.xds(), extraServices, settings.maxConnectionAge()).start();
+    io.appmeshxds.server.grpc.ProxyAuthorization authz = authorization == null
+        || authorization.mode() == io.appmeshxds.server.grpc.ProxyAuthorization.Mode.OFF ? null
+        : new io.appmeshxds.server.grpc.ProxyAuthorization(authorization, tokens, new ModelDirectory(), metrics);
+    ads = new AdsServer(cache, callbacks, settings.xds(), extraServices, xdsCredentials, authz,
+        settings.maxConnectionAge()).start();
     admin = new AdminServer(settings.admin(), reconciler::ready, metrics::scrape, this::configDump, this::statusJson).start();
     dns = new io.appmeshxds.server.source.DnsRefresher(store).start(30);
     if (cm.driven()) {
@@ -215,6 +242,36 @@ public final class ControlPlane implements AutoCloseable {
         io.appmeshxds.server.source.AcmSource.Settings.of(aws.acm()), java.time.Clock.systemUTC(), new java.util.Random(),
         metrics).start(java.time.Duration.ofSeconds(5));
     return this;
+  }
+
+  /** What proxy authorization reads: the last build's objects and the published secrets, by key. */
+  private final class ModelDirectory implements io.appmeshxds.server.grpc.ProxyAuthorization.Directory {
+    @Override
+    public boolean ready() {
+      return reconciler.lastBuild() != null;
+    }
+
+    @Override
+    public String namespaceOf(NodeKey key) {
+      var build = reconciler.lastBuild();
+      var mesh = build == null ? null : build.model().mesh(key.mesh());
+      if (mesh == null) {
+        return null;
+      }
+      if (key.kind() == NodeKey.Kind.GATEWAY) {
+        var g = mesh.gateways().get(key.name());
+        return g == null ? null : g.ref().namespace();
+      }
+      var n = mesh.nodes().get(key.name());
+      return n == null ? null : n.ref().namespace();
+    }
+
+    @Override
+    public boolean hasSecret(NodeKey key, String name) {
+      XdsResources r = cache.get(key);
+      // Nothing published for the key yet: nothing can be served, so nothing is refused either.
+      return r == null || r.get(XdsResources.Type.SECRET).stream().anyMatch(x -> x.name().equals(name));
+    }
   }
 
   public int xdsPort() {

@@ -51,7 +51,8 @@ public final class KubernetesMode implements AutoCloseable {
   private final CloudMapRegistrar registrar;
 
   private KubernetesMode(KubernetesClient client, Pipeline pipeline, ControlPlane.Settings cps, Settings s,
-      ControlPlaneTelemetry telemetry, CloudMapSetup cloudMap) throws IOException {
+      ControlPlaneTelemetry telemetry, CloudMapSetup cloudMap,
+      java.util.function.UnaryOperator<ControlPlane> configure) throws IOException {
     this.client = client;
     this.sink = new KubernetesStatusSink(client, Clock.systemUTC());
     // The registrar hears of every build, as the status writer does; it needs the control plane's model.
@@ -62,8 +63,8 @@ public final class KubernetesMode implements AutoCloseable {
         r.publish(report);
       }
     };
-    this.cp = new ControlPlane(pipeline, cps, List.of(sink, afterBuild), List.of()).telemetry(telemetry).cloudMap(cloudMap)
-        .start();
+    this.cp = configure.apply(new ControlPlane(pipeline, cps, List.of(sink, afterBuild), List.of()).telemetry(telemetry)
+        .cloudMap(cloudMap)).start();
     if (cloudMap.config().registration().enabled()) {
       registrar = new CloudMapRegistrar(client, cloudMap, () -> {
         BuildResult b = cp.reconciler().lastBuild();
@@ -114,7 +115,14 @@ public final class KubernetesMode implements AutoCloseable {
    */
   public static KubernetesMode start(KubernetesClient client, Pipeline pipeline, ControlPlane.Settings cps, Settings s,
       ControlPlaneTelemetry telemetry, CloudMapSetup cloudMap) throws IOException {
-    return new KubernetesMode(client, pipeline, cps, s, telemetry, cloudMap);
+    return start(client, pipeline, cps, s, telemetry, cloudMap, c -> c);
+  }
+
+  /** As above; {@code configure} sets up the control plane before it starts (e.g. xDS TLS and authorization). */
+  public static KubernetesMode start(KubernetesClient client, Pipeline pipeline, ControlPlane.Settings cps, Settings s,
+      ControlPlaneTelemetry telemetry, CloudMapSetup cloudMap, java.util.function.UnaryOperator<ControlPlane> configure)
+      throws IOException {
+    return new KubernetesMode(client, pipeline, cps, s, telemetry, cloudMap, configure);
   }
 
   /** The Cloud Map registrar, or null when registration is off. */

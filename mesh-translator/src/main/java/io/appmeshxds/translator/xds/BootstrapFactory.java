@@ -31,6 +31,8 @@ import io.envoyproxy.envoy.config.metrics.v3.StatsConfig;
 import io.envoyproxy.envoy.config.metrics.v3.TagSpecifier;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher;
+import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
@@ -131,8 +133,22 @@ public final class BootstrapFactory {
     }
   }
 
-  /** TLS to the control plane: CA bundle, optional client certificate (mTLS), optional SNI. */
-  public record XdsTls(String caFile, String certFile, String keyFile, String sni) {}
+  /**
+   * TLS to the control plane: the CA bundle that verifies it (required: a TLS context without one
+   * would accept any server), optional client certificate (mTLS), and the server name that is sent
+   * as SNI and must be a DNS SAN of the control plane's certificate (default: the xDS host, when it
+   * is a name; an IP address host is matched as an IP SAN).
+   */
+  public record XdsTls(String caFile, String certFile, String keyFile, String sni) {
+    public XdsTls {
+      if (caFile == null || caFile.isBlank()) {
+        throw new IllegalArgumentException("TLS to the control plane needs a CA bundle that verifies it");
+      }
+      if ((certFile == null) != (keyFile == null)) {
+        throw new IllegalArgumentException("a client certificate needs both its certificate and its key file");
+      }
+    }
+  }
 
   public static Bootstrap build(Settings s) {
     NodeKey key = NodeKey.parse(s.nodeId(), null, "envoy", "");
@@ -155,14 +171,18 @@ public final class BootstrapFactory {
                 .setEndpoint(Endpoint.newBuilder().setAddress(address(s.xdsHost(), s.xdsPort()))))));
     if (s.tls() != null) {
       UpstreamTlsContext.Builder t = UpstreamTlsContext.newBuilder();
-      if (s.tls().sni() != null) {
-        t.setSni(s.tls().sni());
+      boolean ipHost = isIpLiteral(s.xdsHost());
+      String serverName = s.tls().sni() != null ? s.tls().sni() : ipHost ? null : s.xdsHost();
+      if (serverName != null) {
+        t.setSni(serverName);
       }
       CommonTlsContext.Builder c = t.getCommonTlsContextBuilder();
-      if (s.tls().caFile() != null) {
-        c.setValidationContext(CertificateValidationContext.newBuilder()
-            .setTrustedCa(DataSource.newBuilder().setFilename(s.tls().caFile())));
-      }
+      // Envoy checks the chain against the CA and the certificate's SANs against this name.
+      c.setValidationContext(CertificateValidationContext.newBuilder()
+          .setTrustedCa(DataSource.newBuilder().setFilename(s.tls().caFile()))
+          .addMatchTypedSubjectAltNames(SubjectAltNameMatcher.newBuilder()
+              .setSanType(serverName != null ? SubjectAltNameMatcher.SanType.DNS : SubjectAltNameMatcher.SanType.IP_ADDRESS)
+              .setMatcher(StringMatcher.newBuilder().setExact(serverName != null ? serverName : s.xdsHost()))));
       if (s.tls().certFile() != null) {
         c.addTlsCertificates(TlsCertificate.newBuilder()
             .setCertificateChain(DataSource.newBuilder().setFilename(s.tls().certFile()))
@@ -212,6 +232,10 @@ public final class BootstrapFactory {
   /** ADS as a config source that waits for its first answer ({@code initial_fetch_timeout: 0s}). */
   private static ConfigSource waitingAds() {
     return Protos.ads().toBuilder().setInitialFetchTimeout(Duration.getDefaultInstance()).build();
+  }
+
+  private static boolean isIpLiteral(String host) {
+    return host.matches("^[0-9.]+$") || host.contains(":");
   }
 
   static Address address(String host, int port) {

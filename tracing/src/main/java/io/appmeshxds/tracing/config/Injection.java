@@ -13,7 +13,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *   failurePolicy: Fail        # Fail: refuse the pod (App Mesh); Ignore: create it unmeshed, annotated
  *   xdsAddress: appmesh-xds.appmesh-system:18000
  *   xdsTls: {enabled: false, caFile: "", certFile: "", keyFile: "", sni: "", secretName: "",
- *            mountPath: /etc/appmesh-xds/tls}
+ *            mountPath: /etc/appmesh-xds/tls, csiDriver: ""}
  *   fsGroup: true              # fsGroup 1337 when the pod sets none (App Mesh: --enable-iam-for-service-accounts)
  *   envoy: {image: envoyproxy/envoy:v1.34.13, logLevel: info, adminPort: 9902, statsPort: 9901,
  *           cpuRequest: 10m, memoryRequest: 32Mi, cpuLimit: "", memoryLimit: "",
@@ -44,7 +44,7 @@ public record Injection(FailurePolicy failurePolicy, String xdsAddress, XdsTls x
   public Injection {
     failurePolicy = failurePolicy == null ? FailurePolicy.Fail : failurePolicy;
     xdsAddress = xdsAddress == null ? "appmesh-xds.appmesh-system:18000" : xdsAddress;
-    xdsTls = xdsTls == null ? new XdsTls(null, null, null, null, null, null, null) : xdsTls;
+    xdsTls = xdsTls == null ? new XdsTls(null, null, null, null, null, null, null, null) : xdsTls;
     fsGroup = fsGroup == null || fsGroup;
     envoy = envoy == null ? new Envoy(null, null, null, null, null, null, null, null, null, null, null, null, null, null) : envoy;
     proxyInit = proxyInit == null ? new ProxyInit(null, null) : proxyInit;
@@ -65,11 +65,14 @@ public record Injection(FailurePolicy failurePolicy, String xdsAddress, XdsTls x
 
   /**
    * {@code injection.xdsTls}: the files Envoy reads to reach the control plane over TLS (paths in the
-   * Envoy container), and optionally a Secret mounted there.
+   * Envoy container; {@code caFile} is required when enabled), and optionally what is mounted at
+   * {@code mountPath} to provide them: a Secret ({@code secretName}) or a CSI driver that issues each
+   * pod its own SPIFFE certificate ({@code csiDriver}, e.g. cert-manager's
+   * {@code spiffe.csi.cert-manager.io}, which writes {@code tls.crt}, {@code tls.key} and {@code ca.crt}).
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record XdsTls(Boolean enabled, String caFile, String certFile, String keyFile, String sni, String secretName,
-      String mountPath) {
+      String mountPath, String csiDriver) {
     public XdsTls {
       enabled = enabled != null && enabled;
       caFile = caFile == null ? "" : caFile;
@@ -78,6 +81,7 @@ public record Injection(FailurePolicy failurePolicy, String xdsAddress, XdsTls x
       sni = sni == null ? "" : sni;
       secretName = secretName == null ? "" : secretName;
       mountPath = mountPath == null ? "/etc/appmesh-xds/tls" : mountPath;
+      csiDriver = csiDriver == null ? "" : csiDriver;
     }
   }
 

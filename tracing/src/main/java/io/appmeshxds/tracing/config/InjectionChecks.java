@@ -26,8 +26,15 @@ final class InjectionChecks {
       p.add(prefix + "xdsAddress: must be host:port, got " + in.xdsAddress());
     }
     Injection.XdsTls tls = in.xdsTls();
-    if (!tls.enabled() && !(tls.caFile() + tls.certFile() + tls.keyFile() + tls.sni() + tls.secretName()).isEmpty()) {
-      p.add(prefix + "xdsTls: caFile/certFile/keyFile/sni/secretName need enabled: true");
+    if (!tls.enabled() && !(tls.caFile() + tls.certFile() + tls.keyFile() + tls.sni() + tls.secretName() + tls.csiDriver())
+        .isEmpty()) {
+      p.add(prefix + "xdsTls: caFile/certFile/keyFile/sni/secretName/csiDriver need enabled: true");
+    }
+    if (!tls.secretName().isEmpty() && !tls.csiDriver().isEmpty()) {
+      p.add(prefix + "xdsTls: secretName and csiDriver are two ways to mount the files; give one");
+    }
+    if (tls.enabled() && tls.caFile().isBlank()) {
+      p.add(prefix + "xdsTls.caFile: enabled: true needs the CA bundle that verifies the control plane");
     }
     if (tls.certFile().isEmpty() != tls.keyFile().isEmpty()) {
       p.add(prefix + "xdsTls: certFile and keyFile go together");

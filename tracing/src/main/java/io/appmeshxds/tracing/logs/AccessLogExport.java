@@ -48,16 +48,35 @@ public final class AccessLogExport implements AutoCloseable {
   /** Starts with the SDK's default client for {@code cw}. */
   public static AccessLogExport start(ControlPlaneConfig.CloudWatch cw, InetSocketAddress listen, Path bufferDir,
       MeterRegistry registry) throws IOException {
-    return start(cw, CloudWatchClients.create(cw), listen, bufferDir, registry, ExporterClock.system());
+    return start(cw, listen, bufferDir, registry, null);
+  }
+
+  /**
+   * As {@link #start(ControlPlaneConfig.CloudWatch, InetSocketAddress, Path, MeterRegistry)}, with the
+   * port's transport security.
+   *
+   * @param credentials TLS for the ALS port, or null for plaintext
+   */
+  public static AccessLogExport start(ControlPlaneConfig.CloudWatch cw, InetSocketAddress listen, Path bufferDir,
+      MeterRegistry registry, io.grpc.ServerCredentials credentials) throws IOException {
+    return start(cw, CloudWatchClients.create(cw), listen, bufferDir, registry, ExporterClock.system(), credentials);
   }
 
   /** Starts with a given client (tests: loopback endpoint, static credentials). */
   public static AccessLogExport start(ControlPlaneConfig.CloudWatch cw, CloudWatchLogsClient client,
       InetSocketAddress listen, Path bufferDir, MeterRegistry registry, ExporterClock clock) throws IOException {
+    return start(cw, client, listen, bufferDir, registry, clock, null);
+  }
+
+  /** As above, with TLS for the ALS port (null: plaintext). */
+  public static AccessLogExport start(ControlPlaneConfig.CloudWatch cw, CloudWatchLogsClient client,
+      InetSocketAddress listen, Path bufferDir, MeterRegistry registry, ExporterClock clock,
+      io.grpc.ServerCredentials credentials) throws IOException {
     LogExporter.Settings s = LogExporter.Settings.of(bufferDir, (long) cw.diskBudgetMb() << 20, cw.retentionDays());
     LogExporter exporter = new LogExporter(client, s, clock, registry).start();
     AlsReceiver receiver = new AlsReceiver(exporter, cw.logGroup(), clock);
-    Server server = NettyServerBuilder.forAddress(listen)
+    Server server = (credentials == null ? NettyServerBuilder.forAddress(listen)
+        : NettyServerBuilder.forAddress(listen, credentials))
         .permitKeepAliveTime(5, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
         .maxInboundMessageSize(16 * 1024 * 1024)

@@ -79,7 +79,12 @@ class InjectionConfigTest {
     assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "injection: {xdsAddress: nohost}\n"))
         .hasMessageContaining("injection.xdsAddress: must be host:port");
     assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "injection: {xdsTls: {caFile: /ca.crt}}\n"))
-        .hasMessageContaining("injection.xdsTls: caFile/certFile/keyFile/sni/secretName need enabled: true");
+        .hasMessageContaining("injection.xdsTls: caFile/certFile/keyFile/sni/secretName/csiDriver need enabled: true");
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "injection: {xdsTls: {enabled: true, sni: x}}\n"))
+        .hasMessageContaining("injection.xdsTls.caFile: enabled: true needs the CA bundle");
+    assertThatThrownBy(() -> ConfigLoader.parse("c.yaml",
+        "injection: {xdsTls: {enabled: true, caFile: /c, secretName: s, csiDriver: spiffe.csi.cert-manager.io}}\n"))
+        .hasMessageContaining("secretName and csiDriver are two ways");
     assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "injection: {envoy: {logLevel: loud}}\n"))
         .hasMessageContaining("injection.envoy.logLevel");
     assertThatThrownBy(() -> ConfigLoader.parse("c.yaml", "injection: {webhook: {validityDays: 10, renewBeforeDays: 10}}\n"))

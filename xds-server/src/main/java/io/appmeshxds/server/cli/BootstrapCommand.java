@@ -39,10 +39,12 @@ final class BootstrapCommand implements Callable<Integer> {
   @Option(names = "--output", defaultValue = "yaml", description = "yaml or json (default: ${DEFAULT-VALUE}).")
   Format output;
 
-  @Option(names = "--xds-tls", description = "Connect to the control plane over TLS.")
+  @Option(names = "--xds-tls", description = "Connect to the control plane over TLS; needs --xds-ca. Envoy verifies the "
+      + "control plane's certificate against the CA and its DNS SAN against --xds-sni (default: the host of --xds-address).")
   boolean tls;
 
-  @Option(names = "--xds-ca", paramLabel = "FILE", description = "With --xds-tls: CA bundle to verify the control plane.")
+  @Option(names = "--xds-ca", paramLabel = "FILE", description = "With --xds-tls (required): CA bundle, as a path in the "
+      + "Envoy container, that verifies the control plane.")
   String ca;
 
   @Option(names = "--xds-cert", paramLabel = "FILE", description = "With --xds-tls: client certificate (mTLS).")
@@ -51,7 +53,8 @@ final class BootstrapCommand implements Callable<Integer> {
   @Option(names = "--xds-key", paramLabel = "FILE", description = "With --xds-tls: client private key (mTLS).")
   String key;
 
-  @Option(names = "--xds-sni", paramLabel = "NAME", description = "With --xds-tls: server name to send.")
+  @Option(names = "--xds-sni", paramLabel = "NAME", description = "With --xds-tls: server name to send and to find among the "
+      + "control plane certificate's DNS SANs (default: the host of --xds-address).")
   String sni;
 
   @Option(names = "--sds-socket", paramLabel = "PATH",
@@ -74,6 +77,10 @@ final class BootstrapCommand implements Callable<Integer> {
     }
     if (!tls && (ca != null || cert != null || key != null || sni != null)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--xds-ca/--xds-cert/--xds-key/--xds-sni need --xds-tls");
+    }
+    if (tls && (ca == null || ca.isBlank())) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--xds-tls needs --xds-ca: the CA bundle that verifies the "
+          + "control plane (without it Envoy would accept any server)");
     }
     if ((cert == null) != (key == null)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--xds-cert and --xds-key go together");

@@ -74,6 +74,8 @@ final class ServeCommand implements Callable<Integer> {
       description = "With --kubernetes: HTTPS port of the sidecar injection webhook, 0 for none (default: ${DEFAULT-VALUE}).")
   int webhookPort;
 
+  @CommandLine.Mixin TransportSecurityOptions security = new TransportSecurityOptions();
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -90,6 +92,7 @@ final class ServeCommand implements Callable<Integer> {
     if (kubernetes && !manifests.isEmpty()) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--manifests and --kubernetes cannot be combined");
     }
+    security.validate(spec.commandLine(), bind, kubernetes);
     ControlPlaneConfig cfg = ConfigFile.load(spec, config);
     if (maxConnectionAgeSeconds < 0) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--xds-max-connection-age must be 0 (never) or a number of seconds");
@@ -103,6 +106,11 @@ final class ServeCommand implements Callable<Integer> {
     ControlPlane cp = new ControlPlane(Pipelines.standard(cfg), settings, List.of(), List.of())
         .telemetry(ControlPlaneTelemetry.create(cfg.telemetry()))
         .cloudMap(io.appmeshxds.server.cloudmap.CloudMapSetup.of(cfg.aws()));
+    try {
+      cp.xdsSecurity(security.xdsCredentials(cp.metrics(), bind), security.authorization(false, bind), null);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     String what;
     ManifestSource files = null;
     try {
@@ -155,8 +163,16 @@ final class ServeCommand implements Callable<Integer> {
   private int serveKubernetes(PrintWriter out, ControlPlane.Settings settings, ControlPlaneConfig cfg) throws Exception {
     KubernetesClient client = new KubernetesClientBuilder().build();
     KubernetesMode.Settings ks = KubernetesMode.Settings.inCluster(namespace, client);
-    KubernetesMode mode = KubernetesMode.start(client, Pipelines.standard(cfg), settings, ks,
-        ControlPlaneTelemetry.create(cfg.telemetry()), io.appmeshxds.server.cloudmap.CloudMapSetup.of(cfg.aws()));
+    KubernetesMode mode;
+    try {
+      mode = KubernetesMode.start(client, Pipelines.standard(cfg), settings, ks,
+          ControlPlaneTelemetry.create(cfg.telemetry()), io.appmeshxds.server.cloudmap.CloudMapSetup.of(cfg.aws()),
+          c -> c.xdsSecurity(security.xdsCredentials(c.metrics(), bind), security.authorization(true, bind),
+              io.appmeshxds.server.grpc.TokenReviewer.of(client, security.tokenAudience)));
+    } catch (IllegalArgumentException e) {
+      client.close();
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     mode.controlPlane().acm(cfg.aws());
     AccessLogExport logs = accessLogs(cfg, mode.controlPlane());
     io.appmeshxds.server.webhook.Webhook webhook = webhookPort == 0 ? null : io.appmeshxds.server.webhook.Webhook.start(mode,
@@ -181,7 +197,7 @@ final class ServeCommand implements Callable<Integer> {
     out.println("appmesh-xds serving the cluster at " + client.getMasterUrl() + " ("
         + (namespace == null ? "every namespace" : "namespace " + namespace) + "); lease " + ks.leaseNamespace() + "/"
         + KubernetesMode.LEASE_NAME + " as " + ks.identity());
-    out.println("  xDS (ADS gRPC):  " + bind + ":" + mode.controlPlane().xdsPort());
+    out.println("  xDS (ADS gRPC):  " + bind + ":" + mode.controlPlane().xdsPort() + " (" + security.describe(true) + ")");
     out.println("  admin HTTP:      http://" + bind + ":" + mode.controlPlane().adminPort()
         + "/status  (/ready turns 200 once every kind has synced and the first config is published)");
     if (webhook != null) {
@@ -206,8 +222,17 @@ final class ServeCommand implements Callable<Integer> {
   /** The access-log exporter on --als-port when logging.cloudWatch.enabled, else null. */
   private AccessLogExport accessLogs(ControlPlaneConfig cfg, ControlPlane cp) throws Exception {
     ControlPlaneConfig.CloudWatch cw = cfg.logging().cloudWatch();
-    return cw.enabled() ? AccessLogExport.start(cw, new InetSocketAddress(bind, alsPort), AccessLogExport.bufferDir(cw, null),
-        cp.metrics()) : null;
+    if (!cw.enabled()) {
+      return null;
+    }
+    io.grpc.ServerCredentials tls;
+    try {
+      tls = security.alsCredentials(spec.commandLine(), cp.metrics(), bind);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    return AccessLogExport.start(cw, new InetSocketAddress(bind, alsPort), AccessLogExport.bufferDir(cw, null), cp.metrics(),
+        tls);
   }
 
   private void banner(PrintWriter out, ControlPlane cp, String what) {
@@ -220,11 +245,11 @@ final class ServeCommand implements Callable<Integer> {
     if (keys.size() > 8) {
       out.println("    … and " + (keys.size() - 8) + " more");
     }
-    out.println("  xDS (ADS gRPC):  " + bind + ":" + cp.xdsPort());
+    out.println("  xDS (ADS gRPC):  " + bind + ":" + cp.xdsPort() + " (" + security.describe(false) + ")");
     out.println("  admin HTTP:      http://" + bind + ":" + cp.adminPort() + "/status  (/ready /healthz /metrics /config_dump?node=…)");
     if (!keys.isEmpty()) {
       out.println("  Envoy bootstrap: bin/appmesh-xds bootstrap --node " + keys.get(0).nodeId() + " --xds-address "
-          + bind + ":" + cp.xdsPort());
+          + bind + ":" + cp.xdsPort() + (security.xdsCert == null ? "" : " --xds-tls --xds-ca <CA bundle> --xds-sni <server name>"));
     }
     out.println("  Ctrl-C stops it.");
     out.flush();

@@ -30,17 +30,19 @@ public final class AdsServer implements AutoCloseable {
   private final ExecutorService[] writers;
 
   public AdsServer(XdsCache cache, StreamCallbacks callbacks, InetSocketAddress bind, List<BindableService> extra) {
-    this(cache, callbacks, bind, extra, null);
+    this(cache, callbacks, bind, extra, null, null, null);
   }
 
   /**
+   * @param credentials TLS for the port ({@link io.appmeshxds.server.tls.ServingFiles#credentials()}), or null for plaintext
+   * @param authorization who may receive which node's configuration, or null for no check
    * @param maxConnectionAge null or zero: connections live as long as the proxy keeps them;
    *     otherwise gRPC ends each after this age (+/-10 % jitter, grpc-java's) with a GOAWAY, and
    *     cuts it 5 s later: Envoy and gRPC clients reconnect through the Service, so after a
    *     rollout or a scale-up proxies spread over every replica instead of staying where they landed
    */
   public AdsServer(XdsCache cache, StreamCallbacks callbacks, InetSocketAddress bind, List<BindableService> extra,
-      java.time.Duration maxConnectionAge) {
+      io.grpc.ServerCredentials credentials, ProxyAuthorization authorization, java.time.Duration maxConnectionAge) {
     int n = Math.max(2, Runtime.getRuntime().availableProcessors());
     writers = new ExecutorService[n];
     AtomicInteger threadIds = new AtomicInteger();
@@ -54,11 +56,16 @@ public final class AdsServer implements AutoCloseable {
     AtomicInteger next = new AtomicInteger();
     ExecutorGroup group = () -> writers[Math.floorMod(next.getAndIncrement(), writers.length)];
     V3DiscoveryServer ds = new V3DiscoveryServer(List.of(callbacks), cache, group, new ResourceSerializer());
-    NettyServerBuilder b = NettyServerBuilder.forAddress(bind)
+    NettyServerBuilder b = (credentials == null ? NettyServerBuilder.forAddress(bind)
+        : NettyServerBuilder.forAddress(bind, credentials))
         .permitKeepAliveTime(5, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
         .maxInboundMessageSize(16 * 1024 * 1024)
-        .addService(ServerInterceptors.intercept(ds.getAggregatedDiscoveryServiceImpl(), new StickyNodeInterceptor()));
+        // The last interceptor sees a message first: the node is filled in before authorization reads it.
+        .addService(authorization == null
+            ? ServerInterceptors.intercept(ds.getAggregatedDiscoveryServiceImpl(), new StickyNodeInterceptor())
+            : ServerInterceptors.intercept(ds.getAggregatedDiscoveryServiceImpl(), authorization.interceptor(),
+                new StickyNodeInterceptor()));
     if (maxConnectionAge != null && !maxConnectionAge.isZero() && !maxConnectionAge.isNegative()) {
       b.maxConnectionAge(maxConnectionAge.toMillis(), TimeUnit.MILLISECONDS).maxConnectionAgeGrace(5, TimeUnit.SECONDS);
     }

@@ -82,7 +82,8 @@ public final class StreamCallbacks implements DiscoveryServerCallbacks {
     if (request.hasErrorDetail()) {
       String version = nacks.rejected(streamId, request.getTypeUrl(), request.getResponseNonce());
       nack(streamId, key, request.getNode(), request.getTypeUrl(), version, request.getErrorDetail().getMessage());
-    } else if (key != null && !request.getResponseNonce().isEmpty() && !request.getVersionInfo().isEmpty()) {
+    } else if (key != null && !request.getResponseNonce().isEmpty() && !request.getVersionInfo().isEmpty()
+        && ProxyAuthorization.mayReportFor(key)) {
       sink.accepted(key, request.getTypeUrl(), request.getVersionInfo());
     }
   }
@@ -94,7 +95,7 @@ public final class StreamCallbacks implements DiscoveryServerCallbacks {
     if (request.hasErrorDetail()) {
       String version = nacks.rejected(streamId, request.getTypeUrl(), request.getResponseNonce());
       nack(streamId, key, request.getNode(), request.getTypeUrl(), version, request.getErrorDetail().getMessage());
-    } else if (key != null && !request.getResponseNonce().isEmpty()) {
+    } else if (key != null && !request.getResponseNonce().isEmpty() && ProxyAuthorization.mayReportFor(key)) {
       // A delta ACK names the nonce of our response; its version is the one we sent with that nonce.
       String version = nacks.sentVersion(streamId, request.getTypeUrl(), request.getResponseNonce());
       if (version != null) {
@@ -173,7 +174,8 @@ public final class StreamCallbacks implements DiscoveryServerCallbacks {
       LOG.warn("NACK from node {} ({}) stream {}: {} version {} rejected: {}", node.getId(), key, streamId, type, version,
           message);
     }
-    if (key != null) {
+    // With proxy authorization on, only a stream authenticated as this node writes its status.
+    if (key != null && ProxyAuthorization.mayReportFor(key)) {
       sink.rejected(key, node.getId(), typeUrl, version, message);
     }
   }

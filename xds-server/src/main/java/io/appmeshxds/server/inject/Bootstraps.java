@@ -23,9 +23,10 @@ final class Bootstraps {
   static final int MAX_BYTES = 64 * 1024;
 
   /**
-   * Extension point: how the injected Envoy reaches the control plane. Today the
-   * {@code injection.xdsTls} files ({@code bootstrap --xds-tls}); authenticated xDS adds its
-   * credentials here.
+   * How the injected Envoy reaches the control plane: the {@code injection.xdsTls} files ({@code
+   * bootstrap --xds-tls}): the CA (required) and server name it verifies, and the pod's client
+   * certificate (e.g. its SPIFFE certificate from {@code csiDriver}), which is how the control plane
+   * authenticates it.
    */
   static BootstrapFactory.XdsTls xdsTls(Injection in) {
     Injection.XdsTls t = in.xdsTls();

@@ -55,6 +55,11 @@ final class Mounts {
     if (tls.enabled() && !tls.secretName().isEmpty()) {
       addVolume(pod, new VolumeBuilder().withName(XDS_TLS_VOLUME).withNewSecret().withSecretName(tls.secretName()).endSecret().build());
       mount(envoy, XDS_TLS_VOLUME, tls.mountPath(), true);
+    } else if (tls.enabled() && !tls.csiDriver().isEmpty()) {
+      // A per-pod certificate for the pod's service account (SPIFFE ID), renewed by the driver.
+      addVolume(pod, new VolumeBuilder().withName(XDS_TLS_VOLUME).withNewCsi().withDriver(tls.csiDriver()).withReadOnly(true)
+          .endCsi().build());
+      mount(envoy, XDS_TLS_VOLUME, tls.mountPath(), true);
     }
   }
 

@@ -47,7 +47,10 @@ class BootstrapCommandTest {
             "--xds-address", "appmesh-xds:18000", "--admin-port", "19901"),
         List.of("--node", "mesh/appmesh/virtualNode/podinfo-primary_demo", "--xds-address", "appmesh-xds:18000", "--xds-tls",
             "--xds-ca", "/etc/appmesh-xds/ca.pem", "--xds-cert", "/etc/envoy/tls.crt", "--xds-key", "/etc/envoy/tls.key",
-            "--xds-sni", "appmesh-xds.appmesh-system.svc", "--sds-socket", "/run/spire/sockets/agent.sock"));
+            "--xds-sni", "appmesh-xds.appmesh-system.svc", "--sds-socket", "/run/spire/sockets/agent.sock"),
+        // No --xds-sni: the host of --xds-address is sent and verified.
+        List.of("--node", "mesh/appmesh/virtualNode/podinfo-primary_demo", "--xds-address", "appmesh-xds.appmesh-system.svc:18000",
+            "--xds-tls", "--xds-ca", "/etc/appmesh-xds/ca.pem", "--sds-socket", "/run/spire/sockets/agent.sock"));
   }
 
   @ParameterizedTest
@@ -93,6 +96,10 @@ class BootstrapCommandTest {
       UpstreamTlsContext tls = xds.getTransportSocket().getTypedConfig().unpack(UpstreamTlsContext.class);
       assertThat(tls.getSni()).isEqualTo("appmesh-xds.appmesh-system.svc");
       assertThat(tls.getCommonTlsContext().getValidationContext().getTrustedCa().getFilename()).isEqualTo("/etc/appmesh-xds/ca.pem");
+      // Envoy checks the server's SAN against the name it sends, not only the chain.
+      assertThat(tls.getCommonTlsContext().getValidationContext().getMatchTypedSubjectAltNamesList())
+          .extracting(m -> m.getSanType().name() + " " + m.getMatcher().getExact())
+          .containsExactly("DNS appmesh-xds.appmesh-system.svc");
       assertThat(bootstrap.getStaticResources().getClusters(1).getName()).isEqualTo("static_cluster_sds_unix_socket");
     } else {
       assertThat(xds.hasTransportSocket()).isFalse();
@@ -104,6 +111,10 @@ class BootstrapCommandTest {
     assertThat(run("--node", "podinfo", "--xds-address", "a:1").code()).isEqualTo(2);
     assertThat(run("--node", "mesh/m/virtualNode/n", "--xds-address", "nohost").code()).isEqualTo(2);
     assertThat(run("--node", "mesh/m/virtualNode/n", "--xds-address", "a:1", "--xds-ca", "ca.pem").code()).isEqualTo(2);
+    Out noCa = run("--node", "mesh/m/virtualNode/n", "--xds-address", "a:1", "--xds-tls");
+    assertThat(noCa.code()).as("--xds-tls without a CA never prints an unverified TLS context").isEqualTo(2);
+    assertThat(noCa.out()).isEmpty();
+    assertThat(noCa.err()).contains("--xds-tls needs --xds-ca");
     Out o = run("--node", "podinfo", "--xds-address", "a:1");
     assertThat(o.err()).contains("not an App Mesh node id: podinfo");
   }

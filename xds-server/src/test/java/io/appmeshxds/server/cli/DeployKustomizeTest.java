@@ -95,7 +95,17 @@ class DeployKustomizeTest {
     assertThat(deployment.path("metadata").path("namespace").stringValue("")).isEqualTo("appmesh-system");
     JsonNode c = deployment.path("spec").path("template").path("spec").path("containers").get(0);
     assertThat(c.path("args").toString())
-        .isEqualTo("[\"serve\",\"--kubernetes\",\"--bind\",\"0.0.0.0\",\"--config\",\"/etc/appmesh-xds/config.yaml\"]");
+        .isEqualTo("[\"serve\",\"--kubernetes\",\"--bind\",\"0.0.0.0\",\"--config\",\"/etc/appmesh-xds/config.yaml\","
+            + "\"--xds-tls-cert\",\"/etc/appmesh-xds-tls/tls.crt\",\"--xds-tls-key\",\"/etc/appmesh-xds-tls/tls.key\","
+            + "\"--xds-client-ca\",\"/etc/appmesh-xds-tls/ca.crt\"]");
+    // The serving certificate comes from a Secret (deploy/cert-manager issues it under this name).
+    assertThat(deployment.path("spec").path("template").path("spec").path("volumes").toString())
+        .contains("\"secretName\":\"appmesh-xds-xds-tls\"");
+    assertThat(c.path("volumeMounts").toString()).contains("\"mountPath\":\"/etc/appmesh-xds-tls\"");
+    List<JsonNode> cm = documents(kustomize(DEPLOY.resolve("cert-manager")));
+    JsonNode serving = one(cm, "Certificate", "appmesh-xds-xds-tls");
+    assertThat(serving.path("spec").path("secretName").stringValue("")).isEqualTo("appmesh-xds-xds-tls");
+    assertThat(serving.path("spec").path("dnsNames").toString()).contains("appmesh-xds.appmesh-system.svc");
     assertThat(c.path("livenessProbe").path("httpGet").path("path").stringValue("")).isEqualTo("/healthz");
     assertThat(c.path("readinessProbe").path("httpGet").path("path").stringValue("")).isEqualTo("/ready");
     assertThat(c.path("resources").path("requests").isObject() && c.path("resources").path("limits").isObject()).isTrue();

@@ -172,6 +172,31 @@ class InjectionGoldenTest {
   }
 
   /** Flagger's canary target (label app=podinfo) is VirtualNode podinfo-canary's pod (Flagger's appmesh:v1beta2 router). */
+  /**
+   * With {@code injection.xdsTls} and a CSI driver: the pod gets the driver's volume at the mount
+   * path, and its bootstrap verifies the control plane (CA and DNS SAN) and presents the pod's own
+   * certificate, all as files in that volume.
+   */
+  @Test
+  void mutualTlsToTheControlPlaneMountsTheCsiCertificateAndVerifiesTheServer() throws Exception {
+    Run r = run("xds-mtls");
+    assertThat(r.out().path("spec").path("volumes").toString())
+        .contains("{\"csi\":{\"driver\":\"spiffe.csi.cert-manager.io\",\"readOnly\":true},\"name\":\"appmesh-xds-tls\"}");
+    assertThat(r.envoy().path("volumeMounts").toString()).contains("\"mountPath\":\"/var/run/secrets/spiffe.io\"");
+    Bootstrap b = Admissions.bootstrap(r.envoy());
+    var xds = b.getStaticResources().getClustersList().stream().filter(c -> c.getName().equals("appmesh_xds")).findFirst()
+        .orElseThrow();
+    var tls = xds.getTransportSocket().getTypedConfig()
+        .unpack(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext.class);
+    assertThat(tls.getSni()).isEqualTo("appmesh-xds.appmesh-system.svc");
+    var v = tls.getCommonTlsContext().getValidationContext();
+    assertThat(v.getTrustedCa().getFilename()).isEqualTo("/var/run/secrets/spiffe.io/ca.crt");
+    assertThat(v.getMatchTypedSubjectAltNamesList()).extracting(m -> m.getSanType().name() + " " + m.getMatcher().getExact())
+        .containsExactly("DNS appmesh-xds.appmesh-system.svc");
+    assertThat(tls.getCommonTlsContext().getTlsCertificates(0).getPrivateKey().getFilename())
+        .isEqualTo("/var/run/secrets/spiffe.io/tls.key");
+  }
+
   @Test
   void flaggerCanaryIsTheCanaryNode() throws Exception {
     Run r = run("flagger-canary");

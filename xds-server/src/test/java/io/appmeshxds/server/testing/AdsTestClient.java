@@ -53,11 +53,17 @@ public final class AdsTestClient implements AutoCloseable {
   private final Set<String> extraSecrets = ConcurrentHashMap.newKeySet();
   private volatile String ended;
   private final AtomicInteger emptyPushes = new AtomicInteger();
+  private volatile String endedDescription;
   private StreamObserver<DiscoveryRequest> sotw;
   private StreamObserver<DeltaDiscoveryRequest> deltaStream;
 
   public AdsTestClient(int port, String nodeId, boolean delta) {
-    this.channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    this(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build(), nodeId, delta);
+  }
+
+  /** Over a given channel (e.g. TLS with a client certificate); the client owns it and shuts it down on close. */
+  public AdsTestClient(ManagedChannel channel, String nodeId, boolean delta) {
+    this.channel = channel;
     this.node = Node.newBuilder().setId(nodeId).setCluster("test").setUserAgentName("envoy").setUserAgentVersion("1.34.0").build();
     this.delta = delta;
   }
@@ -87,10 +93,15 @@ public final class AdsTestClient implements AutoCloseable {
         }
 
         @Override
-        public void onError(Throwable t) {}
+        public void onError(Throwable t) {
+          endedDescription = io.grpc.Status.fromThrowable(t).getDescription();
+          ended = io.grpc.Status.fromThrowable(t).getCode().name();
+        }
 
         @Override
-        public void onCompleted() {}
+        public void onCompleted() {
+          ended = "COMPLETED";
+        }
       });
       subscribeDelta(LDS, List.of());
       subscribeDelta(CDS, List.of());
@@ -103,6 +114,7 @@ public final class AdsTestClient implements AutoCloseable {
 
         @Override
         public void onError(Throwable t) {
+          endedDescription = io.grpc.Status.fromThrowable(t).getDescription();
           ended = io.grpc.Status.fromThrowable(t).getCode().name();
         }
 
@@ -329,6 +341,11 @@ public final class AdsTestClient implements AutoCloseable {
   /** How the stream ended (a status code name or COMPLETED), or null while it is open. */
   public String ended() {
     return ended;
+  }
+
+  /** The description of the status that ended the stream, or null. */
+  public String endedDescription() {
+    return endedDescription;
   }
 
   /**

@@ -25,9 +25,14 @@ public final class XdsChannel implements AutoCloseable {
   private final ManagedChannel channel;
 
   public XdsChannel(int xdsPort, String nodeId, String target) {
+    this(xdsPort, nodeId, target, Map.of("type", "insecure"));
+  }
+
+  /** With these {@code channel_creds} to the control plane (e.g. {@link FileTlsXdsCredentials}). */
+  public XdsChannel(int xdsPort, String nodeId, String target, Map<String, ?> channelCreds) {
     Map<String, Object> bootstrap = Map.of(
         "xds_servers", List.of(Map.of("server_uri", "127.0.0.1:" + xdsPort,
-            "channel_creds", List.of(Map.of("type", "insecure")),
+            "channel_creds", List.of(channelCreds),
             "server_features", List.of("xds_v3"))),
         "node", Map.of("id", nodeId, "locality", Map.of()));
     NameResolverRegistry registry = new NameResolverRegistry();
