@@ -65,6 +65,7 @@ public final class ControlPlane implements AutoCloseable {
   private io.appmeshxds.server.cloudmap.CloudMapSetup cloudMapSetup;
   private io.appmeshxds.server.cloudmap.CloudMapDiscovery cloudMap;
   private ControlPlaneTelemetry telemetry = ControlPlaneTelemetry.noop();
+  private AdminServer.Options adminOptions = AdminServer.Options.defaults();
 
   public ControlPlane(Pipeline pipeline, Settings settings, List<StatusSink> extraSinks, List<BindableService> extraServices) {
     this.pipeline = pipeline;
@@ -79,6 +80,15 @@ public final class ControlPlane implements AutoCloseable {
    */
   public ControlPlane telemetry(ControlPlaneTelemetry t) {
     this.telemetry = t;
+    return this;
+  }
+
+  /**
+   * The admin port's options: its bearer token and connection limits (call before {@link #start()});
+   * its counters go to this control plane's registry.
+   */
+  public ControlPlane adminOptions(AdminServer.Options o) {
+    this.adminOptions = o;
     return this;
   }
 
@@ -175,7 +185,8 @@ public final class ControlPlane implements AutoCloseable {
         settings.holdoffMillis(), settings.maxHoldoffMillis(), telemetry).onDemand(callbacks::connectedKeys).start();
     callbacks.onKeysChanged(reconciler::keysChanged);
     ads = new AdsServer(cache, callbacks, settings.xds(), extraServices).start();
-    admin = new AdminServer(settings.admin(), reconciler::ready, metrics::scrape, this::configDump, this::statusJson).start();
+    admin = new AdminServer(settings.admin(), reconciler::ready, metrics::scrape, this::configDump, this::statusJson,
+        adminOptions.withRegistry(metrics)).start();
     dns = new io.appmeshxds.server.source.DnsRefresher(store).start(30);
     if (cm.driven()) {
       cloudMap.start();

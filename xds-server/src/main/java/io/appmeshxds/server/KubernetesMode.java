@@ -51,7 +51,8 @@ public final class KubernetesMode implements AutoCloseable {
   private final CloudMapRegistrar registrar;
 
   private KubernetesMode(KubernetesClient client, Pipeline pipeline, ControlPlane.Settings cps, Settings s,
-      ControlPlaneTelemetry telemetry, CloudMapSetup cloudMap) throws IOException {
+      ControlPlaneTelemetry telemetry, CloudMapSetup cloudMap, io.appmeshxds.server.admin.AdminServer.Options admin)
+      throws IOException {
     this.client = client;
     this.sink = new KubernetesStatusSink(client, Clock.systemUTC());
     // The registrar hears of every build, as the status writer does; it needs the control plane's model.
@@ -63,7 +64,7 @@ public final class KubernetesMode implements AutoCloseable {
       }
     };
     this.cp = new ControlPlane(pipeline, cps, List.of(sink, afterBuild), List.of()).telemetry(telemetry).cloudMap(cloudMap)
-        .start();
+        .adminOptions(admin).start();
     if (cloudMap.config().registration().enabled()) {
       registrar = new CloudMapRegistrar(client, cloudMap, () -> {
         BuildResult b = cp.reconciler().lastBuild();
@@ -114,7 +115,14 @@ public final class KubernetesMode implements AutoCloseable {
    */
   public static KubernetesMode start(KubernetesClient client, Pipeline pipeline, ControlPlane.Settings cps, Settings s,
       ControlPlaneTelemetry telemetry, CloudMapSetup cloudMap) throws IOException {
-    return new KubernetesMode(client, pipeline, cps, s, telemetry, cloudMap);
+    return start(client, pipeline, cps, s, telemetry, cloudMap, io.appmeshxds.server.admin.AdminServer.Options.defaults());
+  }
+
+  /** As above, with the admin port's options (its bearer token, limits). */
+  public static KubernetesMode start(KubernetesClient client, Pipeline pipeline, ControlPlane.Settings cps, Settings s,
+      ControlPlaneTelemetry telemetry, CloudMapSetup cloudMap, io.appmeshxds.server.admin.AdminServer.Options admin)
+      throws IOException {
+    return new KubernetesMode(client, pipeline, cps, s, telemetry, cloudMap, admin);
   }
 
   /** The Cloud Map registrar, or null when registration is off. */

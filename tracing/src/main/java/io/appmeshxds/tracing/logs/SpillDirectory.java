@@ -38,14 +38,19 @@ final class SpillDirectory {
     } catch (Refused e) {
       throw e;
     } catch (IOException | SecurityException e) {
-      String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-          : e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
-          : e.getClass().getSimpleName() + ": " + e.getMessage();
+      String why = e instanceof java.nio.file.AccessDeniedException a ? "permission denied" + on(a, dir)
+          : e instanceof java.nio.file.FileAlreadyExistsException a ? (a.getFile() == null ? "a file" : a.getFile())
+              + " is in the way (not a directory)"
+          : e instanceof java.nio.file.NoSuchFileException a ? "no such file or directory" + on(a, dir)
+          : e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() + on(f, dir)
+          : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
       throw new IOException("access-log buffer directory " + dir + " cannot be used: " + why
-          + (e instanceof java.nio.file.FileSystemException f && f.getFile() != null && !f.getFile().equals(dir.toString())
-              ? " (" + f.getFile() + ")" : "")
           + "; choose another with bufferDir / --buffer-dir");
     }
+  }
+
+  private static String on(java.nio.file.FileSystemException e, Path dir) {
+    return e.getFile() == null || e.getFile().equals(dir.toString()) ? "" : " (" + e.getFile() + ")";
   }
 
   /** A refusal whose message is already the one line to print. */

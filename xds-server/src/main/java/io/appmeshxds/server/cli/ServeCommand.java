@@ -57,6 +57,11 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}; the container image uses 0.0.0.0).")
   String bind;
 
+  @Option(names = "--admin-token-file", paramLabel = "FILE", description = "Bearer token (at least 16 characters; "
+      + "re-read when the file changes) that /config_dump and /status on the admin port require from every client. "
+      + "Without it those two answer loopback clients only (kubectl port-forward); /healthz, /ready and /metrics are open.")
+  Path adminTokenFile;
+
   @Option(names = "--config", paramLabel = "FILE", description = "Config file (YAML): tracing pushed to proxies, logging.cloudWatch (access-log export), telemetry (control-plane spans), aws (Cloud Map discovery and registration).")
   Path config;
 
@@ -85,13 +90,17 @@ final class ServeCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--manifests and --kubernetes cannot be combined");
     }
     ControlPlaneConfig cfg = ConfigFile.load(spec, config);
+    io.appmeshxds.server.admin.AdminServer.Options adminOptions = adminOptions(spec, adminTokenFile);
+    if (cfg.logging().cloudWatch().enabled()) {
+      prepareBufferDir(spec, AccessLogExport.bufferDir(cfg.logging().cloudWatch(), null));
+    }
     ControlPlane.Settings settings = new ControlPlane.Settings(
         new InetSocketAddress(bind, xdsPort), new InetSocketAddress(bind, adminPort), 20, 100);
     if (kubernetes) {
-      return serveKubernetes(out, settings, cfg);
+      return serveKubernetes(out, settings, cfg, adminOptions);
     }
     ControlPlane cp = new ControlPlane(Pipelines.standard(cfg), settings, List.of(), List.of())
-        .telemetry(ControlPlaneTelemetry.create(cfg.telemetry()))
+        .telemetry(ControlPlaneTelemetry.create(cfg.telemetry())).adminOptions(adminOptions)
         .cloudMap(io.appmeshxds.server.cloudmap.CloudMapSetup.of(cfg.aws()));
     String what;
     ManifestSource files = null;
@@ -137,11 +146,34 @@ final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
-  private int serveKubernetes(PrintWriter out, ControlPlane.Settings settings, ControlPlaneConfig cfg) throws Exception {
+  /** The admin port's options: its token from {@code tokenFile} (checked now: a bad file is a usage error). */
+  static io.appmeshxds.server.admin.AdminServer.Options adminOptions(CommandLine.Model.CommandSpec spec, Path tokenFile) {
+    io.appmeshxds.server.admin.AdminServer.Options o = io.appmeshxds.server.admin.AdminServer.Options.defaults();
+    if (tokenFile == null) {
+      return o;
+    }
+    try {
+      return o.withToken(io.appmeshxds.server.admin.AdminToken.fromFile(tokenFile));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--admin-token-file: " + e.getMessage());
+    }
+  }
+
+  /** Creates or checks the access-log buffer directory before anything starts; a bad one is a usage error. */
+  static void prepareBufferDir(CommandLine.Model.CommandSpec spec, Path dir) {
+    try {
+      AccessLogExport.prepareBufferDir(dir);
+    } catch (java.io.IOException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private int serveKubernetes(PrintWriter out, ControlPlane.Settings settings, ControlPlaneConfig cfg,
+      io.appmeshxds.server.admin.AdminServer.Options adminOptions) throws Exception {
     KubernetesClient client = new KubernetesClientBuilder().build();
     KubernetesMode.Settings ks = KubernetesMode.Settings.inCluster(namespace, client);
     KubernetesMode mode = KubernetesMode.start(client, Pipelines.standard(cfg), settings, ks,
-        ControlPlaneTelemetry.create(cfg.telemetry()), io.appmeshxds.server.cloudmap.CloudMapSetup.of(cfg.aws()));
+        ControlPlaneTelemetry.create(cfg.telemetry()), io.appmeshxds.server.cloudmap.CloudMapSetup.of(cfg.aws()), adminOptions);
     mode.controlPlane().acm(cfg.aws());
     AccessLogExport logs = accessLogs(cfg, mode.controlPlane());
     io.appmeshxds.server.webhook.Webhook webhook = webhookPort == 0 ? null : io.appmeshxds.server.webhook.Webhook.start(mode,
