@@ -238,7 +238,9 @@ final class ServeCommand implements Callable<Integer> {
       out.println("    … and " + (keys.size() - 8) + " more");
     }
     out.println("  xDS (ADS gRPC):  " + bind + ":" + cp.xdsPort());
-    out.println("  admin HTTP:      http://" + bind + ":" + cp.adminPort() + "/status  (/ready /healthz /metrics /config_dump?node=…)");
+    out.println("  admin HTTP:      http://" + bind + ":" + cp.adminPort() + "/status  (/ready /healthz /metrics /config_dump?node=…; "
+        + (adminTokenFile != null ? "/status and /config_dump need the bearer token" : "/status and /config_dump: loopback clients only")
+        + ")");
     if (!keys.isEmpty()) {
       out.println("  Envoy bootstrap: bin/appmesh-xds bootstrap --node " + keys.get(0).nodeId() + " --xds-address "
           + bind + ":" + cp.xdsPort());
