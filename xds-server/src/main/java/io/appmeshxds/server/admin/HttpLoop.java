@@ -31,9 +31,10 @@ import org.slf4j.LoggerFactory;
  * gives up; two such clients held both admin threads and {@code /healthz} went unanswered for 80 s.
  * Here a stalled client holds only a buffer: the head must arrive within the header timeout and fit
  * {@link #MAX_HEAD} bytes, a response must be taken within the write timeout, and past the
- * connection limit the oldest connection still sending its head is closed to make room, so a new
- * connection (a probe) is always read. Requests are handed to {@link Handler}, which answers cheap
- * ones inline and may complete the others later from another thread ({@link Exchange#respond}).
+ * connection limit the oldest connection still sending its head (else the oldest one not taking
+ * its response) is closed to make room, so a new connection (a probe) is always read. Requests are
+ * handed to {@link Handler}, which answers cheap ones inline and may complete the others later from
+ * another thread ({@link Exchange#respond}).
  */
 final class HttpLoop implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpLoop.class);
@@ -193,7 +194,7 @@ final class HttpLoop implements AutoCloseable {
   private void accept() throws IOException {
     SocketChannel ch;
     while ((ch = server.accept()) != null) {
-      if (conns.size() >= limits.maxConnections() && !evictOldestReading()) {
+      if (conns.size() >= limits.maxConnections() && !evictOldest()) {
         ch.close(); // every slot is a request being answered: this one waits for none
         continue;
       }
@@ -206,12 +207,19 @@ final class HttpLoop implements AutoCloseable {
     }
   }
 
-  private boolean evictOldestReading() {
-    for (Conn c : conns) {
-      if (c.state == State.READING) {
-        close(c);
-        onClosed.accept(Closed.EVICTED);
-        return true;
+  /**
+   * Makes room: closes the oldest connection still sending its head, else the oldest one whose
+   * client is not taking its response. Connections whose view is being computed are left alone
+   * (the worker pool bounds them). Returns whether one was closed.
+   */
+  private boolean evictOldest() {
+    for (State victim : new State[] {State.READING, State.WRITING}) {
+      for (Conn c : conns) {
+        if (c.state == victim) {
+          close(c);
+          onClosed.accept(Closed.EVICTED);
+          return true;
+        }
       }
     }
     return false;

@@ -107,6 +107,22 @@ class AdminUnderLoadTest {
   }
 
   @Test
+  void clientsThatDoNotTakeTheirResponsesCannotFillTheConnectionLimit() throws Exception {
+    String big = "y".repeat(8 << 20); // more than loopback socket buffers hold: the server keeps writing
+    int port = start(AdminServer.Options.defaults().withLimits(Duration.ofSeconds(30), Duration.ofSeconds(30), 4), big)
+        .port();
+    for (int i = 0; i < 8; i++) {
+      Socket s = stall(port, "GET /metrics HTTP/1.1\r\n\r\n");
+      s.setSoTimeout(10_000);
+      s.getInputStream().read(); // its response has started: the server is writing to it
+    }
+    long worst = slowestHealthz(port, 20);
+    System.out.printf("8 clients not taking 8 MiB responses, limit 4: slowest of 20 /healthz %d ms%n", worst);
+    assertThat(worst).isLessThan(PROBE_BUDGET_MS);
+    assertThat(registry.scrape()).containsPattern("appmeshxds_admin_connections_closed_total\\{reason=\"evicted\"} ([4-9]|[1-9][0-9])");
+  }
+
+  @Test
   void aStalledHeadIsClosedAtTheHeaderTimeout() throws Exception {
     int port = start(AdminServer.Options.defaults().withLimits(Duration.ofMillis(300), Duration.ofSeconds(30), 256), null)
         .port();
