@@ -207,7 +207,7 @@ public final class AdminServer implements AutoCloseable {
         try {
           out = view.get();
         } catch (RuntimeException e) {
-          LOG.error("admin request {} failed", x.request.target(), e);
+          LOG.error("admin request {} failed", printable(x.request.target()), e);
           out = Reply.text(500, "internal error (see the server log)\n");
         }
         x.respond(new HttpLoop.Response(out.code(), out.contentType(), out.body().getBytes(StandardCharsets.UTF_8),
@@ -217,6 +217,16 @@ public final class AdminServer implements AutoCloseable {
       count("appmeshxds.admin.connections.closed", "reason", "busy");
       x.respond(plain(503, "busy: too many admin requests in progress\n"));
     }
+  }
+
+  /** A request target as it may be logged: at most 200 characters, control characters escaped. */
+  static String printable(String target) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < target.length() && b.length() < 200; i++) {
+      char ch = target.charAt(i);
+      b.append(ch < 0x20 || ch == 0x7f ? String.format("\\x%02x", (int) ch) : String.valueOf(ch));
+    }
+    return target.length() > 200 ? b + "…" : b.toString();
   }
 
   private void count(String name, String tag, String value) {

@@ -62,6 +62,19 @@ final class ServeCommand implements Callable<Integer> {
       + "Without it those two answer loopback clients only (kubectl port-forward); /healthz, /ready and /metrics are open.")
   Path adminTokenFile;
 
+  @Option(names = "--admin-header-timeout", defaultValue = "10", paramLabel = "SECONDS", description = "A client of the "
+      + "admin port must send its request head within this time, or it is closed (default: ${DEFAULT-VALUE}).")
+  int adminHeaderTimeout;
+
+  @Option(names = "--admin-write-timeout", defaultValue = "30", paramLabel = "SECONDS", description = "A client of the "
+      + "admin port must take its response within this time, or it is closed (default: ${DEFAULT-VALUE}).")
+  int adminWriteTimeout;
+
+  @Option(names = "--admin-max-connections", defaultValue = "256", paramLabel = "N", description = "Open connections to "
+      + "the admin port; past it the oldest one still sending its request (else not taking its response) is closed "
+      + "(default: ${DEFAULT-VALUE}, at least 80).")
+  int adminMaxConnections;
+
   @Option(names = "--config", paramLabel = "FILE", description = "Config file (YAML): tracing pushed to proxies, logging.cloudWatch (access-log export), telemetry (control-plane spans), aws (Cloud Map discovery and registration).")
   Path config;
 
@@ -90,7 +103,13 @@ final class ServeCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--manifests and --kubernetes cannot be combined");
     }
     ControlPlaneConfig cfg = ConfigFile.load(spec, config);
-    io.appmeshxds.server.admin.AdminServer.Options adminOptions = adminOptions(spec, adminTokenFile);
+    if (adminMaxConnections < 80) {
+      // Why 80: the 2 workers and their queue of 64 hold up to 66 connections that are never evicted.
+      throw new CommandLine.ParameterException(spec.commandLine(), "--admin-max-connections must be at least 80");
+    }
+    io.appmeshxds.server.admin.AdminServer.Options adminOptions = adminOptions(spec, adminTokenFile)
+        .withLimits(positive("--admin-header-timeout", adminHeaderTimeout), positive("--admin-write-timeout", adminWriteTimeout),
+            adminMaxConnections);
     if (cfg.logging().cloudWatch().enabled()) {
       prepareBufferDir(spec, AccessLogExport.bufferDir(cfg.logging().cloudWatch(), null));
     }
@@ -144,6 +163,13 @@ final class ServeCommand implements Callable<Integer> {
     accessLogBanner(out, cfg, logs);
     stopped.await();
     return 0;
+  }
+
+  private Duration positive(String option, int seconds) {
+    if (seconds <= 0 || seconds > 3600) {
+      throw new CommandLine.ParameterException(spec.commandLine(), option + " must be between 1 and 3600 seconds");
+    }
+    return Duration.ofSeconds(seconds);
   }
 
   /** The admin port's options: its token from {@code tokenFile} (checked now: a bad file is a usage error). */

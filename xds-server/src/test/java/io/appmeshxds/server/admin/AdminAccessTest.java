@@ -104,6 +104,12 @@ class AdminAccessTest {
   }
 
   @Test
+  void aRequestTargetIsLoggedEscapedAndBounded() {
+    assertThat(AdminServer.printable("/status?x=\u001b[31mred\u0000")).isEqualTo("/status?x=\\x1b[31mred\\x00");
+    assertThat(AdminServer.printable("/" + "a".repeat(5_000))).hasSize(201).endsWith("…");
+  }
+
+  @Test
   void aBadTokenFileIsOneClearLine() throws Exception {
     assertThatThrownBy(() -> AdminToken.fromFile(dir.resolve("missing"))).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("admin token file " + dir.resolve("missing") + ": cannot read it (no such file)");

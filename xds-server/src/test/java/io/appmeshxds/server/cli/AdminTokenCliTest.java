@@ -36,6 +36,16 @@ class AdminTokenCliTest {
   }
 
   @Test
+  void adminLimitsAreValidatedWithOneLine() {
+    CliRun.Result few = CliRun.run("serve", "--admin-max-connections", "10", "--xds-port", "0", "--admin-port", "0");
+    assertThat(few.code()).isEqualTo(2);
+    assertThat(few.err()).contains("--admin-max-connections must be at least 80");
+    CliRun.Result zero = CliRun.run("serve", "--admin-header-timeout", "0", "--xds-port", "0", "--admin-port", "0");
+    assertThat(zero.code()).isEqualTo(2);
+    assertThat(zero.err()).contains("--admin-header-timeout must be between 1 and 3600 seconds").doesNotContain("\tat ");
+  }
+
+  @Test
   void diffServerSendsTheTokenAndSaysSoWhenItIsMissing() throws Exception {
     Path token = Files.writeString(dir.resolve("token"), TOKEN + "\n");
     Pipeline pipeline = Pipelines.standard();
