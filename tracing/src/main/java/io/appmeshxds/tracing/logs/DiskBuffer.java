@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.NavigableSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,9 +45,8 @@ final class DiskBuffer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DiskBuffer.class);
   static final byte[] MAGIC = "AMXLOGS2".getBytes(StandardCharsets.US_ASCII);
   static final byte[] MAGIC_V1 = "AMXLOGS1".getBytes(StandardCharsets.US_ASCII);
-  static final byte[] SYNC = {(byte) 0xFE, 'A', 'M', 'R'};
-  static final int HEAD = SYNC.length + 8;
-  static final int MAX_BODY = 2 * 1024 * 1024 + 1024;
+  static final byte[] SYNC = SpillRecords.SYNC;
+  static final int HEAD = SpillRecords.HEAD;
   static final String ACK = AckFile.NAME;
 
   /** One segment file. */
@@ -72,7 +70,7 @@ final class DiskBuffer implements AutoCloseable {
   private final long segmentBytes;
   private final java.util.function.LongConsumer corrupt;
   private final TreeMap<Long, Segment> segments = new TreeMap<>();
-  private final Map<String, LogTarget> targets = new HashMap<>();
+  private final SpillRecords records = new SpillRecords();
   private long totalBytes;
   private long low;
   private NavigableSet<Long> skip = new TreeSet<>();
@@ -188,7 +186,7 @@ final class DiskBuffer implements AutoCloseable {
         return 0;
       }
       ByteBuffer magic = ByteBuffer.allocate(MAGIC.length);
-      readFully(ch, magic, 0);
+      SpillRecords.readFully(ch, magic, 0);
       s.v1 = java.util.Arrays.equals(magic.array(), MAGIC_V1);
       if (!s.v1 && !java.util.Arrays.equals(magic.array(), MAGIC)) {
         LOG.warn("access-log buffer {}: damaged segment header; reading its records anyway", s.path);
@@ -197,9 +195,9 @@ final class DiskBuffer implements AutoCloseable {
       long pos = MAGIC.length;
       long end = pos;
       while (pos < size) {
-        Rec r = readAt(ch, pos, size, s.v1);
+        Rec r = records.readAt(ch, pos, size, s.v1);
         if (r == null) {
-          long next = s.v1 ? -1 : nextValid(ch, pos + 1, size);
+          long next = s.v1 ? -1 : records.nextValid(ch, pos + 1, size);
           if (next < 0) {
             break; // the tail: cut off by the caller
           }
@@ -210,7 +208,7 @@ final class DiskBuffer implements AutoCloseable {
           pos = next;
           continue;
         }
-        pos += recordLength;
+        pos += records.length();
         end = pos;
         if (s.first < 0) {
           s.first = r.seq;
@@ -225,126 +223,8 @@ final class DiskBuffer implements AutoCloseable {
     }
   }
 
-  /**
-   * Where the next valid record starts at or after {@code from} (before {@code limit}), or -1: the
-   * next sync marker whose record passes its checksum.
-   */
-  private long nextValid(FileChannel ch, long from, long limit) throws IOException {
-    ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
-    long p = from;
-    while (p + HEAD <= limit) {
-      buf.clear();
-      buf.limit((int) Math.min(buf.capacity(), limit - p));
-      int n = readFully(ch, buf, p);
-      byte[] a = buf.array();
-      for (int i = 0; i + SYNC.length <= n; i++) {
-        if (a[i] == SYNC[0] && a[i + 1] == SYNC[1] && a[i + 2] == SYNC[2] && a[i + 3] == SYNC[3]
-            && readAt(ch, p + i, limit, false) != null) {
-          return p + i;
-        }
-      }
-      if (n < SYNC.length) {
-        break;
-      }
-      p += n - (SYNC.length - 1);
-    }
-    return -1;
-  }
-
-  private int recordLength;
-
-  /**
-   * The record at {@code pos}, or null at the end or at a torn/damaged record. Sets
-   * {@link #recordLength}.
-   */
-  private Rec readAt(FileChannel ch, long pos, long limit, boolean v1) throws IOException {
-    int headLen = v1 ? 8 : HEAD;
-    if (pos + headLen > limit) {
-      return null;
-    }
-    ByteBuffer head = ByteBuffer.allocate(headLen);
-    if (readFully(ch, head, pos) < headLen) {
-      return null;
-    }
-    head.flip();
-    if (!v1) {
-      for (byte b : SYNC) {
-        if (head.get() != b) {
-          return null;
-        }
-      }
-    }
-    int len = head.getInt();
-    int crc = head.getInt();
-    if (len < 28 || len > MAX_BODY || pos + headLen + len > limit) {
-      return null;
-    }
-    ByteBuffer body = ByteBuffer.allocate(len);
-    if (readFully(ch, body, pos + headLen) < len) {
-      return null;
-    }
-    CRC32 c = new CRC32();
-    if (!v1) {
-      c.update(head.array(), SYNC.length, 4);
-    }
-    c.update(body.array(), 0, len);
-    if ((int) c.getValue() != crc) {
-      return null;
-    }
-    body.flip();
-    long seq = body.getLong();
-    long ts = body.getLong();
-    int glen = body.getShort() & 0xffff;
-    if (glen > body.remaining() - 6) {
-      return null;
-    }
-    String group = str(body, glen);
-    int slen = body.getShort() & 0xffff;
-    if (slen > body.remaining() - 4) {
-      return null;
-    }
-    String stream = str(body, slen);
-    int mlen = body.getInt();
-    if (mlen != body.remaining()) {
-      return null;
-    }
-    String message = new String(body.array(), body.position(), mlen, StandardCharsets.UTF_8);
-    recordLength = headLen + len;
-    LogTarget t = targets.computeIfAbsent(group + "\n" + stream, k -> new LogTarget(group, stream));
-    return new Rec(seq, t, ts, message, mlen, true);
-  }
-
-  private static String str(ByteBuffer b, int len) {
-    String s = new String(b.array(), b.position(), len, StandardCharsets.UTF_8);
-    b.position(b.position() + len);
-    return s;
-  }
-
-  private static int readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
-    int total = 0;
-    while (b.hasRemaining()) {
-      int n = ch.read(b, pos + total);
-      if (n < 0) {
-        break;
-      }
-      total += n;
-    }
-    return total;
-  }
-
   static byte[] encode(Rec r) {
-    byte[] g = Rec.utf8(r.target.group());
-    byte[] s = Rec.utf8(r.target.stream());
-    byte[] m = Rec.utf8(r.message);
-    int len = 8 + 8 + 2 + g.length + 2 + s.length + 4 + m.length;
-    ByteBuffer b = ByteBuffer.allocate(HEAD + len);
-    b.put(SYNC).putInt(len).putInt(0).putLong(r.seq).putLong(r.timestamp)
-        .putShort((short) g.length).put(g).putShort((short) s.length).put(s).putInt(m.length).put(m);
-    CRC32 c = new CRC32();
-    c.update(b.array(), SYNC.length, 4);
-    c.update(b.array(), HEAD, len);
-    b.putInt(SYNC.length + 4, (int) c.getValue());
-    return b.array();
+    return SpillRecords.encode(r);
   }
 
   /** Makes the next append start a new segment (a new spill period must not share a file with an older one). */
@@ -362,7 +242,7 @@ final class DiskBuffer implements AutoCloseable {
     long pendingBytes = 0;
     try {
       for (Rec r : recs) {
-        byte[] e = encode(r);
+        byte[] e = SpillRecords.encode(r);
         boolean roll = writing == null || rollNeeded(pendingBytes + e.length);
         if (totalBytes + pendingBytes + e.length + (roll ? MAGIC.length : 0) > budget) {
           break;
@@ -464,14 +344,14 @@ final class DiskBuffer implements AutoCloseable {
         if (readCh == null) {
           readCh = FileChannel.open(reading.path, StandardOpenOption.READ);
         }
-        Rec r = readAt(readCh, readPos, reading.size, reading.v1);
+        Rec r = records.readAt(readCh, readPos, reading.size, reading.v1);
         if (r == null) {
           Long known = reading.damaged.get(readPos);
           if (known != null) {
             readPos = known; // found and reported at recovery
             continue;
           }
-          long next = reading.v1 ? -1 : nextValid(readCh, readPos + 1, reading.size);
+          long next = reading.v1 ? -1 : records.nextValid(readCh, readPos + 1, reading.size);
           corrupt.accept(1);
           LOG.error("access-log buffer: damaged record at byte {} of {}; {}", readPos, reading.path,
               next < 0 ? "skipping the rest of that segment" : "skipped to the next valid record at byte " + next);
@@ -481,7 +361,7 @@ final class DiskBuffer implements AutoCloseable {
         if (!out.isEmpty() && bytes + r.messageBytes > maxBytes) {
           break;
         }
-        readPos += recordLength;
+        readPos += records.length();
         if (r.seq < low || skip.contains(r.seq)) {
           continue;
         }
