@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,10 +75,27 @@ class AdminAccessTest {
 
   @Test
   void aRotatedTokenFileTakesEffectWithoutARestart() throws Exception {
+    ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.appmeshxds.server.admin");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+    logs.start();
+    logger.addAppender(logs);
+    try {
+      rotate();
+    } finally {
+      logger.detachAppender(logs);
+    }
+    List<String> lines = logs.list.stream().map(e -> e.getFormattedMessage()).toList();
+    assertThat(lines).anyMatch(l -> l.contains("changed: the new token is in effect"))
+        .noneMatch(l -> l.contains(TOKEN) || l.contains(ROTATED));
+  }
+
+  static final String ROTATED = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
+
+  void rotate() throws Exception {
     Path file = tokenFile(TOKEN);
     int port = start(AdminServer.Options.defaults().withToken(AdminToken.fromFile(file))).port();
     assertThat(Http.get(port, "/status", "Authorization: Bearer " + TOKEN).code()).isEqualTo(200);
-    String next = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
+    String next = ROTATED;
     Files.writeString(file, next);
     Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
     long deadline = System.nanoTime() + 5_000_000_000L; // the file is looked at once a second at most
