@@ -90,6 +90,7 @@ public final class ControlPlane implements AutoCloseable {
   private io.grpc.ServerCredentials xdsCredentials;
   private io.appmeshxds.server.grpc.ProxyAuthorization.Settings authorization;
   private io.appmeshxds.server.grpc.TokenReviewer tokens;
+  private AdminServer.Options adminOptions = AdminServer.Options.defaults();
 
   public ControlPlane(Pipeline pipeline, Settings settings, List<StatusSink> extraSinks, List<BindableService> extraServices) {
     this.pipeline = pipeline;
@@ -119,6 +120,15 @@ public final class ControlPlane implements AutoCloseable {
     this.xdsCredentials = credentials;
     this.authorization = authorization;
     this.tokens = tokens;
+    return this;
+  }
+
+  /**
+   * The admin port's options: its bearer token and connection limits (call before {@link #start()});
+   * its counters go to this control plane's registry.
+   */
+  public ControlPlane adminOptions(AdminServer.Options o) {
+    this.adminOptions = o;
     return this;
   }
 
@@ -224,7 +234,8 @@ public final class ControlPlane implements AutoCloseable {
         : new io.appmeshxds.server.grpc.ProxyAuthorization(authorization, tokens, new ModelDirectory(), metrics);
     ads = new AdsServer(cache, callbacks, settings.xds(), extraServices, xdsCredentials, authz,
         settings.maxConnectionAge()).start();
-    admin = new AdminServer(settings.admin(), reconciler::ready, metrics::scrape, this::configDump, this::statusJson).start();
+    admin = new AdminServer(settings.admin(), reconciler::ready, metrics::scrape, this::configDump, this::statusJson,
+        adminOptions.withRegistry(metrics)).start();
     dns = new io.appmeshxds.server.source.DnsRefresher(store).start(30);
     if (cm.driven()) {
       cloudMap.start();

@@ -125,6 +125,13 @@ public final class KubernetesMode implements AutoCloseable {
     return new KubernetesMode(client, pipeline, cps, s, telemetry, cloudMap, configure);
   }
 
+  /** As above, with the admin port's options (its bearer token, limits). */
+  public static KubernetesMode start(KubernetesClient client, Pipeline pipeline, ControlPlane.Settings cps, Settings s,
+      ControlPlaneTelemetry telemetry, CloudMapSetup cloudMap, io.appmeshxds.server.admin.AdminServer.Options admin)
+      throws IOException {
+    return start(client, pipeline, cps, s, telemetry, cloudMap, c -> c.adminOptions(admin));
+  }
+
   /** The Cloud Map registrar, or null when registration is off. */
   public CloudMapRegistrar cloudMapRegistrar() {
     return registrar;

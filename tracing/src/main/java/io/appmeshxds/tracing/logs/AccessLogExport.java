@@ -45,6 +45,14 @@ public final class AccessLogExport implements AutoCloseable {
     return Path.of(System.getProperty("java.io.tmpdir"), "appmesh-xds-access-logs");
   }
 
+  /**
+   * Creates the buffer directory private (0700) or checks an existing one; throws an
+   * {@link IOException} with a one-line message when it is someone else's or writable by others.
+   */
+  public static void prepareBufferDir(Path dir) throws IOException {
+    SpillDirectory.prepare(dir);
+  }
+
   /** Starts with the SDK's default client for {@code cw}. */
   public static AccessLogExport start(ControlPlaneConfig.CloudWatch cw, InetSocketAddress listen, Path bufferDir,
       MeterRegistry registry) throws IOException {

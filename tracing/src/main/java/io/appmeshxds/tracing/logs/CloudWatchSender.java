@@ -71,7 +71,10 @@ final class CloudWatchSender {
       } catch (ResourceNotFoundException e) {
         if (created++ > 0) { // created and still not found (eventual consistency): back off like a 5xx
           metrics.retried.increment();
-          clock.sleep(backoff(attempt++));
+          long wait = backoff(attempt++);
+          LOG.info("log stream {} in {} still not found after creating it; retry {} in {} ms", t.stream(), t.group(),
+              attempt, wait);
+          clock.sleep(wait);
         }
         createStream(t);
         continue;
@@ -83,7 +86,10 @@ final class CloudWatchSender {
         }
         metrics.retried.increment();
         long wait = backoff(attempt++);
-        LOG.debug("PutLogEvents to {} {} failed ({}); retrying in {} ms", t.group(), t.stream(), describe(e), wait);
+        // INFO: an operator sees throttling or an outage as it happens (one line per attempt; the
+        // single sender thread and the exponential backoff bound the rate).
+        LOG.info("PutLogEvents to {} {} failed ({}); retry {} of {} events in {} ms", t.group(), t.stream(), describe(e),
+            attempt, batch.size(), wait);
         clock.sleep(wait);
         continue;
       }
@@ -159,7 +165,9 @@ final class CloudWatchSender {
           throw e;
         }
         metrics.retried.increment();
-        clock.sleep(backoff(attempt++));
+        long wait = backoff(attempt++);
+        LOG.info("CloudWatch Logs call failed ({}); retry {} in {} ms", describe(e), attempt, wait);
+        clock.sleep(wait);
       }
     }
   }

@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,30 +15,39 @@ import java.util.Map;
 import java.util.NavigableSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The disk tier of the queue: append-only segment files and an ack file, under one directory.
+ * The disk tier of the queue: append-only segment files and an ack file, under one private
+ * directory ({@link SpillDirectory}: 0700, files 0600).
  *
  * <p>Format. A segment is {@code seg-<first seq, 20 digits>.log}: the 8-byte magic
- * {@code AMXLOGS1}, then records {@code [int length][int crc32 of body][body]}, body =
- * {@code [long seq][long timestamp][u16 group length][group][u16 stream length][stream][int message
- * length][message]} (big-endian, UTF-8). Records within a segment and segments by name are in
- * {@code seq} order, and segments never overlap in seq range. A record that is short or fails its
- * CRC ends its segment (a torn write); the rest of that file is ignored and cut off on recovery.
+ * {@code AMXLOGS2}, then records {@code [sync FE 41 4D 52][int length][int crc32 of length and
+ * body][body]}, body = {@code [long seq][long timestamp][u16 group length][group][u16 stream
+ * length][stream][int message length][message]} (big-endian, UTF-8). Records within a segment and
+ * segments by name are in {@code seq} order, and segments never overlap in seq range.
  *
- * <p>The ack file {@code ack} (text, replaced atomically after an fsync) says which records need no
- * more sending: {@code low <n>} (every seq below n) and {@code done <a>[-<b>] …} (single seqs or
- * ranges above n). Segments whose records all lie below {@code low} are deleted.
+ * <p>Damage. Every record is framed and checksummed on its own, so damage costs exactly the records
+ * it touches: a record that fails its checksum is skipped up to the next sync marker that starts a
+ * valid record (the byte {@code FE} never occurs in UTF-8 text, and a false marker must also pass
+ * the CRC); a damaged segment header is reported and the records behind it are still read; a
+ * damaged tail (a torn write) is cut off. Each damaged span is logged and counted
+ * ({@code appmeshxds_accesslogs_corrupt}). Segments of the first format ({@code AMXLOGS1}: no sync
+ * marker) are still read; there a damaged record ends its segment.
+ *
+ * <p>The ack file ({@link AckFile}) says which records need no more sending. Segments whose records
+ * all lie below its {@code low} are deleted.
  *
  * <p>Not thread-safe: {@link SpillQueue} calls it under its lock.
  */
 final class DiskBuffer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DiskBuffer.class);
-  static final byte[] MAGIC = "AMXLOGS1".getBytes(StandardCharsets.US_ASCII);
-  static final String ACK = "ack";
+  static final byte[] MAGIC = "AMXLOGS2".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] MAGIC_V1 = "AMXLOGS1".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] SYNC = SpillRecords.SYNC;
+  static final int HEAD = SpillRecords.HEAD;
+  static final String ACK = AckFile.NAME;
 
   /** One segment file. */
   static final class Segment {
@@ -48,6 +55,10 @@ final class DiskBuffer implements AutoCloseable {
     long first = -1;
     long last = -1;
     long size;
+    /** First format: no sync markers, damage ends the segment. */
+    boolean v1;
+    /** Damaged spans found by recovery: start → where the next valid record begins. */
+    final Map<Long, Long> damaged = new HashMap<>();
 
     Segment(Path path) {
       this.path = path;
@@ -57,8 +68,9 @@ final class DiskBuffer implements AutoCloseable {
   private final Path dir;
   private final long budget;
   private final long segmentBytes;
+  private final java.util.function.LongConsumer corrupt;
   private final TreeMap<Long, Segment> segments = new TreeMap<>();
-  private final Map<String, LogTarget> targets = new HashMap<>();
+  private final SpillRecords records = new SpillRecords();
   private long totalBytes;
   private long low;
   private NavigableSet<Long> skip = new TreeSet<>();
@@ -76,16 +88,27 @@ final class DiskBuffer implements AutoCloseable {
   long recoveredPending;
   final Map<LogTarget, Long> recoveredMaxTimestamp = new HashMap<>();
 
-  private DiskBuffer(Path dir, long budget, long segmentBytes) {
+  private DiskBuffer(Path dir, long budget, long segmentBytes, java.util.function.LongConsumer corrupt) {
     this.dir = dir;
     this.budget = budget;
     this.segmentBytes = segmentBytes;
+    this.corrupt = corrupt;
   }
 
   /** Opens (and recovers) the buffer in {@code dir}. */
   static DiskBuffer open(Path dir, long budgetBytes, long segmentBytes) throws IOException {
-    Files.createDirectories(dir);
-    DiskBuffer b = new DiskBuffer(dir, budgetBytes, segmentBytes);
+    return open(dir, budgetBytes, segmentBytes, n -> { });
+  }
+
+  /**
+   * Opens (and recovers) the buffer in {@code dir} (created private, refused if unsafe: see
+   * {@link SpillDirectory}); {@code corrupt} is told how many damaged records or ack-file lines
+   * were skipped, at recovery and later.
+   */
+  static DiskBuffer open(Path dir, long budgetBytes, long segmentBytes, java.util.function.LongConsumer corrupt)
+      throws IOException {
+    SpillDirectory.prepare(dir);
+    DiskBuffer b = new DiskBuffer(dir, budgetBytes, segmentBytes, corrupt);
     b.lock();
     try {
       b.recover();
@@ -98,7 +121,8 @@ final class DiskBuffer implements AutoCloseable {
 
   /** Why: two processes appending to the same segments would interleave records and lose the order. */
   private void lock() throws IOException {
-    lockCh = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    lockCh = FileChannel.open(dir.resolve("lock"), java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+        SpillDirectory.fileAttributes(dir));
     try {
       lock = lockCh.tryLock();
     } catch (java.nio.channels.OverlappingFileLockException e) {
@@ -112,7 +136,9 @@ final class DiskBuffer implements AutoCloseable {
   }
 
   private void recover() throws IOException {
-    readAck();
+    AckFile.State ack = AckFile.read(dir, corrupt);
+    low = ack.low();
+    skip = new TreeSet<>(ack.done());
     List<Path> files = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "seg-*.log")) {
       ds.forEach(files::add);
@@ -124,8 +150,9 @@ final class DiskBuffer implements AutoCloseable {
       long valid = scan(s);
       long size = Files.size(f);
       if (valid < size) {
-        LOG.warn("access-log buffer {}: torn or corrupt record at byte {}; ignoring the remaining {} bytes", f, valid,
-            size - valid);
+        LOG.warn("access-log buffer {}: torn or damaged record at byte {} with no valid record after it; cutting off "
+            + "the remaining {} bytes", f, valid, size - valid);
+        corrupt.accept(1);
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
           ch.truncate(valid);
         }
@@ -151,20 +178,38 @@ final class DiskBuffer implements AutoCloseable {
     }
   }
 
-  /** Validates a segment; fills first/last seq, pending count and max timestamps. Returns the valid length. */
+  /** Validates a segment; fills first/last seq, damaged spans, pending count and max timestamps. Returns the valid length. */
   private long scan(Segment s) throws IOException {
     try (FileChannel ch = FileChannel.open(s.path, StandardOpenOption.READ)) {
-      ByteBuffer magic = ByteBuffer.allocate(MAGIC.length);
-      if (readFully(ch, magic, 0) < MAGIC.length || !java.util.Arrays.equals(magic.array(), MAGIC)) {
+      long size = ch.size();
+      if (size < MAGIC.length) {
         return 0;
       }
+      ByteBuffer magic = ByteBuffer.allocate(MAGIC.length);
+      SpillRecords.readFully(ch, magic, 0);
+      s.v1 = java.util.Arrays.equals(magic.array(), MAGIC_V1);
+      if (!s.v1 && !java.util.Arrays.equals(magic.array(), MAGIC)) {
+        LOG.warn("access-log buffer {}: damaged segment header; reading its records anyway", s.path);
+        corrupt.accept(1);
+      }
       long pos = MAGIC.length;
-      while (true) {
-        Rec r = readAt(ch, pos);
+      long end = pos;
+      while (pos < size) {
+        Rec r = records.readAt(ch, pos, size, s.v1);
         if (r == null) {
-          return pos;
+          long next = s.v1 ? -1 : records.nextValid(ch, pos + 1, size);
+          if (next < 0) {
+            break; // the tail: cut off by the caller
+          }
+          s.damaged.put(pos, next);
+          corrupt.accept(1);
+          LOG.warn("access-log buffer {}: damaged record at bytes {}-{} skipped; the records after it are kept", s.path,
+              pos, next);
+          pos = next;
+          continue;
         }
-        pos += 8 + bodyLength;
+        pos += records.length();
+        end = pos;
         if (s.first < 0) {
           s.first = r.seq;
         }
@@ -174,77 +219,12 @@ final class DiskBuffer implements AutoCloseable {
           recoveredPending++;
         }
       }
+      return end;
     }
-  }
-
-  private int bodyLength;
-
-  /** The record at {@code pos}, or null at the end or at a torn/corrupt record. Sets {@link #bodyLength}. */
-  private Rec readAt(FileChannel ch, long pos) throws IOException {
-    ByteBuffer head = ByteBuffer.allocate(8);
-    if (readFully(ch, head, pos) < 8) {
-      return null;
-    }
-    head.flip();
-    int len = head.getInt();
-    int crc = head.getInt();
-    if (len < 28 || len > 2 * 1024 * 1024 + 1024) {
-      return null;
-    }
-    ByteBuffer body = ByteBuffer.allocate(len);
-    if (readFully(ch, body, pos + 8) < len) {
-      return null;
-    }
-    CRC32 c = new CRC32();
-    c.update(body.array(), 0, len);
-    if ((int) c.getValue() != crc) {
-      return null;
-    }
-    body.flip();
-    long seq = body.getLong();
-    long ts = body.getLong();
-    String group = str(body, body.getShort() & 0xffff);
-    String stream = str(body, body.getShort() & 0xffff);
-    int mlen = body.getInt();
-    if (mlen != body.remaining()) {
-      return null;
-    }
-    String message = new String(body.array(), body.position(), mlen, StandardCharsets.UTF_8);
-    bodyLength = len;
-    LogTarget t = targets.computeIfAbsent(group + "\n" + stream, k -> new LogTarget(group, stream));
-    return new Rec(seq, t, ts, message, mlen, true);
-  }
-
-  private static String str(ByteBuffer b, int len) {
-    String s = new String(b.array(), b.position(), len, StandardCharsets.UTF_8);
-    b.position(b.position() + len);
-    return s;
-  }
-
-  private static int readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
-    int total = 0;
-    while (b.hasRemaining()) {
-      int n = ch.read(b, pos + total);
-      if (n < 0) {
-        break;
-      }
-      total += n;
-    }
-    return total;
   }
 
   static byte[] encode(Rec r) {
-    byte[] g = Rec.utf8(r.target.group());
-    byte[] s = Rec.utf8(r.target.stream());
-    byte[] m = Rec.utf8(r.message);
-    int len = 8 + 8 + 2 + g.length + 2 + s.length + 4 + m.length;
-    ByteBuffer b = ByteBuffer.allocate(8 + len);
-    b.putInt(len).putInt(0).putLong(r.seq).putLong(r.timestamp)
-        .putShort((short) g.length).put(g).putShort((short) s.length).put(s).putInt(m.length).put(m);
-    CRC32 c = new CRC32();
-    c.update(b.array(), 8, len);
-    b.putInt(4, (int) c.getValue());
-    return b.array();
+    return SpillRecords.encode(r);
   }
 
   /** Makes the next append start a new segment (a new spill period must not share a file with an older one). */
@@ -262,7 +242,7 @@ final class DiskBuffer implements AutoCloseable {
     long pendingBytes = 0;
     try {
       for (Rec r : recs) {
-        byte[] e = encode(r);
+        byte[] e = SpillRecords.encode(r);
         boolean roll = writing == null || rollNeeded(pendingBytes + e.length);
         if (totalBytes + pendingBytes + e.length + (roll ? MAGIC.length : 0) > budget) {
           break;
@@ -311,7 +291,8 @@ final class DiskBuffer implements AutoCloseable {
   private void openWriter(long firstSeq) throws IOException {
     closeWriter();
     Path p = dir.resolve(String.format("seg-%020d.log", firstSeq));
-    writeCh = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    writeCh = FileChannel.open(p, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+        SpillDirectory.fileAttributes(dir));
     writeCh.write(ByteBuffer.wrap(MAGIC));
     writing = new Segment(p);
     writing.size = MAGIC.length;
@@ -363,17 +344,24 @@ final class DiskBuffer implements AutoCloseable {
         if (readCh == null) {
           readCh = FileChannel.open(reading.path, StandardOpenOption.READ);
         }
-        Rec r = readAt(readCh, readPos);
+        Rec r = records.readAt(readCh, readPos, reading.size, reading.v1);
         if (r == null) {
-          LOG.error("access-log buffer: unreadable record at byte {} of {}; skipping the rest of that segment", readPos,
-              reading.path);
-          readPos = reading.size;
+          Long known = reading.damaged.get(readPos);
+          if (known != null) {
+            readPos = known; // found and reported at recovery
+            continue;
+          }
+          long next = reading.v1 ? -1 : records.nextValid(readCh, readPos + 1, reading.size);
+          corrupt.accept(1);
+          LOG.error("access-log buffer: damaged record at byte {} of {}; {}", readPos, reading.path,
+              next < 0 ? "skipping the rest of that segment" : "skipped to the next valid record at byte " + next);
+          readPos = next < 0 ? reading.size : next;
           continue;
         }
         if (!out.isEmpty() && bytes + r.messageBytes > maxBytes) {
           break;
         }
-        readPos += 8 + bodyLength;
+        readPos += records.length();
         if (r.seq < low || skip.contains(r.seq)) {
           continue;
         }
@@ -422,7 +410,7 @@ final class DiskBuffer implements AutoCloseable {
     keep.addAll(done.tailSet(low, true));
     skip = keep;
     try {
-      writeAck();
+      AckFile.write(dir, low, skip);
       while (!segments.isEmpty()) {
         Segment s = segments.firstEntry().getValue();
         if (s.last >= low || s == writing || s.last < 0) {
@@ -441,60 +429,6 @@ final class DiskBuffer implements AutoCloseable {
     } catch (IOException e) {
       // Progress not recorded: after a crash these records would be sent again (never lost).
       LOG.warn("access-log buffer {}: cannot write the ack file: {}", dir, e.toString());
-    }
-  }
-
-  private void writeAck() throws IOException {
-    StringBuilder b = new StringBuilder("appmesh-xds access-log buffer v1\nlow ").append(low).append('\n');
-    if (!skip.isEmpty()) {
-      b.append("done");
-      Long start = null;
-      long prev = 0;
-      for (long s : skip) {
-        if (start != null && s == prev + 1) {
-          prev = s;
-          continue;
-        }
-        if (start != null) {
-          b.append(' ').append(start).append(prev == start ? "" : "-" + prev);
-        }
-        start = s;
-        prev = s;
-      }
-      b.append(' ').append(start).append(prev == start ? "" : "-" + prev).append('\n');
-    }
-    Path tmp = dir.resolve(ACK + ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      ch.write(ByteBuffer.wrap(b.toString().getBytes(StandardCharsets.US_ASCII)));
-      ch.force(true);
-    }
-    try {
-      Files.move(tmp, dir.resolve(ACK), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, dir.resolve(ACK), StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
-
-  private void readAck() throws IOException {
-    Path p = dir.resolve(ACK);
-    if (!Files.exists(p)) {
-      return;
-    }
-    for (String line : Files.readAllLines(p, StandardCharsets.US_ASCII)) {
-      String[] w = line.trim().split(" ");
-      if (w[0].equals("low")) {
-        low = Long.parseLong(w[1]);
-      } else if (w[0].equals("done")) {
-        for (int i = 1; i < w.length; i++) {
-          String[] ab = w[i].split("-");
-          long a = Long.parseLong(ab[0]);
-          long z = ab.length > 1 ? Long.parseLong(ab[1]) : a;
-          for (long s = a; s <= z; s++) {
-            skip.add(s);
-          }
-        }
-      }
     }
   }
 

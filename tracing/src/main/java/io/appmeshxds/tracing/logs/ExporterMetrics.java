@@ -12,7 +12,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  *   <li>{@code appmeshxds_accesslogs_spilled}: events written to the disk buffer;
  *   <li>{@code appmeshxds_accesslogs_dropped}: events given up (disk budget exhausted, a non-retryable error, closed);
  *   <li>{@code appmeshxds_accesslogs_rejected}: events refused for good (over the per-event size limit,
- *       or reported in {@code rejectedLogEventsInfo}: too old, too new, expired).
+ *       or reported in {@code rejectedLogEventsInfo}: too old, too new, expired);
+ *   <li>{@code appmeshxds_accesslogs_corrupt}: damaged spill records (or ack-file lines, or segment
+ *       headers) skipped when the disk buffer is read; the good records around them are kept.
  * </ul>
  */
 public final class ExporterMetrics {
@@ -22,6 +24,7 @@ public final class ExporterMetrics {
   final Counter spilled;
   final Counter dropped;
   final Counter rejected;
+  final Counter corrupt;
 
   public ExporterMetrics(MeterRegistry registry) {
     received = counter(registry, "received", "Access log entries received from proxies");
@@ -30,6 +33,7 @@ public final class ExporterMetrics {
     spilled = counter(registry, "spilled", "Events written to the disk buffer");
     dropped = counter(registry, "dropped", "Events dropped (disk budget exhausted, non-retryable error, closed)");
     rejected = counter(registry, "rejected", "Events rejected (oversized, too old, too new, expired)");
+    corrupt = counter(registry, "corrupt", "Damaged disk-buffer records, segment headers or ack-file lines skipped");
   }
 
   private static Counter counter(MeterRegistry r, String name, String help) {
@@ -60,9 +64,13 @@ public final class ExporterMetrics {
     return (long) rejected.count();
   }
 
+  public long corrupt() {
+    return (long) corrupt.count();
+  }
+
   @Override
   public String toString() {
     return "received=" + received() + " sent=" + sent() + " retried=" + retried() + " spilled=" + spilled()
-        + " dropped=" + dropped() + " rejected=" + rejected();
+        + " dropped=" + dropped() + " rejected=" + rejected() + (corrupt() > 0 ? " corrupt=" + corrupt() : "");
   }
 }

@@ -87,8 +87,8 @@ public final class LogExporter implements AutoCloseable {
       throws IOException {
     this.settings = settings;
     this.metrics = new ExporterMetrics(registry);
-    this.queue = new SpillQueue(DiskBuffer.open(settings.bufferDir(), settings.diskBudgetBytes(), settings.segmentBytes()),
-        settings.memoryBytes(), metrics, clock);
+    this.queue = new SpillQueue(DiskBuffer.open(settings.bufferDir(), settings.diskBudgetBytes(), settings.segmentBytes(),
+        n -> metrics.corrupt.increment(n)), settings.memoryBytes(), metrics, clock);
     this.sender = new CloudWatchSender(client, settings.retentionDays(), clock, metrics,
         settings.backoffBase().toMillis(), settings.backoffCap().toMillis(), new Random());
     this.thread = new Thread(this::run, "access-log-sender");

@@ -46,7 +46,10 @@ final class SpillQueue {
   private boolean flushing;
   private boolean closed;
   private List<Rec> window;
-  private long lastDropLog = Long.MIN_VALUE;
+  /** Rate limit of the "dropped" warning: at most one line per this many ms (the first drop logs at once). */
+  static final long DROP_LOG_INTERVAL_MS = 10_000;
+  private boolean droppedBefore;
+  private long lastDropLog;
   private long droppedSinceLog;
 
   SpillQueue(DiskBuffer disk, long memoryLimit, ExporterMetrics metrics, ExporterClock clock) {
@@ -69,7 +72,7 @@ final class SpillQueue {
     try {
       metrics.received.increment(events.size());
       if (closed) {
-        metrics.dropped.increment(events.size());
+        dropped(events.size(), "the exporter is shutting down");
         return;
       }
       List<Rec> toDisk = null;
@@ -114,13 +117,28 @@ final class SpillQueue {
     }
   }
 
+  /**
+   * Counts dropped events and logs them, at most once per {@link #DROP_LOG_INTERVAL_MS}; the line
+   * carries every drop since the previous one. Why a flag and not a sentinel time: "now minus
+   * Long.MIN_VALUE" overflows to a negative number, and the first warning never printed.
+   */
   private void dropped(int n, String why) {
     metrics.dropped.increment(n);
     droppedSinceLog += n;
     long now = clock.millis();
-    if (now - lastDropLog >= 10_000) {
-      LOG.warn("access-log queue: dropped {} events: {}", droppedSinceLog, why);
+    if (!droppedBefore || now - lastDropLog >= DROP_LOG_INTERVAL_MS) {
+      LOG.warn("access-log queue: dropped {} events: {} (appmeshxds_accesslogs_dropped_total counts them all)",
+          droppedSinceLog, why);
+      droppedBefore = true;
       lastDropLog = now;
+      droppedSinceLog = 0;
+    }
+  }
+
+  /** Logs drops that the rate limit held back (at shutdown, so none goes unmentioned). */
+  private void flushDropLog() {
+    if (droppedSinceLog > 0) {
+      LOG.warn("access-log queue: dropped {} more events since the last warning", droppedSinceLog);
       droppedSinceLog = 0;
     }
   }
@@ -307,8 +325,13 @@ final class SpillQueue {
       long newLow = first >= 0 ? first : (lastSeen >= 0 ? lastSeen + 1 : low);
       int written = disk.writeResidual(pending);
       if (written < pending.size()) {
-        dropped(pending.size() - written, "the disk buffer's budget is exhausted at shutdown");
+        // Not rate-limited: the process is about to exit and this is the last word on these events.
+        metrics.dropped.increment(pending.size() - written);
+        LOG.warn("access-log queue: shutting down with the disk buffer's budget exhausted: dropped {} of {} unsent "
+            + "events (seq {} to {}); raise logging.cloudWatch.diskBudgetMb or the flush timeout to keep them",
+            pending.size() - written, pending.size(), pending.get(written).seq, pending.get(pending.size() - 1).seq);
       }
+      flushDropLog();
       metrics.spilled.increment(written);
       disk.ack(Math.max(low, newLow), done);
       disk.close();

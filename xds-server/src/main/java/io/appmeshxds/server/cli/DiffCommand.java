@@ -68,6 +68,10 @@ final class DiffCommand implements Callable<Integer> {
       description = "Instead of --manifests: a running appmesh-xds's admin address (http://host:9090); reads what it pushes to the node from /config_dump?node=.")
   URI server;
 
+  @Option(names = "--server-token-file", paramLabel = "FILE",
+      description = "With --server: the admin token (the file serve's --admin-token-file reads), sent as a bearer token.")
+  Path serverTokenFile;
+
   @Option(names = "--config", paramLabel = "FILE", description = "With --manifests: the config file (YAML) serve runs with; its tracing and logging sections shape our side.")
   Path config;
 
@@ -223,7 +227,16 @@ final class DiffCommand implements Callable<Integer> {
   }
 
   private Side fromServer(NodeKey key, PrintWriter err) {
-    ServerDump.Reply reply = ServerDump.fetch(server, key.nodeId());
+    String token = null;
+    if (serverTokenFile != null) {
+      try {
+        token = java.nio.file.Files.readString(serverTokenFile).strip();
+      } catch (java.io.IOException e) {
+        err.println("error: --server-token-file " + serverTokenFile + ": cannot read it (" + e.getClass().getSimpleName() + ")");
+        return null;
+      }
+    }
+    ServerDump.Reply reply = ServerDump.fetch(server, key.nodeId(), token);
     if (reply.error() != null) {
       err.println("error: --server " + server + ": " + reply.error());
       return null;

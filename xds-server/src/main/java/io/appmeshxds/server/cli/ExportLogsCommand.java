@@ -2,7 +2,9 @@ package io.appmeshxds.server.cli;
 
 import io.appmeshxds.tracing.config.ControlPlaneConfig;
 import io.appmeshxds.tracing.logs.AccessLogExport;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.appmeshxds.server.admin.AdminServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -22,7 +24,8 @@ import picocli.CommandLine.Option;
           + "as the config's logging.cloudWatch says (region, endpoint, logGroup, retentionDays, bufferDir, diskBudgetMb). "
           + "On SIGTERM/SIGINT it stops accepting streams, sends what it can within --flush-timeout, keeps the rest in the "
           + "disk buffer for the next start, and exits.",
-      "Exit codes: 0 clean shutdown, 2 bad usage."
+      "It serves /metrics (Prometheus: appmeshxds_accesslogs_*), /healthz and /ready on --admin-listen.",
+      "Exit codes: 0 clean shutdown, 2 bad usage (including a buffer directory or address that cannot be used)."
     })
 final class ExportLogsCommand implements Callable<Integer> {
 
@@ -37,6 +40,10 @@ final class ExportLogsCommand implements Callable<Integer> {
       description = "Disk buffer directory (default: logging.cloudWatch.bufferDir, else <tmpdir>/appmesh-xds-access-logs).")
   Path bufferDir;
 
+  @Option(names = "--admin-listen", defaultValue = "127.0.0.1:9091", paramLabel = "ADDR:PORT",
+      description = "Where /metrics, /healthz and /ready are served (default: ${DEFAULT-VALUE}; port 0 picks one).")
+  String adminListen;
+
   @Option(names = "--flush-timeout", defaultValue = "10", paramLabel = "SECONDS",
       description = "How long shutdown may spend sending what is queued (default: ${DEFAULT-VALUE}).")
   int flushSeconds;
@@ -46,17 +53,41 @@ final class ExportLogsCommand implements Callable<Integer> {
   private final CountDownLatch stop = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile int port;
+  private volatile int adminPort;
 
   @Override
   public Integer call() throws Exception {
     InetSocketAddress address = parseListen(spec, "--listen", listen);
+    InetSocketAddress adminAddress = parseListen(spec, "--admin-listen", adminListen);
     ControlPlaneConfig cfg = ConfigFile.load(spec, config);
     ControlPlaneConfig.CloudWatch cw = cfg.logging().cloudWatch();
     PrintWriter out = spec.commandLine().getOut();
     Path dir = AccessLogExport.bufferDir(cw, bufferDir);
-    AccessLogExport export = AccessLogExport.start(cw, address, dir, new SimpleMeterRegistry());
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    AccessLogExport export;
+    try {
+      export = AccessLogExport.start(cw, address, dir, registry);
+    } catch (java.io.IOException e) {
+      // One line, no stack trace: the buffer directory (refused, in use) or the address (taken).
+      spec.commandLine().getErr().println("export-logs: " + e.getMessage());
+      spec.commandLine().getErr().flush();
+      return 2;
+    }
+    AdminServer admin;
+    try {
+      // Probes and metrics only: the exporter has no configuration views.
+      admin = new AdminServer(adminAddress, () -> true, registry::scrape, null, null,
+          AdminServer.Options.defaults().withRegistry(registry)).start();
+    } catch (java.io.IOException e) {
+      spec.commandLine().getErr().println("export-logs: --admin-listen " + adminListen + ": " + e.getMessage());
+      spec.commandLine().getErr().flush();
+      export.close(java.time.Duration.ZERO);
+      return 2;
+    }
     port = export.port();
+    adminPort = admin.port();
     out.println("appmesh-xds export-logs: gRPC access log service on " + address.getHostString() + ":" + port);
+    out.println("  metrics:         http://" + adminAddress.getHostString() + ":" + adminPort + "/metrics (/healthz /ready)");
     out.println("  CloudWatch Logs: region " + cw.region() + (cw.endpoint().isEmpty() ? "" : ", endpoint " + cw.endpoint())
         + ", log group " + cw.logGroup() + (cw.retentionDays() > 0 ? ", retention " + cw.retentionDays() + " days" : ""));
     out.println("  disk buffer:     " + dir + " (budget " + cw.diskBudgetMb() + " MiB)");
@@ -83,6 +114,7 @@ final class ExportLogsCommand implements Callable<Integer> {
     try {
       stop.await();
       boolean drained = export.close(Duration.ofSeconds(flushSeconds));
+      admin.close();
       out.println("export-logs stopped: " + export.exporter().metrics()
           + (drained ? "" : "; the rest stays in " + dir + " for the next start"));
       out.flush();
@@ -110,6 +142,11 @@ final class ExportLogsCommand implements Callable<Integer> {
   void stop() throws InterruptedException {
     stop.countDown();
     stopped.await();
+  }
+
+  /** The bound admin (metrics) port, once listening (tests). */
+  int adminPort() {
+    return adminPort;
   }
 
   /** The bound port, once listening (tests). */

@@ -63,6 +63,24 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}; the container image uses 0.0.0.0).")
   String bind;
 
+  @Option(names = "--admin-token-file", paramLabel = "FILE", description = "Bearer token (at least 16 characters; "
+      + "re-read when the file changes) that /config_dump and /status on the admin port require from every client. "
+      + "Without it those two answer loopback clients only (kubectl port-forward); /healthz, /ready and /metrics are open.")
+  Path adminTokenFile;
+
+  @Option(names = "--admin-header-timeout", defaultValue = "10", paramLabel = "SECONDS", description = "A client of the "
+      + "admin port must send its request head within this time, or it is closed (default: ${DEFAULT-VALUE}).")
+  int adminHeaderTimeout;
+
+  @Option(names = "--admin-write-timeout", defaultValue = "30", paramLabel = "SECONDS", description = "A client of the "
+      + "admin port must take its response within this time, or it is closed (default: ${DEFAULT-VALUE}).")
+  int adminWriteTimeout;
+
+  @Option(names = "--admin-max-connections", defaultValue = "256", paramLabel = "N", description = "Open connections to "
+      + "the admin port; past it the oldest one still sending its request (else not taking its response) is closed "
+      + "(default: ${DEFAULT-VALUE}, at least 80).")
+  int adminMaxConnections;
+
   @Option(names = "--config", paramLabel = "FILE", description = "Config file (YAML): tracing pushed to proxies, logging.cloudWatch (access-log export), telemetry (control-plane spans), aws (Cloud Map discovery and registration).")
   Path config;
 
@@ -97,14 +115,24 @@ final class ServeCommand implements Callable<Integer> {
     if (maxConnectionAgeSeconds < 0) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--xds-max-connection-age must be 0 (never) or a number of seconds");
     }
+    if (adminMaxConnections < 80) {
+      // Why 80: the 2 workers and their queue of 64 hold up to 66 connections that are never evicted.
+      throw new CommandLine.ParameterException(spec.commandLine(), "--admin-max-connections must be at least 80");
+    }
+    io.appmeshxds.server.admin.AdminServer.Options adminOptions = adminOptions(spec, adminTokenFile)
+        .withLimits(positive("--admin-header-timeout", adminHeaderTimeout), positive("--admin-write-timeout", adminWriteTimeout),
+            adminMaxConnections);
+    if (cfg.logging().cloudWatch().enabled()) {
+      prepareBufferDir(spec, AccessLogExport.bufferDir(cfg.logging().cloudWatch(), null));
+    }
     ControlPlane.Settings settings = new ControlPlane.Settings(
         new InetSocketAddress(bind, xdsPort), new InetSocketAddress(bind, adminPort), 20, 100,
         java.time.Duration.ofSeconds(maxConnectionAgeSeconds));
     if (kubernetes) {
-      return serveKubernetes(out, settings, cfg);
+      return serveKubernetes(out, settings, cfg, adminOptions);
     }
     ControlPlane cp = new ControlPlane(Pipelines.standard(cfg), settings, List.of(), List.of())
-        .telemetry(ControlPlaneTelemetry.create(cfg.telemetry()))
+        .telemetry(ControlPlaneTelemetry.create(cfg.telemetry())).adminOptions(adminOptions)
         .cloudMap(io.appmeshxds.server.cloudmap.CloudMapSetup.of(cfg.aws()));
     try {
       cp.xdsSecurity(security.xdsCredentials(cp.metrics(), bind), security.authorization(false, bind), null);
@@ -160,14 +188,44 @@ final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
-  private int serveKubernetes(PrintWriter out, ControlPlane.Settings settings, ControlPlaneConfig cfg) throws Exception {
+  private Duration positive(String option, int seconds) {
+    if (seconds <= 0 || seconds > 3600) {
+      throw new CommandLine.ParameterException(spec.commandLine(), option + " must be between 1 and 3600 seconds");
+    }
+    return Duration.ofSeconds(seconds);
+  }
+
+  /** The admin port's options: its token from {@code tokenFile} (checked now: a bad file is a usage error). */
+  static io.appmeshxds.server.admin.AdminServer.Options adminOptions(CommandLine.Model.CommandSpec spec, Path tokenFile) {
+    io.appmeshxds.server.admin.AdminServer.Options o = io.appmeshxds.server.admin.AdminServer.Options.defaults();
+    if (tokenFile == null) {
+      return o;
+    }
+    try {
+      return o.withToken(io.appmeshxds.server.admin.AdminToken.fromFile(tokenFile));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--admin-token-file: " + e.getMessage());
+    }
+  }
+
+  /** Creates or checks the access-log buffer directory before anything starts; a bad one is a usage error. */
+  static void prepareBufferDir(CommandLine.Model.CommandSpec spec, Path dir) {
+    try {
+      AccessLogExport.prepareBufferDir(dir);
+    } catch (java.io.IOException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private int serveKubernetes(PrintWriter out, ControlPlane.Settings settings, ControlPlaneConfig cfg,
+      io.appmeshxds.server.admin.AdminServer.Options adminOptions) throws Exception {
     KubernetesClient client = new KubernetesClientBuilder().build();
     KubernetesMode.Settings ks = KubernetesMode.Settings.inCluster(namespace, client);
     KubernetesMode mode;
     try {
       mode = KubernetesMode.start(client, Pipelines.standard(cfg), settings, ks,
           ControlPlaneTelemetry.create(cfg.telemetry()), io.appmeshxds.server.cloudmap.CloudMapSetup.of(cfg.aws()),
-          c -> c.xdsSecurity(security.xdsCredentials(c.metrics(), bind), security.authorization(true, bind),
+          c -> c.adminOptions(adminOptions).xdsSecurity(security.xdsCredentials(c.metrics(), bind), security.authorization(true, bind),
               io.appmeshxds.server.grpc.TokenReviewer.of(client, security.tokenAudience)));
     } catch (IllegalArgumentException e) {
       client.close();
@@ -246,7 +304,9 @@ final class ServeCommand implements Callable<Integer> {
       out.println("    … and " + (keys.size() - 8) + " more");
     }
     out.println("  xDS (ADS gRPC):  " + bind + ":" + cp.xdsPort() + " (" + security.describe(false) + ")");
-    out.println("  admin HTTP:      http://" + bind + ":" + cp.adminPort() + "/status  (/ready /healthz /metrics /config_dump?node=…)");
+    out.println("  admin HTTP:      http://" + bind + ":" + cp.adminPort() + "/status  (/ready /healthz /metrics /config_dump?node=…; "
+        + (adminTokenFile != null ? "/status and /config_dump need the bearer token" : "/status and /config_dump: loopback clients only")
+        + ")");
     if (!keys.isEmpty()) {
       out.println("  Envoy bootstrap: bin/appmesh-xds bootstrap --node " + keys.get(0).nodeId() + " --xds-address "
           + bind + ":" + cp.xdsPort() + (security.xdsCert == null ? "" : " --xds-tls --xds-ca <CA bundle> --xds-sni <server name>"));

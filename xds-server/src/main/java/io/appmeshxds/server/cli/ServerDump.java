@@ -19,6 +19,11 @@ final class ServerDump {
   record Reply(byte[] body, String error) {}
 
   static Reply fetch(URI server, String nodeId) {
+    return fetch(server, nodeId, null);
+  }
+
+  /** With {@code token} (not null): sent as {@code Authorization: Bearer}, as the admin port's /config_dump needs. */
+  static Reply fetch(URI server, String nodeId, String token) {
     String base = server.toString().replaceAll("/+$", "");
     URI uri;
     try {
@@ -30,7 +35,11 @@ final class ServerDump {
       return new Reply(null, "expected an http:// or https:// URL of the admin port, e.g. http://localhost:9090");
     }
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build();
+    HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET();
+    if (token != null) {
+      rb.header("Authorization", "Bearer " + token);
+    }
+    HttpRequest request = rb.build();
     try {
       HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
       byte[] body;
@@ -39,7 +48,8 @@ final class ServerDump {
       }
       if (response.statusCode() != 200) {
         String text = new String(body, 0, Math.min(body.length, 300), StandardCharsets.UTF_8).strip();
-        return new Reply(null, "HTTP " + response.statusCode() + (text.isEmpty() ? "" : ": " + text.lines().findFirst().orElse("")));
+        return new Reply(null, "HTTP " + response.statusCode() + (text.isEmpty() ? "" : ": " + text.lines().findFirst().orElse(""))
+            + (response.statusCode() == 401 || response.statusCode() == 403 ? " (give --server-token-file)" : ""));
       }
       if (body.length > ConfigDiff.MAX_DUMP_BYTES) {
         return new Reply(null, "answer larger than " + (ConfigDiff.MAX_DUMP_BYTES >> 20) + " MiB");

@@ -122,6 +122,46 @@ class DeployKustomizeTest {
     assertThat(cr.toString()).doesNotContain("\"pods\"", "\"secrets\"", "\"*\"", "\"create\"", "\"delete\"");
   }
 
+  /**
+   * The NetworkPolicy: it selects the control plane's pods, names ports the Deployment declares,
+   * and admits xDS/ALS from meshed namespaces, the admin port from the monitoring namespace only,
+   * and the webhook port from any source (the API server is not a pod); the example's namespaces
+   * carry the label that admits them.
+   */
+  @Test
+  void baseLimitsWhoReachesWhichPort() throws Exception {
+    List<JsonNode> docs = documents(kustomize(DEPLOY.resolve("base")));
+    JsonNode np = one(docs, "NetworkPolicy", "appmesh-xds");
+    assertThat(np.path("metadata").path("namespace").stringValue("")).isEqualTo("appmesh-system");
+    JsonNode pod = one(docs, "Deployment", "appmesh-xds").path("spec").path("template");
+    np.path("spec").path("podSelector").path("matchLabels").properties().forEach(e ->
+        assertThat(pod.path("metadata").path("labels").path(e.getKey()).stringValue("")).isEqualTo(e.getValue().stringValue("")));
+    assertThat(np.path("spec").path("policyTypes").toString()).isEqualTo("[\"Ingress\"]");
+    java.util.Map<String, Integer> named = new java.util.HashMap<>();
+    pod.path("spec").path("containers").get(0).path("ports")
+        .forEach(p -> named.put(p.path("name").stringValue(""), p.path("containerPort").intValue()));
+    java.util.Map<Integer, String> sources = new java.util.TreeMap<>();
+    for (JsonNode rule : np.path("spec").path("ingress")) {
+      List<String> from = new ArrayList<>();
+      rule.path("from").forEach(f -> from.add(f.path("namespaceSelector").path("matchLabels").toString()));
+      for (JsonNode p : rule.path("ports")) {
+        Integer port = named.get(p.path("port").stringValue(""));
+        assertThat(port).as("a port the Deployment names: " + p).isNotNull();
+        assertThat(sources.put(port, rule.has("from") ? String.join(" | ", from) : "anyone")).as("one rule per port").isNull();
+      }
+    }
+    String meshed = "{\"appmesh.k8s.aws/sidecarInjectorWebhook\":\"enabled\"} | {\"appmesh-xds.io/xds-access\":\"allowed\"}";
+    assertThat(sources).containsExactly(java.util.Map.entry(9090, "{\"kubernetes.io/metadata.name\":\"monitoring\"}"),
+        java.util.Map.entry(9443, "anyone"), java.util.Map.entry(18000, meshed), java.util.Map.entry(18001, meshed));
+    for (JsonNode ns : documents(kustomize(DEPLOY.resolve("examples/podinfo-cluster")))) {
+      if (ns.path("kind").stringValue("").equals("Namespace") && !ns.path("metadata").path("name").stringValue("")
+          .equals("appmesh-system")) {
+        assertThat(ns.path("metadata").path("labels").path("appmesh.k8s.aws/sidecarInjectorWebhook").stringValue(""))
+            .as("example namespace " + ns.path("metadata").path("name") + " may reach xDS").isEqualTo("enabled");
+      }
+    }
+  }
+
   @Test
   void cloudMapOverlayAddsExactlyWhatPodRegistrationUses() throws Exception {
     List<JsonNode> docs = documents(kustomize(DEPLOY.resolve("cloudmap")));

@@ -94,7 +94,7 @@ class ExportLogsCommandTest {
     cl.setOut(new PrintWriter(out));
     AtomicInteger code = new AtomicInteger(-1);
     Thread t = new Thread(() -> code.set(cl.execute("--config", config.toString(), "--listen", "127.0.0.1:0",
-        "--buffer-dir", dir.resolve("buf").toString())));
+        "--admin-listen", "127.0.0.1:0", "--buffer-dir", dir.resolve("buf").toString())));
     try {
       t.start();
       for (int i = 0; i < 200 && cmd.port() == 0; i++) {
@@ -131,6 +131,20 @@ class ExportLogsCommandTest {
       s.onNext(m.build());
       s.onCompleted();
       assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+      // /metrics on --admin-listen: the exporter's counters once CloudWatch has the events; probes open.
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      java.net.URI metrics = java.net.URI.create("http://127.0.0.1:" + cmd.adminPort() + "/metrics");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      String scrape;
+      do {
+        scrape = http.send(java.net.http.HttpRequest.newBuilder(metrics).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      } while (!scrape.contains("appmeshxds_accesslogs_sent_total 10.0") && System.nanoTime() < deadline);
+      assertThat(scrape).contains("appmeshxds_accesslogs_received_total 10.0", "appmeshxds_accesslogs_sent_total 10.0",
+          "appmeshxds_accesslogs_dropped_total 0.0", "appmeshxds_accesslogs_retried_total 0.0",
+          "appmeshxds_accesslogs_corrupt_total 0.0");
+      assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + cmd.adminPort()
+          + "/healthz")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
       ch.shutdownNow();
       cmd.stop(); // as SIGTERM would: flush within the deadline, then exit
       t.join(20_000);
@@ -138,11 +152,29 @@ class ExportLogsCommandTest {
       assertThat(events.get()).isEqualTo(10);
       assertThat(targets).containsOnly("Logs_20140328.PutLogEvents");
       assertThat(errors).as("the ALS stream ends cleanly").isEmpty();
-      assertThat(out.toString()).contains("gRPC access log service on 127.0.0.1:").contains("export-logs stopped");
+      assertThat(out.toString()).contains("gRPC access log service on 127.0.0.1:").contains("export-logs stopped")
+          .contains("metrics:         http://127.0.0.1:" + cmd.adminPort() + "/metrics");
     } finally {
       System.clearProperty("aws.accessKeyId");
       System.clearProperty("aws.secretAccessKey");
       cw.stop(0);
+    }
+  }
+
+  @Test
+  void aBufferDirectoryThatCannotBeUsedIsOneLineAndExitTwo() throws Exception {
+    Path good = Files.writeString(dir.resolve("good.yaml"), "logging:\n  cloudWatch:\n    enabled: true\n"
+        + "    region: us-east-1\n    endpoint: http://127.0.0.1:9\n");
+    Path planted = Files.createDirectory(dir.resolve("planted"));
+    Files.setPosixFilePermissions(planted, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    Path file = Files.writeString(dir.resolve("a-file"), "x");
+    for (Path bad : List.of(planted, file, file.resolve("sub"))) {
+      Out o = run("--config", good.toString(), "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0",
+          "--buffer-dir", bad.toString());
+      assertThat(o.code()).as(bad.toString()).isEqualTo(2);
+      assertThat(o.err().strip().lines()).as(o.err()).hasSize(1)
+          .allMatch(l -> l.startsWith("export-logs: access-log buffer directory " + bad));
+      assertThat(o.err()).doesNotContain("Exception", "\tat ");
     }
   }
 }
