@@ -37,6 +37,12 @@ app.kubernetes.io/managed-by: {{ .Release.Service | quote }}
       "envoy" $envoy
       "proxyInit" (dict "image" (printf "%s:%s" $v.init.image.repository $v.init.image.tag))
       "webhook" (dict "certificates" "generate") -}}
+{{- if and $v.xdsTls.enabled $v.xdsTls.proxyCsiDriver -}}
+  {{- $m := $v.xdsTls.proxyMountPath -}}
+  {{- $_ := set $injection "xdsTls" (dict "enabled" true "csiDriver" $v.xdsTls.proxyCsiDriver "mountPath" $m
+        "caFile" (printf "%s/ca.crt" $m) "certFile" (printf "%s/tls.crt" $m) "keyFile" (printf "%s/tls.key" $m)
+        "sni" (printf "appmesh-xds.%s.svc" .Release.Namespace)) -}}
+{{- end -}}
 {{- $cfg := dict "injection" $injection -}}
 {{- if $v.tracing.enabled -}}
   {{- if eq $v.tracing.provider "x-ray" -}}
