@@ -72,6 +72,8 @@ public final class ControlPlane implements AutoCloseable {
   private final NackBook nackBook = new NackBook();
   private final io.appmeshxds.server.status.AckTracker acks = new io.appmeshxds.server.status.AckTracker();
   private final StatusView statusView = new StatusView();
+  private final io.appmeshxds.server.grpc.ProxyRegistry proxies = new io.appmeshxds.server.grpc.ProxyRegistry(
+      java.time.Clock.systemUTC());
   private final Pipeline pipeline;
   private final Settings settings;
   private final List<StatusSink> extraSinks;
@@ -220,7 +222,7 @@ public final class ControlPlane implements AutoCloseable {
         nackBook.accepted(key, typeUrl, version);
         acks.accepted(key, typeUrl, version);
       }
-    }, metrics);
+    }, metrics).proxies(proxies);
     List<StatusSink> sinks = new ArrayList<>();
     sinks.add(statusView);
     sinks.add(new LogStatusSink());
@@ -235,7 +237,7 @@ public final class ControlPlane implements AutoCloseable {
     ads = new AdsServer(cache, callbacks, settings.xds(), extraServices, xdsCredentials, authz,
         settings.maxConnectionAge()).start();
     admin = new AdminServer(settings.admin(), reconciler::ready, metrics::scrape, this::configDump, this::statusJson,
-        adminOptions.withRegistry(metrics)).start();
+        adminOptions.withRegistry(metrics)).proxies(this::proxiesJson).start();
     dns = new io.appmeshxds.server.source.DnsRefresher(store).start(30);
     if (cm.driven()) {
       cloudMap.start();
@@ -337,6 +339,30 @@ public final class ControlPlane implements AutoCloseable {
     store.problems().forEach((p, ps) -> sourceProblems.put(p, ps.stream().map(x -> x.toLine()).toList()));
     extra.put("sourceProblems", sourceProblems);
     return statusView.json(extra);
+  }
+
+  /** The connected proxies (admin {@code /proxies}, {@code appmesh-xds status}). */
+  public java.util.Map<String, Object> proxies() {
+    var build = reconciler == null ? null : reconciler.lastBuild();
+    return io.appmeshxds.server.status.ProxyStatus.view(replicaName(), proxies.snapshot(), cache::get,
+        build == null ? null : build.model());
+  }
+
+  private String proxiesJson() {
+    return io.appmeshxds.server.status.ProxyStatus.json(proxies());
+  }
+
+  /** This replica's name: the pod's (POD_NAME), else the host's. */
+  static String replicaName() {
+    String pod = System.getenv("POD_NAME");
+    if (pod != null && !pod.isBlank()) {
+      return pod;
+    }
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
   }
 
   /** Graceful shutdown: stop accepting streams, let them close, stop the loop, then the admin server. */

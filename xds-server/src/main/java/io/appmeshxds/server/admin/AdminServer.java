@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdminServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
-  static final String ENDPOINTS = "endpoints: /ready /healthz /metrics /config_dump?node=NODE_ID /status\n";
+  static final String ENDPOINTS = "endpoints: /ready /healthz /metrics /config_dump?node=NODE_ID /status /proxies\n";
 
   /** A response: status code, content type, body. */
   public record Reply(int code, String contentType, String body) {
@@ -105,6 +105,7 @@ public final class AdminServer implements AutoCloseable {
   private final Supplier<String> metrics;
   private final Function<Map<String, String>, Reply> configDump;
   private final Supplier<String> status;
+  private volatile Supplier<String> proxies;
 
   public AdminServer(InetSocketAddress bind, BooleanSupplier ready, Supplier<String> metrics,
       Function<Map<String, String>, Reply> configDump, Supplier<String> status) throws IOException {
@@ -135,6 +136,12 @@ public final class AdminServer implements AutoCloseable {
       Gauge.builder("appmeshxds.admin.connections", loop, HttpLoop::open)
           .description("Open connections to the admin port").register(options.registry());
     }
+  }
+
+  /** Serves {@code /proxies} (the connected proxies, protected like {@code /status}); call before {@link #start()}. */
+  public AdminServer proxies(Supplier<String> view) {
+    this.proxies = view;
+    return this;
   }
 
   public AdminServer start() {
@@ -170,6 +177,10 @@ public final class AdminServer implements AutoCloseable {
       case "/metrics" -> work(x, () -> new Reply(200, "text/plain; version=0.0.4; charset=utf-8", metrics.get()));
       case "/config_dump" -> sensitive(x, configDump == null ? null : () -> configDump.apply(query(uri)));
       case "/status" -> sensitive(x, status == null ? null : () -> Reply.json(status.get()));
+      case "/proxies" -> {
+        Supplier<String> p = proxies;
+        sensitive(x, p == null ? null : () -> Reply.json(p.get()));
+      }
       default -> x.respond(plain(404, ENDPOINTS));
     }
   }

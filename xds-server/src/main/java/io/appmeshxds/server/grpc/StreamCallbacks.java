@@ -65,6 +65,19 @@ public final class StreamCallbacks implements DiscoveryServerCallbacks {
     onKeysChanged = r;
   }
 
+  private volatile ProxyRegistry proxies = new ProxyRegistry(java.time.Clock.systemUTC());
+
+  /** Where open streams are listed (for /proxies); one of its own by default. */
+  public StreamCallbacks proxies(ProxyRegistry registry) {
+    this.proxies = registry;
+    return this;
+  }
+
+  /** The open streams. */
+  public ProxyRegistry proxies() {
+    return proxies;
+  }
+
   /** Keys with at least one open stream: the proxies that are connected now. */
   public Set<NodeKey> connectedKeys() {
     return Set.copyOf(streamsPerKey.keySet());
@@ -81,10 +94,15 @@ public final class StreamCallbacks implements DiscoveryServerCallbacks {
     nacks.requested(streamId, request.getTypeUrl(), request.getResourceNamesList());
     if (request.hasErrorDetail()) {
       String version = nacks.rejected(streamId, request.getTypeUrl(), request.getResponseNonce());
+      proxies.requested(streamId, request.getNode(), key, request.getTypeUrl(), null, version,
+          request.getErrorDetail().getMessage());
       nack(streamId, key, request.getNode(), request.getTypeUrl(), version, request.getErrorDetail().getMessage());
-    } else if (key != null && !request.getResponseNonce().isEmpty() && !request.getVersionInfo().isEmpty()
-        && ProxyAuthorization.mayReportFor(key)) {
-      sink.accepted(key, request.getTypeUrl(), request.getVersionInfo());
+    } else {
+      String acked = request.getResponseNonce().isEmpty() ? null : request.getVersionInfo();
+      proxies.requested(streamId, request.getNode(), key, request.getTypeUrl(), acked, null, null);
+      if (key != null && acked != null && !acked.isEmpty() && ProxyAuthorization.mayReportFor(key)) {
+        sink.accepted(key, request.getTypeUrl(), acked);
+      }
     }
   }
 
@@ -94,12 +112,16 @@ public final class StreamCallbacks implements DiscoveryServerCallbacks {
     nacks.requested(streamId, request.getTypeUrl(), List.of());
     if (request.hasErrorDetail()) {
       String version = nacks.rejected(streamId, request.getTypeUrl(), request.getResponseNonce());
+      proxies.requested(streamId, request.getNode(), key, request.getTypeUrl(), null, version,
+          request.getErrorDetail().getMessage());
       nack(streamId, key, request.getNode(), request.getTypeUrl(), version, request.getErrorDetail().getMessage());
-    } else if (key != null && !request.getResponseNonce().isEmpty() && ProxyAuthorization.mayReportFor(key)) {
+    } else {
       // A delta ACK names the nonce of our response; its version is the one we sent with that nonce.
-      String version = nacks.sentVersion(streamId, request.getTypeUrl(), request.getResponseNonce());
-      if (version != null) {
-        sink.accepted(key, request.getTypeUrl(), version);
+      String acked = request.getResponseNonce().isEmpty() ? null
+          : nacks.sentVersion(streamId, request.getTypeUrl(), request.getResponseNonce());
+      proxies.requested(streamId, request.getNode(), key, request.getTypeUrl(), acked, null, null);
+      if (key != null && acked != null && ProxyAuthorization.mayReportFor(key)) {
+        sink.accepted(key, request.getTypeUrl(), acked);
       }
     }
   }
@@ -107,12 +129,14 @@ public final class StreamCallbacks implements DiscoveryServerCallbacks {
   @Override
   public void onV3StreamResponse(long streamId, DiscoveryRequest request, DiscoveryResponse response) {
     nacks.sent(streamId, response.getTypeUrl(), response.getNonce(), response.getVersionInfo(), names(response));
+    proxies.sent(streamId, response.getTypeUrl(), response.getVersionInfo());
     pushed(response.getTypeUrl(), response.getResourcesCount(), response.getSerializedSize());
   }
 
   @Override
   public void onV3StreamDeltaResponse(long streamId, DeltaDiscoveryRequest request, DeltaDiscoveryResponse response) {
     nacks.sent(streamId, response.getTypeUrl(), response.getNonce(), response.getSystemVersionInfo(), List.of());
+    proxies.sent(streamId, response.getTypeUrl(), response.getSystemVersionInfo());
     pushed(response.getTypeUrl(), response.getResourcesCount(), response.getSerializedSize());
   }
 
@@ -163,6 +187,7 @@ public final class StreamCallbacks implements DiscoveryServerCallbacks {
     }
     lastLoggedNack.remove(streamId);
     nacks.closed(streamId);
+    proxies.closed(streamId);
   }
 
   private void nack(long streamId, NodeKey key, Node node, String typeUrl, String version, String message) {
