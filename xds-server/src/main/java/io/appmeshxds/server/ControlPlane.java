@@ -2,6 +2,10 @@ package io.appmeshxds.server;
 
 import io.appmeshxds.server.admin.AdminServer;
 import io.appmeshxds.server.grpc.AdsServer;
+import io.appmeshxds.server.grpc.LogText;
+import io.appmeshxds.server.grpc.RateLimitedLog;
+import io.appmeshxds.server.grpc.StreamGuard;
+import io.appmeshxds.server.grpc.XdsLimits;
 import io.appmeshxds.server.grpc.StreamTracker;
 import io.appmeshxds.server.grpc.StreamCallbacks;
 import io.appmeshxds.server.grpc.XdsCache;
@@ -27,7 +31,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,23 +41,38 @@ import org.slf4j.LoggerFactory;
 public final class ControlPlane implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
 
-  /** Settings. */
-  public record Settings(InetSocketAddress xds, InetSocketAddress admin, long holdoffMillis, long maxHoldoffMillis) {
+  /** Settings; {@code limits} bound what one xDS client may cost ({@link XdsLimits}). */
+  public record Settings(InetSocketAddress xds, InetSocketAddress admin, long holdoffMillis, long maxHoldoffMillis,
+      XdsLimits limits) {
+    public Settings(InetSocketAddress xds, InetSocketAddress admin, long holdoffMillis, long maxHoldoffMillis) {
+      this(xds, admin, holdoffMillis, maxHoldoffMillis, XdsLimits.defaults());
+    }
+
+    public Settings {
+      java.util.Objects.requireNonNull(limits, "limits");
+    }
+
     public static Settings loopback() {
       return new Settings(new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0), 20, 100);
+    }
+
+    public Settings withLimits(XdsLimits l) {
+      return new Settings(xds, admin, holdoffMillis, maxHoldoffMillis, l);
     }
   }
 
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ResourceStore store = new ResourceStore();
   private final NackBook nackBook = new NackBook();
+  private StreamTracker tracker;
+  private StreamGuard guard;
   private final io.appmeshxds.server.status.AckTracker acks = new io.appmeshxds.server.status.AckTracker();
   private final StatusView statusView = new StatusView();
   private final Pipeline pipeline;
   private final Settings settings;
   private final List<StatusSink> extraSinks;
   private final List<BindableService> extraServices;
-  private final Map<String, Boolean> loggedUnknownNodes = new ConcurrentHashMap<>();
+  private RateLimitedLog unknownNodeLog;
   private XdsCache cache;
   private StreamCallbacks callbacks;
   private Reconciler reconciler;
@@ -130,6 +148,26 @@ public final class ControlPlane implements AutoCloseable {
     return statusView;
   }
 
+  /** Which proxy groups currently reject configuration. */
+  public NackBook nackBook() {
+    return nackBook;
+  }
+
+  /**
+   * Entries the xDS server keeps per client, summed: streams seen by the guard, the stream tracker
+   * and the callbacks, streams in the NACK book, and cache groups without resources (those of
+   * nodes we have no config for). Zero when no client is connected (after {@link #start()}).
+   */
+  public long clientStateEntries() {
+    long idleGroups = cache.groups() - cache.keys().size();
+    return guard.streams() + guard.peers() + tracker.streams() + callbacks.retainedEntries() + nackBook.streams() + idleGroups;
+  }
+
+  /** Characters of client text kept (NACK messages for conditions); zero when nothing is rejected. */
+  public long clientTextChars() {
+    return nackBook.retainedChars();
+  }
+
   /** Starts the reconciler, the xDS server and the admin server. */
   public ControlPlane start() throws IOException {
     if (cloudMapSetup == null) {
@@ -139,7 +177,12 @@ public final class ControlPlane implements AutoCloseable {
     io.appmeshxds.server.cloudmap.CloudMapSetup cm = cloudMapSetup;
     cloudMap = new io.appmeshxds.server.cloudmap.CloudMapDiscovery(store, cm.config(), cm::client, cm.clock(),
         () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble(), metrics);
-    StreamTracker tracker = new StreamTracker();
+    XdsLimits limits = settings.limits();
+    tracker = new StreamTracker();
+    unknownNodeLog = new RateLimitedLog(limits.logLinesPerMinute());
+    io.micrometer.core.instrument.Counter unknownNodes = io.micrometer.core.instrument.Counter
+        .builder("appmeshxds_xds_unknown_node_requests_total")
+        .description("Requests whose node id is not an App Mesh node identity (they get no config)").register(metrics);
     cache = new XdsCache(new XdsCache.Listener() {
       @Override
       public void onMissingKey(NodeKey key, Node node) {
@@ -148,24 +191,41 @@ public final class ControlPlane implements AutoCloseable {
 
       @Override
       public void onUnknownNode(Node node) {
-        if (loggedUnknownNodes.putIfAbsent(node.getId() + "|" + node.getCluster(), true) == null) {
-          LOG.warn("unknown node id={} cluster={} ({} {}): expected mesh/<mesh>/virtualNode|virtualGateway/<name>; it gets no config",
-              node.getId(), node.getCluster(), node.getUserAgentName(), node.getUserAgentVersion());
+        // Counted and logged at a bounded rate; no per-id memory (any client can invent ids).
+        unknownNodes.increment();
+        long suppressed = unknownNodeLog.tryAcquire();
+        if (suppressed >= 0) {
+          int max = limits.maxLoggedChars();
+          LOG.warn("unknown node id={} cluster={} ({} {}): expected mesh/<mesh>/virtualNode|virtualGateway/<name>; it gets no config{}",
+              LogText.escape(node.getId(), max), LogText.escape(node.getCluster(), max),
+              LogText.escape(node.getUserAgentName(), 64), LogText.escape(node.getUserAgentVersion(), 64),
+              RateLimitedLog.note(suppressed));
         }
       }
     }, tracker);
     callbacks = new StreamCallbacks(tracker, new StreamCallbacks.NackSink() {
       @Override
-      public void rejected(NodeKey key, String nodeId, String typeUrl, String version, String message) {
-        nackBook.rejected(key, nodeId, typeUrl, version, message);
+      public void rejected(long streamId, NodeKey key, String nodeId, String typeUrl, String version, String message) {
+        nackBook.rejected(streamId, key, nodeId, typeUrl, version, message);
       }
 
       @Override
-      public void accepted(NodeKey key, String typeUrl, String version) {
-        nackBook.accepted(key, typeUrl, version);
-        acks.accepted(key, typeUrl, version);
+      public void accepted(long streamId, NodeKey key, String typeUrl, String version) {
+        nackBook.accepted(streamId, key, typeUrl, version);
+        acks.accepted(streamId, key, typeUrl, version);
       }
-    }, metrics);
+
+      @Override
+      public void closed(long streamId) {
+        nackBook.closed(streamId);
+      }
+    }, metrics, limits);
+    guard = new StreamGuard(limits, metrics);
+    io.micrometer.core.instrument.Gauge.builder("appmeshxds_xds_client_state_entries", this, ControlPlane::clientStateEntries)
+        .description("Per-client entries the xDS server keeps (streams, NACK book, unknown-node groups); 0 with no client")
+        .register(metrics);
+    io.micrometer.core.instrument.Gauge.builder("appmeshxds_xds_nack_text_chars", nackBook, NackBook::retainedChars)
+        .description("Characters of NACK text kept for VirtualNode conditions").register(metrics);
     List<StatusSink> sinks = new ArrayList<>();
     sinks.add(statusView);
     sinks.add(new LogStatusSink());
@@ -174,7 +234,7 @@ public final class ControlPlane implements AutoCloseable {
     reconciler = new Reconciler(store, pipeline, new SnapshotPublisher(cache, metrics), sinks, nackBook, metrics,
         settings.holdoffMillis(), settings.maxHoldoffMillis(), telemetry).onDemand(callbacks::connectedKeys).start();
     callbacks.onKeysChanged(reconciler::keysChanged);
-    ads = new AdsServer(cache, callbacks, settings.xds(), extraServices).start();
+    ads = new AdsServer(cache, callbacks, settings.xds(), extraServices, guard, limits).start();
     admin = new AdminServer(settings.admin(), reconciler::ready, metrics::scrape, this::configDump, this::statusJson).start();
     dns = new io.appmeshxds.server.source.DnsRefresher(store).start(30);
     if (cm.driven()) {

@@ -81,7 +81,9 @@ public final class BenchServer implements AutoCloseable {
     MeshGenerator.byRef(mesh).forEach((ref, o) -> entries.put(ref, new ResourceStore.Entry(o, null)));
     double generateMs = (System.nanoTime() - g0) / 1e6;
     mesh = null;
-    cp = new ControlPlane(Pipelines.standard(MeshGenerator.config()), ControlPlane.Settings.loopback(), List.of(), List.of()).start();
+    cp = new ControlPlane(Pipelines.standard(MeshGenerator.config()), ControlPlane.Settings.loopback()
+        // Every simulated proxy connects from 127.0.0.1: the per-address stream limit is lifted here.
+        .withLimits(io.appmeshxds.server.grpc.XdsLimits.defaults().withStreams(1_000_000, 1_000_000)), List.of(), List.of()).start();
     cp.acks().addListener(this::acked);
     ResourceStore store = cp.store();
     store.register(SOURCE);

@@ -68,6 +68,8 @@ final class ServeCommand implements Callable<Integer> {
       description = "With --kubernetes: HTTPS port of the sidecar injection webhook, 0 for none (default: ${DEFAULT-VALUE}).")
   int webhookPort;
 
+  @CommandLine.Mixin XdsLimitOptions xdsLimits = new XdsLimitOptions();
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -86,7 +88,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     ControlPlaneConfig cfg = ConfigFile.load(spec, config);
     ControlPlane.Settings settings = new ControlPlane.Settings(
-        new InetSocketAddress(bind, xdsPort), new InetSocketAddress(bind, adminPort), 20, 100);
+        new InetSocketAddress(bind, xdsPort), new InetSocketAddress(bind, adminPort), 20, 100, xdsLimits.limits(spec));
     if (kubernetes) {
       return serveKubernetes(out, settings, cfg);
     }

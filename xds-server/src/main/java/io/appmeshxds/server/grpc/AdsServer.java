@@ -29,7 +29,13 @@ public final class AdsServer implements AutoCloseable {
   private final Server server;
   private final ExecutorService[] writers;
 
-  public AdsServer(XdsCache cache, StreamCallbacks callbacks, InetSocketAddress bind, List<BindableService> extra) {
+  /**
+   * @param guard enforces the {@link XdsLimits} it was made with; its request-size limit is also the
+   *     transport's maximum inbound message size, its per-address stream limit the streams a
+   *     connection may carry
+   */
+  public AdsServer(XdsCache cache, StreamCallbacks callbacks, InetSocketAddress bind, List<BindableService> extra,
+      StreamGuard guard, XdsLimits limits) {
     int n = Math.max(2, Runtime.getRuntime().availableProcessors());
     writers = new ExecutorService[n];
     AtomicInteger threadIds = new AtomicInteger();
@@ -46,8 +52,11 @@ public final class AdsServer implements AutoCloseable {
     NettyServerBuilder b = NettyServerBuilder.forAddress(bind)
         .permitKeepAliveTime(5, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
-        .maxInboundMessageSize(16 * 1024 * 1024)
-        .addService(ServerInterceptors.intercept(ds.getAggregatedDiscoveryServiceImpl(), new StickyNodeInterceptor()));
+        .maxInboundMessageSize(limits.maxRequestBytes())
+        .maxConcurrentCallsPerConnection(limits.maxStreamsPerPeer())
+        .addStreamTracerFactory(guard.sizeTracer())
+        // The sticky node first, so that the guard sees (and bounds) the node on every request.
+        .addService(ServerInterceptors.intercept(ds.getAggregatedDiscoveryServiceImpl(), guard, new StickyNodeInterceptor()));
     extra.forEach(b::addService);
     server = b.build();
   }
