@@ -73,6 +73,20 @@ public final class StreamGuard implements ServerInterceptor {
   private final Map<Reason, Counter> counters = new EnumMap<>(Reason.class);
   private final Map<Reason, RateLimitedLog> logs = new EnumMap<>(Reason.class);
 
+  /**
+   * grpc-java logs every oversized request with a stack trace (java.util.logging, WARNING): a client
+   * could fill the log at will. Those records are dropped; {@link #sizeTracer()} counts the case and
+   * logs a rate-limited line instead. Held here because java.util.logging keeps loggers weakly.
+   */
+  private static final java.util.logging.Logger GRPC_STREAM_LOG =
+      java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerStream");
+
+  static {
+    java.util.logging.Filter previous = GRPC_STREAM_LOG.getFilter();
+    GRPC_STREAM_LOG.setFilter(r -> !(r.getThrown() instanceof io.grpc.StatusRuntimeException e
+        && e.getStatus().getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED) && (previous == null || previous.isLoggable(r)));
+  }
+
   public StreamGuard(XdsLimits limits, MeterRegistry metrics) {
     this.limits = limits;
     for (Reason r : Reason.values()) {
