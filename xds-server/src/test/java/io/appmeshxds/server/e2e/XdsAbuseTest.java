@@ -388,6 +388,21 @@ class XdsAbuseTest {
     assertThat(bytes).isLessThan(128 * 1024);
   }
 
+  @Test
+  @Order(9)
+  void nothingTheAbusersSentOrCausedIsKeptAfterTheyLeft() throws Exception {
+    // Only well-behaved streams from 127.0.0.1 remain, and each costs exactly its three entries (the
+    // guard's count, the stream tracker's and the callbacks'), plus the one address: no leftover
+    // from an ended, refused or dropped stream, no NACK text, no group of an unknown node.
+    RunningMesh.await(() -> mesh.cp.metrics().find("appmeshxds_xds_stream_peers").gauge().value() == 1
+        && mesh.cp.clientStateEntries() == 3 * (long) streams() + 1, 10_000);
+    assertThat(mesh.cp.clientTextChars()).isZero();
+    assertThat(mesh.cp.nackBook().snapshot()).isEmpty();
+    assertThat(mesh.cp.cache().groups()).isEqualTo(mesh.cp.cache().keys().size());
+    // And the normal client is still served.
+    System.out.println("weight change after the abuse: " + weightChange() + " ms");
+  }
+
   private double streams() {
     return mesh.cp.metrics().find("appmeshxds_xds_streams").gauge().value();
   }
