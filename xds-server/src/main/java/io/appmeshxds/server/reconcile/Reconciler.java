@@ -54,6 +54,8 @@ public final class Reconciler implements AutoCloseable {
   private final ControlPlaneTelemetry telemetry;
   private final Set<NodeKey> extraKeys = ConcurrentHashMap.newKeySet();
   private final Set<String> loggedUnknown = ConcurrentHashMap.newKeySet();
+  // Why limited: clients choose these names; thousands of invented ones must not become thousands of lines.
+  private final io.appmeshxds.server.grpc.RateLimitedLog unknownLog = new io.appmeshxds.server.grpc.RateLimitedLog(60);
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
   private final Timer translationTimer;
@@ -298,9 +300,12 @@ public final class Reconciler implements AutoCloseable {
     for (NodeKey k : wanted) {
       names.add(k.toString());
       if (!known.test(k) && loggedUnknown.add(k.toString())) {
-        LOG.warn("unknown proxy {}: no accepted VirtualNode or VirtualGateway {} in mesh {}; it gets no config until one exists",
-            io.appmeshxds.server.grpc.LogText.escape(k.toString(), 512), io.appmeshxds.server.grpc.LogText.escape(k.name(), 300),
-            io.appmeshxds.server.grpc.LogText.escape(k.mesh(), 300));
+        long suppressed = unknownLog.tryAcquire();
+        if (suppressed >= 0) {
+          LOG.warn("unknown proxy {}: no accepted VirtualNode or VirtualGateway {} in mesh {}; it gets no config until one exists{}",
+              io.appmeshxds.server.grpc.LogText.escape(k.toString(), 512), io.appmeshxds.server.grpc.LogText.escape(k.name(), 300),
+              io.appmeshxds.server.grpc.LogText.escape(k.mesh(), 300), io.appmeshxds.server.grpc.RateLimitedLog.note(suppressed));
+        }
       }
     }
     loggedUnknown.retainAll(names);
