@@ -289,6 +289,16 @@ class XdsAbuseTest {
         assertThat(r).isNotNull();
         assertThat(r.getTypeUrl()).isEqualTo(LDS);
         parkedDuring.set(mesh.cp.cache().openWatches());
+        // The same on a delta stream.
+        RawAdsClient.DeltaStream d = conn.deltaStream();
+        for (int i = 0; i < 500; i++) {
+          d.out.onNext(DeltaDiscoveryRequest.newBuilder().setNode(RawAdsClient.node(MeshFiles.LOADTESTER))
+              .setTypeUrl("type.googleapis.com/evil.DeltaType" + sent.incrementAndGet()).build());
+        }
+        d.out.onNext(DeltaDiscoveryRequest.newBuilder().setNode(RawAdsClient.node(MeshFiles.LOADTESTER)).setTypeUrl(LDS).build());
+        var dr = d.responses.poll(10, TimeUnit.SECONDS);
+        assertThat(dr).isNotNull();
+        assertThat(dr.getTypeUrl()).isEqualTo(LDS);
       }
     });
     System.out.println("weight change during " + sent.get() + " requests for unknown types: " + ms + " ms");
