@@ -22,6 +22,7 @@ import java.util.Map;
  * <pre>
  * quick | full [--option value …]   JMH (T1, T3, serialization) and the load run; one table
  * probe [M1k|M10k] [changes]         rough translation timings, no JMH
+ * abuse [--profile --streams --clients --changes]  issue 17's xDS abuse against the default limits (one process)
  * jmh [JMH arguments]                JMH's own command line
  * </pre>
  *
@@ -37,9 +38,15 @@ public final class BenchMain {
     switch (mode) {
       case "quick", "full" -> System.exit(run(mode, options(args)));
       case "probe" -> TranslationProbe.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      case "abuse" -> {
+        Map<String, String> o = options(args);
+        System.exit(io.appmeshxds.bench.load.AbuseRun.run(MeshGenerator.Profile.of(o.getOrDefault("profile", "M1k")),
+            Integer.parseInt(o.getOrDefault("streams", "2000")), Integer.parseInt(o.getOrDefault("clients", "20")),
+            Integer.parseInt(o.getOrDefault("changes", "10"))));
+      }
       case "jmh" -> org.openjdk.jmh.Main.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       default -> {
-        System.err.println("usage: bin/bench quick|full [--clients N --streams N --changes K --skip-jmh --skip-load …] | probe [M1k|M10k] | jmh [args]");
+        System.err.println("usage: bin/bench quick|full [--clients N --streams N --changes K --skip-jmh --skip-load …] | abuse [--streams N --clients N --changes K] | probe [M1k|M10k] | jmh [args]");
         System.exit(mode.equals("help") ? 0 : 2);
       }
     }

@@ -2,6 +2,10 @@ package io.appmeshxds.server;
 
 import io.appmeshxds.server.admin.AdminServer;
 import io.appmeshxds.server.grpc.AdsServer;
+import io.appmeshxds.server.grpc.LogText;
+import io.appmeshxds.server.grpc.RateLimitedLog;
+import io.appmeshxds.server.grpc.StreamGuard;
+import io.appmeshxds.server.grpc.XdsLimits;
 import io.appmeshxds.server.grpc.StreamTracker;
 import io.appmeshxds.server.grpc.StreamCallbacks;
 import io.appmeshxds.server.grpc.XdsCache;
@@ -27,7 +31,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,23 +41,32 @@ import org.slf4j.LoggerFactory;
 public final class ControlPlane implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
 
-  /** Settings. */
   /**
    * Where and how the control plane serves.
    *
+   * @param limits what one xDS client may cost ({@link XdsLimits})
    * @param maxConnectionAge how long an xDS connection lives before the server ends it (GOAWAY,
    *     +/-10 % jitter, then {@link #CONNECTION_AGE_GRACE}) so that proxies spread again over the
    *     replicas after a rollout; null or zero for never
    */
   public record Settings(InetSocketAddress xds, InetSocketAddress admin, long holdoffMillis, long maxHoldoffMillis,
-      java.time.Duration maxConnectionAge) {
+      XdsLimits limits, java.time.Duration maxConnectionAge) {
     /** Default max connection age: 30 minutes, as Istio's istiod. */
     public static final java.time.Duration DEFAULT_MAX_CONNECTION_AGE = java.time.Duration.ofMinutes(30);
     /** How long a connection past its age may finish before it is cut (ADS streams never finish by themselves). */
     public static final java.time.Duration CONNECTION_AGE_GRACE = java.time.Duration.ofSeconds(5);
 
+    public Settings {
+      java.util.Objects.requireNonNull(limits, "limits");
+    }
+
     public Settings(InetSocketAddress xds, InetSocketAddress admin, long holdoffMillis, long maxHoldoffMillis) {
-      this(xds, admin, holdoffMillis, maxHoldoffMillis, DEFAULT_MAX_CONNECTION_AGE);
+      this(xds, admin, holdoffMillis, maxHoldoffMillis, XdsLimits.defaults(), DEFAULT_MAX_CONNECTION_AGE);
+    }
+
+    public Settings(InetSocketAddress xds, InetSocketAddress admin, long holdoffMillis, long maxHoldoffMillis,
+        XdsLimits limits) {
+      this(xds, admin, holdoffMillis, maxHoldoffMillis, limits, DEFAULT_MAX_CONNECTION_AGE);
     }
 
     public static Settings loopback() {
@@ -63,13 +75,19 @@ public final class ControlPlane implements AutoCloseable {
 
     /** The same with another max connection age. */
     public Settings withMaxConnectionAge(java.time.Duration age) {
-      return new Settings(xds, admin, holdoffMillis, maxHoldoffMillis, age);
+      return new Settings(xds, admin, holdoffMillis, maxHoldoffMillis, limits, age);
+    }
+
+    public Settings withLimits(XdsLimits l) {
+      return new Settings(xds, admin, holdoffMillis, maxHoldoffMillis, l, maxConnectionAge);
     }
   }
 
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ResourceStore store = new ResourceStore();
   private final NackBook nackBook = new NackBook();
+  private StreamTracker tracker;
+  private StreamGuard guard;
   private final io.appmeshxds.server.status.AckTracker acks = new io.appmeshxds.server.status.AckTracker();
   private final StatusView statusView = new StatusView();
   private final io.appmeshxds.server.grpc.ProxyRegistry proxies = new io.appmeshxds.server.grpc.ProxyRegistry(
@@ -78,7 +96,7 @@ public final class ControlPlane implements AutoCloseable {
   private final Settings settings;
   private final List<StatusSink> extraSinks;
   private final List<BindableService> extraServices;
-  private final Map<String, Boolean> loggedUnknownNodes = new ConcurrentHashMap<>();
+  private RateLimitedLog unknownNodeLog;
   private XdsCache cache;
   private StreamCallbacks callbacks;
   private Reconciler reconciler;
@@ -187,6 +205,26 @@ public final class ControlPlane implements AutoCloseable {
     return statusView;
   }
 
+  /** Which proxy groups currently reject configuration. */
+  public NackBook nackBook() {
+    return nackBook;
+  }
+
+  /**
+   * Entries the xDS server keeps per client, summed: streams seen by the guard, the stream tracker
+   * and the callbacks, streams in the NACK book, and cache groups without resources (those of
+   * nodes we have no config for). Zero when no client is connected (after {@link #start()}).
+   */
+  public long clientStateEntries() {
+    long idleGroups = cache.groups() - cache.keys().size();
+    return guard.streams() + guard.peers() + tracker.streams() + callbacks.retainedEntries() + nackBook.streams() + idleGroups;
+  }
+
+  /** Characters of client text kept (NACK messages for conditions); zero when nothing is rejected. */
+  public long clientTextChars() {
+    return nackBook.retainedChars();
+  }
+
   /** Starts the reconciler, the xDS server and the admin server. */
   public ControlPlane start() throws IOException {
     if (cloudMapSetup == null) {
@@ -196,7 +234,12 @@ public final class ControlPlane implements AutoCloseable {
     io.appmeshxds.server.cloudmap.CloudMapSetup cm = cloudMapSetup;
     cloudMap = new io.appmeshxds.server.cloudmap.CloudMapDiscovery(store, cm.config(), cm::client, cm.clock(),
         () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble(), metrics);
-    StreamTracker tracker = new StreamTracker();
+    XdsLimits limits = settings.limits();
+    tracker = new StreamTracker();
+    unknownNodeLog = new RateLimitedLog(limits.logLinesPerMinute());
+    io.micrometer.core.instrument.Counter unknownNodes = io.micrometer.core.instrument.Counter
+        .builder("appmeshxds_xds_unknown_node_requests_total")
+        .description("Requests whose node id is not an App Mesh node identity (they get no config)").register(metrics);
     cache = new XdsCache(new XdsCache.Listener() {
       @Override
       public void onMissingKey(NodeKey key, Node node) {
@@ -205,24 +248,41 @@ public final class ControlPlane implements AutoCloseable {
 
       @Override
       public void onUnknownNode(Node node) {
-        if (loggedUnknownNodes.putIfAbsent(node.getId() + "|" + node.getCluster(), true) == null) {
-          LOG.warn("unknown node id={} cluster={} ({} {}): expected mesh/<mesh>/virtualNode|virtualGateway/<name>; it gets no config",
-              node.getId(), node.getCluster(), node.getUserAgentName(), node.getUserAgentVersion());
+        // Counted and logged at a bounded rate; no per-id memory (any client can invent ids).
+        unknownNodes.increment();
+        long suppressed = unknownNodeLog.tryAcquire();
+        if (suppressed >= 0) {
+          int max = limits.maxLoggedChars();
+          LOG.warn("unknown node id={} cluster={} ({} {}): expected mesh/<mesh>/virtualNode|virtualGateway/<name>; it gets no config{}",
+              LogText.escape(node.getId(), max), LogText.escape(node.getCluster(), max),
+              LogText.escape(node.getUserAgentName(), 64), LogText.escape(node.getUserAgentVersion(), 64),
+              RateLimitedLog.note(suppressed));
         }
       }
     }, tracker);
     callbacks = new StreamCallbacks(tracker, new StreamCallbacks.NackSink() {
       @Override
-      public void rejected(NodeKey key, String nodeId, String typeUrl, String version, String message) {
-        nackBook.rejected(key, nodeId, typeUrl, version, message);
+      public void rejected(long streamId, NodeKey key, String nodeId, String typeUrl, String version, String message) {
+        nackBook.rejected(streamId, key, nodeId, typeUrl, version, message);
       }
 
       @Override
-      public void accepted(NodeKey key, String typeUrl, String version) {
-        nackBook.accepted(key, typeUrl, version);
-        acks.accepted(key, typeUrl, version);
+      public void accepted(long streamId, NodeKey key, String typeUrl, String version) {
+        nackBook.accepted(streamId, key, typeUrl, version);
+        acks.accepted(streamId, key, typeUrl, version);
       }
-    }, metrics).proxies(proxies);
+
+      @Override
+      public void closed(long streamId) {
+        nackBook.closed(streamId);
+      }
+    }, metrics, limits).proxies(proxies);
+    guard = new StreamGuard(limits, metrics);
+    io.micrometer.core.instrument.Gauge.builder("appmeshxds_xds_client_state_entries", this, ControlPlane::clientStateEntries)
+        .description("Per-client entries the xDS server keeps (streams, NACK book, unknown-node groups); 0 with no client")
+        .register(metrics);
+    io.micrometer.core.instrument.Gauge.builder("appmeshxds_xds_nack_text_chars", nackBook, NackBook::retainedChars)
+        .description("Characters of NACK text kept for VirtualNode conditions").register(metrics);
     List<StatusSink> sinks = new ArrayList<>();
     sinks.add(statusView);
     sinks.add(new LogStatusSink());
@@ -235,7 +295,7 @@ public final class ControlPlane implements AutoCloseable {
         || authorization.mode() == io.appmeshxds.server.grpc.ProxyAuthorization.Mode.OFF ? null
         : new io.appmeshxds.server.grpc.ProxyAuthorization(authorization, tokens, new ModelDirectory(), metrics);
     ads = new AdsServer(cache, callbacks, settings.xds(), extraServices, xdsCredentials, authz,
-        settings.maxConnectionAge()).start();
+        settings.maxConnectionAge(), guard, limits).start();
     admin = new AdminServer(settings.admin(), reconciler::ready, metrics::scrape, this::configDump, this::statusJson,
         adminOptions.withRegistry(metrics)).proxies(this::proxiesJson).start();
     dns = new io.appmeshxds.server.source.DnsRefresher(store).start(30);

@@ -43,6 +43,17 @@ public final class BenchServer implements AutoCloseable {
   private final Map<String, Integer> weights = new LinkedHashMap<>();
   private long markNanos;
   private int touch;
+  private final io.appmeshxds.server.grpc.XdsLimits limits;
+
+  /** Every simulated proxy connects from 127.0.0.1: the per-address stream limit is lifted. */
+  BenchServer() {
+    this(io.appmeshxds.server.grpc.XdsLimits.defaults().withStreams(1_000_000, 1_000_000));
+  }
+
+  /** With these xDS limits (the abuse run keeps the defaults). */
+  BenchServer(io.appmeshxds.server.grpc.XdsLimits limits) {
+    this.limits = limits;
+  }
 
   public static void main(String[] args) {
     BenchServer s = new BenchServer();
@@ -81,7 +92,8 @@ public final class BenchServer implements AutoCloseable {
     MeshGenerator.byRef(mesh).forEach((ref, o) -> entries.put(ref, new ResourceStore.Entry(o, null)));
     double generateMs = (System.nanoTime() - g0) / 1e6;
     mesh = null;
-    cp = new ControlPlane(Pipelines.standard(MeshGenerator.config()), ControlPlane.Settings.loopback(), List.of(), List.of()).start();
+    cp = new ControlPlane(Pipelines.standard(MeshGenerator.config()), ControlPlane.Settings.loopback().withLimits(limits),
+        List.of(), List.of()).start();
     cp.acks().addListener(this::acked);
     ResourceStore store = cp.store();
     store.register(SOURCE);

@@ -93,6 +93,7 @@ final class ServeCommand implements Callable<Integer> {
   int webhookPort;
 
   @CommandLine.Mixin TransportSecurityOptions security = new TransportSecurityOptions();
+  @CommandLine.Mixin XdsLimitOptions xdsLimits = new XdsLimitOptions();
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -126,7 +127,7 @@ final class ServeCommand implements Callable<Integer> {
       prepareBufferDir(spec, AccessLogExport.bufferDir(cfg.logging().cloudWatch(), null));
     }
     ControlPlane.Settings settings = new ControlPlane.Settings(
-        new InetSocketAddress(bind, xdsPort), new InetSocketAddress(bind, adminPort), 20, 100,
+        new InetSocketAddress(bind, xdsPort), new InetSocketAddress(bind, adminPort), 20, 100, xdsLimits.limits(spec),
         java.time.Duration.ofSeconds(maxConnectionAgeSeconds));
     if (kubernetes) {
       return serveKubernetes(out, settings, cfg, adminOptions);

@@ -29,10 +29,6 @@ public final class AdsServer implements AutoCloseable {
   private final Server server;
   private final ExecutorService[] writers;
 
-  public AdsServer(XdsCache cache, StreamCallbacks callbacks, InetSocketAddress bind, List<BindableService> extra) {
-    this(cache, callbacks, bind, extra, null, null, null);
-  }
-
   /**
    * @param credentials TLS for the port ({@link io.appmeshxds.server.tls.ServingFiles#credentials()}), or null for plaintext
    * @param authorization who may receive which node's configuration, or null for no check
@@ -40,9 +36,13 @@ public final class AdsServer implements AutoCloseable {
    *     otherwise gRPC ends each after this age (+/-10 % jitter, grpc-java's) with a GOAWAY, and
    *     cuts it 5 s later: Envoy and gRPC clients reconnect through the Service, so after a
    *     rollout or a scale-up proxies spread over every replica instead of staying where they landed
+   * @param guard enforces the {@link XdsLimits} it was made with; its request-size limit is also the
+   *     transport's maximum inbound message size, its per-address stream limit the streams a
+   *     connection may carry
    */
   public AdsServer(XdsCache cache, StreamCallbacks callbacks, InetSocketAddress bind, List<BindableService> extra,
-      io.grpc.ServerCredentials credentials, ProxyAuthorization authorization, java.time.Duration maxConnectionAge) {
+      io.grpc.ServerCredentials credentials, ProxyAuthorization authorization, java.time.Duration maxConnectionAge,
+      StreamGuard guard, XdsLimits limits) {
     int n = Math.max(2, Runtime.getRuntime().availableProcessors());
     writers = new ExecutorService[n];
     AtomicInteger threadIds = new AtomicInteger();
@@ -60,11 +60,14 @@ public final class AdsServer implements AutoCloseable {
         : NettyServerBuilder.forAddress(bind, credentials))
         .permitKeepAliveTime(5, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
-        .maxInboundMessageSize(16 * 1024 * 1024)
-        // The last interceptor sees a message first: the node is filled in before authorization reads it.
+        .maxInboundMessageSize(limits.maxRequestBytes())
+        .maxConcurrentCallsPerConnection(limits.maxStreamsPerPeer())
+        .addStreamTracerFactory(guard.sizeTracer())
+        // The last interceptor sees a message first: the sticky node is filled in, then the guard
+        // bounds it, then authorization reads it.
         .addService(authorization == null
-            ? ServerInterceptors.intercept(ds.getAggregatedDiscoveryServiceImpl(), new StickyNodeInterceptor())
-            : ServerInterceptors.intercept(ds.getAggregatedDiscoveryServiceImpl(), authorization.interceptor(),
+            ? ServerInterceptors.intercept(ds.getAggregatedDiscoveryServiceImpl(), guard, new StickyNodeInterceptor())
+            : ServerInterceptors.intercept(ds.getAggregatedDiscoveryServiceImpl(), authorization.interceptor(), guard,
                 new StickyNodeInterceptor()));
     if (maxConnectionAge != null && !maxConnectionAge.isZero() && !maxConnectionAge.isNegative()) {
       b.maxConnectionAge(maxConnectionAge.toMillis(), TimeUnit.MILLISECONDS).maxConnectionAgeGrace(5, TimeUnit.SECONDS);

@@ -21,17 +21,26 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Watches every ADS stream: which proxy it is, what we push, and what the proxy rejects. A NACK is
- * logged once per rejected version with node, type and the proxy's message, counted, and reported
- * to the {@link NackSink} (which turns it into a condition on the VirtualNode or VirtualGateway).
+ * counted, logged once per rejected version (rate-limited, its text escaped and capped), and
+ * reported to the {@link NackSink} (which turns it into a condition on the VirtualNode or
+ * VirtualGateway) when it rejects a response we sent on that stream. ACKs are reported with the
+ * version we sent under the acknowledged nonce, never the client's {@code version_info}: nothing a
+ * client chose is kept, and everything kept for a stream goes when it closes.
  */
 public final class StreamCallbacks implements DiscoveryServerCallbacks {
   private static final Logger LOG = LoggerFactory.getLogger(StreamCallbacks.class);
 
-  /** Receives NACKs and their clearing. */
+  /**
+   * Receives NACKs and their clearing. {@code version} is always one we sent on that stream; the
+   * message is escaped and capped ({@link XdsLimits#maxNackMessageChars()}).
+   */
   public interface NackSink {
-    void rejected(NodeKey key, String nodeId, String typeUrl, String version, String message);
+    void rejected(long streamId, NodeKey key, String nodeId, String typeUrl, String version, String message);
 
-    void accepted(NodeKey key, String typeUrl, String version);
+    void accepted(long streamId, NodeKey key, String typeUrl, String version);
+
+    /** The stream is gone: forget whatever it reported. */
+    default void closed(long streamId) {}
   }
 
   private final StreamTracker nacks;
@@ -42,8 +51,19 @@ public final class StreamCallbacks implements DiscoveryServerCallbacks {
   private final Map<NodeKey.Kind, AtomicInteger> connected = new ConcurrentHashMap<>();
   private final Map<NodeKey, Integer> streamsPerKey = new ConcurrentHashMap<>();
   private volatile Runnable onKeysChanged = () -> {};
+  private final XdsLimits limits;
+  private final RateLimitedLog nackLog;
+  private final RateLimitedLog streamLog;
 
   public StreamCallbacks(StreamTracker nacks, NackSink sink, MeterRegistry metrics) {
+    this(nacks, sink, metrics, XdsLimits.defaults());
+  }
+
+  public StreamCallbacks(StreamTracker nacks, NackSink sink, MeterRegistry metrics, XdsLimits limits) {
+    this.limits = limits;
+    this.nackLog = new RateLimitedLog(limits.logLinesPerMinute());
+    // Connect/disconnect lines: a fleet restart is thousands of them, so a wider budget.
+    this.streamLog = new RateLimitedLog(Math.max(limits.logLinesPerMinute(), 6000));
     this.nacks = nacks;
     this.sink = sink;
     this.metrics = metrics;
@@ -88,6 +108,16 @@ public final class StreamCallbacks implements DiscoveryServerCallbacks {
     return connected.get(kind).get();
   }
 
+  /** Streams and NACK log keys held (for tests and the client-state gauge); zero once every client has left. */
+  public int retainedEntries() {
+    return streams.size() + lastLoggedNack.size();
+  }
+
+  @Override
+  public void onStreamOpen(long streamId, String typeUrl) {
+    nacks.opened(streamId);
+  }
+
   @Override
   public void onV3StreamRequest(long streamId, DiscoveryRequest request) {
     NodeKey key = identify(streamId, request.getNode());
@@ -98,10 +128,12 @@ public final class StreamCallbacks implements DiscoveryServerCallbacks {
           request.getErrorDetail().getMessage());
       nack(streamId, key, request.getNode(), request.getTypeUrl(), version, request.getErrorDetail().getMessage());
     } else {
-      String acked = request.getResponseNonce().isEmpty() ? null : request.getVersionInfo();
+      // The version we sent under that nonce: the client's version_info is not kept.
+      String acked = request.getResponseNonce().isEmpty() ? null
+          : nacks.sentVersion(streamId, request.getTypeUrl(), request.getResponseNonce());
       proxies.requested(streamId, request.getNode(), key, request.getTypeUrl(), acked, null, null);
-      if (key != null && acked != null && !acked.isEmpty() && ProxyAuthorization.mayReportFor(key)) {
-        sink.accepted(key, request.getTypeUrl(), acked);
+      if (key != null && acked != null && ProxyAuthorization.mayReportFor(key)) {
+        sink.accepted(streamId, key, request.getTypeUrl(), acked);
       }
     }
   }
@@ -121,7 +153,7 @@ public final class StreamCallbacks implements DiscoveryServerCallbacks {
           : nacks.sentVersion(streamId, request.getTypeUrl(), request.getResponseNonce());
       proxies.requested(streamId, request.getNode(), key, request.getTypeUrl(), acked, null, null);
       if (key != null && acked != null && ProxyAuthorization.mayReportFor(key)) {
-        sink.accepted(key, request.getTypeUrl(), acked);
+        sink.accepted(streamId, key, request.getTypeUrl(), acked);
       }
     }
   }
@@ -170,8 +202,13 @@ public final class StreamCallbacks implements DiscoveryServerCallbacks {
       if (streamsPerKey.merge(key, 1, Integer::sum) == 1) {
         onKeysChanged.run();
       }
-      LOG.info("proxy connected: stream {} node {} ({} {}) as {}", streamId, node.getId(), node.getUserAgentName(),
-          node.getUserAgentVersion(), key);
+      long suppressed = streamLog.tryAcquire();
+      if (suppressed >= 0) {
+        int max = limits.maxLoggedChars();
+        LOG.info("proxy connected: stream {} node {} ({} {}) as {}{}", streamId, LogText.escape(node.getId(), max),
+            LogText.escape(node.getUserAgentName(), 64), LogText.escape(node.getUserAgentVersion(), 64),
+            LogText.escape(key.toString(), max), RateLimitedLog.note(suppressed));
+      }
     }
     return key;
   }
@@ -183,25 +220,37 @@ public final class StreamCallbacks implements DiscoveryServerCallbacks {
       if (streamsPerKey.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1) == null) {
         onKeysChanged.run();
       }
-      LOG.info("proxy disconnected: stream {} ({})", streamId, key);
+      long suppressed = streamLog.tryAcquire();
+      if (suppressed >= 0) {
+        LOG.info("proxy disconnected: stream {} ({}){}", streamId, LogText.escape(key.toString(), limits.maxLoggedChars()),
+            RateLimitedLog.note(suppressed));
+      }
     }
     lastLoggedNack.remove(streamId);
     nacks.closed(streamId);
     proxies.closed(streamId);
+    sink.closed(streamId);
   }
 
   private void nack(long streamId, NodeKey key, Node node, String typeUrl, String version, String message) {
     String type = shortType(typeUrl);
     Counter.builder("appmeshxds_nacks_total").description("Responses rejected by proxies, by type").tag("type", type)
         .register(metrics).increment();
-    String logKey = typeUrl + "|" + version;
+    String logKey = type + "|" + version;
     if (!logKey.equals(lastLoggedNack.put(streamId, logKey))) {
-      LOG.warn("NACK from node {} ({}) stream {}: {} version {} rejected: {}", node.getId(), key, streamId, type, version,
-          message);
+      long suppressed = nackLog.tryAcquire();
+      if (suppressed >= 0) {
+        int max = limits.maxLoggedChars();
+        LOG.warn("NACK from node {} ({}) stream {}: {} version {} rejected: {}{}", LogText.escape(node.getId(), max),
+            key == null ? null : LogText.escape(key.toString(), max), streamId, type, version, LogText.escape(message, max),
+            RateLimitedLog.note(suppressed));
+      }
     }
-    // With proxy authorization on, only a stream authenticated as this node writes its status.
-    if (key != null && ProxyAuthorization.mayReportFor(key)) {
-      sink.rejected(key, node.getId(), typeUrl, version, message);
+    // Only a rejection of a response we sent on this stream (a NACK naming no such nonce rejects
+    // nothing of ours), and with proxy authorization on, only from a stream authenticated as this node.
+    if (key != null && version != null && ProxyAuthorization.mayReportFor(key)) {
+      sink.rejected(streamId, key, key.nodeId(), typeUrl, version,
+          LogText.escape(message, limits.maxNackMessageChars()));
     }
   }
 

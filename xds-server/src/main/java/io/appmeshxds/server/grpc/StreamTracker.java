@@ -20,25 +20,37 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ul>
  */
 public final class StreamTracker {
-  private final Map<String, String> lastSent = new ConcurrentHashMap<>();
-  private final Map<String, Set<String>> held = new ConcurrentHashMap<>();
+  /** One stream's facts, by type URL (only types we answered: the client chooses none of the keys). */
+  private static final class PerStream {
+    final Map<String, String> lastSent = new ConcurrentHashMap<>();
+    final Map<String, Set<String>> held = new ConcurrentHashMap<>();
+  }
+
+  // Why per stream: closing a stream drops its entry in O(1), not a scan of every stream's keys.
+  private final Map<Long, PerStream> streams = new ConcurrentHashMap<>();
   private final ThreadLocal<String> rejected = new ThreadLocal<>();
   private final ThreadLocal<Set<String>> holding = new ThreadLocal<>();
 
-  private static String key(long stream, String typeUrl) {
-    return stream + "|" + typeUrl;
+  /** A stream opened. Why explicit: a response racing the stream's close must not re-create its entry. */
+  void opened(long stream) {
+    streams.putIfAbsent(stream, new PerStream());
   }
 
   void sent(long stream, String typeUrl, String nonce, String version, List<String> names) {
-    lastSent.put(key(stream, typeUrl), nonce + "|" + version);
+    PerStream s = streams.get(stream);
+    if (s == null) {
+      return;
+    }
+    s.lastSent.put(typeUrl, nonce + "|" + version);
     Set<String> h = ConcurrentHashMap.newKeySet();
     h.addAll(names);
-    held.put(key(stream, typeUrl), h);
+    s.held.put(typeUrl, h);
   }
 
   /** Every request: drops names it no longer asks for, and stashes what the client holds. */
   void requested(long stream, String typeUrl, List<String> names) {
-    Set<String> h = held.get(key(stream, typeUrl));
+    PerStream s = streams.get(stream);
+    Set<String> h = s == null ? null : s.held.get(typeUrl);
     if (h != null && !names.isEmpty()) {
       h.retainAll(new HashSet<>(names));
     }
@@ -56,11 +68,13 @@ public final class StreamTracker {
   /**
    * The version of our last response of this type on this stream, if {@code nonce} names it; null
    * otherwise (an older nonce, or nothing sent). Why: a delta request names only the nonce it
-   * answers, not a version.
+   * answers, not a version; and an ACK's version is taken from here rather than from the client's
+   * {@code version_info}, so that no text the client chose is kept.
    */
   String sentVersion(long stream, String typeUrl, String nonce) {
-    String last = lastSent.get(key(stream, typeUrl));
-    if (last != null && last.startsWith(nonce + "|")) {
+    PerStream s = streams.get(stream);
+    String last = s == null ? null : s.lastSent.get(typeUrl);
+    if (last != null && !nonce.isEmpty() && last.startsWith(nonce + "|")) {
       return last.substring(nonce.length() + 1);
     }
     return null;
@@ -81,8 +95,11 @@ public final class StreamTracker {
   }
 
   void closed(long stream) {
-    String prefix = stream + "|";
-    lastSent.keySet().removeIf(k -> k.startsWith(prefix));
-    held.keySet().removeIf(k -> k.startsWith(prefix));
+    streams.remove(stream);
+  }
+
+  /** Streams with facts kept (for tests and the client-state gauge); zero once every client has left. */
+  public int streams() {
+    return streams.size();
   }
 }

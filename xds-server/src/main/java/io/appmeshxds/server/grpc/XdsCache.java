@@ -58,6 +58,8 @@ public final class XdsCache implements ConfigWatcher {
 
   private static final class Group {
     volatile XdsResources resources;
+    /** Set (under the group's lock) when it left {@link #groups}; a thread holding it looks it up again. */
+    boolean removed;
     final Map<Watch, Parked> watches = new HashMap<>();
     final Map<DeltaWatch, Parked> deltaWatches = new HashMap<>();
   }
@@ -97,10 +99,26 @@ public final class XdsCache implements ConfigWatcher {
       if (!g.watches.isEmpty() || !g.deltaWatches.isEmpty()) {
         return false;
       }
-      // Why the group stays: a stream may be about to park a watch on it; it must find the same group.
       g.resources = null;
+      dropIfIdle(key.toString(), g);
       return true;
     }
+  }
+
+  /**
+   * Removes a group with no resources and no watch (caller holds its lock). Why: a client naming a
+   * node we have no config for (an unknown VirtualNode name) leaves nothing behind once it goes.
+   */
+  private void dropIfIdle(String k, Group g) {
+    if (g.resources == null && g.watches.isEmpty() && g.deltaWatches.isEmpty() && !g.removed) {
+      g.removed = true;
+      groups.remove(k, g);
+    }
+  }
+
+  /** Groups held, with or without resources (for tests: unknown nodes leave none behind). */
+  public int groups() {
+    return groups.size();
   }
 
   /** Keys that have resources. */
@@ -137,10 +155,18 @@ public final class XdsCache implements ConfigWatcher {
    */
   public int set(NodeKey key, XdsResources resources) {
     observer.accept(key, resources);
-    Group g = groups.computeIfAbsent(key.toString(), k -> new Group());
     int sent = 0;
+    Group g;
+    for (;;) {
+      g = groups.computeIfAbsent(key.toString(), k -> new Group());
+      synchronized (g) {
+        if (!g.removed) {
+          g.resources = resources;
+          break;
+        }
+      }
+    }
     synchronized (g) {
-      g.resources = resources;
       for (Map.Entry<Watch, Parked> e : new ArrayList<>(g.watches.entrySet())) {
         Watch w = e.getKey();
         XdsResources.Type t = typeOf(w.request().getTypeUrl());
@@ -183,30 +209,41 @@ public final class XdsCache implements ConfigWatcher {
       return w; // never answered: an unknown node gets no config
     }
     XdsResources.Type t = typeOf(request.getTypeUrl());
-    Group g = groups.computeIfAbsent(key.toString(), k -> new Group());
+    if (t == null) {
+      return w; // a type we do not serve: nothing to answer, nothing kept (the stream guard drops these first)
+    }
+    String k = key.toString();
     boolean missing;
-    synchronized (g) {
-      XdsResources r = g.resources;
-      missing = r == null;
-      String hold = request.getVersionInfo();
-      if (request.hasErrorDetail()) {
-        // A NACK: hold until a version other than the rejected one exists (no resend storm).
-        hold = rejected != null ? rejected : r != null && t != null ? r.version(t) : hold;
-      }
-      if (!missing && t != null) {
-        boolean answer = request.hasErrorDetail() ? !r.version(t).equals(hold)
-            : shouldAnswer(request, r, t, known, hasClusterChanged);
-        if (answer) {
-          respond(w, r, t);
-          return w;
+    for (;;) {
+      Group g = groups.computeIfAbsent(k, x -> new Group());
+      synchronized (g) {
+        if (g.removed) {
+          continue;
         }
-      }
-      g.watches.put(w, new Parked(Set.copyOf(known), hold));
-      w.setStop(() -> {
-        synchronized (g) {
-          g.watches.remove(w);
+        XdsResources r = g.resources;
+        missing = r == null;
+        String hold = request.getVersionInfo();
+        if (request.hasErrorDetail()) {
+          // A NACK: hold until a version other than the rejected one exists (no resend storm).
+          hold = rejected != null ? rejected : r != null ? r.version(t) : hold;
         }
-      });
+        if (!missing) {
+          boolean answer = request.hasErrorDetail() ? !r.version(t).equals(hold)
+              : shouldAnswer(request, r, t, known, hasClusterChanged);
+          if (answer) {
+            respond(w, r, t);
+            return w;
+          }
+        }
+        g.watches.put(w, new Parked(Set.copyOf(known), hold));
+        w.setStop(() -> {
+          synchronized (g) {
+            g.watches.remove(w);
+            dropIfIdle(k, g);
+          }
+        });
+        break;
+      }
     }
     if (missing) {
       listener.onMissingKey(key, node);
@@ -227,31 +264,42 @@ public final class XdsCache implements ConfigWatcher {
       return w;
     }
     XdsResources.Type t = typeOf(request.getTypeUrl());
-    Group g = groups.computeIfAbsent(key.toString(), k -> new Group());
+    if (t == null) {
+      return w; // see createWatch
+    }
+    String k = key.toString();
     boolean missing;
-    synchronized (g) {
-      XdsResources r = g.resources;
-      missing = r == null;
-      String hold = null;
-      if (request.v3Request().hasErrorDetail()) {
-        hold = rejected != null ? rejected : r != null && t != null ? r.version(t) : "";
-      }
-      if (!missing && t != null) {
-        DeltaResponse d = hold != null && hold.equals(r.version(t)) ? null : diff(w, r, t);
-        if (d != null) {
-          respond(w, d);
-          return w;
+    for (;;) {
+      Group g = groups.computeIfAbsent(k, x -> new Group());
+      synchronized (g) {
+        if (g.removed) {
+          continue;
         }
-        // Nothing to send against this version: wait for another one (a type's version covers
-        // the names and hashes of all its resources, so the same version diffs to nothing again).
-        hold = r.version(t);
-      }
-      g.deltaWatches.put(w, new Parked(Set.of(), hold));
-      w.setStop(() -> {
-        synchronized (g) {
-          g.deltaWatches.remove(w);
+        XdsResources r = g.resources;
+        missing = r == null;
+        String hold = null;
+        if (request.v3Request().hasErrorDetail()) {
+          hold = rejected != null ? rejected : r != null ? r.version(t) : "";
         }
-      });
+        if (!missing) {
+          DeltaResponse d = hold != null && hold.equals(r.version(t)) ? null : diff(w, r, t);
+          if (d != null) {
+            respond(w, d);
+            return w;
+          }
+          // Nothing to send against this version: wait for another one (a type's version covers
+          // the names and hashes of all its resources, so the same version diffs to nothing again).
+          hold = r.version(t);
+        }
+        g.deltaWatches.put(w, new Parked(Set.of(), hold));
+        w.setStop(() -> {
+          synchronized (g) {
+            g.deltaWatches.remove(w);
+            dropIfIdle(k, g);
+          }
+        });
+        break;
+      }
     }
     if (missing) {
       listener.onMissingKey(key, node);

@@ -54,6 +54,8 @@ public final class Reconciler implements AutoCloseable {
   private final ControlPlaneTelemetry telemetry;
   private final Set<NodeKey> extraKeys = ConcurrentHashMap.newKeySet();
   private final Set<String> loggedUnknown = ConcurrentHashMap.newKeySet();
+  // Why limited: clients choose these names; thousands of invented ones must not become thousands of lines.
+  private final io.appmeshxds.server.grpc.RateLimitedLog unknownLog = new io.appmeshxds.server.grpc.RateLimitedLog(60);
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
   private final Timer translationTimer;
@@ -148,6 +150,10 @@ public final class Reconciler implements AutoCloseable {
    * unknown node (logged once).
    */
   public void requestKey(NodeKey key) {
+    if (demand != null) {
+      // On demand the connected keys are planned already (keysChanged); a key named by a client is not kept.
+      return;
+    }
     if (extraKeys.add(key)) {
       keysDirty = true;
       wakeUp();
@@ -252,12 +258,7 @@ public final class Reconciler implements AutoCloseable {
     Translation.Result r = translation.apply(in, snapshot.changes(), wanted, trace);
     lastBuild = r.build();
     forgetDropped(r.dropped());
-    for (NodeKey k : wanted) {
-      if (!r.resources().containsKey(k) && loggedUnknown.add(k.toString())) {
-        LOG.warn("unknown proxy {}: no accepted VirtualNode or VirtualGateway {} in mesh {}; it gets no config until one exists",
-            k, k.name(), k.mesh());
-      }
-    }
+    logUnknown(wanted, r.resources()::containsKey);
     SnapshotPublisher.Result pr;
     try (ControlPlaneTelemetry.Phase p = trace.phase(ControlPlaneTelemetry.PUBLISH)) {
       pr = publisher.publish(r.changed());
@@ -290,6 +291,26 @@ public final class Reconciler implements AutoCloseable {
     return demand != null ? demand.get() : Set.copyOf(extraKeys);
   }
 
+  /**
+   * Logs each wanted key we have no config for, once while it stays wanted. Why the set is trimmed
+   * to the wanted keys: the names come from clients, and nothing a client sent is kept after it leaves.
+   */
+  private void logUnknown(Set<NodeKey> wanted, java.util.function.Predicate<NodeKey> known) {
+    Set<String> names = new java.util.HashSet<>();
+    for (NodeKey k : wanted) {
+      names.add(k.toString());
+      if (!known.test(k) && loggedUnknown.add(k.toString())) {
+        long suppressed = unknownLog.tryAcquire();
+        if (suppressed >= 0) {
+          LOG.warn("unknown proxy {}: no accepted VirtualNode or VirtualGateway {} in mesh {}; it gets no config until one exists{}",
+              io.appmeshxds.server.grpc.LogText.escape(k.toString(), 512), io.appmeshxds.server.grpc.LogText.escape(k.name(), 300),
+              io.appmeshxds.server.grpc.LogText.escape(k.mesh(), 300), io.appmeshxds.server.grpc.RateLimitedLog.note(suppressed));
+        }
+      }
+    }
+    loggedUnknown.retainAll(names);
+  }
+
   /** Plans proxies that connected (or asked) since the last build; forgets the ones that left. */
   private void planKeys() {
     Map<NodeKey, XdsResources> changed = translation.keys(wanted());
@@ -302,12 +323,7 @@ public final class Reconciler implements AutoCloseable {
         add.put(k, r);
       }
     });
-    for (NodeKey k : wanted()) {
-      if (!translation.knows(k) && loggedUnknown.add(k.toString())) {
-        LOG.warn("unknown proxy {}: no accepted VirtualNode or VirtualGateway {} in mesh {}; it gets no config until one exists",
-            k, k.name(), k.mesh());
-      }
-    }
+    logUnknown(wanted(), translation::knows);
     forgetDropped(dropped);
     if (!add.isEmpty()) {
       SnapshotPublisher.Result pr = publisher.publish(add);

@@ -10,7 +10,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * When each proxy group last acknowledged each version of each type: lets {@code demo} (and
  * benchmarks) report how long a change took to reach a client, ACK included. SotW and delta ACKs
- * both count.
+ * both count. The versions are the ones we sent (never a client's {@code version_info}), so the
+ * book holds no client text.
  */
 public final class AckTracker implements StreamCallbacks.NackSink {
 
@@ -23,10 +24,10 @@ public final class AckTracker implements StreamCallbacks.NackSink {
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
   @Override
-  public void rejected(NodeKey key, String nodeId, String typeUrl, String version, String message) {}
+  public void rejected(long streamId, NodeKey key, String nodeId, String typeUrl, String version, String message) {}
 
   @Override
-  public void accepted(NodeKey key, String typeUrl, String version) {
+  public void accepted(long streamId, NodeKey key, String typeUrl, String version) {
     long now = System.nanoTime();
     if (ackedAt.size() > 100_000) {
       ackedAt.clear();

@@ -37,8 +37,13 @@ final class RunningMesh implements AutoCloseable {
 
   /** With a config file's settings (e.g. per-pod endpoints for the mesh). */
   RunningMesh(Path dir, ControlPlaneConfig config) throws Exception {
+    this(dir, config, ControlPlane.Settings.loopback());
+  }
+
+  /** With a config file's settings and the control plane's own settings (e.g. xDS limits). */
+  RunningMesh(Path dir, ControlPlaneConfig config, ControlPlane.Settings settings) throws Exception {
     files = new MeshFiles(dir, backends(primary, canary));
-    cp = new ControlPlane(Pipelines.standard(config), ControlPlane.Settings.loopback(), List.of(), List.of()).start();
+    cp = new ControlPlane(Pipelines.standard(config), settings, List.of(), List.of()).start();
     source = new ManifestSource(List.of(dir), cp.store(), 50).start();
     await(() -> cp.reconciler().ready(), 20_000);
     apex = new XdsChannel(cp.xdsPort(), MeshFiles.LOADTESTER, "podinfo.demo:9898");
