@@ -1,12 +1,16 @@
 package io.appmeshxds.server.cli;
 
+import io.appmeshxds.translator.plan.NodeKey;
 import io.appmeshxds.translator.xds.BootstrapFactory;
 import io.appmeshxds.translator.xds.XdsJson;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 import tools.jackson.dataformat.yaml.YAMLWriteFeature;
 
@@ -61,6 +65,19 @@ final class BootstrapCommand implements Callable<Integer> {
       description = "Node-local SDS (e.g. SPIRE agent) socket, for VirtualNodes whose TLS uses sds secrets.")
   String sdsSocket;
 
+  @Option(names = "--manifests", paramLabel = "PATH",
+      description = "Warn (stderr) when no accepted VirtualNode or VirtualGateway of these manifests has this node id, with "
+          + "the closest ones (repeatable).")
+  List<Path> manifests = new ArrayList<>();
+
+  @Option(names = "--server", paramLabel = "URL",
+      description = "Warn (stderr) when the control plane at this admin URL (e.g. http://127.0.0.1:9090) serves nothing "
+          + "for this node id.")
+  java.net.URI server;
+
+  @Option(names = "--server-token-file", paramLabel = "FILE", description = "With --server: the admin token.")
+  Path serverTokenFile;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -101,6 +118,52 @@ final class BootstrapCommand implements Callable<Integer> {
       out.print(YAMLMapper.builder().disable(YAMLWriteFeature.WRITE_DOC_START_MARKER).build().writeValueAsString(tree));
     }
     out.flush();
+    PrintWriter err = spec.commandLine().getErr();
+    if (!manifests.isEmpty()) {
+      checkAgainstManifests(err);
+    }
+    if (server != null) {
+      checkAgainstServer(err);
+    }
+    err.flush();
     return 0;
+  }
+
+  /** A bootstrap for a node nobody serves is valid and useless: its Envoy waits forever. Say so. */
+  private void checkAgainstManifests(PrintWriter err) {
+    io.appmeshxds.translator.input.LoadResult load = new io.appmeshxds.translator.input.ManifestLoader().loadPaths(manifests);
+    if (!load.ioErrors().isEmpty()) {
+      load.ioErrors().forEach(e -> err.println("warning: --manifests: " + e));
+      return;
+    }
+    var model = io.appmeshxds.server.Pipelines.standard().modelBuilder()
+        .build(io.appmeshxds.translator.input.MeshResources.of(load)).model();
+    NodeKey key = NodeKey.parse(node, null, "envoy", "");
+    String canonical = key == null ? node : "mesh/" + key.mesh()
+        + (key.kind() == NodeKey.Kind.GATEWAY ? "/virtualGateway/" : "/virtualNode/") + key.name();
+    List<String> known = io.appmeshxds.server.status.NodeSuggestions.known(model);
+    if (!known.contains(canonical)) {
+      List<String> close = io.appmeshxds.server.status.NodeSuggestions.closest(canonical, known);
+      err.println("warning: no accepted VirtualNode or VirtualGateway of " + manifests + " has node id " + node
+          + ": an Envoy with this bootstrap gets no configuration" + (close.isEmpty() ? "" : "; did you mean "
+          + String.join(" or ", close) + "?"));
+    }
+  }
+
+  private void checkAgainstServer(PrintWriter err) {
+    String token = null;
+    if (serverTokenFile != null) {
+      try {
+        token = java.nio.file.Files.readString(serverTokenFile).strip();
+      } catch (java.io.IOException e) {
+        err.println("warning: --server-token-file " + serverTokenFile + ": cannot read it (" + e.getClass().getSimpleName() + ")");
+        return;
+      }
+    }
+    ServerDump.Reply r = ServerDump.fetch(server, node, token);
+    if (r.error() != null) {
+      err.println("warning: " + server + " serves nothing for node id " + node + " (" + r.error()
+          + "): an Envoy with this bootstrap may get no configuration");
+    }
   }
 }

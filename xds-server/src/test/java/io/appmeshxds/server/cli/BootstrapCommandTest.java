@@ -118,4 +118,45 @@ class BootstrapCommandTest {
     Out o = run("--node", "podinfo", "--xds-address", "a:1");
     assertThat(o.err()).contains("not an App Mesh node id: podinfo");
   }
+
+  /** A bootstrap for a node nobody serves is valid and useless: bootstrap says so, with the closest ids. */
+  @Test
+  void aNodeTheManifestsDoNotServeIsAWarningWithTheClosestIds() {
+    Out wrong = run("--node", "mesh/appmesh/virtualNode/podinfo-primary", "--xds-address", "127.0.0.1:18000",
+        "--manifests", "../deploy/examples/podinfo");
+    org.assertj.core.api.Assertions.assertThat(wrong.code()).isZero();
+    org.assertj.core.api.Assertions.assertThat(wrong.out()).contains("mesh/appmesh/virtualNode/podinfo-primary");
+    org.assertj.core.api.Assertions.assertThat(wrong.err().strip()).isEqualTo("warning: no accepted VirtualNode or"
+        + " VirtualGateway of [../deploy/examples/podinfo] has node id mesh/appmesh/virtualNode/podinfo-primary: an Envoy"
+        + " with this bootstrap gets no configuration; did you mean mesh/appmesh/virtualNode/podinfo-primary_demo?");
+    Out right = run("--node", "mesh/appmesh/virtualNode/podinfo-primary_demo", "--xds-address", "127.0.0.1:18000",
+        "--manifests", "../deploy/examples/podinfo");
+    org.assertj.core.api.Assertions.assertThat(right.err()).isEmpty();
+  }
+
+  @Test
+  void aServerThatServesNothingForTheNodeIsAWarning() throws Exception {
+    io.appmeshxds.server.ControlPlane cp = new io.appmeshxds.server.ControlPlane(io.appmeshxds.server.Pipelines.standard(),
+        io.appmeshxds.server.ControlPlane.Settings.loopback(), java.util.List.of(), java.util.List.of()).start();
+    try {
+      io.appmeshxds.server.source.ClasspathSource.load(cp.store());
+      long t0 = System.nanoTime();
+      while (!cp.reconciler().ready()) {
+        if (System.nanoTime() - t0 > 20_000_000_000L) {
+          throw new AssertionError("not ready in 20 s");
+        }
+        Thread.sleep(5);
+      }
+      String server = "http://127.0.0.1:" + cp.adminPort();
+      Out wrong = run("--node", "mesh/appmesh/virtualNode/nobody_demo", "--xds-address", "127.0.0.1:18000", "--server", server);
+      org.assertj.core.api.Assertions.assertThat(wrong.code()).isZero();
+      org.assertj.core.api.Assertions.assertThat(wrong.err()).startsWith("warning: " + server + " serves nothing for node id"
+          + " mesh/appmesh/virtualNode/nobody_demo (HTTP 404");
+      Out right = run("--node", "mesh/appmesh/virtualNode/podinfo-primary_demo", "--xds-address", "127.0.0.1:18000",
+          "--server", server);
+      org.assertj.core.api.Assertions.assertThat(right.err()).isEmpty();
+    } finally {
+      cp.close();
+    }
+  }
 }
