@@ -48,7 +48,9 @@ class Re2HostilePatternBudgetTest {
           e.getValue().length(), cpuMs, alloc / 1e6, r.error() != null ? "error: " + r.error() : r.describe());
       assertThat(cpuMs).as("CPU ms for %s", e.getKey()).isLessThan(CPU_BUDGET_MS);
       assertThat(alloc).as("bytes allocated for %s", e.getKey()).isLessThan(ALLOC_BUDGET);
-      assertThat(r.fits(Re2Limit.MAX_PROGRAM_SIZE)).as("%s is not accepted", e.getKey()).isFalse();
+      if (!e.getKey().endsWith("alternatives")) { // RE2 factors their common prefix: small, accepted
+        assertThat(r.fits(Re2Limit.MAX_PROGRAM_SIZE)).as("%s is not accepted", e.getKey()).isFalse();
+      }
     }
   }
 }
