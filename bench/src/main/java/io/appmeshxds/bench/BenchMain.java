@@ -22,6 +22,7 @@ import java.util.Map;
  * <pre>
  * quick | full [--option value …]   JMH (T1, T3, serialization) and the load run; one table
  * probe [M1k|M10k] [changes]         rough translation timings, no JMH
+ * manifests [MB…]                    validate's cost by input size (1, 2, 4, 8, 16 MB), per byte
  * jmh [JMH arguments]                JMH's own command line
  * </pre>
  *
@@ -37,9 +38,10 @@ public final class BenchMain {
     switch (mode) {
       case "quick", "full" -> System.exit(run(mode, options(args)));
       case "probe" -> TranslationProbe.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      case "manifests" -> ManifestScaling.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       case "jmh" -> org.openjdk.jmh.Main.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       default -> {
-        System.err.println("usage: bin/bench quick|full [--clients N --streams N --changes K --skip-jmh --skip-load …] | probe [M1k|M10k] | jmh [args]");
+        System.err.println("usage: bin/bench quick|full [--clients N --streams N --changes K --skip-jmh --skip-load …] | probe [M1k|M10k] | manifests [MB…] | jmh [args]");
         System.exit(mode.equals("help") ? 0 : 2);
       }
     }

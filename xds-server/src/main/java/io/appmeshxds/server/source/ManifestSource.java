@@ -99,6 +99,8 @@ public final class ManifestSource implements AutoCloseable {
   private final Map<Path, FileInputs> inputs = new TreeMap<>();
   private final Set<Path> known = new HashSet<>();
   private boolean initial = true;
+  /** A file's objects changed in this pass: the Flagger derivation must run again. */
+  private boolean applied;
   private WatchService watcher;
   private Thread thread;
   private volatile boolean running;
@@ -231,7 +233,10 @@ public final class ManifestSource implements AutoCloseable {
       }
     }
     changing.keySet().retainAll(files);
-    deriveFlaggerObjects();
+    if (applied || first) {
+      deriveFlaggerObjects();
+      applied = false;
+    }
     return next == Long.MAX_VALUE ? -1 : next;
   }
 
@@ -273,6 +278,7 @@ public final class ManifestSource implements AutoCloseable {
     good.remove(gone);
     inputs.remove(gone);
     store.replace(partition(gone), Map.of(), List.of());
+    applied = true;
     return Long.MAX_VALUE;
   }
 
@@ -373,6 +379,7 @@ public final class ManifestSource implements AutoCloseable {
     if (!broken) {
       good.put(f, Map.copyOf(objects));
     }
+    applied = true;
     known.add(f);
     List<LoadedObject> served = new ArrayList<>();
     objects.forEach((ref, e) -> served.add(new LoadedObject(e.object(), ref, e.source())));
