@@ -75,6 +75,73 @@ class HostileRegexServeTest {
     }
   }
 
+  @Test
+  void aRestartWithTheHostileFilePresentTurnsReadyAndServes() throws Exception {
+    java.nio.file.Files.writeString(dir.resolve("hostile.yaml"), hostileRouter("evil", NESTED));
+    long t0 = System.nanoTime();
+    try (RunningMesh mesh = new RunningMesh(dir)) { // waits for ready (20 s at most)
+      long started = (System.nanoTime() - t0) / 1_000_000;
+      long ms = mesh.awaitRoute(Map.of(), "primary");
+      System.out.printf("hostile regex at start: ready %d ms after start (class loading included), routing %d ms later%n",
+          started, ms);
+      assertThat(mesh.cp.reconciler().ready()).isTrue();
+      assertThat(problems(mesh)).anySatisfy(l -> assertThat(l).contains("VirtualRouter demo/evil:"));
+    }
+  }
+
+  /**
+   * The apex router's file is overwritten in place with binary junk, a 50 MB file and an alias
+   * bomb: the last good router stays served throughout, and a good version's new weights arrive
+   * within their budget. (A slow in-place rewrite is driven by a fake clock in {@code
+   * ManifestSourceUntrustedTest}.)
+   */
+  @Test
+  void badRewritesOfAServedFileKeepItsLastGoodVersion() throws Exception {
+    try (RunningMesh mesh = new RunningMesh(dir)) {
+      mesh.files.router(Flagger.weights(0));
+      mesh.awaitRoute(Map.of(), "primary");
+      MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+      System.gc();
+      long heapBefore = memory.getHeapMemoryUsage().getUsed();
+      Path router = dir.resolve("router.yaml");
+      String good = java.nio.file.Files.readString(router);
+      byte[] junk = new byte[1 << 20];
+      new java.util.Random(5).nextBytes(junk);
+      java.nio.file.Files.write(router, junk);
+      awaitProblem(mesh, "binary data, not a manifest");
+      try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(router.toFile(), "rw")) {
+        raf.setLength(50L << 20);
+      }
+      awaitProblem(mesh, "the limit for one manifest file");
+      // An alias bomb in the router itself (9^6 if expanded): read as one unknown field, a warning.
+      StringBuilder bomb = new StringBuilder(good).append("  x-bomb:\n    a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+      for (int i = 1; i <= 6; i++) {
+        bomb.append("    a").append(i).append(": &a").append(i).append(" [")
+            .append(String.join(", ", java.util.Collections.nCopies(9, "*a" + (i - 1)))).append("]\n");
+      }
+      java.nio.file.Files.writeString(router, bomb);
+      awaitProblem(mesh, "x-bomb");
+      mesh.files.router(Flagger.weights(100));
+      long ms = mesh.awaitRoute(Map.of(), "canary");
+      System.gc();
+      long grown = memory.getHeapMemoryUsage().getUsed() - heapBefore;
+      System.out.printf("bad rewrites in serve: new weights arrived %d ms after a good version was written (budget %d), heap grew "
+          + "%.1f MB (margin %d MB), ready %s%n", ms, CHANGE_BUDGET_MS, grown / 1e6, HEAP_MARGIN >> 20,
+          mesh.cp.reconciler().ready());
+      assertThat(ms).isLessThan(CHANGE_BUDGET_MS);
+      assertThat(grown).isLessThan(HEAP_MARGIN);
+      assertThat(mesh.cp.reconciler().ready()).isTrue();
+    }
+  }
+
+  private static void awaitProblem(RunningMesh mesh, String text) throws InterruptedException {
+    RunningMesh.await(() -> mesh.cp.store().problems().values().stream().flatMap(List::stream)
+        .anyMatch(p -> p.toLine().contains(text)), 10_000);
+    for (int i = 0; i < 5; i++) {
+      assertThat(mesh.apex.call(Map.of(), 5_000)).as("the last good router after: " + text).isEqualTo("primary");
+    }
+  }
+
   private static List<String> problems(RunningMesh mesh) {
     return mesh.cp.reconciler().lastBuild() == null ? List.of()
         : mesh.cp.reconciler().lastBuild().status().allProblems().stream().filter(Problem::isError)
