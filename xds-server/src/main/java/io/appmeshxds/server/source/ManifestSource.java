@@ -91,6 +91,14 @@ public final class ManifestSource implements AutoCloseable {
   private final LongSupplier clock;
   /** The stat of each file when it was last read (or found unreadable). */
   private final Map<Path, Stat> read = new HashMap<>();
+  /**
+   * Digests of files read while their modification time was recent: a file system whose
+   * timestamps are coarse (a second or two) can hide a same-size rewrite in the same tick, so
+   * these are compared by content until their time is old enough (what git calls "racily clean").
+   */
+  private final Map<Path, byte[]> racy = new HashMap<>();
+  /** How recent a modification time must be for a read to be racy. */
+  static final long RACY_MILLIS = 2_000;
   /** Changed files not yet stable. */
   private final Map<Path, Observed> changing = new HashMap<>();
   /** Shrinks (and removals) waiting for the settle period. */
@@ -202,6 +210,16 @@ public final class ManifestSource implements AutoCloseable {
     long next = Long.MAX_VALUE;
     for (Path f : files) {
       Stat stat = stat(f);
+      if (stat != null && stat.equals(read.get(f)) && racy.containsKey(f)) {
+        byte[] now2 = digest(f);
+        if (now2 != null && !java.util.Arrays.equals(now2, racy.get(f))) {
+          read.remove(f); // same size and time, other content: a change after all
+        } else if (wallMillis() - TimeUnit.NANOSECONDS.toMillis(stat.modifiedNanos()) > RACY_MILLIS) {
+          racy.remove(f);
+        } else {
+          next = Math.min(next, TimeUnit.MILLISECONDS.toNanos(RACY_MILLIS));
+        }
+      }
       if (stat == null || stat.equals(read.get(f))) {
         changing.remove(f);
         if (stat != null) {
@@ -224,6 +242,14 @@ public final class ManifestSource implements AutoCloseable {
       changing.remove(f);
       read.put(f, stat);
       held.remove(f);
+      racy.remove(f);
+      if (wallMillis() - TimeUnit.NANOSECONDS.toMillis(stat.modifiedNanos()) <= RACY_MILLIS) {
+        byte[] d = digest(f);
+        if (d != null) {
+          racy.put(f, d);
+          next = Math.min(next, TimeUnit.MILLISECONDS.toNanos(RACY_MILLIS));
+        }
+      }
       reload(f, stat, now, first);
       next = Math.min(next, due(f, stat, now));
     }
@@ -233,6 +259,7 @@ public final class ManifestSource implements AutoCloseable {
       }
     }
     changing.keySet().retainAll(files);
+    racy.keySet().retainAll(files);
     if (applied || first) {
       deriveFlaggerObjects();
       applied = false;
@@ -280,6 +307,28 @@ public final class ManifestSource implements AutoCloseable {
     store.replace(partition(gone), Map.of(), List.of());
     applied = true;
     return Long.MAX_VALUE;
+  }
+
+  /** Wall-clock milliseconds, to compare with file modification times. */
+  private static long wallMillis() {
+    return System.currentTimeMillis();
+  }
+
+  /** SHA-256 of the file's bytes (no more than the limit's worth), or null when it cannot be read. */
+  private byte[] digest(Path f) {
+    try (java.io.InputStream in = Files.newInputStream(f)) {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[64 * 1024];
+      long left = loader.limits().maxFileBytes() + 1;
+      for (int n; left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0; left -= n) {
+        md.update(buf, 0, n);
+      }
+      return md.digest();
+    } catch (IOException e) {
+      return null;
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static Stat stat(Path f) {
