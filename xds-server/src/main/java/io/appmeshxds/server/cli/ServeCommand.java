@@ -115,13 +115,13 @@ final class ServeCommand implements Callable<Integer> {
     cp.acm(cfg.aws());
     if (!manifests.isEmpty()) {
       files = new ManifestSource(manifests, cp.store(), manifestSettleMs, new ManifestLimits(maxManifestBytes),
-          System::nanoTime).start();
+          System::nanoTime).metrics(cp.metrics()).start();
       what = "manifests " + manifests;
     } else {
       Path example = bundledExampleDir();
       if (example != null) {
         files = new ManifestSource(List.of(example), cp.store(), manifestSettleMs, new ManifestLimits(maxManifestBytes),
-            System::nanoTime).start();
+            System::nanoTime).metrics(cp.metrics()).start();
         what = "the bundled example mesh (" + example + ", watched)";
       } else {
         ClasspathSource.load(cp.store());

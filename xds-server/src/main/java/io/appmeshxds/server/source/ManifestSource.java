@@ -14,6 +14,8 @@ import io.appmeshxds.translator.input.Workload;
 import io.appmeshxds.translator.status.Problem;
 import io.appmeshxds.translator.status.Reason;
 import io.appmeshxds.translator.status.Severity;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
@@ -106,6 +108,7 @@ public final class ManifestSource implements AutoCloseable {
   private final Map<Path, Map<ObjectRef, ResourceStore.Entry>> good = new HashMap<>();
   private final Map<Path, FileInputs> inputs = new TreeMap<>();
   private final Set<Path> known = new HashSet<>();
+  private MeterRegistry metrics = new SimpleMeterRegistry();
   private boolean initial = true;
   /** A file's objects changed in this pass: the Flagger derivation must run again. */
   private boolean applied;
@@ -135,6 +138,37 @@ public final class ManifestSource implements AutoCloseable {
     this.settleNanos = TimeUnit.MILLISECONDS.toNanos(settleMillis);
     this.clock = clock;
     store.register(ID);
+  }
+
+  /**
+   * Where to count refused files ({@code appmeshxds_manifest_files_refused_total{reason}}: too_large,
+   * binary, not_utf8, invalid) and held changes ({@code appmeshxds_manifest_changes_held_total{kind}}:
+   * shrink, removal). Call before {@link #start()}.
+   */
+  public ManifestSource metrics(MeterRegistry registry) {
+    this.metrics = registry;
+    return this;
+  }
+
+  private void count(String name, String tag, String value) {
+    metrics.counter(name, tag, value).increment();
+  }
+
+  /** Why a file was refused, for the metric. */
+  private static String refusal(List<Problem> problems) {
+    for (Problem p : problems) {
+      String m = p.message();
+      if (m.contains("the limit for one manifest file")) {
+        return "too_large";
+      }
+      if (m.contains("binary data, not a manifest")) {
+        return "binary";
+      }
+      if (m.contains(": not UTF-8: ")) {
+        return "not_utf8";
+      }
+    }
+    return "invalid";
   }
 
   /** Loads everything, marks the source synced, then watches. */
@@ -292,6 +326,7 @@ public final class ManifestSource implements AutoCloseable {
     if (count > 0 && settleNanos > 0 && (h == null || h.stat() != null)) {
       LOG.warn("{} removed; keeping its {} object(s) until it stays removed for {} ms", gone, count,
           TimeUnit.NANOSECONDS.toMillis(settleNanos));
+      count("appmeshxds_manifest_changes_held_total", "kind", "removal");
       held.put(gone, new Held(null, null, now));
       return settleNanos;
     }
@@ -394,6 +429,7 @@ public final class ManifestSource implements AutoCloseable {
           kept++;
         }
       }
+      count("appmeshxds_manifest_files_refused_total", "reason", refusal(problems));
       if (known.contains(f)) {
         LOG.warn("{} has errors; keeping {} object(s) from its last good version: {}", f, kept,
             problems.stream().filter(Problem::isError).map(Problem::toLine).toList());
@@ -403,6 +439,7 @@ public final class ManifestSource implements AutoCloseable {
       if (!first && settleNanos > 0 && known.contains(f) && shrinks(before, objects.size())) {
         LOG.warn("{} now holds {} object(s), down from {}; keeping the previous ones until it stays so for {} ms", f,
             objects.size(), before, TimeUnit.NANOSECONDS.toMillis(settleNanos));
+        count("appmeshxds_manifest_changes_held_total", "kind", "shrink");
         List<Problem> heldProblems = List.copyOf(problems);
         Map<ObjectRef, ResourceStore.Entry> heldObjects = new LinkedHashMap<>(objects);
         List<CanaryInfo> heldCanaries = List.copyOf(canaries);

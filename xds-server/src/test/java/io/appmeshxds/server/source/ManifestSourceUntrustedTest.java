@@ -34,9 +34,17 @@ class ManifestSourceUntrustedTest {
   final ResourceStore store = new ResourceStore();
   ManifestSource source;
 
+  final io.micrometer.core.instrument.simple.SimpleMeterRegistry metrics =
+      new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+
   @BeforeEach
   void open() {
-    source = new ManifestSource(List.of(dir), store, SETTLE_MS, ManifestLimits.defaults(), clock::get);
+    source = new ManifestSource(List.of(dir), store, SETTLE_MS, ManifestLimits.defaults(), clock::get).metrics(metrics);
+  }
+
+  private double counted(String name, String tag, String value) {
+    var c = metrics.find(name).tag(tag, value).counter();
+    return c == null ? 0 : c.count();
   }
 
   private void advance(long ms) {
@@ -131,6 +139,7 @@ class ManifestSourceUntrustedTest {
     advance(1);
     source.reloadAll();
     assertThat(store.refs()).isEmpty();
+    assertThat(counted("appmeshxds_manifest_changes_held_total", "kind", "shrink")).isEqualTo(1);
   }
 
   @Test
@@ -167,6 +176,7 @@ class ManifestSourceUntrustedTest {
     advance(1);
     source.reloadAll();
     assertThat(store.refs()).isEmpty();
+    assertThat(counted("appmeshxds_manifest_changes_held_total", "kind", "removal")).isEqualTo(1);
   }
 
   @Test
@@ -204,6 +214,9 @@ class ManifestSourceUntrustedTest {
     advance(SETTLE_MS);
     source.reloadAll();
     assertThat(problems(f)).isEmpty();
+    assertThat(counted("appmeshxds_manifest_files_refused_total", "reason", "binary")).isEqualTo(1);
+    assertThat(counted("appmeshxds_manifest_files_refused_total", "reason", "too_large")).isEqualTo(1);
+    assertThat(counted("appmeshxds_manifest_files_refused_total", "reason", "invalid")).isEqualTo(1);
   }
 
   @Test
