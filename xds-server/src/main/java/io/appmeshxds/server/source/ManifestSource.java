@@ -398,8 +398,9 @@ public final class ManifestSource implements AutoCloseable {
   private void reload(Path f, Stat stat, long now, boolean first) {
     LoadResult load = loader.loadPaths(List.of(f));
     List<Problem> problems = new ArrayList<>(load.problems());
-    load.ioErrors().forEach(e -> problems.add(new Problem(Severity.ERROR, Reason.MalformedInput, null, "", e,
-        new SourceRef(f.toString(), 0, false))));
+    String prefix = f + ": "; // the problem's place names the file already
+    load.ioErrors().forEach(e -> problems.add(new Problem(Severity.ERROR, Reason.MalformedInput, null, "",
+        e.startsWith(prefix) ? e.substring(prefix.length()) : e, new SourceRef(f.toString(), 0, false))));
     Map<ObjectRef, ResourceStore.Entry> objects = new LinkedHashMap<>();
     Map<ObjectRef, SourceRef> firstCopies = new LinkedHashMap<>();
     for (LoadedObject o : load.objects()) {
@@ -433,6 +434,8 @@ public final class ManifestSource implements AutoCloseable {
       if (known.contains(f)) {
         LOG.warn("{} has errors; keeping {} object(s) from its last good version: {}", f, kept,
             problems.stream().filter(Problem::isError).map(Problem::toLine).toList());
+      } else {
+        LOG.warn("{} has errors: {}", f, problems.stream().filter(Problem::isError).map(Problem::toLine).toList());
       }
     } else {
       int before = previous.size();
