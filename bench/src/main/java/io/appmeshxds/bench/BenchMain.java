@@ -23,6 +23,7 @@ import java.util.Map;
  * quick | full [--option value …]   JMH (T1, T3, serialization) and the load run; one table
  * probe [M1k|M10k] [changes]         rough translation timings, no JMH
  * abuse [--profile --streams --clients --changes]  issue 17's xDS abuse against the default limits (one process)
+ * manifests [MB…]                    validate's cost by input size (1, 2, 4, 8, 16 MB), per byte
  * jmh [JMH arguments]                JMH's own command line
  * </pre>
  *
@@ -44,9 +45,10 @@ public final class BenchMain {
             Integer.parseInt(o.getOrDefault("streams", "2000")), Integer.parseInt(o.getOrDefault("clients", "20")),
             Integer.parseInt(o.getOrDefault("changes", "10"))));
       }
+      case "manifests" -> ManifestScaling.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       case "jmh" -> org.openjdk.jmh.Main.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       default -> {
-        System.err.println("usage: bin/bench quick|full [--clients N --streams N --changes K --skip-jmh --skip-load …] | abuse [--streams N --clients N --changes K] | probe [M1k|M10k] | jmh [args]");
+        System.err.println("usage: bin/bench quick|full [--clients N --streams N --changes K --skip-jmh --skip-load …] | abuse [--streams N --clients N --changes K] | probe [M1k|M10k] | manifests [MB…] | jmh [args]");
         System.exit(mode.equals("help") ? 0 : 2);
       }
     }

@@ -5,7 +5,6 @@ import io.appmeshxds.translator.status.Reason;
 import io.appmeshxds.translator.status.Severity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +25,21 @@ import tools.jackson.databind.JsonNode;
  */
 public final class ManifestLoader {
 
+  private final ManifestLimits limits;
+
+  /** With the default limits. */
+  public ManifestLoader() {
+    this(ManifestLimits.defaults());
+  }
+
+  public ManifestLoader(ManifestLimits limits) {
+    this.limits = limits;
+  }
+
+  public ManifestLimits limits() {
+    return limits;
+  }
+
   /** Reads every path; directories recursively. */
   public LoadResult loadPaths(List<Path> paths) {
     Sink sink = new Sink();
@@ -38,13 +52,32 @@ public final class ManifestLoader {
       for (Path f : manifestFiles(p, sink)) {
         try {
           sink.files++;
-          readText(f.toString(), Files.readString(f, StandardCharsets.UTF_8), isJsonName(f), sink);
+          readText(f.toString(), ManifestBytes.decode(f.toString(), ManifestBytes.read(f, limits)), isJsonName(f), sink);
+        } catch (ManifestBytes.Refused e) {
+          sink.ioErrors.add(e.getMessage());
         } catch (IOException | UncheckedIOException e) {
           sink.ioErrors.add(f + ": " + e.getMessage());
         }
       }
     }
     return sink.result();
+  }
+
+  /**
+   * Reads one stream of documents given as bytes (e.g. stdin, with {@code location} "-"), with the
+   * same checks as a file: size, binary data, UTF-8. Read stdin with {@link ManifestBytes#read(
+   * java.io.InputStream, String, ManifestLimits)} so that a huge stream is not held first.
+   */
+  public LoadResult loadBytes(String location, byte[] bytes) {
+    try {
+      ManifestBytes.checkSize(location, bytes.length, limits);
+      return loadText(location, ManifestBytes.decode(location, bytes));
+    } catch (ManifestBytes.Refused e) {
+      Sink sink = new Sink();
+      sink.inputs.add(location);
+      sink.ioErrors.add(e.getMessage());
+      return sink.result();
+    }
   }
 
   /** Reads one stream of documents (e.g. stdin, with {@code location} "-"). */
@@ -79,13 +112,42 @@ public final class ManifestLoader {
       return List.of(p);
     }
     try (Stream<Path> walk = Files.walk(p)) {
-      List<Path> files = walk.filter(Files::isRegularFile).filter(f -> !hiddenBelow(p, f)).sorted().toList();
+      List<Path> all = walk.filter(f -> !hiddenBelow(p, f)).sorted().toList();
+      all.stream().filter(Files::isSymbolicLink).forEach(l -> unfollowedLink(l, sink));
+      List<Path> files = all.stream().filter(Files::isRegularFile).toList();
       files.stream().filter(ManifestLoader::isTemplateName).forEach(f -> sink.templates.add(f.toString()));
       return files.stream().filter(ManifestLoader::isManifestName).toList();
     } catch (IOException | UncheckedIOException e) {
       sink.ioErrors.add(p + ": " + e.getMessage());
       return List.of();
     }
+  }
+
+  /**
+   * A warning for a symbolic link that is not read: a loop, a dangling link, or a link to a
+   * directory (not followed, so a loop through directories cannot make the walk endless). A link
+   * to a regular file is read like the file (Kubernetes mounts ConfigMaps that way).
+   */
+  private static void unfollowedLink(Path link, Sink sink) {
+    if (Files.isRegularFile(link)) {
+      return;
+    }
+    String why;
+    try {
+      Path target = link.toRealPath();
+      if (!Files.isDirectory(target)) {
+        return;
+      }
+      why = "symbolic link to a directory (" + target + "), not followed; name the directory itself to read it";
+    } catch (java.nio.file.NoSuchFileException e) {
+      why = "dangling symbolic link (its target does not exist), skipped";
+    } catch (IOException e) {
+      String m = String.valueOf(e.getMessage());
+      why = m.contains("Too many levels of symbolic links") || m.contains("ELOOP")
+          ? "symbolic link loop, skipped" : "symbolic link that cannot be resolved (" + m + "), skipped";
+    }
+    sink.problems.add(new Problem(Severity.WARNING, Reason.MalformedInput, null, "", why,
+        new SourceRef(link.toString(), 0, false)));
   }
 
   private static boolean hiddenBelow(Path root, Path f) {

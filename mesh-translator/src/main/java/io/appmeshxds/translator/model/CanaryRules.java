@@ -37,10 +37,10 @@ public final class CanaryRules {
       String doubt = why == null ? Re2ProgramSize.whyDoubtful(r.value()) : null;
       if (why != null) {
         out.add(problem(Severity.ERROR, Reason.InvalidSpec, c, r.field(),
-            "\"" + r.value() + "\" " + why + " (Flagger copies it into the VirtualRouter)"));
+            Re2ProgramSize.quote(r.value()) + " " + why + " (Flagger copies it into the VirtualRouter)"));
       } else if (doubt != null) {
         out.add(problem(Severity.WARNING, Reason.Accepted, c, r.field(),
-            "\"" + r.value() + "\": " + doubt + " (Flagger copies it into the VirtualRouter)"));
+            Re2ProgramSize.quote(r.value()) + ": " + doubt + " (Flagger copies it into the VirtualRouter)"));
       }
     }
     if (c.matchEntries() > 1) {

@@ -28,7 +28,7 @@ final class CommonRules {
     }
     Re2ProgramSize.Result r = Re2ProgramSize.of(regex);
     if (r.error() != null) {
-      f.error(field, "\"" + regex + "\" is not a valid RE2 regular expression (Envoy would reject the route): " + r.error());
+      f.error(field, Re2ProgramSize.quote(regex) + " is not a valid RE2 regular expression (Envoy would reject the route): " + r.error());
     } else if (r.exceeds(Re2Limit.MAX_PROGRAM_SIZE)) {
       f.error(field, Re2ProgramSize.tooLarge(r));
     } else if (r.mayExceed(Re2Limit.MAX_PROGRAM_SIZE)) {

@@ -106,6 +106,19 @@ public final class Re2ProgramSize {
         + Re2Limit.RUNTIME_KEY + "); if it does, Envoy rejects the whole route table (a simpler pattern is safer)";
   }
 
+  /** Longest part of a pattern quoted in a message. */
+  static final int QUOTE_LENGTH = 120;
+
+  /**
+   * {@code pattern} in double quotes for a message, cut after {@value #QUOTE_LENGTH} characters
+   * ({@code "aaaa…" (204800 characters)}). Why: a status condition or a log line must not carry a
+   * 200 KB pattern.
+   */
+  public static String quote(String pattern) {
+    return pattern.length() <= QUOTE_LENGTH ? "\"" + pattern + "\""
+        : "\"" + pattern.substring(0, QUOTE_LENGTH) + "\u2026\" (" + pattern.length() + " characters)";
+  }
+
   /** Bounds of RE2's program size for {@code pattern}, or why RE2 rejects it. Never compiles the pattern. */
   public static Result of(String pattern) {
     if (pattern.length() > MAX_PATTERN_LENGTH) {

@@ -5,6 +5,7 @@ import io.appmeshxds.server.KubernetesMode;
 import io.appmeshxds.server.Pipelines;
 import io.appmeshxds.server.source.ClasspathSource;
 import io.appmeshxds.server.source.ManifestSource;
+import io.appmeshxds.translator.input.ManifestLimits;
 import io.appmeshxds.tracing.config.ControlPlaneConfig;
 import io.appmeshxds.tracing.telemetry.ControlPlaneTelemetry;
 import io.appmeshxds.tracing.logs.AccessLogExport;
@@ -95,6 +96,17 @@ final class ServeCommand implements Callable<Integer> {
   @CommandLine.Mixin TransportSecurityOptions security = new TransportSecurityOptions();
   @CommandLine.Mixin XdsLimitOptions xdsLimits = new XdsLimitOptions();
 
+  @Option(names = "--max-manifest-bytes", paramLabel = "BYTES", defaultValue = "32Mi", converter = ByteCountConverter.class,
+      description = "With --manifests: refuse a manifest file larger than this, unread, and keep serving its last good "
+          + "objects (default: ${DEFAULT-VALUE}; 512Ki, 64Mi, bytes).")
+  long maxManifestBytes;
+
+  @Option(names = "--manifest-settle-ms", paramLabel = "MS", defaultValue = "1000",
+      description = "With --manifests: a changed file is read once it has stayed unchanged this long, and a file that "
+          + "empties or loses more than half of its objects is applied once it has stayed so this long again "
+          + "(default: ${DEFAULT-VALUE}). Write files by atomic rename.")
+  long manifestSettleMs;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -104,6 +116,10 @@ final class ServeCommand implements Callable<Integer> {
       if (!Files.exists(p)) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--manifests " + p + ": no such file or directory");
       }
+    }
+    if (manifestSettleMs < 0 || manifestSettleMs > 600_000) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--manifest-settle-ms must be between 0 and 600000, not " + manifestSettleMs);
     }
     if (namespace != null && !kubernetes) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--namespace needs --kubernetes");
@@ -150,12 +166,14 @@ final class ServeCommand implements Callable<Integer> {
     }
     cp.acm(cfg.aws());
     if (!manifests.isEmpty()) {
-      files = new ManifestSource(manifests, cp.store(), 150).start();
+      files = new ManifestSource(manifests, cp.store(), manifestSettleMs, new ManifestLimits(maxManifestBytes),
+          System::nanoTime).metrics(cp.metrics()).start();
       what = "manifests " + manifests;
     } else {
       Path example = bundledExampleDir();
       if (example != null) {
-        files = new ManifestSource(List.of(example), cp.store(), 150).start();
+        files = new ManifestSource(List.of(example), cp.store(), manifestSettleMs, new ManifestLimits(maxManifestBytes),
+            System::nanoTime).metrics(cp.metrics()).start();
         what = "the bundled example mesh (" + example + ", watched)";
       } else {
         ClasspathSource.load(cp.store());

@@ -1,13 +1,14 @@
 package io.appmeshxds.server.cli;
 
 import io.appmeshxds.translator.input.LoadResult;
+import io.appmeshxds.translator.input.ManifestBytes;
+import io.appmeshxds.translator.input.ManifestLimits;
 import io.appmeshxds.translator.input.ManifestLoader;
 import io.appmeshxds.translator.model.ManifestValidation;
 import io.appmeshxds.translator.status.Problem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,6 +46,10 @@ final class ValidateCommand implements Callable<Integer> {
   @Option(names = "--output", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
   Output output;
 
+  @Option(names = "--max-manifest-bytes", paramLabel = "BYTES", defaultValue = "32Mi", converter = ByteCountConverter.class,
+      description = "Refuse a manifest file (or stdin) larger than this, unread (default: ${DEFAULT-VALUE}; 512Ki, 64Mi, bytes).")
+  long maxManifestBytes;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   InputStream stdin = System.in;
@@ -53,11 +58,11 @@ final class ValidateCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    ManifestLoader loader = new ManifestLoader();
+    ManifestLoader loader = new ManifestLoader(new ManifestLimits(maxManifestBytes));
     List<LoadResult> parts = new ArrayList<>();
     for (String p : paths) {
       if (p.equals("-")) {
-        parts.add(loader.loadText("-", new String(stdin.readAllBytes(), StandardCharsets.UTF_8)));
+        parts.add(readStdin(loader));
       } else {
         parts.add(loader.loadPaths(List.of(Path.of(p))));
       }
@@ -98,5 +103,13 @@ final class ValidateCommand implements Callable<Integer> {
     out.flush();
     err.flush();
     return errors > 0 ? 1 : unsupported > 0 ? 3 : 0;
+  }
+
+  private LoadResult readStdin(ManifestLoader loader) throws IOException {
+    try {
+      return loader.loadBytes("-", ManifestBytes.read(stdin, "-", loader.limits()));
+    } catch (ManifestBytes.Refused e) {
+      return new LoadResult(List.of(), List.of(), List.of(), List.of(), List.of(e.getMessage()), LoadResult.Read.none());
+    }
   }
 }
