@@ -109,6 +109,7 @@ public final class ControlPlane implements AutoCloseable {
   private ControlPlaneTelemetry telemetry = ControlPlaneTelemetry.noop();
   private io.grpc.ServerCredentials xdsCredentials;
   private io.appmeshxds.server.grpc.ProxyAuthorization.Settings authorization;
+  private io.appmeshxds.server.grpc.ProxyAuthorization authz;
   private io.appmeshxds.server.grpc.TokenReviewer tokens;
   private AdminServer.Options adminOptions = AdminServer.Options.defaults();
 
@@ -291,7 +292,7 @@ public final class ControlPlane implements AutoCloseable {
     reconciler = new Reconciler(store, pipeline, new SnapshotPublisher(cache, metrics), sinks, nackBook, metrics,
         settings.holdoffMillis(), settings.maxHoldoffMillis(), telemetry).onDemand(callbacks::connectedKeys).start();
     callbacks.onKeysChanged(reconciler::keysChanged);
-    io.appmeshxds.server.grpc.ProxyAuthorization authz = authorization == null
+    authz = authorization == null
         || authorization.mode() == io.appmeshxds.server.grpc.ProxyAuthorization.Mode.OFF ? null
         : new io.appmeshxds.server.grpc.ProxyAuthorization(authorization, tokens, new ModelDirectory(), metrics);
     ads = new AdsServer(cache, callbacks, settings.xds(), extraServices, xdsCredentials, authz,
@@ -399,6 +400,11 @@ public final class ControlPlane implements AutoCloseable {
     store.problems().forEach((p, ps) -> sourceProblems.put(p, ps.stream().map(x -> x.toLine()).toList()));
     extra.put("sourceProblems", sourceProblems);
     return statusView.json(extra);
+  }
+
+  /** Proxy authorization of the xDS port (after {@link #start()}), or null when off; the ALS port uses it too. */
+  public io.appmeshxds.server.grpc.ProxyAuthorization proxyAuthorization() {
+    return authz;
   }
 
   /** The connected proxies (admin {@code /proxies}, {@code appmesh-xds status}). */

@@ -80,6 +80,24 @@ public final class AccessLogExport implements AutoCloseable {
   public static AccessLogExport start(ControlPlaneConfig.CloudWatch cw, CloudWatchLogsClient client,
       InetSocketAddress listen, Path bufferDir, MeterRegistry registry, ExporterClock clock,
       io.grpc.ServerCredentials credentials) throws IOException {
+    return start(cw, client, listen, bufferDir, registry, clock, credentials, java.util.List.of());
+  }
+
+  /**
+   * With the SDK's default client, TLS and interceptors around the ALS service (e.g. the proxy
+   * authorization of {@code serve}: a stream may send entries only for its own node).
+   */
+  public static AccessLogExport start(ControlPlaneConfig.CloudWatch cw, InetSocketAddress listen, Path bufferDir,
+      MeterRegistry registry, io.grpc.ServerCredentials credentials, java.util.List<io.grpc.ServerInterceptor> interceptors)
+      throws IOException {
+    return start(cw, CloudWatchClients.create(cw), listen, bufferDir, registry, ExporterClock.system(), credentials,
+        interceptors);
+  }
+
+  /** As above, with a given client and clock. */
+  public static AccessLogExport start(ControlPlaneConfig.CloudWatch cw, CloudWatchLogsClient client,
+      InetSocketAddress listen, Path bufferDir, MeterRegistry registry, ExporterClock clock,
+      io.grpc.ServerCredentials credentials, java.util.List<io.grpc.ServerInterceptor> interceptors) throws IOException {
     LogExporter.Settings s = LogExporter.Settings.of(bufferDir, (long) cw.diskBudgetMb() << 20, cw.retentionDays());
     LogExporter exporter = new LogExporter(client, s, clock, registry).start();
     AlsReceiver receiver = new AlsReceiver(exporter, cw.logGroup(), clock);
@@ -88,7 +106,8 @@ public final class AccessLogExport implements AutoCloseable {
         .permitKeepAliveTime(5, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
         .maxInboundMessageSize(16 * 1024 * 1024)
-        .addService(receiver.bindable())
+        .addService(interceptors.isEmpty() ? receiver.bindable().bindService()
+            : io.grpc.ServerInterceptors.intercept(receiver.bindable(), interceptors))
         .build();
     try {
       server.start();

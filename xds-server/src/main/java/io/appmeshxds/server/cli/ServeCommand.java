@@ -308,8 +308,12 @@ final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
+    // The xDS port's proxy authorization guards the ALS port too: a stream sends entries (into a
+    // node's log group) only for a node of its own identity.
+    List<io.grpc.ServerInterceptor> guard = cp.proxyAuthorization() == null ? List.of()
+        : List.of(cp.proxyAuthorization().interceptor());
     return AccessLogExport.start(cw, new InetSocketAddress(bind, alsPort), AccessLogExport.bufferDir(cw, null), cp.metrics(),
-        tls);
+        tls, guard);
   }
 
   private void banner(PrintWriter out, ControlPlane cp, String what) {

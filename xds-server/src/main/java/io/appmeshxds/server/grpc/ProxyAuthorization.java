@@ -315,6 +315,15 @@ public final class ProxyAuthorization {
       node = r.getNode();
       type = r.getTypeUrl();
       names = r.getResourceNamesSubscribeList();
+    } else if (message instanceof io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage m) {
+      // Access logs (ALS): the node an Envoy names in its stream's identifier is where its entries
+      // go (that node's log group), so it must be the stream's own, as on xDS.
+      if (!m.hasIdentifier()) {
+        return null;
+      }
+      node = m.getIdentifier().getNode();
+      type = null;
+      names = List.of();
     } else {
       return null;
     }

@@ -35,6 +35,10 @@ class AlsTransportTlsTest {
 
   /** Streams one entry and completes; returns "OK" when the server completes the stream, else the status code. */
   static String stream(int port, ChannelCredentials creds) throws Exception {
+    return stream(port, creds, "mesh/shop/virtualNode/front_shop");
+  }
+
+  static String stream(int port, ChannelCredentials creds, String nodeId) throws Exception {
     ManagedChannel ch = Grpc.newChannelBuilderForAddress("localhost", port, creds).build();
     try {
       CompletableFuture<String> done = new CompletableFuture<>();
@@ -53,7 +57,7 @@ class AlsTransportTlsTest {
         }
       });
       StreamAccessLogsMessage.Builder m = StreamAccessLogsMessage.newBuilder();
-      m.getIdentifierBuilder().setNode(Node.newBuilder().setId("mesh/shop/virtualNode/front_shop")).setLogName("front_shop");
+      m.getIdentifierBuilder().setNode(Node.newBuilder().setId(nodeId)).setLogName("front_shop");
       m.getHttpLogsBuilder().addLogEntry(HTTPAccessLogEntry.getDefaultInstance());
       out.onNext(m.build());
       out.onCompleted();
@@ -92,6 +96,53 @@ class AlsTransportTlsTest {
       assertThat(stream(mutual.port(), tls)).as("no client certificate").isEqualTo("UNAVAILABLE");
     } finally {
       mutual.close(java.time.Duration.ZERO);
+    }
+  }
+
+  /**
+   * With serve's proxy authorization around the ALS service: a stream sends entries only for a
+   * node of its own identity's namespace (entries name their node, and so their log group).
+   */
+  @Test
+  void anAlsStreamMayOnlySendEntriesForItsOwnNode() throws Exception {
+    TestPki pki = new TestPki(dir, "als-authz");
+    TestPki.Issued server = pki.server("als-server");
+    TestPki.Issued client = pki.client("envoy", "spiffe://cluster.local/ns/shop/sa/front");
+    ControlPlaneConfig.CloudWatch cw = new ControlPlaneConfig.CloudWatch(true, "us-east-1", "http://127.0.0.1:9", null, null,
+        null, dir.resolve("buf").toString(), null);
+    SimpleMeterRegistry m = new SimpleMeterRegistry();
+    io.appmeshxds.server.grpc.ProxyAuthorization authz = new io.appmeshxds.server.grpc.ProxyAuthorization(
+        new io.appmeshxds.server.grpc.ProxyAuthorization.Settings(io.appmeshxds.server.grpc.ProxyAuthorization.Mode.REQUIRED,
+            "cluster.local"), null, new io.appmeshxds.server.grpc.ProxyAuthorization.Directory() {
+              @Override
+              public boolean ready() {
+                return true;
+              }
+
+              @Override
+              public String namespaceOf(io.appmeshxds.translator.plan.NodeKey key) {
+                return key.name().endsWith("_shop") ? "shop" : key.name().endsWith("_prod") ? "prod" : null;
+              }
+
+              @Override
+              public boolean hasSecret(io.appmeshxds.translator.plan.NodeKey key, String name) {
+                return false;
+              }
+            }, m);
+    ChannelCredentials mtls = TlsChannelCredentials.newBuilder().trustManager(pki.caFile.toFile())
+        .keyManager(client.certFile().toFile(), client.keyFile().toFile()).build();
+    AccessLogExport export = AccessLogExport.start(cw, new InetSocketAddress("127.0.0.1", 0), dir.resolve("buf3"), m,
+        new ServingFiles("als-authz", new ServingFiles.Files(server.certFile(), server.keyFile(), pki.caFile, null), m)
+            .credentials(), java.util.List.of(authz.interceptor()));
+    try {
+      assertThat(stream(export.port(), mtls, "mesh/shop/virtualNode/front_shop")).isEqualTo("OK");
+      double before = m.find("appmeshxds_xds_denied_total").counters().stream().mapToDouble(c -> c.count()).sum();
+      assertThat(stream(export.port(), mtls, "mesh/prod/virtualNode/billing_prod")).as("another namespace's node")
+          .isEqualTo("PERMISSION_DENIED");
+      assertThat(m.find("appmeshxds_xds_denied_total").counters().stream().mapToDouble(c -> c.count()).sum())
+          .isEqualTo(before + 1);
+    } finally {
+      export.close(java.time.Duration.ZERO);
     }
   }
 }
