@@ -60,6 +60,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service | quote }}
 {{- if $v.cloudWatch.enabled -}}
   {{- $cw := dict "enabled" true "logGroup" $v.cloudWatch.logGroup "exporter" (printf "appmesh-xds.%s:18001" .Release.Namespace) -}}
   {{- if $v.region -}}{{- $_ := set $cw "region" $v.region -}}{{- end -}}
+  {{- if $v.cloudWatch.persistence.enabled -}}{{- $_ := set $cw "bufferDir" "/var/lib/appmesh-xds/accesslogs" -}}{{- end -}}
   {{- $_ := set $cfg "logging" (dict "cloudWatch" $cw) -}}
 {{- end -}}
 {{- toYaml (mustMergeOverwrite $cfg (deepCopy $v.config)) -}}

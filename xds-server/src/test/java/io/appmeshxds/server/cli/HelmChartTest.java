@@ -165,4 +165,34 @@ class HelmChartTest {
     assertThat(c.injection().failurePolicy().name()).isEqualTo("Ignore");
     assertThat(c.injection().xdsAddress()).as("the rest stays").isEqualTo("appmesh-xds.appmesh-system:18000");
   }
+
+  /**
+   * The access-log buffer survives a replaced pod when asked: a StatefulSet with a claim per
+   * replica mounted where the config file puts the buffer; and a ServiceMonitor when asked.
+   */
+  @Test
+  void persistentLogBufferAndServiceMonitorAreOptions() {
+    List<JsonNode> docs = render(Map.of("cloudWatch.enabled", true, "cloudWatch.persistence.enabled", true,
+        "cloudWatch.persistence.size", "5Gi", "serviceMonitor.enabled", true));
+    assertThat(docs).noneSatisfy(d -> assertThat(d.path("kind").stringValue("")).isEqualTo("Deployment"));
+    JsonNode sts = one(docs, "StatefulSet", "appmesh-xds");
+    assertThat(sts.path("spec").path("serviceName").stringValue("")).isEqualTo("appmesh-xds");
+    JsonNode claim = sts.path("spec").path("volumeClaimTemplates").get(0);
+    assertThat(claim.path("metadata").path("name").stringValue("")).isEqualTo("buffer");
+    assertThat(claim.path("spec").path("resources").path("requests").path("storage").stringValue("")).isEqualTo("5Gi");
+    List<String> mounts = new ArrayList<>();
+    sts.path("spec").path("template").path("spec").path("containers").get(0).path("volumeMounts")
+        .forEach(m -> mounts.add(m.path("name").stringValue("") + "=" + m.path("mountPath").stringValue("")));
+    assertThat(mounts).contains("buffer=/var/lib/appmesh-xds");
+    assertThat(sts.path("spec").path("template").path("spec").path("securityContext").path("fsGroup").intValue())
+        .as("the claim is writable by the non-root user").isEqualTo(65532);
+    ControlPlaneConfig c = config(docs);
+    assertThat(c.logging().cloudWatch().bufferDir()).startsWith("/var/lib/appmesh-xds/");
+    assertThat(c.logging().cloudWatch().enabled()).isTrue();
+    JsonNode sm = one(docs, "ServiceMonitor", "appmesh-xds");
+    assertThat(sm.path("spec").path("endpoints").get(0).path("port").stringValue("")).isEqualTo("http-admin");
+    assertThat(sm.path("spec").path("selector").path("matchLabels").path("app.kubernetes.io/name").stringValue(""))
+        .isEqualTo("appmesh-xds");
+    assertThat(render(Map.of())).noneSatisfy(d -> assertThat(d.path("kind").stringValue("")).isIn("StatefulSet", "ServiceMonitor"));
+  }
 }
