@@ -2,9 +2,9 @@ package io.appmeshxds.translator.input;
 
 /**
  * Where a document came from: a file (or {@code -} for stdin) and, in a multi-document stream, the
- * 0-based document index. Printed as {@code file[:document-index]}. An object Flagger creates from a
+ * 0-based document index. Printed as {@code file} or {@code file document N} (N from 1). An object Flagger creates from a
  * Canary (see {@link FlaggerObjects}) carries the Canary's place and the Canary, printed as {@code
- * canary.yaml:0 (created by Flagger from Canary demo/podinfo)}.
+ * canary.yaml document 1 (created by Flagger from Canary demo/podinfo)}.
  *
  * @param derivedFrom the Canary the object is derived from, or null for an object read as written
  */
@@ -24,9 +24,13 @@ public record SourceRef(String location, int document, boolean multiDocument, Ob
     return new SourceRef(location, document, multiDocument, canary);
   }
 
+  /**
+   * {@code file} or {@code file document N} (N counted from 1, as a reader counts the documents of
+   * a multi-document file; written out so that it is not read as a line number).
+   */
   @Override
   public String toString() {
-    String at = multiDocument ? location + ":" + document : location;
+    String at = multiDocument ? location + " document " + (document + 1) : location;
     return derivedFrom == null ? at
         : at + " (created by Flagger from Canary " + derivedFrom.namespace() + "/" + derivedFrom.name() + ")";
   }

@@ -181,7 +181,7 @@ class FlaggerObjectsTest {
       assertThat(p.severity()).isEqualTo(Severity.ERROR);
       assertThat(p.field()).isEqualTo("spec.service.name");
       assertThat(p.message()).isEqualTo("Flagger would create VirtualNode demo/podinfo-primary for this Canary, but Canary"
-          + " demo/podinfo (canary.yaml:0) creates it already: two Canaries with the same apex name \"podinfo\" fight over"
+          + " demo/podinfo (canary.yaml document 1) creates it already: two Canaries with the same apex name \"podinfo\" fight over"
           + " its objects");
     });
   }
@@ -195,7 +195,7 @@ class FlaggerObjectsTest {
     assertThat(d.objects()).hasSize(6);
     assertThat(d.problems()).singleElement().satisfies(p -> {
       assertThat(p.severity()).isEqualTo(Severity.WARNING);
-      assertThat(p.toLine()).isEqualTo("canary.yaml:2: Canary demo/podinfo: spec.provider: warning: not set: assumed Flagger's"
+      assertThat(p.toLine()).isEqualTo("canary.yaml document 3: Canary demo/podinfo: spec.provider: warning: not set: assumed Flagger's"
           + " global mesh provider appmesh:v1beta2, as namespace demo is in mesh m; the App Mesh objects Flagger creates from"
           + " this Canary are derived");
     });
@@ -247,7 +247,7 @@ class FlaggerObjectsTest {
     assertThat(res.sources().get(primary).derived()).isFalse();
     ObjectRef router = new ObjectRef("VirtualRouter", "demo", "podinfo");
     assertThat(res.objects()).containsKey(router);
-    assertThat(res.sources().get(router)).hasToString("all.yaml:17 (created by Flagger from Canary demo/podinfo)");
+    assertThat(res.sources().get(router)).hasToString("all.yaml document 18 (created by Flagger from Canary demo/podinfo)");
     assertThat(res.loadProblems()).isEmpty();
   }
 }

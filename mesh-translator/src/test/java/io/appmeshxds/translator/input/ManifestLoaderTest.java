@@ -45,9 +45,9 @@ class ManifestLoaderTest {
     String text = "---\n" + VN + "---\n# only a comment\n---\nkind: [broken\n---\n" + VN.replace("name: a", "name: b");
     LoadResult r = loader.loadText("-", text);
     assertThat(r.objects()).extracting(o -> o.ref().name()).containsExactly("a", "b");
-    assertThat(r.objects().get(1).source().toString()).isEqualTo("-:3");
+    assertThat(r.objects().get(1).source().toString()).isEqualTo("- document 4");
     Problem syntax = r.problems().stream().filter(Problem::isError).findFirst().orElseThrow();
-    assertThat(syntax.source().toString()).isEqualTo("-:2");
+    assertThat(syntax.source().toString()).isEqualTo("- document 3");
     assertThat(syntax.reason()).isEqualTo(Reason.MalformedInput);
   }
 
@@ -92,7 +92,7 @@ class ManifestLoaderTest {
     assertThat(slice.endpoints()).extracting(EndpointSlice.Endpoint::isReady).containsExactly(true, false);
     LoadResult json = loader.loadText("j.json", "[{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"x\"}},"
         + "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"y\"}}]");
-    assertThat(json.objects()).extracting(o -> o.source().toString()).containsExactly("j.json:0", "j.json:1");
+    assertThat(json.objects()).extracting(o -> o.source().toString()).containsExactly("j.json document 1", "j.json document 2");
   }
 
   @Test
@@ -119,13 +119,13 @@ class ManifestLoaderTest {
     assertThat(res.namespaces().get("demo").labels()).containsEntry("appmesh.k8s.aws/sidecarInjectorWebhook", "enabled");
     assertThat(res.objects()).hasSize(1);
     assertThat(res.objects().values().iterator().next().toString()).contains("9090");
-    assertThat(res.sources().get(new ObjectRef("Namespace", null, "demo"))).hasToString("f.yaml:2");
+    assertThat(res.sources().get(new ObjectRef("Namespace", null, "demo"))).hasToString("f.yaml document 3");
     assertThat(res.loadProblems()).noneMatch(Problem::isError);
     assertThat(res.loadProblems()).filteredOn(p -> p.message().startsWith("defined")).extracting(p -> p.source() + ": " + p.object() + ": " + p.severity() + ": " + p.message())
         .containsExactlyInAnyOrder(
-            "f.yaml:2: Namespace demo: WARNING: defined more than once (first at f.yaml:0, last at f.yaml:2); the last copy is"
+            "f.yaml document 3: Namespace demo: WARNING: defined more than once (first at f.yaml document 1, last at f.yaml document 3); the last copy is"
                 + " used, as kubectl apply does",
-            "f.yaml:3: VirtualNode demo/a: WARNING: defined more than once (first at f.yaml:1, last at f.yaml:3); the last copy"
+            "f.yaml document 4: VirtualNode demo/a: WARNING: defined more than once (first at f.yaml document 2, last at f.yaml document 4); the last copy"
                 + " is used, as kubectl apply does");
   }
 
@@ -175,12 +175,12 @@ class ManifestLoaderTest {
     String subdomain = "it must be a lowercase RFC 1123 subdomain: lower case letters, digits, '-' and '.', starting and ending"
         + " with a letter or digit (the API server rejects it)";
     assertThat(lines(r)).containsExactly(
-        "f.yaml:0: Namespace Demo: metadata.name: \"Demo\" is not a valid name: " + label,
-        "f.yaml:1: VirtualNode demo/colorTeller: metadata.name: \"colorTeller\" is not a valid name: " + subdomain,
-        "f.yaml:2: VirtualService demo/color_teller.demo: metadata.name: \"color_teller.demo\" is not a valid name: " + subdomain,
-        "f.yaml:3: VirtualService my_ns/colorteller.demo.svc.cluster.local: metadata.namespace: \"my_ns\" is not a valid name: "
+        "f.yaml document 1: Namespace Demo: metadata.name: \"Demo\" is not a valid name: " + label,
+        "f.yaml document 2: VirtualNode demo/colorTeller: metadata.name: \"colorTeller\" is not a valid name: " + subdomain,
+        "f.yaml document 3: VirtualService demo/color_teller.demo: metadata.name: \"color_teller.demo\" is not a valid name: " + subdomain,
+        "f.yaml document 4: VirtualService my_ns/colorteller.demo.svc.cluster.local: metadata.namespace: \"my_ns\" is not a valid name: "
             + label,
-        "f.yaml:4: Service demo/1st: metadata.name: \"1st\" is not a valid name: it must be an RFC 1035 label: lower case"
+        "f.yaml document 5: Service demo/1st: metadata.name: \"1st\" is not a valid name: it must be an RFC 1035 label: lower case"
             + " letters, digits and '-', starting with a letter and ending with a letter or digit (the API server rejects it)");
     assertThat(r.problems()).allMatch(p -> p.isError() && p.reason() == Reason.MalformedInput);
   }
@@ -191,7 +191,7 @@ class ManifestLoaderTest {
     LoadResult r = loader.loadText("f.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: " + name + "}\n---\n"
         + "apiVersion: appmesh.k8s.aws/v1beta2\nkind: Mesh\nmetadata: {name: " + name + "}\n");
     assertThat(r.objects()).extracting(LoadedObject::ref).containsExactly(new ObjectRef("Mesh", null, name));
-    assertThat(lines(r)).containsExactly("f.yaml:0: Namespace " + name + ": metadata.name: \"" + name
+    assertThat(lines(r)).containsExactly("f.yaml document 1: Namespace " + name + ": metadata.name: \"" + name
         + "\" is too long: at most 63 characters (got 64)");
   }
 
@@ -231,12 +231,12 @@ class ManifestLoaderTest {
     assertThat(r.objects()).isEmpty();
     assertThat(r.canaries()).extracting(c -> c.ref().name()).containsExactly("podinfo");
     assertThat(lines(r)).containsExactly(
-        "-:0: Mesh ${MESH_NAME}: metadata.name: unsubstituted template variable ${MESH_NAME}; substitute it first, e.g. with envsubst",
-        "-:0: Mesh ${MESH_NAME}: spec.namespaceSelector.matchLabels.mesh: unsubstituted template variable ${MESH_NAME}; substitute"
+        "- document 1: Mesh ${MESH_NAME}: metadata.name: unsubstituted template variable ${MESH_NAME}; substitute it first, e.g. with envsubst",
+        "- document 1: Mesh ${MESH_NAME}: spec.namespaceSelector.matchLabels.mesh: unsubstituted template variable ${MESH_NAME}; substitute"
             + " it first, e.g. with envsubst",
-        "-:1: VirtualNode demo/front: spec.serviceDiscovery.dns.hostname: unsubstituted template variable ${APP_NAMESPACE};"
+        "- document 2: VirtualNode demo/front: spec.serviceDiscovery.dns.hostname: unsubstituted template variable ${APP_NAMESPACE};"
             + " substitute it first, e.g. with envsubst",
-        "-:1: VirtualNode demo/front: spec.backends[0].virtualService.virtualServiceARN: unsubstituted template variables"
+        "- document 2: VirtualNode demo/front: spec.backends[0].virtualService.virtualServiceARN: unsubstituted template variables"
             + " ${AWS_REGION}, ${AWS_ACCOUNT_ID}; substitute them first, e.g. with envsubst");
   }
 

@@ -54,10 +54,10 @@ class ValidateCommandTest {
     Run r = run(TestManifests.resource("validate/user-mistake.yaml"), "-");
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.lines()).containsExactly(
-        "-:5: VirtualRouter demo/frontend: spec.routes[0].httpRoute.match.headers[0].match.regex: "
+        "- document 6: VirtualRouter demo/frontend: spec.routes[0].httpRoute.match.headers[0].match.regex: "
             + "\"(?=.*Safari)(?!.*Chrome).*$\" is not a valid RE2 regular expression (Envoy would reject the route): "
             + "invalid or unsupported Perl syntax",
-        "-:6: Canary demo/podinfo: apiVersion: \"flagger.app/v1beta2\" is not served by Flagger's Canary CRD; the served "
+        "- document 7: Canary demo/podinfo: apiVersion: \"flagger.app/v1beta2\" is not served by Flagger's Canary CRD; the served "
             + "version is flagger.app/v1beta1 (kustomize finds no target for such a patch, and the API server rejects the object)");
     assertThat(r.err()).contains("2 error(s), 0 warning(s)");
   }
@@ -76,7 +76,7 @@ class ValidateCommandTest {
     List<Map<String, String>> rows = JsonMapper.shared().readValue(r.out(), new TypeReference<>() {});
     assertThat(rows).hasSize(2);
     assertThat(rows.get(1)).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "source", "-:6", "kind", "Canary", "namespace", "demo", "name", "podinfo", "field", "apiVersion",
+        "source", "- document 7", "kind", "Canary", "namespace", "demo", "name", "podinfo", "field", "apiVersion",
         "severity", "error", "message", rows.get(1).get("message")));
     assertThat(rows.get(0)).containsEntry("field", "spec.routes[0].httpRoute.match.headers[0].match.regex")
         .containsEntry("kind", "VirtualRouter");
@@ -90,7 +90,7 @@ class ValidateCommandTest {
         + " analysis: {interval: 15s}}\n");
     Run r = run(null, f.toString());
     assertThat(r.code()).isZero();
-    assertThat(r.lines()).containsExactly(f + ":2: Canary demo/podinfo: spec.provider: warning: \"appmesh\" makes Flagger "
+    assertThat(r.lines()).containsExactly(f + " document 3: Canary demo/podinfo: spec.provider: warning: \"appmesh\" makes Flagger "
         + "write App Mesh v1beta1 objects, which nothing serves; use \"appmesh:v1beta2\" (the objects checked here are the"
         + " ones appmesh:v1beta2 creates)");
   }
@@ -115,7 +115,7 @@ class ValidateCommandTest {
     Run r = run(MESH + remoteRoute("remote"), "-");
     assertThat(r.code()).isEqualTo(3);
     assertThat(r.lines()).singleElement().satisfies(l -> assertThat(l).startsWith(
-        "-:3: GatewayRoute demo/remote: spec.httpRoute.action.target.virtualService.virtualServiceARN: unsupported: ")
+        "- document 4: GatewayRoute demo/remote: spec.httpRoute.action.target.virtualService.virtualServiceARN: unsupported: ")
         .contains("yelb-appserver.yelb", "backend-mesh", "not served here"));
     assertThat(r.err()).contains("0 error(s), 0 warning(s), 1 unsupported");
     List<Map<String, String>> rows =
@@ -179,8 +179,8 @@ class ValidateCommandTest {
     String problem = "spec.backends[0].virtualService.virtualServiceRef: virtual service demo/orders not found (Flagger writes"
         + " this object from Canary demo/podinfo: change the Canary)";
     assertThat(r.lines()).containsExactly(
-        "-:2 (created by Flagger from Canary demo/podinfo): VirtualNode demo/podinfo-canary: " + problem,
-        "-:2 (created by Flagger from Canary demo/podinfo): VirtualNode demo/podinfo-primary: " + problem);
+        "- document 3 (created by Flagger from Canary demo/podinfo): VirtualNode demo/podinfo-canary: " + problem,
+        "- document 3 (created by Flagger from Canary demo/podinfo): VirtualNode demo/podinfo-primary: " + problem);
   }
 
   @Test
@@ -201,6 +201,6 @@ class ValidateCommandTest {
     Run r = run("apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\nkind: [unclosed\n", "-");
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.lines()).hasSize(1);
-    assertThat(r.lines().get(0)).startsWith("-:1: not valid YAML/JSON: ");
+    assertThat(r.lines().get(0)).startsWith("- document 2: not valid YAML/JSON: ");
   }
 }

@@ -49,7 +49,7 @@ class ValidateUntrustedInputTest {
     Run r = HostileInputs.measured("validate: 41-character regex", 3_000, 512L << 20, () -> ValidateCommandTest.run(text, "-"));
     noStackTrace(r);
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.lines()).singleElement().asString().startsWith("-:5: VirtualRouter demo/evil: "
+    assertThat(r.lines()).singleElement().asString().startsWith("- document 6: VirtualRouter demo/evil: "
         + "spec.routes[0].httpRoute.match.headers[0].match.regex: \"((((a{1,1000}){1,1000}){1,1000}){1,1000})\" is not a "
         + "valid RE2 regular expression (Envoy would reject the route): invalid repetition size");
     assertThat(r.err()).contains("1 error(s)");
@@ -61,7 +61,7 @@ class ValidateUntrustedInputTest {
     Run r = HostileInputs.measured("validate: 200 KB regex", 3_000, 512L << 20, () -> ValidateCommandTest.run(text, "-"));
     noStackTrace(r);
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.lines()).allSatisfy(l -> assertThat(l).startsWith("-:5: VirtualRouter demo/evil: ").hasSizeLessThan(600));
+    assertThat(r.lines()).allSatisfy(l -> assertThat(l).startsWith("- document 6: VirtualRouter demo/evil: ").hasSizeLessThan(600));
     assertThat(r.out()).contains("(204798 characters) is not a valid RE2 regular expression")
         .contains("longer than 4096 characters");
   }

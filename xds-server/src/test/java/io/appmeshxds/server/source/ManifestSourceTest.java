@@ -56,7 +56,7 @@ class ManifestSourceTest {
       await(() -> !store.problems().isEmpty());
       assertThat(store.refs()).containsExactly(A);
       List<Problem> ps = store.problems().values().iterator().next();
-      assertThat(ps).extracting(Problem::toLine).anySatisfy(l -> assertThat(l).contains("services.yaml:1: not valid YAML"));
+      assertThat(ps).extracting(Problem::toLine).anySatisfy(l -> assertThat(l).contains("services.yaml document 2: not valid YAML"));
 
       // Broken so that nothing is readable: still the last good objects.
       Files.writeString(f, "kind: [unclosed\n");
@@ -88,11 +88,11 @@ class ManifestSourceTest {
       assertThat(snap.namespaces().get("demo").labels()).containsEntry("x", "z");
       assertThat(snap.loadProblems()).noneMatch(Problem::isError);
       assertThat(snap.loadProblems()).extracting(Problem::toLine).containsExactlyInAnyOrder(
-          dir.resolve("2-inject.yaml") + ":1: Namespace demo: metadata.name: warning: defined more than once (first at "
-              + dir.resolve("2-inject.yaml") + ":0, last at " + dir.resolve("2-inject.yaml") + ":1); the last copy is used, as"
+          dir.resolve("2-inject.yaml") + " document 2: Namespace demo: metadata.name: warning: defined more than once (first at "
+              + dir.resolve("2-inject.yaml") + " document 1, last at " + dir.resolve("2-inject.yaml") + " document 2); the last copy is used, as"
               + " kubectl apply does",
-          dir.resolve("2-inject.yaml") + ":1: Namespace demo: metadata.name: warning: defined more than once (first at "
-              + dir.resolve("1-namespace.yaml") + ", last at " + dir.resolve("2-inject.yaml") + ":1); the last copy is used, as"
+          dir.resolve("2-inject.yaml") + " document 2: Namespace demo: metadata.name: warning: defined more than once (first at "
+              + dir.resolve("1-namespace.yaml") + ", last at " + dir.resolve("2-inject.yaml") + " document 2); the last copy is used, as"
               + " kubectl apply does");
       // The later file goes away: the first copy is served again, without a warning.
       Files.delete(dir.resolve("2-inject.yaml"));
