@@ -61,6 +61,11 @@ app.kubernetes.io/managed-by: {{ .Release.Service | quote }}
   {{- $cw := dict "enabled" true "logGroup" $v.cloudWatch.logGroup "exporter" (printf "appmesh-xds.%s:18001" .Release.Namespace) -}}
   {{- if $v.region -}}{{- $_ := set $cw "region" $v.region -}}{{- end -}}
   {{- if $v.cloudWatch.persistence.enabled -}}{{- $_ := set $cw "bufferDir" "/var/lib/appmesh-xds/accesslogs" -}}{{- end -}}
+  {{- if and $v.xdsTls.enabled $v.xdsTls.proxyCsiDriver -}}
+    {{- $m := $v.xdsTls.proxyMountPath -}}
+    {{- $_ := set $cw "exporterTls" (dict "caFile" (printf "%s/ca.crt" $m) "sni" (printf "appmesh-xds.%s.svc" .Release.Namespace)
+          "certFile" (printf "%s/tls.crt" $m) "keyFile" (printf "%s/tls.key" $m)) -}}
+  {{- end -}}
   {{- $_ := set $cfg "logging" (dict "cloudWatch" $cw) -}}
 {{- end -}}
 {{- toYaml (mustMergeOverwrite $cfg (deepCopy $v.config)) -}}

@@ -74,6 +74,16 @@ public final class ConfigLoader {
     if (c.logging().cloudWatch().retentionDays() < 0) {
       problems.add(name + ": logging.cloudWatch.retentionDays: must be at least 0");
     }
+    ControlPlaneConfig.ExporterTls et = c.logging().cloudWatch().exporterTls();
+    if (et != null) {
+      if (et.caFile().isBlank() || et.sni().isBlank()) {
+        problems.add(name + ": logging.cloudWatch.exporterTls: caFile and sni are required (proxies must verify the"
+            + " exporter)");
+      }
+      if (et.certFile().isBlank() != et.keyFile().isBlank()) {
+        problems.add(name + ": logging.cloudWatch.exporterTls: certFile and keyFile go together");
+      }
+    }
     if (c.logging().cloudWatch().diskBudgetMb() < 1) {
       problems.add(name + ": logging.cloudWatch.diskBudgetMb: must be at least 1");
     }

@@ -16,7 +16,8 @@ import java.util.List;
  *   zipkin: {collector: zipkin.observability:9411}
  * logging:
  *   cloudWatch: {enabled: false, region: us-west-2, endpoint: "", logGroup: "/appmesh/{mesh}/{virtualNode}",
- *                exporter: appmesh-xds.appmesh-system:18001}
+ *                exporter: appmesh-xds.appmesh-system:18001,
+ *                exporterTls: {caFile: "", sni: "", certFile: "", keyFile: ""}}   # absent: plaintext
  * telemetry:
  *   otlpEndpoint: ""          # the control plane's own spans; off when empty
  * endpoints:
@@ -133,7 +134,13 @@ public record ControlPlaneConfig(Tracing tracing, Logging logging, Telemetry tel
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record CloudWatch(Boolean enabled, String region, String endpoint, String logGroup, String exporter,
-      Integer retentionDays, String bufferDir, Integer diskBudgetMb) {
+      Integer retentionDays, String bufferDir, Integer diskBudgetMb, ExporterTls exporterTls) {
+    /** Without {@code exporterTls}: proxies stream access logs in plaintext. */
+    public CloudWatch(Boolean enabled, String region, String endpoint, String logGroup, String exporter,
+        Integer retentionDays, String bufferDir, Integer diskBudgetMb) {
+      this(enabled, region, endpoint, logGroup, exporter, retentionDays, bufferDir, diskBudgetMb, null);
+    }
+
     public CloudWatch {
       enabled = enabled != null && enabled;
       region = region == null ? "us-west-2" : region;
@@ -143,6 +150,27 @@ public record ControlPlaneConfig(Tracing tracing, Logging logging, Telemetry tel
       retentionDays = retentionDays == null ? 0 : retentionDays;
       bufferDir = bufferDir == null ? "" : bufferDir;
       diskBudgetMb = diskBudgetMb == null ? 1024 : diskBudgetMb;
+    }
+  }
+
+  /**
+   * {@code logging.cloudWatch.exporterTls}: how proxies reach the access-log exporter when its port
+   * serves TLS ({@code serve --als-tls-cert/--als-tls-key}, and {@code --als-client-ca} for client
+   * certificates): paths as mounted in the proxies' pods (e.g. the SPIFFE certificate injected for
+   * xDS, {@code injection.xdsTls}).
+   *
+   * @param caFile CA bundle that verifies the exporter (required)
+   * @param sni server name sent and required among the exporter certificate's SANs (required)
+   * @param certFile the proxy's client certificate, or "" for none
+   * @param keyFile its key, or "" for none
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ExporterTls(String caFile, String sni, String certFile, String keyFile) {
+    public ExporterTls {
+      caFile = caFile == null ? "" : caFile;
+      sni = sni == null ? "" : sni;
+      certFile = certFile == null ? "" : certFile;
+      keyFile = keyFile == null ? "" : keyFile;
     }
   }
 

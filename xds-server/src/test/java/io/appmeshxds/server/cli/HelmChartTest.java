@@ -189,6 +189,12 @@ class HelmChartTest {
     ControlPlaneConfig c = config(docs);
     assertThat(c.logging().cloudWatch().bufferDir()).startsWith("/var/lib/appmesh-xds/");
     assertThat(c.logging().cloudWatch().enabled()).isTrue();
+    // The access-log port serves TLS from the same Secret, and proxies verify it and present their
+    // SPIFFE certificate (serve refuses a plaintext ALS port beyond loopback).
+    assertThat(sts.path("spec").path("template").path("spec").path("containers").get(0).path("args").toString())
+        .contains("\"--als-tls-cert\"", "\"--als-client-ca\"").doesNotContain("--als-plaintext");
+    assertThat(c.logging().cloudWatch().exporterTls().sni()).isEqualTo("appmesh-xds.appmesh-system.svc");
+    assertThat(c.logging().cloudWatch().exporterTls().certFile()).isEqualTo("/var/run/secrets/spiffe.io/tls.crt");
     JsonNode sm = one(docs, "ServiceMonitor", "appmesh-xds");
     assertThat(sm.path("spec").path("endpoints").get(0).path("port").stringValue("")).isEqualTo("http-admin");
     assertThat(sm.path("spec").path("selector").path("matchLabels").path("app.kubernetes.io/name").stringValue(""))

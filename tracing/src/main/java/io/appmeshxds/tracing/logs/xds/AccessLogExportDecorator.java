@@ -13,6 +13,7 @@ import io.appmeshxds.translator.plan.NodeKey;
 import io.appmeshxds.translator.plan.PlanContext;
 import io.appmeshxds.translator.plan.PlanDecorator;
 import io.appmeshxds.translator.plan.ProxyPlan;
+import io.appmeshxds.translator.plan.TlsPlan;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -35,10 +36,21 @@ public final class AccessLogExportDecorator implements PlanDecorator {
    * @param port exporter port
    */
   public AccessLogExportDecorator(String host, int port) {
+    this(host, port, null);
+  }
+
+  /**
+   * @param tls how proxies reach an exporter port that serves TLS (verify it by CA and SAN, and
+   *     present their own certificate for its proxy authorization), or null for plaintext
+   */
+  public AccessLogExportDecorator(String host, int port, ControlPlaneConfig.ExporterTls tls) {
     // Why LOGICAL_DNS: the exporter is a Kubernetes Service name; Envoy resolves it and keeps one
     // connection, which is what a single long-lived gRPC stream per worker wants.
+    TlsPlan.Upstream upstream = tls == null ? null : new TlsPlan.Upstream(tls.sni(),
+        new TlsPlan.Validation(tls.caFile(), null, List.of(tls.sni())),
+        tls.certFile().isEmpty() ? null : new TlsPlan.Certificate(tls.certFile(), tls.keyFile(), null, null));
     this.cluster = new ClusterPlan(new ClusterId.Named(CLUSTER), ClusterPlan.Type.LOGICAL_DNS, PortProtocol.grpc,
-        Defaults.CONNECT_TIMEOUT_MS, host, port, null, null, ClusterPlan.CircuitBreakers.unlimited(), null);
+        Defaults.CONNECT_TIMEOUT_MS, host, port, null, null, ClusterPlan.CircuitBreakers.unlimited(), upstream);
   }
 
   /** From {@code logging.cloudWatch.exporter} ({@code host:port}, already checked by the loader). */
@@ -49,7 +61,7 @@ public final class AccessLogExportDecorator implements PlanDecorator {
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
     }
-    return new AccessLogExportDecorator(host, Integer.parseInt(hp.substring(colon + 1)));
+    return new AccessLogExportDecorator(host, Integer.parseInt(hp.substring(colon + 1)), cw.exporterTls());
   }
 
   @Override
