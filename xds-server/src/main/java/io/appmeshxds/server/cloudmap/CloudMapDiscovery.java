@@ -22,9 +22,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -96,15 +93,12 @@ public final class CloudMapDiscovery implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition wake = lock.newCondition();
   private final Counter successes;
   private final MeterRegistry metrics;
   private volatile boolean questionsDirty = true;
-  private volatile boolean running;
   private volatile boolean synced;
   private Instant waitingSince;
-  private Thread thread;
+  private final PassLoop loop;
 
   /**
    * @param store where answers go (and where the questions come from)
@@ -120,6 +114,8 @@ public final class CloudMapDiscovery implements AutoCloseable {
     this.config = config;
     this.client = client;
     this.clock = clock;
+    this.loop = new PassLoop("cloudmap-refresher", clock, this::runDue, () -> questionsDirty, LOG,
+        "Cloud Map refresh failed; answers stay as they were");
     this.random = random;
     this.metrics = metrics;
     store.register(SOURCE);
@@ -139,42 +135,12 @@ public final class CloudMapDiscovery implements AutoCloseable {
 
   /** Runs passes on a thread of its own until closed. */
   public CloudMapDiscovery start() {
-    running = true;
-    thread = new Thread(this::loop, "cloudmap-refresher");
-    thread.setDaemon(true);
-    thread.start();
+    loop.start();
     return this;
   }
 
   private void signal() {
-    lock.lock();
-    try {
-      wake.signalAll();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private void loop() {
-    while (running) {
-      try {
-        Instant next = runDue();
-        lock.lock();
-        try {
-          if (!questionsDirty && running) {
-            long millis = next == null ? 1000 : Math.max(1, Duration.between(clock.instant(), next).toMillis());
-            wake.await(Math.min(millis, 1000), TimeUnit.MILLISECONDS);
-          }
-        } finally {
-          lock.unlock();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (RuntimeException e) {
-        LOG.error("Cloud Map refresh failed; answers stay as they were", e);
-      }
-    }
+    loop.wake();
   }
 
   /**
@@ -415,11 +381,7 @@ public final class CloudMapDiscovery implements AutoCloseable {
 
   @Override
   public void close() {
-    running = false;
-    signal();
-    if (thread != null) {
-      thread.interrupt();
-    }
+    loop.close();
     calls.shutdownNow();
   }
 }

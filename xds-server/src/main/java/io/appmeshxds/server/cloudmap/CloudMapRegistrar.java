@@ -27,9 +27,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,8 +92,6 @@ public final class CloudMapRegistrar implements StatusSink, AutoCloseable {
   private final ServiceDirectory directory;
   private final RateLimiter limiter;
   private final MeterRegistry metrics;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition wake = lock.newCondition();
   /** By service id, then instance id. */
   private final Map<String, Map<String, Op>> ops = new HashMap<>();
   private final Map<String, Retry> retries = new HashMap<>();
@@ -107,10 +102,9 @@ public final class CloudMapRegistrar implements StatusSink, AutoCloseable {
   private final Set<Subset> tracked = new HashSet<>();
   private final Set<String> loggedShared = new HashSet<>();
   private volatile boolean leading;
-  private volatile boolean running;
   private volatile boolean dirty = true;
   private volatile int pending;
-  private Thread thread;
+  private final PassLoop loop;
 
   /**
    * @param client the Kubernetes API (pods, nodes)
@@ -122,6 +116,8 @@ public final class CloudMapRegistrar implements StatusSink, AutoCloseable {
     this.setup = setup;
     this.config = setup.config();
     this.clock = setup.clock();
+    this.loop = new PassLoop("cloudmap-registrar", clock, this::runOnce, () -> dirty, LOG,
+        "Cloud Map registration pass failed; the next pass starts over");
     this.model = model;
     this.metrics = metrics;
     this.pods = new PodWatch(client, clock, this::signal);
@@ -134,10 +130,7 @@ public final class CloudMapRegistrar implements StatusSink, AutoCloseable {
 
   /** Runs passes on a thread of its own until closed. */
   public CloudMapRegistrar start() {
-    running = true;
-    thread = new Thread(this::loop, "cloudmap-registrar");
-    thread.setDaemon(true);
-    thread.start();
+    loop.start();
     return this;
   }
 
@@ -159,34 +152,7 @@ public final class CloudMapRegistrar implements StatusSink, AutoCloseable {
 
   private void signal() {
     dirty = true;
-    lock.lock();
-    try {
-      wake.signalAll();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private void loop() {
-    while (running) {
-      try {
-        Instant next = runOnce();
-        lock.lock();
-        try {
-          if (!dirty && running) {
-            long millis = next == null ? 1000 : Math.max(1, Duration.between(clock.instant(), next).toMillis());
-            wake.await(Math.min(millis, 1000), TimeUnit.MILLISECONDS);
-          }
-        } finally {
-          lock.unlock();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (RuntimeException e) {
-        LOG.error("Cloud Map registration pass failed; the next pass starts over", e);
-      }
-    }
+    loop.wake();
   }
 
   /**
@@ -622,11 +588,7 @@ public final class CloudMapRegistrar implements StatusSink, AutoCloseable {
 
   @Override
   public void close() {
-    running = false;
-    signal();
-    if (thread != null) {
-      thread.interrupt();
-    }
+    loop.close();
     pods.close();
   }
 }
