@@ -129,7 +129,7 @@ final class BackendTls {
       if (sans != null && sans.match() != null && !sans.match().exact().isEmpty()) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (String san : sans.match().exact()) {
-          out.add(san.contains("://") ? Map.of("type", "URI", "uri", san) : Map.of("type", "Hostname", "hostname", san));
+          out.add(san.contains("://") ? GatewayApiConverter.map("type", "URI", "uri", san) : GatewayApiConverter.map("type", "Hostname", "hostname", san));
         }
         validation.put("subjectAltNames", out);
         c.report.exact(obj, f + ".validation.subjectAlternativeNames", "validation.subjectAltNames");

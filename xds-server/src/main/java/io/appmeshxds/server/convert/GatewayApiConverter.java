@@ -90,6 +90,15 @@ public final class GatewayApiConverter {
     docs.put(key, doc);
   }
 
+  /** An ordered map of key/value pairs. Why not Map.of: its iteration order changes between JVM runs, and output must be stable. */
+  static Map<String, Object> map(Object... kv) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put((String) kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+
   static Map<String, Object> object(String apiVersion, String kind, String namespace, String name, String from) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("apiVersion", apiVersion);
@@ -98,7 +107,7 @@ public final class GatewayApiConverter {
     meta.put("name", name);
     meta.put("namespace", namespace);
     if (from != null) {
-      meta.put("annotations", Map.of(SOURCE_ANNOTATION, from));
+      meta.put("annotations", map(SOURCE_ANNOTATION, from));
     }
     doc.put("metadata", meta);
     return doc;

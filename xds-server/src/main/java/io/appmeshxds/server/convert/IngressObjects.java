@@ -53,7 +53,7 @@ final class IngressObjects {
         out.put("tls", tls);
       }
       if (crossNamespace) {
-        out.put("allowedRoutes", Map.of("namespaces", Map.of("from", "All")));
+        out.put("allowedRoutes", GatewayApiConverter.map("namespaces", GatewayApiConverter.map("from", "All")));
       }
       if (tls == null && l.portMapping().protocol() != VirtualGateway.Protocol.http) {
         c.report.approximated(obj, f + ".portMapping.protocol", l.portMapping().protocol() + " on a listener with protocol "
@@ -137,7 +137,9 @@ final class IngressObjects {
     String kind = grpc ? "GRPCRoute" : "HTTPRoute";
     String ns = r.ref().namespace();
     String base = grpc ? "spec.grpcRoute" : s.httpRoute() != null ? "spec.httpRoute" : "spec.http2Route";
-    Map<String, Object> doc = GatewayApiConverter.object(GatewayApiConverter.V1, kind, ns, r.ref().name(), obj);
+    // Why the gateway's name first: a GatewayRoute is often named like its target VirtualService,
+    // whose mesh route (GAMMA) has the VirtualService's name in the same namespace.
+    Map<String, Object> doc = GatewayApiConverter.object(GatewayApiConverter.V1, kind, ns, gw.ref().name() + "-" + r.ref().name(), obj);
     Map<String, Object> parent = new LinkedHashMap<>();
     parent.put("group", GatewayApiConverter.GROUP);
     parent.put("kind", "Gateway");
@@ -169,7 +171,7 @@ final class IngressObjects {
       GatewayRoute.GrpcMatch m = s.grpcRoute().match();
       Map<String, Object> match = new LinkedHashMap<>();
       if (m.serviceName() != null) {
-        match.put("method", Map.of("type", "Exact", "service", m.serviceName()));
+        match.put("method", GatewayApiConverter.map("type", "Exact", "service", m.serviceName()));
         c.report.exact(obj, base + ".match.serviceName", "method: {type: Exact, service}");
       }
       List<Map<String, Object>> headers = Matches.headers(m.metadata(), at, "metadata");
@@ -206,7 +208,7 @@ final class IngressObjects {
       rule.put("matches", List.of(match));
       Map<String, Object> rewrite = rewrite(c, obj, base, m, h.action().rewrite(), r.targetService());
       if (rewrite != null) {
-        rule.put("filters", List.of(Map.of("type", "URLRewrite", "urlRewrite", rewrite)));
+        rule.put("filters", List.of(GatewayApiConverter.map("type", "URLRewrite", "urlRewrite", rewrite)));
       }
       rule.put("backendRefs", backend(c, g, target, h.action().target().port(), ns, kind, obj, base + ".action.target"));
     }
@@ -240,7 +242,7 @@ final class IngressObjects {
           + " (App Mesh's default target hostname rewrite)");
     }
     if (rw != null && rw.path() != null && rw.path().exact() != null) {
-      out.put("path", Map.of("type", "ReplaceFullPath", "replaceFullPath", rw.path().exact()));
+      out.put("path", GatewayApiConverter.map("type", "ReplaceFullPath", "replaceFullPath", rw.path().exact()));
       c.report.exact(obj, base + ".action.rewrite.path.exact", "urlRewrite.path: ReplaceFullPath");
     } else if (m.path() == null && m.prefix() != null && !m.prefix().equals("/")) {
       GatewayRoute.PrefixRewrite pr = rw == null ? null : rw.prefix();

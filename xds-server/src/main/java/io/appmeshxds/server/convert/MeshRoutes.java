@@ -168,7 +168,7 @@ final class MeshRoutes {
     Map<String, Object> rule = new LinkedHashMap<>();
     rule.put("matches", List.of(match));
     rule.put("backendRefs", backends(c, g, r, ns, "HTTPRoute", obj, f + ".action.weightedTargets"));
-    rule.put("timeouts", Map.of("request", timeout(c, h.timeout(), obj, f + ".timeout")));
+    rule.put("timeouts", GatewayApiConverter.map("request", timeout(c, h.timeout(), obj, f + ".timeout")));
     if (h.retryPolicy() != null) {
       c.report.dropped(obj, f + ".retryPolicy", "no core Gateway API field (HTTPRoute retry is experimental, GEP-1731, "
           + "and has no retry events or per-try timeout)");

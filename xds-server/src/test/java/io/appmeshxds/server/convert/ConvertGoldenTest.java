@@ -40,6 +40,20 @@ class ConvertGoldenTest {
   }
 
   @Test
+  void theModelCheckRejectsAnUnknownFieldAtAnyDepth() {
+    Map<String, Object> ok = GatewayApiConverter.map("apiVersion", "gateway.networking.k8s.io/v1", "kind", "HTTPRoute",
+        "metadata", GatewayApiConverter.map("name", "a", "namespace", "b"),
+        "spec", GatewayApiConverter.map("rules", List.of(GatewayApiConverter.map("backendRefs",
+            List.of(GatewayApiConverter.map("name", "s", "port", 80))))));
+    GatewayApiModel.parse(ok);
+    Map<String, Object> bad = GatewayApiConverter.map("apiVersion", "gateway.networking.k8s.io/v1", "kind", "HTTPRoute",
+        "metadata", GatewayApiConverter.map("name", "a", "namespace", "b"),
+        "spec", GatewayApiConverter.map("rules", List.of(GatewayApiConverter.map("backendRefs",
+            List.of(GatewayApiConverter.map("name", "s", "port", 80, "retries", 3))))));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> GatewayApiModel.parse(bad)).hasMessageContaining("retries");
+  }
+
+  @Test
   void everyExampleAndGoldenMeshConvertsIntoTheGatewayApiModel() throws IOException {
     MeshModelBuilder builder = Pipelines.standard().modelBuilder();
     int converted = 0;
@@ -61,6 +75,15 @@ class ConvertGoldenTest {
       GatewayApiConverter.Result r = GatewayApiConverter.convert(builder.build(res).model(), "appmesh-xds");
       converted++;
       String reportText = String.join("\n", r.report().entries().stream().map(LossReport.Entry::toLine).toList());
+      if (reportText.contains("is already written for another object")) {
+        failures.add(in.getFileName() + ": two objects converted to one name: " + reportText.lines()
+            .filter(l -> l.contains("already written")).toList());
+      }
+      // Stable output: a second conversion of the same input writes the same documents.
+      if (!GatewayApiConverter.convert(builder.build(MeshResources.of(load)).model(), "appmesh-xds").documents()
+          .equals(r.documents())) {
+        failures.add(in.getFileName() + ": a second conversion differs");
+      }
       for (Map<String, Object> doc : r.documents()) {
         documents++;
         try {
