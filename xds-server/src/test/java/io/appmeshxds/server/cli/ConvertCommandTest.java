@@ -282,4 +282,30 @@ class ConvertCommandTest {
     assertThat(r.code()).as(r.err()).isEqualTo(0);
     assertThat(r.err()).doesNotContain("approximated ").doesNotContain("dropped ");
   }
+
+  @Test
+  void bundledExampleWithFlaggerDerivedObjects() {
+    CliRun.Result r = CliRun.run("convert", "--to", "gateway-api", "../deploy/examples/podinfo");
+    assertThat(r.code()).as(r.err()).isEqualTo(3);
+    // The router Flagger derives from the Canary, with its weights, on the apex Service.
+    String route = Arrays.stream(r.out().split("(?m)^---\n")).filter(d -> d.contains("converted-from: VirtualRouter demo/podinfo\n"))
+        .findFirst().orElseThrow();
+    assertThat(route).contains("""
+          parentRefs:
+          - group: ""
+            kind: Service
+            name: podinfo
+        """).contains("""
+            backendRefs:
+            - name: podinfo-canary
+              port: 9898
+              weight: 0
+            - name: podinfo-primary
+              port: 9898
+              weight: 100
+        """);
+    assertThat(r.err()).contains("dropped VirtualRouter demo/podinfo spec.routes[0].httpRoute.retryPolicy: no core Gateway API field")
+        .contains("exact GatewayRoute demo/podinfo spec.httpRoute.action.target: backendRef Service demo/podinfo port 9898")
+        .contains("4 object(s) written;");
+  }
 }
