@@ -27,22 +27,14 @@ final class BackendTls {
       VirtualNode.Spec s = n.node().spec();
       Tls.ClientPolicy dflt = s.backendDefaults() == null ? null : s.backendDefaults().clientPolicy();
       String obj = GatewayApiConverter.label(n.ref());
-      if (dflt != null && dflt.tls() != null) {
-        // Every backend gets the default unless it has its own policy.
-        for (ResolvedNode.Backend b : n.backends()) {
-          if (b.clientPolicy() == null) {
-            policy(c, g, b.service(), dflt.tls(), obj, "spec.backendDefaults.clientPolicy.tls");
+      // The resolved backends carry each backend's own policy (null: the defaults apply).
+      for (ResolvedNode.Backend b : n.backends()) {
+        if (b.clientPolicy() != null) {
+          if (b.clientPolicy().tls() != null) {
+            policy(c, g, b.service(), b.clientPolicy().tls(), obj, backendField(n, g, b.service()) + ".clientPolicy.tls");
           }
-        }
-      }
-      for (int i = 0; i < s.backends().size(); i++) {
-        VirtualNode.VirtualServiceBackend vb = s.backends().get(i).virtualService();
-        if (vb.clientPolicy() == null || vb.clientPolicy().tls() == null) {
-          continue;
-        }
-        String name = backendName(n, vb);
-        if (name != null) {
-          policy(c, g, name, vb.clientPolicy().tls(), obj, "spec.backends[" + i + "].virtualService.clientPolicy.tls");
+        } else if (dflt != null && dflt.tls() != null) {
+          policy(c, g, b.service(), dflt.tls(), obj, "spec.backendDefaults.clientPolicy.tls");
         }
       }
     }
@@ -61,14 +53,21 @@ final class BackendTls {
     }
   }
 
-  /** The awsName of the VirtualService a backend entry names, matched among the node's resolved backends. */
-  private static String backendName(ResolvedNode n, VirtualNode.VirtualServiceBackend vb) {
-    for (ResolvedNode.Backend b : n.backends()) {
-      if (b.clientPolicy() != null && b.clientPolicy().equals(vb.clientPolicy())) {
-        return b.service();
+  /** {@code spec.backends[i].virtualService} of the entry naming {@code vsName}, or {@code spec.backends}. */
+  private static String backendField(ResolvedNode n, MeshGraph g, String vsName) {
+    ResolvedService vs = g.services().get(vsName);
+    List<VirtualNode.Backend> backends = n.node().spec().backends();
+    for (int i = 0; vs != null && i < backends.size(); i++) {
+      VirtualNode.VirtualServiceBackend vb = backends.get(i).virtualService();
+      boolean byRef = vb.virtualServiceRef() != null && vs.ref().name().equals(vb.virtualServiceRef().name())
+          && vs.ref().namespace().equals(vb.virtualServiceRef().namespace() != null ? vb.virtualServiceRef().namespace()
+              : n.ref().namespace());
+      boolean byArn = vb.virtualServiceARN() != null && vb.virtualServiceARN().endsWith("/virtualService/" + vsName);
+      if (byRef || byArn) {
+        return "spec.backends[" + i + "].virtualService";
       }
     }
-    return null;
+    return "spec.backends";
   }
 
   private static void policy(GatewayApiConverter c, MeshGraph g, String vsName, Tls.ClientPolicyTls tls, String obj, String f) {

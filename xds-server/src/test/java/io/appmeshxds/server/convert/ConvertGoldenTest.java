@@ -63,6 +63,7 @@ class ConvertGoldenTest {
     int routes = 0;
     int gateways = 0;
     List<String> failures = new ArrayList<>();
+    java.util.TreeMap<String, Integer> kinds = new java.util.TreeMap<>();
     for (Path in : inputs()) {
       LoadResult load = new ManifestLoader().loadPaths(List.of(in));
       assertThat(load.ioErrors()).as(in.toString()).isEmpty();
@@ -92,6 +93,7 @@ class ConvertGoldenTest {
           failures.add(in.getFileName() + ": " + e.getMessage());
         }
         String kind = (String) doc.get("kind");
+        kinds.merge(kind, 1, Integer::sum);
         gateways += kind.equals("Gateway") ? 1 : 0;
         if (kind.endsWith("Route")) {
           routes++;
@@ -112,10 +114,11 @@ class ConvertGoldenTest {
       }
     }
     System.out.printf("convert: %d inputs (%d with errors convert refuses), %d documents, %d routes, %d gateways, "
-        + "%d backendRefs%n", converted, withErrors, documents, routes, gateways, backendRefs);
+        + "%d backendRefs; by kind %s%n", converted, withErrors, documents, routes, gateways, backendRefs, kinds);
     assertThat(failures).isEmpty();
     assertThat(converted).isGreaterThan(50);
     assertThat(routes).isGreaterThan(30);
     assertThat(gateways).isGreaterThan(5);
+    assertThat(kinds).containsKeys("HTTPRoute", "GRPCRoute", "Gateway", "BackendTLSPolicy");
   }
 }
