@@ -308,4 +308,70 @@ class ConvertCommandTest {
         .contains("exact GatewayRoute demo/podinfo spec.httpRoute.action.target: backendRef Service demo/podinfo port 9898")
         .contains("4 object(s) written;");
   }
+
+  @Test
+  void routeOrderThatGatewayApiPrecedenceWouldChangeIsApproximated() throws IOException {
+    // App Mesh takes priority 0 (/) first: every request goes to v1. Gateway API picks the longest
+    // prefix, so /api would now reach v2.
+    String routes = """
+            - name: all
+              priority: 0
+              httpRoute:
+                match: {prefix: /}
+                action: {weightedTargets: [{virtualNodeRef: {name: api-v1}, weight: 100}]}
+            - name: api
+              priority: 1
+              httpRoute:
+                match: {path: {exact: /api}}
+                action: {weightedTargets: [{virtualNodeRef: {name: api-v2}, weight: 100}]}
+        """;
+    String in = Files.readString(DIR.resolve("base.yaml")).replace("PROTO", "http") + routes;
+    CliRun.Result r = CliRun.withStdin(in, "convert", "--to", "gateway-api", "-");
+    assertThat(r.code()).isEqualTo(3);
+    assertThat(r.err()).contains("approximated VirtualRouter web/api spec.routes: route order: Gateway API picks the most "
+        + "specific match");
+    String swapped = routes.replace("priority: 0", "priority: 9").replace("priority: 1", "priority: 0");
+    CliRun.Result ok = CliRun.withStdin(Files.readString(DIR.resolve("base.yaml")).replace("PROTO", "http") + swapped,
+        "convert", "--to", "gateway-api", "-");
+    assertThat(ok.err()).contains("exact VirtualRouter web/api spec.routes: route order: Gateway API's match precedence "
+        + "keeps App Mesh's priority order");
+  }
+
+  @Test
+  void backendInAnotherNamespaceGetsAReferenceGrant() throws IOException {
+    String in = (Files.readString(DIR.resolve("base.yaml")) + Files.readString(DIR.resolve("weights.yaml")))
+        .replace("PROTO", "http")
+        .replace("hostname: api-v2.web.svc.cluster.local", "hostname: api-v2.other.svc.cluster.local");
+    CliRun.Result r = CliRun.withStdin(in, "convert", "--to", "gateway-api", "-");
+    assertThat(doc(r, "HTTPRoute")).contains("""
+            - name: api-v2
+              namespace: other
+              port: 8080
+              weight: 10
+        """);
+    assertThat(doc(r, "ReferenceGrant")).isEqualTo("""
+        apiVersion: gateway.networking.k8s.io/v1beta1
+        kind: ReferenceGrant
+        metadata:
+          name: appmesh-xds-converted
+          namespace: other
+        spec:
+          from:
+          - group: gateway.networking.k8s.io
+            kind: HTTPRoute
+            namespace: web
+          to:
+          - group: ""
+            kind: Service
+        """);
+    assertThat(r.err()).contains("approximated VirtualRouter web/api spec.routes[0].httpRoute.action.weightedTargets[1]: "
+        + "backendRef Service other/api-v2 is not in the input");
+    // Every document of the stream, the ReferenceGrant too, fits fabric8's model with no unknown field.
+    tools.jackson.dataformat.yaml.YAMLMapper yaml = new tools.jackson.dataformat.yaml.YAMLMapper();
+    for (String d : r.out().split("(?m)^---\n")) {
+      @SuppressWarnings("unchecked")
+      java.util.Map<String, Object> m = yaml.readValue(d, java.util.Map.class);
+      io.appmeshxds.server.convert.GatewayApiModel.parse(m);
+    }
+  }
 }
