@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Self-hosted Envoy control plane for AWS App Mesh (appmesh.k8s.aws/v1beta2) objects.",
-    subcommands = {ServeCommand.class, ValidateCommand.class, RenderCommand.class, DiffCommand.class, BootstrapCommand.class, InjectCommand.class, StatusCommand.class, DemoCommand.class,
+    subcommands = {ServeCommand.class, ValidateCommand.class, RenderCommand.class, DiffCommand.class, BootstrapCommand.class, InjectCommand.class, StatusCommand.class, DemoCommand.class, ConvertCommand.class,
       ExportLogsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -32,6 +32,11 @@ final class CliRun {
           d.stdin = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
           return (K) d;
         }
+        if (cls == ConvertCommand.class && stdin != null) {
+          ConvertCommand c = new ConvertCommand();
+          c.stdin = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
+          return (K) c;
+        }
         return defaults.create(cls);
       }
     });
