@@ -1,14 +1,8 @@
 package io.appmeshxds.translator;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.platform.launcher.TestExecutionListener;
-import org.junit.platform.launcher.TestPlan;
 
 /**
  * The one rule for tests that run a real peer outside the JVM (grpc-js under Node, gRPC C-core under
@@ -19,10 +13,9 @@ import org.junit.platform.launcher.TestPlan;
  * <p>{@code .ci/run} installs every peer, so CI runs them all. The old switch {@code
  * APPMESH_XDS_REQUIRE_PEERS=1} is still honored (it wins over {@code peers.optional}).
  *
- * <p>Also a JUnit Platform {@link TestExecutionListener} (registered through {@code META-INF/services}
- * in this module and in modules that use its test-jar) that prints the banner.
+ * <p>{@link TestPeersBanner} prints the banner.
  */
-public final class TestPeers implements TestExecutionListener {
+public final class TestPeers {
   /** The system property (a Maven user property, passed on by Surefire) that makes a missing peer a skip. */
   public static final String OPTIONAL = "peers.optional";
   /** Legacy: set to 1 by .ci/run; a missing peer is then a failure whatever {@link #OPTIONAL} says. */
@@ -72,25 +65,5 @@ public final class TestPeers implements TestExecutionListener {
   private static String caller() {
     return StackWalker.getInstance().walk(s -> s.map(StackWalker.StackFrame::getClassName)
         .filter(c -> !c.equals(TestPeers.class.getName()) && c.contains("Test")).findFirst().orElse("?"));
-  }
-
-  @Override
-  public void testPlanExecutionFinished(TestPlan testPlan) {
-    List<String> s = skipped();
-    if (s.isEmpty()) {
-      return;
-    }
-    StringBuilder b = new StringBuilder();
-    b.append("\n##################################################################################\n");
-    b.append("## ").append(s.size()).append(" real-peer test(s) SKIPPED because -D").append(OPTIONAL)
-        .append("=true and the peer is missing:\n");
-    s.forEach(l -> b.append("##   ").append(l).append('\n'));
-    b.append("## These tests did not run. .ci/run installs every peer.\n");
-    b.append("##################################################################################\n");
-    // Straight to the process's stderr: Surefire's redirectTestOutputToFile would file System.err away.
-    PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-    err.print(b);
-    err.flush();
-    System.err.print(b);
   }
 }
