@@ -33,12 +33,17 @@ public final class TestPeers {
    * test, or (with {@code -Dpeers.optional=true}) records it for the banner and aborts the test.
    */
   public static void missing(String peer, String why) {
+    missing(null, peer, why);
+  }
+
+  /** As {@link #missing(String, String)}, naming {@code test} (e.g. the concrete class of an abstract test). */
+  public static void missing(Class<?> test, String peer, String why) {
     String line = peer + ": " + why;
     if (!optional()) {
       throw new AssertionError("test peer missing: " + line + ". Install it (.ci/run installs every peer), or run with -D"
           + OPTIONAL + "=true to skip the tests that need it.");
     }
-    String where = caller();
+    String where = test != null ? test.getName() : caller();
     synchronized (SKIPPED) {
       if (!SKIPPED.contains(where + " - " + line)) {
         SKIPPED.add(where + " - " + line);

@@ -52,7 +52,7 @@ abstract class ExternalPeerRoutingTest {
     missing = peer.unavailableBecause();
     if (missing != null) {
       if (!TestPeers.optional()) {
-        TestPeers.missing(peer.name(), missing); // fails the class
+        TestPeers.missing(getClass(), peer.name(), missing); // fails the class
       }
       return; // each test is skipped with the reason (Surefire hides a class-level skip's message)
     }
@@ -63,7 +63,7 @@ abstract class ExternalPeerRoutingTest {
   @BeforeEach
   void peerInstalled() {
     if (missing != null) {
-      TestPeers.missing(peer.name(), missing); // -Dpeers.optional=true: a loud skip of this test
+      TestPeers.missing(getClass(), peer.name(), missing); // -Dpeers.optional=true: a loud skip of this test
     }
   }
 
