@@ -173,8 +173,9 @@ class KubernetesModeTest {
   @Test
   @Order(5)
   void statusOnlyUpdatesAndOurOwnWritesTriggerNoBuild() throws Exception {
-    // The state is settled: the previous test's build wrote its statuses (and our own writes coming
-    // back as events change nothing, which the markers below check too).
+    // The state is settled: the previous test's build wrote its statuses, each counted (pending()
+    // includes a write in flight); our own writes coming back as events change nothing, which the
+    // markers below check too.
     RunningMesh.await(() -> mode.statusSink().pending() == 0, 10_000);
     long builds = mode.controlPlane().reconciler().builds();
     long writes = mode.statusSink().writes();
