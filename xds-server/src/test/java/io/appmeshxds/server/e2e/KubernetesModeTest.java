@@ -193,9 +193,11 @@ class KubernetesModeTest {
     // update, and our own status write of the first marker, reached the store before the next marker.
     long generation = op.withName("podinfo").get().getMetadata().getGeneration();
     api.routes("demo", "podinfo", Flagger.weights(1));
-    RunningMesh.await(() -> observedGeneration(op.withName("podinfo").get()) == generation + 1, 10_000);
+    RunningMesh.await(() -> observedGeneration(op.withName("podinfo").get()) == generation + 1
+        && mode.statusSink().pending() == 0, 10_000); // written, and counted (the API shows it before the PUT returns)
     api.routes("demo", "podinfo", Flagger.weights(0));
-    RunningMesh.await(() -> observedGeneration(op.withName("podinfo").get()) == generation + 2, 10_000);
+    RunningMesh.await(() -> observedGeneration(op.withName("podinfo").get()) == generation + 2
+        && mode.statusSink().pending() == 0, 10_000); // written, and counted (the API shows it before the PUT returns)
     assertThat(mode.controlPlane().store().revision()).as("store changes: the two markers' only").isEqualTo(revision + 2);
     assertThat(mode.controlPlane().reconciler().builds()).as("builds: the two markers' only").isEqualTo(builds + 2);
     assertThat(mode.statusSink().writes()).as("status writes: the two markers' observedGeneration only").isEqualTo(writes + 2);
