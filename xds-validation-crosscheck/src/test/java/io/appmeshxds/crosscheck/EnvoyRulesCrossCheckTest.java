@@ -1,5 +1,6 @@
 package io.appmeshxds.crosscheck;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
@@ -36,11 +37,13 @@ class EnvoyRulesCrossCheckTest {
 
   @TestFactory
   Stream<DynamicTest> everySnapshotPassesEnvoysValidateRules() throws IOException {
-    List<Path> files = snapshotFiles();
-    if (files.isEmpty()) {
-      System.out.println("no golden files yet");
-      return Stream.of(dynamicTest("no golden files yet", () -> {}));
+    // No inputs is a failure, not a pass: a moved golden directory must not turn this check off.
+    for (Path dir : GOLDEN_DIRS) {
+      assertThat(find(dir, Integer.MAX_VALUE)).as("%s files under %s (moved? update GOLDEN_DIRS)", SUFFIX, dir.normalize())
+          .isNotEmpty();
     }
+    assertThat(find(SAMPLES, 1)).as("%s samples in %s", SUFFIX, SAMPLES).isNotEmpty();
+    List<Path> files = snapshotFiles();
     return files.stream().map(f -> dynamicTest(f.normalize().toString(), f.toUri(), () -> checkFile(f)));
   }
 
@@ -54,7 +57,7 @@ class EnvoyRulesCrossCheckTest {
     }
   }
 
-  /** All snapshot files, sorted; directories that do not exist yet are skipped. */
+  /** All snapshot files, sorted (a directory that does not exist gives none; the test factory fails on that). */
   static List<Path> snapshotFiles() throws IOException {
     List<Path> files = new ArrayList<>();
     for (Path dir : GOLDEN_DIRS) {

@@ -30,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeSet;
@@ -114,8 +115,41 @@ public final class GoldenRunner {
       inputs = s.filter(p -> p.getFileName().toString().endsWith(".in.yaml")).sorted().toList();
     }
     assertThat(inputs).as("golden inputs in %s", dir).isNotEmpty();
-    return inputs.stream().map(in -> DynamicTest.dynamicTest(in.getFileName().toString().replace(".in.yaml", ""),
-        () -> runCase(in)));
+    return Stream.concat(inputs.stream().map(in -> DynamicTest.dynamicTest(in.getFileName().toString().replace(".in.yaml", ""),
+        () -> runCase(in))), Stream.of(DynamicTest.dynamicTest("no stale golden files",
+            () -> assertNoStaleFiles(dir, Set.of("config.yaml", "README.md")))));
+  }
+
+  /**
+   * Files of a golden directory that belong to no case: a file is a case's when its name is {@code
+   * <case>.<anything>} and {@code <case>.in.yaml} exists (an {@code .out.yaml} or {@code .xds.yaml}
+   * left behind by a renamed or deleted case is stale). {@code shared} names files of the directory
+   * itself (e.g. its {@code config.yaml}). Subdirectories are not looked into.
+   */
+  public static List<String> staleFiles(Path dir, Set<String> shared) throws IOException {
+    List<String> stale = new ArrayList<>();
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path f : s.filter(Files::isRegularFile).sorted().toList()) {
+        String n = f.getFileName().toString();
+        if (shared.contains(n) || n.endsWith(".in.yaml")) {
+          continue;
+        }
+        boolean owned = false;
+        for (int i = n.indexOf('.'); i > 0 && !owned; i = n.indexOf('.', i + 1)) {
+          owned = Files.isRegularFile(dir.resolve(n.substring(0, i) + ".in.yaml"));
+        }
+        if (!owned) {
+          stale.add(n);
+        }
+      }
+    }
+    return stale;
+  }
+
+  /** Fails naming every file of {@code dir} that no case uses ({@link #staleFiles}). */
+  public static void assertNoStaleFiles(Path dir, Set<String> shared) throws IOException {
+    assertThat(staleFiles(dir, shared)).as("golden files in %s that no case (<case>.in.yaml) produces or reads; "
+        + "delete them, or restore their case", dir).isEmpty();
   }
 
   /** Outputs of one case. */

@@ -1,5 +1,6 @@
 package io.appmeshxds.translator.re2;
 
+import io.appmeshxds.translator.TestPeers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.appmeshxds.translator.xds.BootstrapFactory;
@@ -17,7 +18,6 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -28,11 +28,10 @@ import org.junit.jupiter.api.Test;
  * lie within the bounds {@link Re2ProgramSize} gives. Both must reject the same patterns. The same peer applies the bootstrap's stats tag regexes with
  * {@code std::regex}, as Envoy does.
  *
- * <p>A test peer like the others: skipped when g++ or RE2's headers are missing, unless {@code
- * APPMESH_XDS_REQUIRE_PEERS=1} (set by .ci/run, which installs them), which makes it a failure.
+ * <p>A test peer like the others: when g++ or RE2's headers are missing it fails, or is skipped
+ * loudly with {@code -Dpeers.optional=true} ({@link TestPeers}); .ci/run installs them.
  */
 class Re2PeerTest {
-  static final String REQUIRE_ENV = "APPMESH_XDS_REQUIRE_PEERS";
   static final Path SOURCE = Path.of("src/test/resources/re2/re2_peer.cc");
   static final Path CORPUS = Path.of("src/test/resources/re2/program-size-corpus.txt");
   static Path peer;
@@ -43,12 +42,8 @@ class Re2PeerTest {
         .anyMatch(d -> Files.isExecutable(Path.of(d, "g++")));
     boolean headers = Files.exists(Path.of("/usr/include/re2/re2.h"));
     if (!(gpp && headers)) {
-      String why = "the RE2 test peer needs g++ and RE2's headers (Debian: apt-get install g++ libre2-dev); "
-          + (gpp ? "" : "no g++ on PATH; ") + (headers ? "" : "no /usr/include/re2/re2.h");
-      if ("1".equals(System.getenv(REQUIRE_ENV))) {
-        throw new AssertionError(why + " (" + REQUIRE_ENV + "=1)");
-      }
-      Assumptions.assumeTrue(false, why + "; skipping");
+      TestPeers.missing("RE2 (g++ + libre2-dev)", "the RE2 test peer needs g++ and RE2's headers (Debian: apt-get install "
+          + "g++ libre2-dev); " + (gpp ? "" : "no g++ on PATH; ") + (headers ? "" : "no /usr/include/re2/re2.h"));
     }
     Path dir = Files.createDirectories(Path.of("target", "re2-peer"));
     peer = dir.resolve("re2_peer");

@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
+import io.appmeshxds.translator.TestPeers;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -23,8 +23,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 /**
  * {@code kubectl kustomize} builds every kustomization under {@code deploy/}, and what it prints
  * parses: App Mesh objects through our loader without errors, every other object as YAML with
- * apiVersion, kind and metadata.name. Skipped when kubectl is missing, unless {@code
- * APPMESH_XDS_REQUIRE_PEERS=1} (CI installs it).
+ * apiVersion, kind and metadata.name. Fails when kubectl is missing, or is skipped loudly with {@code
+ * -Dpeers.optional=true} ({@link TestPeers}); .ci/run installs it.
  */
 class DeployKustomizeTest {
   static final Path DEPLOY = Path.of("..", "deploy");
@@ -34,10 +34,9 @@ class DeployKustomizeTest {
   static void needsKubectl() {
     boolean present = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
         .anyMatch(d -> Files.isExecutable(Path.of(d, "kubectl")));
-    if (!present && "1".equals(System.getenv("APPMESH_XDS_REQUIRE_PEERS"))) {
-      throw new AssertionError("kubectl is required (APPMESH_XDS_REQUIRE_PEERS=1); Debian: apt-get install kubernetes-client");
+    if (!present) {
+      TestPeers.missing("kubectl", "kubectl not on PATH (Debian: apt-get install kubernetes-client)");
     }
-    Assumptions.assumeTrue(present, "kubectl not on PATH (Debian: apt-get install kubernetes-client); skipping");
   }
 
   @Test

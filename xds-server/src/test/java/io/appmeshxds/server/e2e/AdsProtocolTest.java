@@ -79,18 +79,22 @@ class AdsProtocolTest {
   void aWeightChangeSendsOneRouteConfigurationAndNothingElse() throws Exception {
     try (AdsTestClient sotw = new AdsTestClient(mesh.cp.xdsPort(), MeshFiles.LOADTESTER, false).start();
         AdsTestClient delta = new AdsTestClient(mesh.cp.xdsPort(), MeshFiles.LOADTESTER, true).start()) {
-      RunningMesh.await(() -> sotw.complete() && delta.complete(), 20_000);
-      Thread.sleep(300);
+      // The baseline is taken once both clients hold what the server published last: nothing is in flight.
+      awaitCaughtUp(sotw, delta);
       Map<String, Integer> before = counts(sotw);
       Map<String, Integer> beforeDelta = counts(delta);
       String rds = sotw.version(RDS);
       mesh.files.router(Flagger.weights(37));
       RunningMesh.await(() -> !rds.equals(sotw.version(RDS)) && !rds.equals(delta.version(RDS)), 10_000);
-      Thread.sleep(300);
-      assertThat(counts(sotw)).containsExactlyInAnyOrderEntriesOf(Map.of(LDS, before.get(LDS), RDS, before.get(RDS) + 1,
+      // The marker: a second change. Each stream is ordered, so anything else the first change sent
+      // (a listener, a cluster, a duplicate) has arrived before the second change's route configuration.
+      String rds37 = sotw.version(RDS);
+      mesh.files.router(Flagger.weights(38));
+      RunningMesh.await(() -> !rds37.equals(sotw.version(RDS)) && !rds37.equals(delta.version(RDS)), 10_000);
+      assertThat(counts(sotw)).containsExactlyInAnyOrderEntriesOf(Map.of(LDS, before.get(LDS), RDS, before.get(RDS) + 2,
           CDS, before.get(CDS), EDS, before.get(EDS)));
       assertThat(counts(delta)).containsExactlyInAnyOrderEntriesOf(Map.of(LDS, beforeDelta.get(LDS),
-          RDS, beforeDelta.get(RDS) + 1, CDS, beforeDelta.get(CDS), EDS, beforeDelta.get(EDS)));
+          RDS, beforeDelta.get(RDS) + 2, CDS, beforeDelta.get(CDS), EDS, beforeDelta.get(EDS)));
     }
   }
 
@@ -98,17 +102,22 @@ class AdsProtocolTest {
   @Order(3)
   void aChangeThatAltersNothingSendsNoMessage() throws Exception {
     try (AdsTestClient sotw = new AdsTestClient(mesh.cp.xdsPort(), MeshFiles.LOADTESTER, false).start()) {
-      RunningMesh.await(sotw::complete, 20_000);
-      Thread.sleep(300);
+      awaitCaughtUp(sotw);
       int before = sotw.responses();
+      int beforeRds = sotw.responses(RDS);
       long builds = mesh.cp.reconciler().builds();
       // A comment and a label the translation does not use: the store sees a change, proxies see nothing.
       Path f = dir.resolve("router.yaml");
       Files.writeString(f, "# reformatted by a GitOps tool\n" + Files.readString(f).replace("namespace: demo",
           "namespace: demo\n  labels: {owner: team-a}"));
       RunningMesh.await(() -> mesh.cp.reconciler().builds() > builds, 10_000);
-      Thread.sleep(500);
-      assertThat(sotw.responses()).isEqualTo(before);
+      // The marker: a change that does reach the proxy. A message caused by the first change would
+      // have come before it on the same stream; only the marker's route configuration may have.
+      String rds = sotw.version(RDS);
+      mesh.files.router(Flagger.weights(39));
+      RunningMesh.await(() -> !rds.equals(sotw.version(RDS)), 10_000);
+      assertThat(sotw.responses(RDS)).isEqualTo(beforeRds + 1);
+      assertThat(sotw.responses()).as("responses besides the marker's").isEqualTo(before + 1);
     }
   }
 
@@ -117,18 +126,23 @@ class AdsProtocolTest {
   void aNackingClientGetsNoResendStormAndTheNodeShowsTheRejection() throws Exception {
     try (AdsTestClient nacking = new AdsTestClient(mesh.cp.xdsPort(), MeshFiles.LOADTESTER, false).nack(RDS).start()) {
       RunningMesh.await(() -> nacking.responses(RDS) >= 1, 20_000);
-      Thread.sleep(2000);
-      // java-control-plane's SimpleCache re-sent a rejected snapshot at once (thousands a second).
-      assertThat(nacking.responses(RDS)).isEqualTo(1);
-      RunningMesh.await(() -> status().contains("ConfigRejected"), 10_000);
+      RunningMesh.await(() -> status().contains("ConfigRejected"), 10_000); // the server has the NACK
+      // java-control-plane's SimpleCache re-sent a rejected snapshot at once (thousands a second). Such
+      // a resend would reach the client before the marker: the next version, sent for a new change.
+      String first = nacking.offered(RDS);
+      double nacked = nacks();
+      mesh.files.router(Flagger.weights(54));
+      RunningMesh.await(() -> !first.equals(nacking.offered(RDS)), 10_000);
+      assertThat(nacking.responses(RDS)).as("route configurations: the rejected one, once, then the marker").isEqualTo(2);
+      RunningMesh.await(() -> nacks() > nacked, 10_000); // the marker was rejected too
       assertThat(status()).contains("proxy " + MeshFiles.LOADTESTER + " rejected RouteConfiguration version")
           .contains("test client rejects " + RDS);
       assertThat(mesh.cp.metrics().scrape()).containsPattern("appmeshxds_nacks_total\\{type=\"rds\"} [1-9]");
-      // The latest config still reaches the proxy: a new version is sent once.
+      // The latest config still reaches the proxy: a new version is sent once (the next change is the marker).
+      String second = nacking.offered(RDS);
       mesh.files.router(Flagger.weights(55));
-      RunningMesh.await(() -> nacking.responses(RDS) == 2, 10_000);
-      Thread.sleep(1000);
-      assertThat(nacking.responses(RDS)).isEqualTo(2);
+      RunningMesh.await(() -> !second.equals(nacking.offered(RDS)), 10_000);
+      assertThat(nacking.responses(RDS)).isEqualTo(3);
     }
     // An accepting client of the same node clears the condition once it acks a newer version.
     try (AdsTestClient ok = new AdsTestClient(mesh.cp.xdsPort(), MeshFiles.LOADTESTER, false).start()) {
@@ -157,12 +171,24 @@ class AdsProtocolTest {
     double nacksBefore = nacks();
     mesh.cp.cache().set(key, new XdsResources(key, parts));
     RunningMesh.await(() -> nacks() > nacksBefore, 10_000);
-    Thread.sleep(3000);
-    double storm = nacks() - nacksBefore;
-    System.out.println("grpc-java NACKs in 3 s after one bad RouteConfiguration: " + storm);
-    assertThat(storm).isLessThanOrEqualTo(2);
-    // grpc-java kept its last good routes; good config again.
+    // grpc-java kept its last good routes.
     assertThat(mesh.apex.call(Map.of(), 5_000)).isEqualTo("primary");
+    // The marker: a route configuration grpc-java accepts (the good one, plus a field it ignores, for a
+    // version of its own). A resend of the rejected one after the NACK would reach the client, and its
+    // NACK the server, before the marker's ACK on the same stream.
+    RouteConfiguration marker = rc.toBuilder().addResponseHeadersToRemove("x-appmeshxds-test-marker").build();
+    Map<XdsResources.Type, List<XdsResources.Resource>> markerParts = new EnumMap<>(XdsResources.Type.class);
+    for (XdsResources.Type t : XdsResources.Type.values()) {
+      markerParts.put(t, t == XdsResources.Type.ROUTE ? List.of(XdsResources.Resource.of(rc.getName(), marker)) : good.get(t));
+    }
+    XdsResources markerResources = new XdsResources(key, markerParts);
+    mesh.cp.cache().set(key, markerResources);
+    String markerVersion = markerResources.version(XdsResources.Type.ROUTE);
+    RunningMesh.await(() -> mesh.cp.acks().ackedAt(key, RDS, markerVersion) != null, 10_000);
+    double storm = nacks() - nacksBefore;
+    System.out.println("grpc-java NACKs after one bad RouteConfiguration, before the next one was acked: " + storm);
+    assertThat(storm).as("grpc-java NACKs of the one bad version (its xDS client is shared by both channels)").isEqualTo(1);
+    // Good config again.
     mesh.cp.cache().set(key, good);
     mesh.awaitStable(Map.of(), "primary", 10);
   }
@@ -180,6 +206,13 @@ class AdsProtocolTest {
       String now = delta.version(RDS);
       RunningMesh.await(() -> mesh.cp.acks().ackedAt(key, RDS, now) != null, 10_000);
     }
+  }
+
+  /** Waits until each client holds every type the server published for the load tester's sidecar. */
+  private void awaitCaughtUp(AdsTestClient... clients) throws InterruptedException {
+    NodeKey key = NodeKey.sidecar("appmesh", "flagger-loadtester_demo");
+    RunningMesh.await(() -> java.util.Arrays.stream(clients).allMatch(c -> c.complete() && c.caughtUpWith(mesh.cp.cache().get(key))),
+        20_000);
   }
 
   private double nacks() {

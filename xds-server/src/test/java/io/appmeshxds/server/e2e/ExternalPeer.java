@@ -22,9 +22,6 @@ import tools.jackson.databind.json.JsonMapper;
  * response; during a NACK storm that is hundreds of MB), and only the last line of stdout is read.
  */
 abstract class ExternalPeer {
-  /** Set to 1 (as .ci/run does) to turn a missing peer into a failure instead of a skipped test. */
-  static final String REQUIRE_ENV = "APPMESH_XDS_REQUIRE_PEERS";
-
   /** Seconds any one peer run may take before it is killed. */
   static final long RUN_LIMIT_SECONDS = 90;
 
@@ -42,10 +39,6 @@ abstract class ExternalPeer {
 
   /** Environment tweaks for the child (on top of the bootstrap). */
   void environment(Map<String, String> env) {}
-
-  static boolean required() {
-    return "1".equals(System.getenv(REQUIRE_ENV));
-  }
 
   /** The module directory (Surefire sets {@code basedir}; falls back to the working directory). */
   static Path moduleDir() {

@@ -1,7 +1,6 @@
 package io.appmeshxds.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.appmeshxds.server.testing.Flagger;
 import io.appmeshxds.server.testing.MeshFiles;
@@ -10,7 +9,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
+import io.appmeshxds.translator.TestPeers;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -27,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>The in-JVM grpc-java client of {@link RunningMesh} tells when the server has published a new
  * router (it shares the translation, not the dialect); each peer run is a fresh process, so it
- * fetches the configuration current at its start. A peer that is not installed skips the class,
- * unless {@code APPMESH_XDS_REQUIRE_PEERS=1} (set by .ci/run), which makes it a failure.
+ * fetches the configuration current at its start. A peer that is not installed fails the class,
+ * or with {@code -Dpeers.optional=true} skips each test loudly ({@link TestPeers}); .ci/run installs it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -52,8 +51,8 @@ abstract class ExternalPeerRoutingTest {
     peer = peer();
     missing = peer.unavailableBecause();
     if (missing != null) {
-      if (ExternalPeer.required()) {
-        fail(peer.name() + " is required (" + ExternalPeer.REQUIRE_ENV + "=1) but not available: " + missing);
+      if (!TestPeers.optional()) {
+        TestPeers.missing(getClass(), peer.name(), missing); // fails the class
       }
       return; // each test is skipped with the reason (Surefire hides a class-level skip's message)
     }
@@ -63,7 +62,9 @@ abstract class ExternalPeerRoutingTest {
 
   @BeforeEach
   void peerInstalled() {
-    Assumptions.assumeTrue(missing == null, () -> peer.name() + " not available, skipped: " + missing);
+    if (missing != null) {
+      TestPeers.missing(getClass(), peer.name(), missing); // -Dpeers.optional=true: a loud skip of this test
+    }
   }
 
   @AfterAll

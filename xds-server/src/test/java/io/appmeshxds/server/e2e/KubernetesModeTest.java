@@ -173,10 +173,13 @@ class KubernetesModeTest {
   @Test
   @Order(5)
   void statusOnlyUpdatesAndOurOwnWritesTriggerNoBuild() throws Exception {
+    // The state is settled: the previous test's build wrote its statuses, each counted (pending()
+    // includes a write in flight); our own writes coming back as events change nothing, which the
+    // markers below check too.
     RunningMesh.await(() -> mode.statusSink().pending() == 0, 10_000);
-    Thread.sleep(500);
     long builds = mode.controlPlane().reconciler().builds();
     long writes = mode.statusSink().writes();
+    long revision = mode.controlPlane().store().revision();
     // Someone else (the old AWS controller, say) writes an ARN into the router's status.
     var op = api.admin().genericKubernetesResources(io.appmeshxds.server.source.kubernetes.AppMeshKinds.context(Kind.VirtualRouter))
         .inNamespace("demo");
@@ -185,9 +188,19 @@ class KubernetesModeTest {
     Map<String, Object> status = (Map<String, Object>) r.getAdditionalProperties().get("status");
     status.put("virtualRouterARN", "arn:aws:appmesh:us-west-2:111122223333:mesh/appmesh/virtualRouter/podinfo_demo");
     op.resource(r).updateStatus();
-    Thread.sleep(1000);
-    assertThat(mode.controlPlane().reconciler().builds()).as("builds after a status-only update").isEqualTo(builds);
-    assertThat(mode.statusSink().writes()).as("status writes with nothing to change").isEqualTo(writes);
+    // Markers: two spec changes of the same router, each awaited until we wrote its observedGeneration
+    // (its build is done). The informer delivers the router's events in order, so the status-only
+    // update, and our own status write of the first marker, reached the store before the next marker.
+    long generation = op.withName("podinfo").get().getMetadata().getGeneration();
+    api.routes("demo", "podinfo", Flagger.weights(1));
+    RunningMesh.await(() -> observedGeneration(op.withName("podinfo").get()) == generation + 1
+        && mode.statusSink().pending() == 0, 10_000); // written, and counted (the API shows it before the PUT returns)
+    api.routes("demo", "podinfo", Flagger.weights(0));
+    RunningMesh.await(() -> observedGeneration(op.withName("podinfo").get()) == generation + 2
+        && mode.statusSink().pending() == 0, 10_000); // written, and counted (the API shows it before the PUT returns)
+    assertThat(mode.controlPlane().store().revision()).as("store changes: the two markers' only").isEqualTo(revision + 2);
+    assertThat(mode.controlPlane().reconciler().builds()).as("builds: the two markers' only").isEqualTo(builds + 2);
+    assertThat(mode.statusSink().writes()).as("status writes: the two markers' observedGeneration only").isEqualTo(writes + 2);
     GenericKubernetesResource after = op.withName("podinfo").get();
     assertThat(((Map<?, ?>) after.getAdditionalProperties().get("status")).get("virtualRouterARN"))
         .as("ARN fields are left alone").isNotNull();
@@ -206,6 +219,12 @@ class KubernetesModeTest {
     vn.getAdditionalProperties().remove("status");
     op.resource(vn).create(); // same spec at once: translation's verdict does not change
     RunningMesh.await(() -> "True".equals(statusOf(Kind.VirtualNode, "broken")), 10_000);
+  }
+
+  private static long observedGeneration(GenericKubernetesResource o) {
+    Object status = o.getAdditionalProperties().get("status");
+    Object g = status instanceof Map<?, ?> m ? m.get("observedGeneration") : null;
+    return g instanceof Number n ? n.longValue() : -1;
   }
 
   private String statusOf(Kind k, String name) {

@@ -51,10 +51,15 @@ class KubernetesReplicasTest {
         KubernetesMode leader = holder(api).equals("replica-a") ? a : b;
         KubernetesMode other = leader == a ? b : a;
         RunningMesh.await(() -> leader.statusSink().pending() == 0, 10_000);
-        Thread.sleep(500); // give a (wrong) second writer time to show itself
+        // The marker: the other replica built the broken node too and its status sink was handed the
+        // statuses (it holds them as pending, for a takeover). A writer that ignored the lease would take
+        // them off "pending" to write them, so they must still be there, unwritten, below.
+        RunningMesh.await(() -> built(other, "broken") && other.statusSink().pending() > 0, 15_000);
         System.out.println("status writes: leader " + leader.statusSink().writes() + ", other " + other.statusSink().writes());
         assertThat(leader.statusSink().writes()).isPositive();
         assertThat(other.statusSink().writes()).as("status writes by the replica that does not hold the lease").isZero();
+        assertThat(other.statusSink().pending()).as("statuses the replica that does not hold the lease keeps unwritten")
+            .isPositive();
         assertThat(leader.leadership().isLeader()).isTrue();
         assertThat(other.leadership().isLeader()).isFalse();
 
@@ -81,6 +86,12 @@ class KubernetesReplicasTest {
   private static String holder(MockApi api) {
     Lease l = api.admin().leases().inNamespace("appmesh-system").withName(KubernetesMode.LEASE_NAME).get();
     return l == null || l.getSpec() == null ? null : l.getSpec().getHolderIdentity();
+  }
+
+  /** Whether the replica's last build saw the broken VirtualNode. */
+  private static boolean built(KubernetesMode m, String name) {
+    var b = m.controlPlane().reconciler().lastBuild();
+    return b != null && b.status().objects().keySet().stream().anyMatch(r -> r.toString().endsWith("/" + name));
   }
 
   private static String status(MockApi api) {

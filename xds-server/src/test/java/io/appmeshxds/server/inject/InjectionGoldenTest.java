@@ -78,6 +78,13 @@ class InjectionGoldenTest {
     return new Run(pod, response, response.path("allowed").asBoolean() ? Admissions.patched(pod, response) : null);
   }
 
+  /** An .out.yaml, .refused.txt, .config.yaml or .mesh.yaml whose case (its .in.yaml) is gone fails here. */
+  @Test
+  void noGoldenFileIsLeftWithoutItsCase() throws Exception {
+    assertThat(cases()).as("cases in %s", DIR).isNotEmpty();
+    io.appmeshxds.translator.golden.GoldenRunner.assertNoStaleFiles(DIR, java.util.Set.of("README.md"));
+  }
+
   @ParameterizedTest
   @MethodSource("cases")
   void theWebhooksPatchGivesTheExpectedPod(String name) throws Exception {

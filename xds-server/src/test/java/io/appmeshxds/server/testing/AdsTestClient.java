@@ -48,6 +48,7 @@ public final class AdsTestClient implements AutoCloseable {
   private final Map<String, Map<String, Any>> held = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> responses = new ConcurrentHashMap<>();
   private final Map<String, String> versions = new ConcurrentHashMap<>();
+  private final Map<String, String> offered = new ConcurrentHashMap<>();
   private final List<Long> responseTimes = new CopyOnWriteArrayList<>();
   private final Map<String, Set<String>> subscribed = new ConcurrentHashMap<>();
   private final Set<String> extraSecrets = ConcurrentHashMap.newKeySet();
@@ -152,6 +153,7 @@ public final class AdsTestClient implements AutoCloseable {
 
   private void onSotw(DiscoveryResponse r) {
     String type = r.getTypeUrl();
+    offered.put(type, r.getVersionInfo());
     count(type);
     if (nack.contains(type)) {
       request(type, List.copyOf(subscribed.getOrDefault(type, Set.of())), versions.getOrDefault(type, ""), r.getNonce(),
@@ -173,6 +175,7 @@ public final class AdsTestClient implements AutoCloseable {
 
   private void onDelta(DeltaDiscoveryResponse r) {
     String type = r.getTypeUrl();
+    offered.put(type, r.getSystemVersionInfo());
     count(type);
     if (nack.contains(type)) {
       deltaStream.onNext(DeltaDiscoveryRequest.newBuilder().setNode(node).setTypeUrl(type).setResponseNonce(r.getNonce())
@@ -331,6 +334,29 @@ public final class AdsTestClient implements AutoCloseable {
 
   public String version(String type) {
     return versions.get(type);
+  }
+
+  /** The version of the last response of a type, accepted or rejected (null before the first). */
+  public String offered(String type) {
+    return offered.get(type);
+  }
+
+  /**
+   * True when the last response of every type this client has received carries the version {@code
+   * served} holds for it: nothing the server published for this node so far is still on its way.
+   * The event to wait on before taking a baseline of {@link #responses}.
+   */
+  public boolean caughtUpWith(io.appmeshxds.translator.xds.XdsResources served) {
+    if (served == null || offered.isEmpty()) {
+      return false;
+    }
+    for (var t : io.appmeshxds.translator.xds.XdsResources.Type.values()) {
+      String got = offered.get(t.typeUrl());
+      if (got != null && !got.equals(served.version(t))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** SotW listener or cluster responses that held no resource at all. */

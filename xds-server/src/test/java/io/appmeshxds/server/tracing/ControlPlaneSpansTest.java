@@ -78,8 +78,9 @@ class ControlPlaneSpansTest {
         .telemetry(telemetry).start();
     try (ManifestSource source = new ManifestSource(List.of(dir), cp.store(), 50).start();
         AdsTestClient client = new AdsTestClient(cp.xdsPort(), MeshFiles.LOADTESTER, false).start()) {
-      await(client::complete);
-      Thread.sleep(300);
+      // The baseline once the client holds what was published for it last: no build is in flight.
+      var lt = io.appmeshxds.translator.plan.NodeKey.sidecar("appmesh", "flagger-loadtester_demo");
+      await(() -> client.complete() && client.caughtUpWith(cp.cache().get(lt)));
       long builds = cp.reconciler().builds();
       int objects = cp.store().snapshot().objects().size();
       String rds = client.version(RDS);
@@ -92,8 +93,14 @@ class ControlPlaneSpansTest {
       Files.writeString(tmp, text.replaceFirst(weights, weights.replace("weight: 0", "weight: 10").replace("weight: 100", "weight: 90")));
       Files.move(tmp, podinfo, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       await(() -> !rds.equals(client.version(RDS)) && cp.reconciler().builds() > builds);
-      Thread.sleep(200);
-      telemetry.flush(10_000);
+      // The event: the change's reconcile span and all its phases were exported (a span is exported
+      // when it ends, which may come just after the build is counted).
+      await(() -> {
+        telemetry.flush(10_000);
+        List<Span> all = spans();
+        return all.stream().anyMatch(r -> r.getName().equals("reconcile") && Long.valueOf(builds + 1).equals(attrs(r).get("appmeshxds.build"))
+            && all.stream().filter(c -> c.getTraceId().equals(r.getTraceId()) && c != r).count() >= PHASES.size());
+      });
 
       List<Span> spans = spans();
       List<Span> roots = spans.stream().filter(s -> s.getName().equals("reconcile")).toList();

@@ -15,6 +15,7 @@ import io.appmeshxds.server.testing.MeshFiles;
 import io.appmeshxds.tracing.config.ConfigLoader;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.appmeshxds.translator.plan.NodeKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -50,7 +51,10 @@ class TracingOverAdsTest {
         await(() -> other.held().keySet().containsAll(List.of(LDS, RDS, CDS)));
         assertThat(sampling(loadtester)).isEqualTo(5.0);
         assertThat(loadtester.held().get(CDS)).containsKey("tracing_opentelemetry_collector");
-        Thread.sleep(300);
+        // Baselines once each client holds what the server published last for its node: nothing in flight.
+        NodeKey ltKey = NodeKey.sidecar("appmesh", "flagger-loadtester_demo");
+        NodeKey primaryKey = NodeKey.sidecar("appmesh", "podinfo-primary_demo");
+        await(() -> loadtester.caughtUpWith(cp.cache().get(ltKey)) && other.caughtUpWith(cp.cache().get(primaryKey)));
         Map<String, Integer> before = counts(loadtester);
         int otherBefore = other.responses();
         String lds = loadtester.version(LDS);
@@ -59,12 +63,24 @@ class TracingOverAdsTest {
         files.write("loadtester.yaml", Files.readString(f).replace("  namespace: demo\n",
             "  namespace: demo\n  annotations:\n    appmesh-xds.io/tracing-sampling: \"30\"\n"));
         await(() -> !lds.equals(loadtester.version(LDS)));
-        Thread.sleep(500);
-
         assertThat(sampling(loadtester)).isEqualTo(30.0);
-        assertThat(counts(loadtester)).containsExactlyInAnyOrderEntriesOf(Map.of(LDS, before.get(LDS) + 1, RDS, before.get(RDS),
-            CDS, before.get(CDS), EDS, before.get(EDS)));
-        assertThat(other.responses()).isEqualTo(otherBefore);
+
+        // Markers, as streams are ordered: anything the change sent the other proxy came before the
+        // listeners of a change of its own; anything else it sent the load tester, before the
+        // listeners of a second change of the load tester.
+        String otherLds = other.version(LDS);
+        Path nodes = dir.resolve("nodes.yaml");
+        files.write("nodes.yaml", Files.readString(nodes).replaceFirst("  name: podinfo-primary\n  namespace: demo\n",
+            "  name: podinfo-primary\n  namespace: demo\n  annotations:\n    appmesh-xds.io/tracing-sampling: \"20\"\n"));
+        await(() -> !otherLds.equals(other.version(LDS)));
+        assertThat(other.responses()).as("the other proxy: its own change's listeners only").isEqualTo(otherBefore + 1);
+        String lds30 = loadtester.version(LDS);
+        files.write("loadtester.yaml", Files.readString(f).replace("tracing-sampling: \"30\"", "tracing-sampling: \"40\""));
+        await(() -> !lds30.equals(loadtester.version(LDS)));
+        assertThat(sampling(loadtester)).isEqualTo(40.0);
+        assertThat(counts(loadtester)).as("the load tester: one listener update per change of its own, nothing else")
+            .containsExactlyInAnyOrderEntriesOf(Map.of(LDS, before.get(LDS) + 2, RDS, before.get(RDS), CDS, before.get(CDS),
+                EDS, before.get(EDS)));
       } finally {
         cp.close();
       }

@@ -62,6 +62,8 @@ public final class KubernetesStatusSink implements StatusSink, AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final java.util.concurrent.locks.Condition wake = lock.newCondition();
   private final AtomicLong writes = new AtomicLong();
+  /** Statuses taken off {@link #pending} and not yet written (or put back): part of {@link #pending()}. */
+  private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
   private final AtomicLong conflicts = new AtomicLong();
   private volatile boolean leader;
   private volatile boolean running = true;
@@ -136,9 +138,12 @@ public final class KubernetesStatusSink implements StatusSink, AutoCloseable {
     return conflicts.get();
   }
 
-  /** Objects whose status is waiting to be compared and maybe written. */
+  /**
+   * Objects whose status is waiting to be compared and maybe written, plus the one being written:
+   * 0 means every write taken up has also been counted in {@link #writes()}.
+   */
   public int pending() {
-    return pending.size();
+    return pending.size() + inFlight.get();
   }
 
   private void wakeUp() {
@@ -165,9 +170,18 @@ public final class KubernetesStatusSink implements StatusSink, AutoCloseable {
           if (!leader || !running) {
             break;
           }
-          Desired d = pending.remove(ref);
-          if (d != null && !write(d)) {
-            pending.putIfAbsent(ref, d); // a newer one wins; otherwise try again after a pause
+          inFlight.incrementAndGet(); // before the removal, so that pending() never dips to 0 mid-write
+          boolean written;
+          try {
+            Desired d = pending.remove(ref);
+            written = d == null || write(d);
+            if (!written) {
+              pending.putIfAbsent(ref, d); // a newer one wins; otherwise try again after a pause
+            }
+          } finally {
+            inFlight.decrementAndGet();
+          }
+          if (!written) {
             Thread.sleep(1000);
           }
         }

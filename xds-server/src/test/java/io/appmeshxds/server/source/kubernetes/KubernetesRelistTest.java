@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,6 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  * so proxies never see the gap; an object really gone after the relist is removed.
  */
 class KubernetesRelistTest {
+  /** How long the worst state of a relist is held (several debouncer holdoffs) before it is completed. */
+  static final long HOLD_MILLIS = 600;
+
   @TempDir Path dir;
 
   @Test
@@ -64,24 +68,29 @@ class KubernetesRelistTest {
         NodeKey lt = NodeKey.sidecar("appmesh", "flagger-loadtester_demo");
         // Only connected proxies are planned: the load tester's sidecar connects.
         sidecar = new AdsTestClient(cp.xdsPort(), MeshFiles.LOADTESTER, true).start();
-        await(() -> cp.cache().get(lt) != null);
-        Thread.sleep(300);
+        // The baseline once the sidecar holds what was published for it: nothing is in flight.
+        AdsTestClient connected = sidecar;
+        await(() -> connected.complete() && connected.caughtUpWith(cp.cache().get(lt)));
         int baseline = count(cp.cache().get(lt));
+        String routesBefore = cp.cache().get(lt).version(XdsResources.Type.ROUTE);
         assertThat(baseline).isPositive();
-        List<Integer> published = Collections.synchronizedList(new ArrayList<>());
-        cp.cache().observe((k, r) -> published.add(count(r)));
+        // Every publish from here on, and whether the router's relist had completed when it came.
+        AtomicBoolean routerListed = new AtomicBoolean();
+        record Published(NodeKey key, int resources, String routes, boolean afterRouterRelist) {}
+        List<Published> published = Collections.synchronizedList(new ArrayList<>());
+        cp.cache().observe((k, r) -> published.add(new Published(k, count(r), r.version(XdsResources.Type.ROUTE),
+            routerListed.get())));
 
         // Relist of VirtualNodes in the worst order: everything deleted, a pause, then added back.
         ResourceEventHandler<HasMetadata> vns = source.handler("VirtualNode");
         vns.onBeforeList("17");
         assertThat(cp.store().syncedSnapshot()).isNull();
         byKind.get("VirtualNode").forEach(o -> vns.onDelete(o, true));
-        Thread.sleep(600); // several holdoffs: a build now would drop every listener and cluster
-        assertThat(published).as("publishes while VirtualNodes relist").isEmpty();
+        // Not a wait for an event: the worst state is held for several holdoffs, so that a build in it
+        // (which would drop every listener and cluster) has its chance. It is checked after the marker.
+        Thread.sleep(HOLD_MILLIS);
         byKind.get("VirtualNode").forEach(vns::onAdd);
         vns.onList("18", false);
-        Thread.sleep(600);
-        assertThat(published).as("an identical relist publishes nothing").isEmpty();
 
         // A relist that finds a router change made while the watch was down publishes it whole.
         ResourceEventHandler<HasMetadata> vrs = source.handler("VirtualRouter");
@@ -92,11 +101,18 @@ class KubernetesRelistTest {
         HasMetadata changed = client.getKubernetesSerialization().unmarshal(
             Files.readString(dir.resolve("router.yaml"), StandardCharsets.UTF_8));
         vrs.onUpdate(apex, changed);
-        Thread.sleep(300);
-        assertThat(published).isEmpty();
+        Thread.sleep(HOLD_MILLIS); // the same: a build of the half-listed routers has its chance
+        routerListed.set(true);
         vrs.onList("19", false);
-        await(() -> !published.isEmpty());
-        assertThat(published).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(baseline));
+        // The marker: the router change reaches the sidecar's resources. Publishes are ordered, so any
+        // publish of the relists above (a gap, or a rebuild of identical content) was recorded before it.
+        await(() -> published.stream().anyMatch(p -> p.key().equals(lt) && !routesBefore.equals(p.routes())));
+        assertThat(published).as("publishes: only the router change, after its relist completed, never with fewer resources")
+            .allSatisfy(p -> {
+              assertThat(p.afterRouterRelist()).as("published while a kind relisted: %s", p).isTrue();
+              assertThat(p.resources()).as("resources of %s", p).isGreaterThanOrEqualTo(baseline);
+              assertThat(p.routes()).as("an identical VirtualNode relist publishes nothing: %s", p).isNotEqualTo(routesBefore);
+            });
       } finally {
         if (sidecar != null) {
           sidecar.close();
