@@ -16,6 +16,8 @@ import io.appmeshxds.translator.input.ManifestLoader;
 import io.appmeshxds.translator.input.ObjectRef;
 import io.appmeshxds.translator.model.ObjectValidator;
 import io.appmeshxds.translator.plan.NodeKey;
+import io.appmeshxds.translator.plan.PlanDecorator;
+import io.appmeshxds.translator.plan.Planner;
 import io.appmeshxds.translator.status.ObjectStatus;
 import io.appmeshxds.translator.status.Problem;
 import io.appmeshxds.translator.status.StatusReport;
@@ -124,12 +126,15 @@ class ReconcilerTest {
 
   /** A started reconciler on the test's scheduler, the standard pipeline plus {@code validator}. */
   private Reconciler start(ObjectValidator validator) {
-    store.register(SOURCE);
-    store.markSynced(SOURCE);
     Pipeline standard = Pipelines.standard();
     List<ObjectValidator> validators = new ArrayList<>(standard.validators());
     validators.add(validator);
-    Pipeline pipeline = new Pipeline(standard.planner(), standard.extensions(), validators, standard.checks());
+    return start(new Pipeline(standard.planner(), standard.extensions(), validators, standard.checks()));
+  }
+
+  private Reconciler start(Pipeline pipeline) {
+    store.register(SOURCE);
+    store.markSynced(SOURCE);
     StatusSink sink = report -> statuses.add(new Published(scheduler.millis(), report));
     reconciler = new Reconciler(store, pipeline,
         new SnapshotPublisher(new XdsCache(new XdsCache.Listener() {}, new StreamTracker()), metrics), List.of(sink),
@@ -263,8 +268,11 @@ class ReconcilerTest {
     store.markUnsynced(SOURCE);
     write(SERVICE);
     write(ROUTER);
+    long steps = scheduler.ran();
     scheduler.advance(java.time.Duration.ofSeconds(5));
     assertThat(reconciler.builds()).as("no build while the source relists, 50 max-holdoffs later").isEqualTo(1);
+    assertThat(scheduler.ran() - steps).as("it waits for the sync (a recheck a second), it does not retry every holdoff")
+        .isLessThanOrEqualTo(5);
     assertThat(statuses).as("no status for a half-applied relist").hasSize(1);
     assertThat(reconciler.resources(CLIENT)).as("no config for a half-applied relist").isSameAs(before);
 
@@ -316,6 +324,40 @@ class ReconcilerTest {
     assertThat(client.accepted()).isTrue();
     assertThat(text(reconciler.resources(CLIENT), XdsResources.Type.LISTENER))
         .as("with the change written next to the poison").contains("ingress_http_9090");
+    assertThat(scheduler.uncaught()).isEmpty();
+  }
+
+  @Test
+  void anInternalErrorWhilePlanningIsFollowedByABuildFromScratch() {
+    // Fails after the model stage succeeded, while planning the server with a listener on port 6666:
+    // the model and the plans moved on, the published resources did not.
+    PlanDecorator failing = (plan, ctx) -> {
+      if (plan.key().name().equals("server_apps") && plan.toString().contains("6666")) {
+        throw new IllegalStateException("injected planning failure");
+      }
+      return plan;
+    };
+    start(new Pipeline(new Planner(List.of(), List.of(failing)), List.of()));
+    write(SERVER);
+    buildBase();
+    XdsResources good = reconciler.resources(CLIENT);
+
+    write(client(9090, false));
+    write(SERVER.replace("8080", "6666"));
+    scheduler.advance(java.time.Duration.ofMillis(HOLDOFF_MS));
+    assertThat(errors()).as("the failed build is counted").isEqualTo(1);
+    assertThat(reconciler.builds()).isEqualTo(1);
+    assertThat(reconciler.resources(CLIENT)).as("the last good config stays published").isSameAs(good);
+    assertThat(statuses).hasSize(1);
+
+    // The next input changes only the server, which the client does not read: the client's change
+    // is in the failed build's input, so only a build from scratch publishes it.
+    write(SERVER);
+    scheduler.advance(java.time.Duration.ofMillis(HOLDOFF_MS));
+    assertThat(reconciler.builds()).as("the next good input builds").isEqualTo(2);
+    assertThat(text(reconciler.resources(CLIENT), XdsResources.Type.LISTENER))
+        .as("with the change the failed build dropped").contains("ingress_http_9090");
+    assertAllAccepted(statuses.get(1).report());
     assertThat(scheduler.uncaught()).isEmpty();
   }
 
