@@ -25,8 +25,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * every known proxy plus connected proxyless clients, translates only plans that changed, and
  * publishes. Nothing is published before every source has synced; an internal error keeps the last
  * good configuration and is counted.
+ *
+ * <p>Time and the thread come from a {@link Scheduler}: the server's is the system clock and one
+ * thread named {@code reconciler}; a test passes one it drives by hand. Every piece of work is a
+ * task of that scheduler, so the state below is touched by one task at a time.
  */
 public final class Reconciler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
@@ -56,13 +58,15 @@ public final class Reconciler implements AutoCloseable {
   private final Set<String> loggedUnknown = ConcurrentHashMap.newKeySet();
   // Why limited: clients choose these names; thousands of invented ones must not become thousands of lines.
   private final io.appmeshxds.server.grpc.RateLimitedLog unknownLog = new io.appmeshxds.server.grpc.RateLimitedLog(60);
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition wake = lock.newCondition();
+  private final Scheduler scheduler;
+  /** A step is queued and has not started yet (a wake-up then adds nothing). */
+  private final java.util.concurrent.atomic.AtomicBoolean stepQueued = new java.util.concurrent.atomic.AtomicBoolean();
   private final Timer translationTimer;
   private volatile boolean statusDirty;
   private volatile boolean keysDirty;
   private volatile boolean running;
-  private Thread thread;
+  /** The step that runs when the pending burst is due (owned by the scheduler's tasks). */
+  private Scheduler.Task timer;
 
   // Owned by the reconciler thread.
   private volatile BuildResult lastBuild; // read by the admission webhook's threads
@@ -77,6 +81,18 @@ public final class Reconciler implements AutoCloseable {
   /** With control-plane spans: one trace per {@link #reconcile()}. */
   public Reconciler(ResourceStore store, Pipeline pipeline, SnapshotPublisher publisher, List<StatusSink> sinks,
       NackBook nacks, MeterRegistry metrics, long holdoffMillis, long maxHoldoffMillis, ControlPlaneTelemetry telemetry) {
+    this(store, pipeline, publisher, sinks, nacks, metrics, holdoffMillis, maxHoldoffMillis, telemetry,
+        Scheduler.system("reconciler"));
+  }
+
+  /**
+   * On {@code scheduler}'s clock and thread (the other constructors: the system clock and a thread
+   * named {@code reconciler}). The reconciler owns it: {@link #close()} closes it.
+   */
+  public Reconciler(ResourceStore store, Pipeline pipeline, SnapshotPublisher publisher, List<StatusSink> sinks,
+      NackBook nacks, MeterRegistry metrics, long holdoffMillis, long maxHoldoffMillis, ControlPlaneTelemetry telemetry,
+      Scheduler scheduler) {
+    this.scheduler = scheduler;
     this.telemetry = telemetry;
     this.store = store;
     this.pipeline = pipeline;
@@ -85,7 +101,7 @@ public final class Reconciler implements AutoCloseable {
     this.nacks = nacks;
     this.metrics = metrics;
     this.translation = new Translation(pipeline);
-    this.debouncer = new Debouncer(System::nanoTime, TimeUnit.MILLISECONDS.toNanos(holdoffMillis),
+    this.debouncer = new Debouncer(scheduler::nanoTime, TimeUnit.MILLISECONDS.toNanos(holdoffMillis),
         TimeUnit.MILLISECONDS.toNanos(maxHoldoffMillis));
     this.translationTimer = Timer.builder("appmeshxds_translation_seconds")
         .description("Time from snapshot to published resources, per build")
@@ -133,9 +149,7 @@ public final class Reconciler implements AutoCloseable {
 
   public Reconciler start() {
     running = true;
-    thread = new Thread(this::loop, "reconciler");
-    thread.setDaemon(true);
-    thread.start();
+    wakeUp();
     return this;
   }
 
@@ -175,30 +189,30 @@ public final class Reconciler implements AutoCloseable {
     return lastBuild;
   }
 
+  /** Queues a step unless one is queued already (cheap: called from sources' and streams' threads). */
   private void wakeUp() {
-    lock.lock();
-    try {
-      wake.signalAll();
-    } finally {
-      lock.unlock();
+    if (running && stepQueued.compareAndSet(false, true)) {
+      scheduler.schedule(this::queuedStep, 0);
     }
   }
 
-  private void loop() {
+  private void queuedStep() {
+    // Before any state is read: a change from now on queues another step.
+    stepQueued.set(false);
+    step();
+  }
+
+  /**
+   * Does whatever is due (a build whose burst is over, proxies that connected, queued previews,
+   * statuses after a NACK), then arms the timer for the pending burst.
+   */
+  private void step() {
     while (running) {
+      boolean due = store.allSynced() && debouncer.delay() == 0;
+      if (!due && !(keysDirty && lastBuild != null) && !(statusDirty && lastBuild != null) && tasks.isEmpty()) {
+        break;
+      }
       try {
-        lock.lock();
-        try {
-          long delay = debouncer.delay();
-          boolean due = store.allSynced() && delay == 0;
-          if (!due && !keysDirty && !statusDirty && tasks.isEmpty()) {
-            long wait = delay < 0 || !store.allSynced() ? TimeUnit.SECONDS.toNanos(1) : delay;
-            wake.awaitNanos(wait);
-            continue;
-          }
-        } finally {
-          lock.unlock();
-        }
         if (store.allSynced() && debouncer.take()) {
           reconcile();
         } else if (keysDirty && lastBuild != null) {
@@ -212,20 +226,37 @@ public final class Reconciler implements AutoCloseable {
           statusDirty = false;
           publishStatus();
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
       } catch (RuntimeException | Error e) {
-        // Never let the loop die; the previous configuration stays published.
+        // Never let the reconciler stop; the previous configuration stays published.
         Counter.builder("appmeshxds_reconcile_errors_total").description("Builds that failed with an internal error")
             .register(metrics).increment();
         LOG.error("internal error while reconciling; proxies keep their last good config", e);
       }
     }
+    if (running) {
+      arm();
+    }
   }
 
   /**
-   * Runs one build now (the loop's work; also for tests). Traced as {@code reconcile} with the
+   * Runs a step when the pending burst is due. Why a recheck every second while a source is not
+   * synced: the burst waits for it, and its "synced" arrives as a change, but a missed one must not
+   * hold the build forever.
+   */
+  private void arm() {
+    if (timer != null) {
+      timer.cancel();
+      timer = null;
+    }
+    long delay = debouncer.delay();
+    if (delay < 0) {
+      return;
+    }
+    timer = scheduler.schedule(this::step, store.allSynced() ? Math.max(delay, 1) : TimeUnit.SECONDS.toNanos(1));
+  }
+
+  /**
+   * Runs one build now (a step's work; also for tests). Traced as {@code reconcile} with the
    * phases {@code load}, {@code validate}, {@code plan}, {@code translate} and {@code publish}.
    */
   public void reconcile() {
@@ -240,7 +271,7 @@ public final class Reconciler implements AutoCloseable {
   }
 
   private void reconcile(ControlPlaneTelemetry.Reconcile trace) {
-    long t0 = System.nanoTime();
+    long t0 = scheduler.nanoTime();
     long cpu0 = CPU.getCurrentThreadCpuTime();
     ResourceStore.Snapshot snapshot;
     try (ControlPlaneTelemetry.Phase p = trace.phase(ControlPlaneTelemetry.LOAD)) {
@@ -249,7 +280,7 @@ public final class Reconciler implements AutoCloseable {
     }
     MeshResources in = snapshot == null ? null : snapshot.resources();
     if (in == null) {
-      // A source stopped being synced (a Kubernetes relist) after the loop checked: wait for it.
+      // A source stopped being synced (a Kubernetes relist) after the step checked: wait for it.
       debouncer.signal();
       return;
     }
@@ -273,7 +304,7 @@ public final class Reconciler implements AutoCloseable {
     trace.attribute(ControlPlaneTelemetry.PROXIES_TRANSLATED, r.translated());
     trace.attribute(ControlPlaneTelemetry.PROXIES_PUBLISHED, pr.published());
     trace.attribute(ControlPlaneTelemetry.RESPONSES, pr.responses());
-    long nanos = System.nanoTime() - t0;
+    long nanos = scheduler.nanoTime() - t0;
     translationTimer.record(nanos, TimeUnit.NANOSECONDS);
     if (!ready) {
       ready = true;
@@ -403,9 +434,6 @@ public final class Reconciler implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     running = false;
-    wakeUp();
-    if (thread != null) {
-      thread.join(5000);
-    }
+    scheduler.close();
   }
 }

@@ -47,7 +47,8 @@ public final class Translation {
       int planned, int translated, List<NodeKey> dropped) {}
 
   private final MeshModelBuilder builder;
-  private final PlanSession plans;
+  private final io.appmeshxds.translator.plan.Planner planner;
+  private PlanSession plans;
   private final boolean everyKnownKey;
   private final XdsTranslator translator;
   private final Map<NodeKey, XdsResources> resources = new HashMap<>();
@@ -68,7 +69,8 @@ public final class Translation {
   private Translation(Pipeline pipeline, boolean everyKnownKey) {
     this.everyKnownKey = everyKnownKey;
     this.builder = pipeline.modelBuilder();
-    this.plans = new PlanSession(pipeline.planner());
+    this.planner = pipeline.planner();
+    this.plans = new PlanSession(planner);
     this.translator = new XdsTranslator(pipeline.extensions());
   }
 
@@ -99,6 +101,11 @@ public final class Translation {
       ControlPlaneTelemetry.Reconcile trace) {
     InputChanges what = broken || lastInput == null ? InputChanges.everything()
         : changes != null ? changes : InputChanges.between(lastInput, in);
+    if (broken) {
+      // Why a new session: a build that failed while planning kept the plans made before the failure,
+      // never translated; planned again they would equal those and their proxies keep stale resources.
+      plans = new PlanSession(planner);
+    }
     broken = true;
     Result r = applyChanges(in, what, extraKeys, trace);
     broken = false;

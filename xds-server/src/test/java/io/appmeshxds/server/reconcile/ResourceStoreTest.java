@@ -123,4 +123,24 @@ class ResourceStoreTest {
       assertThat(store.snapshot().objects()).doesNotContainKey(ref);
     }
   }
+
+  @Test
+  void noSnapshotIsTakenWhileASourceRelistsAndNothingIsConsumed() {
+    ResourceStore store = new ResourceStore();
+    store.register("k8s");
+    assertThat(store.takeSyncedSnapshot()).as("before the first sync").isNull();
+    store.markSynced("k8s");
+    store.put("k8s", ObjectRef.of(node("a", 80)), node("a", 80));
+    assertThat(store.takeSyncedSnapshot().changes().refs()).containsExactly(ObjectRef.of(node("a", 80)));
+    store.markUnsynced("k8s");
+    store.put("k8s", ObjectRef.of(node("b", 80)), node("b", 80));
+    assertThat(store.takeSyncedSnapshot()).as("half-applied relist").isNull();
+    assertThat(store.syncedSnapshot()).isNull();
+    store.put("k8s", ObjectRef.of(node("c", 80)), node("c", 80));
+    store.markSynced("k8s");
+    ResourceStore.Snapshot after = store.takeSyncedSnapshot();
+    assertThat(after.changes().refs()).as("the relist's changes, kept while it was not synced")
+        .containsExactlyInAnyOrder(ObjectRef.of(node("b", 80)), ObjectRef.of(node("c", 80)));
+    assertThat(after.resources().objects()).hasSize(3);
+  }
 }
