@@ -27,8 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
     mixinStandardHelpOptions = true,
     description = {
       "Reads manifests (files, directories, '-' for stdin, as `kustomize build` prints them) and reports every problem.",
-      "Severities: error (App Mesh rejected it), unsupported (App Mesh accepted it; not served here yet: Cloud Map,",
-      "ACM), warning (accepted and served).",
+      "Severities: error (App Mesh rejected it), unsupported (App Mesh accepted it; not served here: e.g. a gateway",
+      "route to another account's or cluster's service), warning (accepted and served).",
       "No App Mesh object and no Flagger Canary in the input (empty stdin, only *.yaml.template files) is an error.",
       "Exit codes: 0 valid (warnings at most), 1 errors found, 2 usage or I/O error,",
       "3 unsupported features found but no error."

@@ -191,20 +191,7 @@ final class IngressObjects {
     } else {
       GatewayRoute.HttpGatewayRoute h = s.httpRoute() != null ? s.httpRoute() : s.http2Route();
       GatewayRoute.HttpMatch m = h.match();
-      Map<String, Object> match = new LinkedHashMap<>();
-      match.put("path", Matches.path(m.prefix(), m.path(), at));
-      List<Map<String, Object>> headers = Matches.headers(m.headers(), at, "headers");
-      if (!headers.isEmpty()) {
-        match.put("headers", headers);
-      }
-      List<Map<String, Object>> queries = Matches.queries(m.queryParameters(), at);
-      if (!queries.isEmpty()) {
-        match.put("queryParams", queries);
-      }
-      String method = Matches.method(m.method(), at);
-      if (method != null) {
-        match.put("method", method);
-      }
+      Map<String, Object> match = Matches.httpMatch(m.prefix(), m.path(), m.headers(), m.queryParameters(), m.method(), at);
       rule.put("matches", List.of(match));
       Map<String, Object> rewrite = rewrite(c, obj, base, m, h.action().rewrite(), r.targetService());
       if (rewrite != null) {

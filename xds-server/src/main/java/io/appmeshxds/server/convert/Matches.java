@@ -22,6 +22,29 @@ final class Matches {
   record At(LossReport report, String object, String field) {}
 
   /**
+   * An HTTPRoute match from App Mesh's path, headers, query parameters and method (a route's or a
+   * gateway route's: both have these four), each reported where it is not carried exactly.
+   */
+  static Map<String, Object> httpMatch(String prefix, HttpPathMatch path, List<HeaderMatch> headers,
+      List<QueryParameterMatch> queries, HttpMethod method, At at) {
+    Map<String, Object> match = new java.util.LinkedHashMap<>();
+    match.put("path", path(prefix, path, at));
+    List<Map<String, Object>> h = headers(headers, at, "headers");
+    if (!h.isEmpty()) {
+      match.put("headers", h);
+    }
+    List<Map<String, Object>> q = queries(queries, at);
+    if (!q.isEmpty()) {
+      match.put("queryParams", q);
+    }
+    String m = method(method, at);
+    if (m != null) {
+      match.put("method", m);
+    }
+    return match;
+  }
+
+  /**
    * An HTTP path match ({@code path.exact|regex} or {@code prefix}), or null for "every path" when
    * neither is set and {@code prefix} is null.
    */

@@ -144,27 +144,16 @@ final class MeshRoutes {
     String f = field(router, r) + "." + typeKey;
     Matches.At at = new Matches.At(c.report, obj, f + ".match");
     VirtualRouter.HttpRouteMatch m = h.match();
-    Map<String, Object> match = new LinkedHashMap<>();
-    Map<String, Object> path = Matches.path(m.prefix(), m.path(), at);
-    match.put("path", path);
-    List<Map<String, Object>> headers = Matches.headers(m.headers(), at, "headers");
-    if (!headers.isEmpty()) {
-      match.put("headers", headers);
-    }
-    List<Map<String, Object>> queries = Matches.queries(m.queryParameters(), at);
-    if (!queries.isEmpty()) {
-      match.put("queryParams", queries);
-    }
-    String method = Matches.method(m.method(), at);
-    if (method != null) {
-      match.put("method", method);
-    }
+    Map<String, Object> match = Matches.httpMatch(m.prefix(), m.path(), m.headers(), m.queryParameters(), m.method(), at);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> path = (Map<String, Object>) match.get("path");
     if (m.scheme() != null) {
       c.report.dropped(obj, f + ".match.scheme", "Gateway API has no scheme match; the rule matches both schemes");
     }
     String type = (String) path.get("type");
     ranks.add(type.equals("RegularExpression") ? null : new Rank(type.equals("Exact") ? 0 : 1,
-        ((String) path.get("value")).length(), method == null ? 0 : 1, headers.size(), queries.size()));
+        ((String) path.get("value")).length(), match.containsKey("method") ? 1 : 0, size(match.get("headers")),
+        size(match.get("queryParams"))));
     Map<String, Object> rule = new LinkedHashMap<>();
     rule.put("matches", List.of(match));
     rule.put("backendRefs", backends(c, g, r, ns, "HTTPRoute", obj, f + ".action.weightedTargets"));
@@ -252,5 +241,9 @@ final class MeshRoutes {
     long s = ms / 1000;
     long rest = ms % 1000;
     return rest == 0 ? s + "s" : (s > 0 ? s + "s" : "") + rest + "ms";
+  }
+
+  private static int size(Object list) {
+    return list == null ? 0 : ((List<?>) list).size();
   }
 }
