@@ -216,8 +216,8 @@ final class HttpLoop implements AutoCloseable {
     for (State victim : new State[] {State.READING, State.WRITING}) {
       for (Conn c : conns) {
         if (c.state == victim) {
+          onClosed.accept(Closed.EVICTED); // counted first: whoever sees the close sees the count
           close(c);
-          onClosed.accept(Closed.EVICTED);
           return true;
         }
       }
@@ -333,11 +333,11 @@ final class HttpLoop implements AutoCloseable {
     lastSweep = now;
     for (Conn c : new ArrayList<>(conns)) {
       if (c.state == State.READING && now - c.accepted > limits.headerTimeoutNanos()) {
+        onClosed.accept(Closed.HEADER_TIMEOUT); // counted first: whoever sees the close sees the count
         close(c);
-        onClosed.accept(Closed.HEADER_TIMEOUT);
       } else if (c.state == State.WRITING && now - c.writeDeadline > 0) {
+        onClosed.accept(Closed.WRITE_TIMEOUT); // counted first: whoever sees the close sees the count
         close(c);
-        onClosed.accept(Closed.WRITE_TIMEOUT);
       }
     }
   }

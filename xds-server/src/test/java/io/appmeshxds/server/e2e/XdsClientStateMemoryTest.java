@@ -60,8 +60,16 @@ class XdsClientStateMemoryTest {
       int rejectingStreams = mesh.cp.nackBook().streams();
       close(channels);
       // Structurally empty: no stream, no rejection, no group of an unknown node, no text kept.
-      RunningMesh.await(() -> mesh.cp.clientStateEntries() == entries && mesh.cp.clientTextChars() == 0
-          && mesh.cp.nackBook().streams() == 0 && mesh.cp.cache().groups() == groups, 30_000);
+      try {
+        RunningMesh.await(() -> mesh.cp.clientStateEntries() == entries && mesh.cp.clientTextChars() == 0
+            && mesh.cp.nackBook().streams() == 0 && mesh.cp.cache().groups() == groups, 30_000);
+      } catch (AssertionError e) {
+        // Say which part did not drain (a flake seen once in a full run: find it when it recurs).
+        throw new AssertionError("client state did not return to baseline: entries " + mesh.cp.clientStateEntries()
+            + " (baseline " + entries + "), text chars " + mesh.cp.clientTextChars() + ", NACK book streams "
+            + mesh.cp.nackBook().streams() + ", cache groups " + mesh.cp.cache().groups() + " (baseline " + groups
+            + "), open proxies " + mesh.cp.callbacks().proxies().size(), e);
+      }
       long after = usedAfterGc();
       long leftMs = (System.nanoTime() - t0) / 1_000_000 - connectedMs;
       System.out.printf("client state memory: baseline %.1f MB, with %d clients connected %.1f MB (NACK text kept %d chars"
