@@ -72,6 +72,7 @@ public final class Reconciler implements AutoCloseable {
   private volatile BuildResult lastBuild; // read by the admission webhook's threads
   private volatile boolean ready;
   private volatile long builds;
+  private volatile long heldForSync;
 
   public Reconciler(ResourceStore store, Pipeline pipeline, SnapshotPublisher publisher, List<StatusSink> sinks,
       NackBook nacks, MeterRegistry metrics, long holdoffMillis, long maxHoldoffMillis) {
@@ -180,6 +181,11 @@ public final class Reconciler implements AutoCloseable {
   }
 
   /** Completed builds. */
+  /** Times a due build waited because a source was relisting (a build had its chance and was held). */
+  public long heldForSync() {
+    return heldForSync;
+  }
+
   public long builds() {
     return builds;
   }
@@ -208,7 +214,11 @@ public final class Reconciler implements AutoCloseable {
    */
   private void step() {
     while (running) {
-      boolean due = store.allSynced() && debouncer.delay() == 0;
+      boolean synced = store.allSynced();
+      boolean due = synced && debouncer.delay() == 0;
+      if (!synced && debouncer.delay() == 0) {
+        heldForSync++; // a build is due, but a source is relisting: it waits
+      }
       if (!due && !(keysDirty && lastBuild != null) && !(statusDirty && lastBuild != null) && tasks.isEmpty()) {
         break;
       }

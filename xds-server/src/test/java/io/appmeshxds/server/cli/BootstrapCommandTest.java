@@ -140,13 +140,7 @@ class BootstrapCommandTest {
         io.appmeshxds.server.ControlPlane.Settings.loopback(), java.util.List.of(), java.util.List.of()).start();
     try {
       io.appmeshxds.server.source.ClasspathSource.load(cp.store());
-      long t0 = System.nanoTime();
-      while (!cp.reconciler().ready()) {
-        if (System.nanoTime() - t0 > 20_000_000_000L) {
-          throw new AssertionError("not ready in 20 s");
-        }
-        Thread.sleep(5);
-      }
+      io.appmeshxds.server.testing.Await.until(() -> cp.reconciler().ready(), 20_000);
       String server = "http://127.0.0.1:" + cp.adminPort();
       Out wrong = run("--node", "mesh/appmesh/virtualNode/nobody_demo", "--xds-address", "127.0.0.1:18000", "--server", server);
       org.assertj.core.api.Assertions.assertThat(wrong.code()).isZero();

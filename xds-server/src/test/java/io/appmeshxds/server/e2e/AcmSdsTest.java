@@ -21,6 +21,7 @@ import io.appmeshxds.server.configdump.ConfigDumpWriter;
 import io.appmeshxds.server.source.AcmSource;
 import io.appmeshxds.server.source.ManifestSource;
 import io.appmeshxds.server.testing.AdsTestClient;
+import io.appmeshxds.server.testing.Await;
 import io.appmeshxds.tracing.config.ControlPlaneConfig;
 import io.appmeshxds.translator.plan.NodeKey;
 import io.appmeshxds.translator.status.ObjectStatus;
@@ -401,7 +402,7 @@ class AcmSdsTest {
   }
 
   static void await(BooleanSupplier condition, long timeoutMillis) throws InterruptedException {
-    RunningMesh.await(condition, timeoutMillis);
+    Await.until(condition, timeoutMillis);
   }
 
   /** Node keys as the cache holds them. */

@@ -3,6 +3,7 @@ package io.appmeshxds.server.e2e;
 import io.appmeshxds.server.ControlPlane;
 import io.appmeshxds.server.Pipelines;
 import io.appmeshxds.server.source.ManifestSource;
+import io.appmeshxds.server.testing.Await;
 import io.appmeshxds.server.testing.Backend;
 import io.appmeshxds.server.testing.MeshFiles;
 import io.appmeshxds.server.testing.XdsChannel;
@@ -59,14 +60,7 @@ final class RunningMesh implements AutoCloseable {
 
   /** Polls (bounded) until {@code condition} holds; returns the milliseconds it took. */
   static long await(BooleanSupplier condition, long timeoutMillis) throws InterruptedException {
-    long t0 = System.nanoTime();
-    while (!condition.getAsBoolean()) {
-      if ((System.nanoTime() - t0) / 1_000_000 > timeoutMillis) {
-        throw new AssertionError("condition not met within " + timeoutMillis + " ms");
-      }
-      Thread.sleep(5);
-    }
-    return (System.nanoTime() - t0) / 1_000_000;
+    return Await.until(condition, timeoutMillis);
   }
 
   /** Waits until a call through the apex service with {@code headers} reaches {@code backend}. */

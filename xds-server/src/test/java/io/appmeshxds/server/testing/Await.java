@@ -6,8 +6,11 @@ import java.util.function.BooleanSupplier;
 public final class Await {
   private Await() {}
 
-  /** Polls {@code condition} every 5 ms until it holds; fails after {@code timeoutMillis}. */
-  public static void until(BooleanSupplier condition, long timeoutMillis) throws InterruptedException {
+  /**
+   * Polls {@code condition} every 5 ms until it holds; fails after {@code timeoutMillis}. Returns
+   * the milliseconds it took. The one polling helper of the tests.
+   */
+  public static long until(BooleanSupplier condition, long timeoutMillis) throws InterruptedException {
     long t0 = System.nanoTime();
     while (!condition.getAsBoolean()) {
       if ((System.nanoTime() - t0) / 1_000_000 > timeoutMillis) {
@@ -15,5 +18,6 @@ public final class Await {
       }
       Thread.sleep(5);
     }
+    return (System.nanoTime() - t0) / 1_000_000;
   }
 }

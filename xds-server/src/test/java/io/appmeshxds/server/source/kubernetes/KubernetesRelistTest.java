@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.appmeshxds.server.ControlPlane;
 import io.appmeshxds.server.testing.AdsTestClient;
+import io.appmeshxds.server.testing.Await;
 import io.appmeshxds.server.Pipelines;
 import io.appmeshxds.server.testing.Backend;
 import io.appmeshxds.server.testing.Flagger;
@@ -37,8 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
  * so proxies never see the gap; an object really gone after the relist is removed.
  */
 class KubernetesRelistTest {
-  /** How long the worst state of a relist is held (several debouncer holdoffs) before it is completed. */
-  static final long HOLD_MILLIS = 600;
 
   @TempDir Path dir;
 
@@ -85,10 +84,11 @@ class KubernetesRelistTest {
         ResourceEventHandler<HasMetadata> vns = source.handler("VirtualNode");
         vns.onBeforeList("17");
         assertThat(cp.store().syncedSnapshot()).isNull();
+        long held = cp.reconciler().heldForSync();
         byKind.get("VirtualNode").forEach(o -> vns.onDelete(o, true));
-        // Not a wait for an event: the worst state is held for several holdoffs, so that a build in it
-        // (which would drop every listener and cluster) has its chance. It is checked after the marker.
-        Thread.sleep(HOLD_MILLIS);
+        // The worst state is held until the reconciler, due to build it (which would drop every
+        // listener and cluster), has looked and waited for the relist. Checked after the marker.
+        Await.until(() -> cp.reconciler().heldForSync() > held, 10_000);
         byKind.get("VirtualNode").forEach(vns::onAdd);
         vns.onList("18", false);
 
@@ -100,8 +100,9 @@ class KubernetesRelistTest {
         new MeshFiles(dir, backends).router(Flagger.weights(50));
         HasMetadata changed = client.getKubernetesSerialization().unmarshal(
             Files.readString(dir.resolve("router.yaml"), StandardCharsets.UTF_8));
+        long heldRouters = cp.reconciler().heldForSync();
         vrs.onUpdate(apex, changed);
-        Thread.sleep(HOLD_MILLIS); // the same: a build of the half-listed routers has its chance
+        Await.until(() -> cp.reconciler().heldForSync() > heldRouters, 10_000); // the same for half-listed routers
         routerListed.set(true);
         vrs.onList("19", false);
         // The marker: the router change reaches the sidecar's resources. Publishes are ordered, so any
@@ -148,12 +149,6 @@ class KubernetesRelistTest {
   }
 
   private static void await(java.util.function.BooleanSupplier c) throws InterruptedException {
-    long end = System.nanoTime() + 20_000_000_000L;
-    while (!c.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("condition not met within 20 s");
-      }
-      Thread.sleep(10);
-    }
+    Await.until(c, 20_000);
   }
 }
