@@ -4,6 +4,7 @@ import io.appmeshxds.translator.api.GatewayRoute;
 import io.appmeshxds.translator.model.ResolvedGatewayRoute;
 import io.appmeshxds.translator.plan.RoutePlan;
 import io.appmeshxds.translator.plan.Routes;
+import io.appmeshxds.translator.re2.Re2Literal;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -157,18 +158,7 @@ record GatewayRouteSpec(
    * colon, so it cannot match into the port.
    */
   static String authorityPattern(GatewayRoute.HostnameMatch h) {
-    return h.exact() != null ? "(?i)" + quote(h.exact()) + "(:[0-9]+)?" : "(?i)[^:]*" + quote(h.suffix()) + "(:[0-9]+)?";
-  }
-
-  /** Escapes RE2 metacharacters. */
-  static String quote(String s) {
-    StringBuilder b = new StringBuilder();
-    for (char c : s.toCharArray()) {
-      if ("\\.+*?()|[]{}^$".indexOf(c) >= 0) {
-        b.append('\\');
-      }
-      b.append(c);
-    }
-    return b.toString();
+    return h.exact() != null ? "(?i)" + Re2Literal.of(h.exact()) + "(:[0-9]+)?"
+        : "(?i)[^:]*" + Re2Literal.of(h.suffix()) + "(:[0-9]+)?";
   }
 }

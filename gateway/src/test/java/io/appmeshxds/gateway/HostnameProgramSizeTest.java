@@ -6,6 +6,7 @@ import io.appmeshxds.translator.golden.GoldenRunner;
 import io.appmeshxds.translator.model.LocalRuleCache;
 import io.appmeshxds.translator.model.MeshModelBuilder;
 import io.appmeshxds.translator.plan.Planner;
+import io.appmeshxds.translator.re2.Re2Literal;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -76,7 +77,7 @@ class HostnameProgramSizeTest {
     JsonNode status = YAMLMapper.shared().readTree(o.out()).get("statuses").get("GatewayRoute web/by-host");
     assertThat(status.get("condition").asText()).isEqualTo("GatewayRouteActive=True (Accepted)");
     assertThat(YAMLMapper.shared().readTree(o.xds()).findValuesAsString("regex"))
-        .contains("(?i)" + GatewayRouteSpec.quote(ELB) + "(:[0-9]+)?");
+        .contains("(?i)" + Re2Literal.of(ELB) + "(:[0-9]+)?");
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.appmeshxds.translator.api.HeaderMatchMethod;
 import io.appmeshxds.translator.api.HttpMethod;
 import io.appmeshxds.translator.api.HttpPathMatch;
 import io.appmeshxds.translator.api.QueryParameterMatch;
+import io.appmeshxds.translator.re2.Re2Literal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,11 +96,11 @@ final class Matches {
         hm = header("RegularExpression", name, m.regex());
         at.report().approximated(at.object(), f + ".match.regex", "headers: {type: RegularExpression}; " + REGEX_NOTE);
       } else if (m.prefix() != null) {
-        hm = header("RegularExpression", name, "^" + quote(m.prefix()) + ".*");
+        hm = header("RegularExpression", name, "^" + Re2Literal.of(m.prefix()) + ".*");
         at.report().approximated(at.object(), f + ".match.prefix",
             "no prefix header match in Gateway API: {type: RegularExpression, value: \"" + hm.get("value") + "\"}; " + REGEX_NOTE);
       } else if (m.suffix() != null) {
-        hm = header("RegularExpression", name, ".*" + quote(m.suffix()) + "$");
+        hm = header("RegularExpression", name, ".*" + Re2Literal.of(m.suffix()) + "$");
         at.report().approximated(at.object(), f + ".match.suffix",
             "no suffix header match in Gateway API: {type: RegularExpression, value: \"" + hm.get("value") + "\"}; " + REGEX_NOTE);
       } else if (m.range() != null) {
@@ -154,15 +155,4 @@ final class Matches {
     return m;
   }
 
-  /** RE2 literal: every metacharacter escaped. */
-  static String quote(String s) {
-    StringBuilder b = new StringBuilder();
-    for (char c : s.toCharArray()) {
-      if ("\\.+*?()|[]{}^$".indexOf(c) >= 0) {
-        b.append('\\');
-      }
-      b.append(c);
-    }
-    return b.toString();
-  }
 }
