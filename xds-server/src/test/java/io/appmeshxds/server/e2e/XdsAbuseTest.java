@@ -14,6 +14,7 @@ import io.appmeshxds.server.testing.AdsTestClient;
 import io.appmeshxds.server.testing.Flagger;
 import io.appmeshxds.server.testing.MeshFiles;
 import io.appmeshxds.server.testing.RawAdsClient;
+import io.appmeshxds.server.testing.Await;
 import io.appmeshxds.tracing.config.ControlPlaneConfig;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
@@ -350,9 +351,15 @@ class XdsAbuseTest {
         + maxText.get() + " chars for 15 streams; log bytes: " + (loggedBytes.get() - logBefore) + " for " + nacks.get() + " NACKs");
     // Capped while connected: 15 streams × (1,024 + marker + node id + type + version).
     assertThat(maxText.get()).isPositive().isLessThan(15L * 1_300);
-    // Gone when they leave: nothing rejected, per-client state back to what the normal clients hold.
-    RunningMesh.await(() -> mesh.cp.nackBook().streams() == 0 && mesh.cp.clientTextChars() == 0
-        && mesh.cp.clientStateEntries() == entries, 10_000);
+    // Gone when they leave: nothing rejected, per-client state back to what the normal clients hold
+    // (three entries per open stream plus the one address; not a snapshot taken at the start, when
+    // the previous test's streams may still have been closing).
+    Await.until(() -> mesh.cp.nackBook().streams() == 0 && mesh.cp.clientTextChars() == 0
+        && mesh.cp.metrics().find("appmeshxds_xds_stream_peers").gauge().value() == 1
+        && mesh.cp.clientStateEntries() == 3 * (long) streams() + 1, 10_000,
+        () -> "NACK book streams " + mesh.cp.nackBook().streams() + ", text chars " + mesh.cp.clientTextChars()
+            + ", entries " + mesh.cp.clientStateEntries() + " for " + streams() + " streams (entries at the start "
+            + entries + "), peers " + mesh.cp.metrics().find("appmeshxds_xds_stream_peers").gauge().value());
     assertThat(mesh.cp.nackBook().snapshot()).isEmpty();
     // The NACK text in the log is escaped and capped.
     List<String> nackLines = log.stream().filter(l -> l.startsWith("NACK from")).toList();

@@ -11,10 +11,17 @@ public final class Await {
    * the milliseconds it took. The one polling helper of the tests.
    */
   public static long until(BooleanSupplier condition, long timeoutMillis) throws InterruptedException {
+    return until(condition, timeoutMillis, () -> "");
+  }
+
+  /** As {@link #until(BooleanSupplier, long)}; on failure the message ends with what {@code seen} reports then. */
+  public static long until(BooleanSupplier condition, long timeoutMillis, java.util.function.Supplier<String> seen)
+      throws InterruptedException {
     long t0 = System.nanoTime();
     while (!condition.getAsBoolean()) {
       if ((System.nanoTime() - t0) / 1_000_000 > timeoutMillis) {
-        throw new AssertionError("condition not met within " + timeoutMillis + " ms");
+        String state = seen.get();
+        throw new AssertionError("condition not met within " + timeoutMillis + " ms" + (state.isEmpty() ? "" : ": " + state));
       }
       Thread.sleep(5);
     }
