@@ -97,10 +97,8 @@ class ExportLogsCommandTest {
         "--admin-listen", "127.0.0.1:0", "--buffer-dir", dir.resolve("buf").toString())));
     try {
       t.start();
-      for (int i = 0; i < 200 && cmd.port() == 0; i++) {
-        Thread.sleep(25);
-      }
-      assertThat(cmd.port()).isPositive();
+      io.appmeshxds.server.testing.Await.until(() -> cmd.port() != 0 || !t.isAlive(), 5_000);
+      assertThat(cmd.port()).as("ALS port bound (exit code " + code.get() + ")").isPositive();
       ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", cmd.port()).usePlaintext().build();
       CountDownLatch done = new CountDownLatch(1);
       List<Throwable> errors = new CopyOnWriteArrayList<>();

@@ -77,11 +77,15 @@ class KubernetesWatchDisruptionTest {
         });
         long buildsBefore = cp.reconciler().builds();
 
+        int refusedBefore = api.proxy().refused();
         api.proxy().refuse(true);
         api.proxy().cut(); // every watch, lease renewal and status write connection drops
-        Thread.sleep(1500);
+        // The outage is real once the control plane's reconnects are being refused (events, not a pause).
+        RunningMesh.await(() -> api.proxy().refused() >= refusedBefore + 2, 30_000);
         api.routes("demo", "podinfo", Flagger.weights(100)); // Flagger moves on while we are cut off
-        Thread.sleep(1500);
+        int refusedAfterChange = api.proxy().refused();
+        // At least one more attempt refused after the change: it was made while we were cut off.
+        RunningMesh.await(() -> api.proxy().refused() > refusedAfterChange, 30_000);
         api.proxy().refuse(false);
 
         awaitStable(apex, "canary", 20); // reconnected, and the change made during the outage arrived

@@ -27,13 +27,7 @@ class ManifestSourceTest {
   @TempDir Path dir;
 
   static void await(BooleanSupplier c) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!c.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("not met in 10 s");
-      }
-      Thread.sleep(10);
-    }
+    io.appmeshxds.server.testing.Await.until(c, 10_000);
   }
 
   @Test

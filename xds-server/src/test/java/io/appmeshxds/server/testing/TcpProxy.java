@@ -20,6 +20,7 @@ public final class TcpProxy implements AutoCloseable {
   private final ServerSocket listener;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private volatile boolean refusing;
+  private final java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
   private volatile boolean closed;
   private final Thread acceptor;
 
@@ -49,11 +50,17 @@ public final class TcpProxy implements AutoCloseable {
     refusing = refuse;
   }
 
+  /** Connections closed at once because {@link #refuse(boolean)} was on: the clients' reconnect attempts seen. */
+  public int refused() {
+    return refused.get();
+  }
+
   private void accept() {
     while (!closed) {
       try {
         Socket client = listener.accept();
         if (refusing) {
+          refused.incrementAndGet();
           close(client);
           continue;
         }

@@ -132,13 +132,7 @@ class ControlPlaneSpansTest {
   }
 
   static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 20 s");
-      }
-      Thread.sleep(5);
-    }
+    io.appmeshxds.server.testing.Await.until(condition, 20_000);
   }
 
   List<Span> spans() {
