@@ -231,7 +231,8 @@ class CloudWatchExporterTest {
       e.offer(k % 2 == 0 ? A : B, events(k % 2 == 0 ? "oa" : "ob", k * 1_000, 1_000, T0 + k * 10_000L, 200));
       total += 1_000;
       clock.advance(10_000);
-      Thread.sleep(5); // let the sender fail and back off a few times
+      // The sender failed again and backs off (blocked on the clock) before more events arrive.
+      assertThat(clock.awaitBlocked(10_000)).as("the sender backs off during the outage").isTrue();
     }
     assertThat(e.metrics().spilled()).as("spilled during the outage").isGreaterThan(10_000);
     assertThat(cw.allEvents()).isEmpty();

@@ -5,6 +5,7 @@ final class ManualClock implements ExporterClock {
   private long now;
   private int sleepers;
   private long slept;
+  private final java.util.List<Long> waitingUntil = new java.util.ArrayList<>();
 
   ManualClock(long start) {
     this.now = start;
@@ -20,6 +21,7 @@ final class ManualClock implements ExporterClock {
     long until = now + ms;
     slept += ms;
     sleepers++;
+    waitingUntil.add(until);
     notifyAll();
     try {
       while (now < until) {
@@ -27,12 +29,30 @@ final class ManualClock implements ExporterClock {
       }
     } finally {
       sleepers--;
+      waitingUntil.remove(Long.valueOf(until));
+      notifyAll();
     }
   }
 
   synchronized void advance(long ms) {
     now += ms;
     notifyAll();
+  }
+
+  /**
+   * Waits (on the clock's own notifications, bounded by real time) until some thread sleeps on this
+   * clock past its current time, i.e. is blocked until the test advances it. False on timeout.
+   */
+  synchronized boolean awaitBlocked(long timeoutMillis) throws InterruptedException {
+    long end = System.nanoTime() + timeoutMillis * 1_000_000;
+    while (waitingUntil.stream().noneMatch(u -> u > now)) {
+      long left = (end - System.nanoTime()) / 1_000_000;
+      if (left <= 0) {
+        return false;
+      }
+      wait(left);
+    }
+    return true;
   }
 
   synchronized int sleepers() {
