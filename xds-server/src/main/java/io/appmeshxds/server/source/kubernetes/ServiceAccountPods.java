@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * against pods, and it is one watch instead of one per meshed namespace. Memory: the informer's
  * store keeps only each pod's key and resourceVersion ({@link ReducedStateItemStore}); this index
  * keeps per running pod its name, an interned service-account name and an interned label map (the
- * pods of one ReplicaSet share theirs), about 150 bytes a pod plus one map per distinct label set —
- * some 20 MB for 150,000 pods, Kubernetes' documented cluster limit.
+ * pods of one ReplicaSet share theirs): 130 bytes a pod measured (ServiceAccountPodsTest), plus one
+ * map per distinct label set — some 20 MB for 150,000 pods, Kubernetes' documented cluster limit.
  *
  * <p>Needs {@code get,list,watch} on pods. Nothing of fabric8 leaves this class.
  */
