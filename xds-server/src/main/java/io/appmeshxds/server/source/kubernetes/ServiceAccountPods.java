@@ -111,9 +111,23 @@ public final class ServiceAccountPods implements AutoCloseable {
       remove(md.getNamespace(), md.getName());
       return;
     }
-    Map<String, String> labels = md.getLabels() == null ? Map.of() : Map.copyOf(md.getLabels());
+    Map<String, String> labels = md.getLabels() == null ? Map.of() : labels(md.getLabels());
     pods.computeIfAbsent(md.getNamespace(), k -> new ConcurrentHashMap<>())
         .put(md.getName(), new Entry(names.intern(sa), labelSets.intern(labels)));
+  }
+
+  /** An immutable copy; an entry without key or value (no API server sends one) is left out, not thrown on. */
+  private static Map<String, String> labels(Map<String, String> m) {
+    if (!m.containsKey(null) && !m.containsValue(null)) {
+      return Map.copyOf(m);
+    }
+    Map<String, String> copy = new java.util.HashMap<>();
+    m.forEach((k, v) -> {
+      if (k != null && v != null) {
+        copy.put(k, v);
+      }
+    });
+    return Map.copyOf(copy);
   }
 
   private void remove(String ns, String name) {
