@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * Bearer} metadata reviewed by Kubernetes. The node it claims is checked when it first names one
  * (and again only if it names another): the VirtualNode or VirtualGateway must be in the identity's
  * namespace, and, where the pods of that namespace are known ({@link Pods}), its {@code podSelector}
- * must select a running pod of the identity's service account. A secret it asks for over SDS must be in its own configuration (or one it was sent on
- * this stream). Refusals end the stream with {@code PERMISSION_DENIED} and the text "permission
+ * must select a running pod of the identity's service account. A secret it asks for over SDS must
+ * be in its own configuration (or one it was sent on this stream). Refusals end the stream with {@code PERMISSION_DENIED} and the text "permission
  * denied" (nothing about what exists), are counted and logged. Responses are never checked: the
  * cache is keyed by node, so an authorized node's answers are its own.
  */
