@@ -111,6 +111,7 @@ public final class ControlPlane implements AutoCloseable {
   private io.appmeshxds.server.grpc.ProxyAuthorization.Settings authorization;
   private io.appmeshxds.server.grpc.ProxyAuthorization authz;
   private io.appmeshxds.server.grpc.TokenReviewer tokens;
+  private io.appmeshxds.server.grpc.ProxyAuthorization.Pods pods;
   private AdminServer.Options adminOptions = AdminServer.Options.defaults();
 
   public ControlPlane(Pipeline pipeline, Settings settings, List<StatusSink> extraSinks, List<BindableService> extraServices) {
@@ -141,6 +142,20 @@ public final class ControlPlane implements AutoCloseable {
     this.xdsCredentials = credentials;
     this.authorization = authorization;
     this.tokens = tokens;
+    return this;
+  }
+
+  /** Proxy authorization's settings as given to {@link #xdsSecurity}, or null when none were. */
+  public io.appmeshxds.server.grpc.ProxyAuthorization.Settings authorizationSettings() {
+    return authorization;
+  }
+
+  /**
+   * The running pods proxy authorization consults (Kubernetes mode; call before {@link #start()}):
+   * a node's podSelector must then select a pod of the proxy's service account.
+   */
+  public ControlPlane pods(io.appmeshxds.server.grpc.ProxyAuthorization.Pods p) {
+    this.pods = p;
     return this;
   }
 
@@ -338,6 +353,25 @@ public final class ControlPlane implements AutoCloseable {
       }
       var n = mesh.nodes().get(key.name());
       return n == null ? null : n.ref().namespace();
+    }
+
+    @Override
+    public io.appmeshxds.server.grpc.ProxyAuthorization.PodEvidence pods(NodeKey key, String namespace,
+        String serviceAccount) {
+      var build = reconciler.lastBuild();
+      var mesh = build == null ? null : build.model().mesh(key.mesh());
+      if (pods == null || mesh == null) {
+        return io.appmeshxds.server.grpc.ProxyAuthorization.PodEvidence.UNKNOWN;
+      }
+      io.appmeshxds.translator.api.LabelSelector selector;
+      if (key.kind() == NodeKey.Kind.GATEWAY) {
+        var g = mesh.gateways().get(key.name());
+        selector = g == null ? null : g.gateway().spec().podSelector();
+      } else {
+        var n = mesh.nodes().get(key.name());
+        selector = n == null ? null : n.node().spec().podSelector();
+      }
+      return io.appmeshxds.server.grpc.ProxyAuthorization.podEvidence(selector, pods, namespace, serviceAccount);
     }
 
     @Override

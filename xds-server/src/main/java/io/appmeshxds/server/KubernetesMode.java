@@ -8,7 +8,9 @@ import io.appmeshxds.tracing.telemetry.ControlPlaneTelemetry;
 import io.appmeshxds.translator.model.BuildResult;
 import java.util.concurrent.atomic.AtomicReference;
 import io.appmeshxds.server.reconcile.Pipeline;
+import io.appmeshxds.server.grpc.ProxyAuthorization;
 import io.appmeshxds.server.source.kubernetes.KubernetesSource;
+import io.appmeshxds.server.source.kubernetes.ServiceAccountPods;
 import io.appmeshxds.server.status.kubernetes.KubernetesStatusSink;
 import io.appmeshxds.server.status.kubernetes.Leadership;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -24,7 +26,9 @@ import java.util.UUID;
 /**
  * {@code serve --kubernetes}: a control plane fed by the cluster's informers, writing status and
  * registering Cloud Map VirtualNodes' pods in Cloud Map while it holds the lease. Every replica
- * translates and serves xDS (and asks Cloud Map for instances).
+ * translates and serves xDS (and asks Cloud Map for instances). With proxy authorization on and
+ * its {@code pods} setting, every replica also watches pods ({@link ServiceAccountPods}) so that a
+ * proxy's service account must run a pod its node's podSelector selects.
  */
 public final class KubernetesMode implements AutoCloseable {
   /** Name of the Lease the replicas compete for. */
@@ -49,6 +53,7 @@ public final class KubernetesMode implements AutoCloseable {
   private final KubernetesSource source;
   private final Leadership leadership;
   private final CloudMapRegistrar registrar;
+  private final ServiceAccountPods pods;
 
   private KubernetesMode(KubernetesClient client, Pipeline pipeline, ControlPlane.Settings cps, Settings s,
       ControlPlaneTelemetry telemetry, CloudMapSetup cloudMap,
@@ -63,8 +68,27 @@ public final class KubernetesMode implements AutoCloseable {
         r.publish(report);
       }
     };
-    this.cp = configure.apply(new ControlPlane(pipeline, cps, List.of(sink, afterBuild), List.of()).telemetry(telemetry)
-        .cloudMap(cloudMap)).start();
+    ControlPlane c = configure.apply(new ControlPlane(pipeline, cps, List.of(sink, afterBuild), List.of()).telemetry(telemetry)
+        .cloudMap(cloudMap));
+    ProxyAuthorization.Settings authz = c.authorizationSettings();
+    // Listed while the App Mesh kinds are: the first proxies after a restart meet a known pod set.
+    this.pods = authz != null && authz.mode() != ProxyAuthorization.Mode.OFF && authz.pods()
+        ? new ServiceAccountPods(s.watchNamespace()).start(client) : null;
+    try {
+      this.cp = (pods == null ? c : c.pods(pods::anyRunning)).start();
+    } catch (IOException | RuntimeException e) {
+      if (pods != null) {
+        pods.close();
+      }
+      throw e;
+    }
+    if (pods != null) {
+      Gauge.builder("appmeshxds_proxy_authorization_pods_known", pods, p -> p.known() ? 1 : 0)
+          .description("1 while the pods proxy authorization consults are listed and watched (else: namespace rule only)")
+          .register(cp.metrics());
+      Gauge.builder("appmeshxds_proxy_authorization_pods", pods, ServiceAccountPods::size)
+          .description("Running pods kept for proxy authorization's service-account check").register(cp.metrics());
+    }
     if (cloudMap.config().registration().enabled()) {
       registrar = new CloudMapRegistrar(client, cloudMap, () -> {
         BuildResult b = cp.reconciler().lastBuild();
@@ -157,6 +181,11 @@ public final class KubernetesMode implements AutoCloseable {
     return client;
   }
 
+  /** The pods proxy authorization consults, or null when it does not (authorization off, or its pods setting off). */
+  public ServiceAccountPods pods() {
+    return pods;
+  }
+
   /** Releases the lease first (another replica takes over at once), then stops everything. */
   @Override
   public void close() throws InterruptedException {
@@ -167,6 +196,9 @@ public final class KubernetesMode implements AutoCloseable {
     source.close();
     sink.close();
     cp.close();
+    if (pods != null) {
+      pods.close();
+    }
   }
 
   /**

@@ -48,6 +48,13 @@ final class TransportSecurityOptions {
           + "certificates are verified or with --kubernetes and TLS, else off).")
   String proxyAuthorization;
 
+  @Option(names = "--proxy-authorization-pods", paramLabel = "on|off",
+      description = "With --kubernetes and proxy authorization warn or required: watch pods, and let a proxy be a node only "
+          + "when the node's podSelector selects a running pod of the proxy's service account (a node without podSelector "
+          + "then has no proxy). Until the pods are listed, and with off, only the namespace is checked (default: on with "
+          + "--kubernetes; needs get/list/watch on pods).")
+  String proxyAuthorizationPods;
+
   @Option(names = "--trust-domain", defaultValue = "cluster.local", paramLabel = "NAME",
       description = "SPIFFE trust domain of proxies' certificates, spiffe://NAME/ns/<ns>/sa/<sa> (default: ${DEFAULT-VALUE}).")
   String trustDomain;
@@ -99,6 +106,19 @@ final class TransportSecurityOptions {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(cmd, e.getMessage());
     }
+    if (proxyAuthorizationPods != null) {
+      if (!proxyAuthorizationPods.equals("on") && !proxyAuthorizationPods.equals("off")) {
+        throw new CommandLine.ParameterException(cmd, "--proxy-authorization-pods must be on or off, got "
+            + proxyAuthorizationPods);
+      }
+      if (!kubernetes) {
+        throw new CommandLine.ParameterException(cmd, "--proxy-authorization-pods needs --kubernetes (pods are watched there)");
+      }
+      if (proxyAuthorizationPods.equals("on") && authorizationMode(true) == ProxyAuthorization.Mode.OFF) {
+        throw new CommandLine.ParameterException(cmd, "--proxy-authorization-pods on needs proxy authorization warn or "
+            + "required (it is off)");
+      }
+    }
     boolean loopback = loopback(bind);
     if (!xdsTls && !xdsPlaintext && !loopback) {
       throw new CommandLine.ParameterException(cmd, "--bind " + bind + " serves xDS beyond this host: give --xds-tls-cert "
@@ -147,13 +167,15 @@ final class TransportSecurityOptions {
     } else if (m == ProxyAuthorization.Mode.WARN) {
       LOG.warn("proxy authorization is 'warn': refusals are logged and counted, not enforced");
     }
-    return new ProxyAuthorization.Settings(m, trustDomain);
+    return new ProxyAuthorization.Settings(m, trustDomain, kubernetes && !"off".equals(proxyAuthorizationPods));
   }
 
   /** One line for the banner: transport and authorization. */
   String describe(boolean kubernetes) {
     return (xdsCert == null ? "plaintext" : "TLS, client certificates " + clientAuth().name().toLowerCase(java.util.Locale.ROOT))
-        + ", proxy authorization " + authorizationMode(kubernetes).name().toLowerCase(java.util.Locale.ROOT);
+        + ", proxy authorization " + authorizationMode(kubernetes).name().toLowerCase(java.util.Locale.ROOT)
+        + (kubernetes && authorizationMode(true) != ProxyAuthorization.Mode.OFF
+            ? (!"off".equals(proxyAuthorizationPods) ? " (namespace, service account's pods)" : " (namespace only)") : "");
   }
 
   ProxyAuthorization.Mode authorizationMode(boolean kubernetes) {

@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * its client certificate's SPIFFE ID, or by a service-account token in {@code authorization:
  * Bearer} metadata reviewed by Kubernetes. The node it claims is checked when it first names one
  * (and again only if it names another): the VirtualNode or VirtualGateway must be in the identity's
- * namespace. A secret it asks for over SDS must be in its own configuration (or one it was sent on
- * this stream). Refusals end the stream with {@code PERMISSION_DENIED} and the text "permission
+ * namespace, and, where the pods of that namespace are known ({@link Pods}), its {@code podSelector}
+ * must select a running pod of the identity's service account. A secret it asks for over SDS must
+ * be in its own configuration (or one it was sent on this stream). Refusals end the stream with {@code PERMISSION_DENIED} and the text "permission
  * denied" (nothing about what exists), are counted and logged. Responses are never checked: the
  * cache is keyed by node, so an authorized node's answers are its own.
  */
@@ -75,6 +76,60 @@ public final class ProxyAuthorization {
 
     /** Whether a secret of this name is in the key's current configuration. */
     boolean hasSecret(NodeKey key, String name);
+
+    /**
+     * What the pods say about a proxy of {@code serviceAccount} in {@code namespace} (the node's
+     * own namespace, already checked) being the key's node. {@link PodEvidence#UNKNOWN} when pods
+     * are not watched or not listed yet.
+     */
+    default PodEvidence pods(NodeKey key, String namespace, String serviceAccount) {
+      return PodEvidence.UNKNOWN;
+    }
+  }
+
+  /** The pods' answer to "may this service account be this node?". */
+  public enum PodEvidence {
+    /** A running, not-deleting pod of the service account is selected by the node's podSelector. */
+    MATCH,
+    /** The namespace's pods are known and none of the service account's is selected. */
+    NO_MATCH,
+    /** The pods are known and the node has no podSelector: App Mesh's "absent selects no pod". */
+    NO_SELECTOR,
+    /** Pods are not watched, or not listed yet: only the namespace rule applies. */
+    UNKNOWN
+  }
+
+  /**
+   * The running pods, by namespace and service account, as far as known (Kubernetes mode). Answers
+   * must be cheap: no API call, at most a scan of one namespace's pods.
+   */
+  @FunctionalInterface
+  public interface Pods {
+    /**
+     * Whether a pod of {@code namespace} running under {@code serviceAccount} (phase not Succeeded
+     * or Failed, no deletion timestamp) has labels {@code selects} accepts; null when the pods of
+     * that namespace are not known (not watched, not listed yet, or the watch is down).
+     */
+    Boolean anyRunning(String namespace, String serviceAccount, java.util.function.Predicate<java.util.Map<String, String>> selects);
+  }
+
+  /**
+   * The evidence for a node with {@code podSelector} (null when it has none: it selects no pod,
+   * as App Mesh's designator), from {@code pods} (null when not watched).
+   */
+  public static PodEvidence podEvidence(io.appmeshxds.translator.api.LabelSelector podSelector, Pods pods, String namespace,
+      String serviceAccount) {
+    if (pods == null) {
+      return PodEvidence.UNKNOWN;
+    }
+    Boolean any = pods.anyRunning(namespace, serviceAccount, podSelector == null ? labels -> false : podSelector::matches);
+    if (any == null) {
+      return PodEvidence.UNKNOWN;
+    }
+    if (podSelector == null) {
+      return PodEvidence.NO_SELECTOR;
+    }
+    return any ? PodEvidence.MATCH : PodEvidence.NO_MATCH;
   }
 
   /**
@@ -82,8 +137,11 @@ public final class ProxyAuthorization {
    *
    * @param mode off, warn or required
    * @param trustDomain the SPIFFE trust domain client certificates must be in
+   * @param pods whether pods are consulted where they are known (Kubernetes mode watches them
+   *     only then): the node's podSelector must select a running pod of the identity's service
+   *     account
    */
-  public record Settings(Mode mode, String trustDomain) {
+  public record Settings(Mode mode, String trustDomain, boolean pods) {
     public Settings {
       if (mode == null) {
         throw new IllegalArgumentException("an authorization mode is needed");
@@ -92,6 +150,11 @@ public final class ProxyAuthorization {
         throw new IllegalArgumentException("the SPIFFE trust domain must be a bare name such as cluster.local, got "
             + trustDomain);
       }
+    }
+
+    /** Pods consulted where known. */
+    public Settings(Mode mode, String trustDomain) {
+      this(mode, trustDomain, true);
     }
   }
 
@@ -126,7 +189,7 @@ public final class ProxyAuthorization {
     this.tokens = tokens;
     this.directory = directory;
     this.metrics = metrics;
-    for (String r : List.of("unauthenticated", "foreign_node", "unknown_node", "foreign_secret")) {
+    for (String r : List.of("unauthenticated", "foreign_node", "unknown_node", "service_account", "foreign_secret")) {
       counter(r, settings.mode() == Mode.REQUIRED); // registered at 0, so dashboards see the series
     }
   }
@@ -371,13 +434,28 @@ public final class ProxyAuthorization {
       return "not_ready";
     }
     String ns = directory.namespaceOf(key);
+    boolean enforced = settings.mode() == Mode.REQUIRED;
     if (ns != null && ns.equals(auth.identity.namespace())) {
-      auth.verified = true;
-      LOG.debug("xDS stream of {} authorized as {}", auth.identity, key.nodeId());
-      return null;
+      PodEvidence pods = settings.pods() ? directory.pods(key, ns, auth.identity.serviceAccount()) : PodEvidence.UNKNOWN;
+      if (pods == PodEvidence.MATCH || pods == PodEvidence.UNKNOWN) {
+        auth.verified = true;
+        if (LOG.isDebugEnabled()) {
+          LOG.debug("xDS stream of {} authorized as {}{}", auth.identity, key.nodeId(), pods == PodEvidence.MATCH
+              ? " (a running pod of its service account is selected by the node's podSelector)"
+              : " by namespace only (" + (settings.pods() ? "the pods of " + ns + " are not known" : "pods not consulted") + ")");
+        }
+        return null;
+      }
+      denied("service_account", enforced);
+      if (refusalLines.take()) {
+        LOG.warn("xDS stream of {} claims node {}: {}; {}{}", auth.identity, Escape.line(node.getId(), 256),
+            pods == PodEvidence.NO_SELECTOR ? "it has no podSelector, so no pod is its (App Mesh: absent selects no pod)"
+                : "no running pod of service account " + auth.identity.serviceAccount() + " is selected by its podSelector",
+            enforced ? "refused" : "allowed because proxy authorization is 'warn'", refusalLines.suppressedNote());
+      }
+      return "service_account";
     }
     String reason = ns == null ? "unknown_node" : "foreign_node";
-    boolean enforced = settings.mode() == Mode.REQUIRED;
     denied(reason, enforced);
     if (refusalLines.take()) {
       LOG.warn("xDS stream of {} claims node {}{}: {}{}", auth.identity, Escape.line(node.getId(), 256),

@@ -119,6 +119,14 @@ class DeployKustomizeTest {
     assertThat(role.path("rules").get(0).path("resources").toString()).isEqualTo("[\"leases\"]");
     JsonNode cr = one(docs, "ClusterRole", "appmesh-xds");
     assertThat(cr.toString()).doesNotContain("\"pods\"", "\"secrets\"", "\"*\"", "\"create\"", "\"delete\"");
+    // Pods are read only by proxy authorization's service-account check, and only read.
+    JsonNode pods = one(docs, "ClusterRole", "appmesh-xds-proxy-authorization");
+    List<String> rules = new ArrayList<>();
+    pods.path("rules").forEach(r -> rules.add(r.path("apiGroups") + " " + r.path("resources") + " " + r.path("verbs")));
+    assertThat(rules).containsExactly("[\"\"] [\"pods\"] [\"get\",\"list\",\"watch\"]");
+    JsonNode binding = one(docs, "ClusterRoleBinding", "appmesh-xds-proxy-authorization");
+    assertThat(binding.path("roleRef").path("name").stringValue("")).isEqualTo("appmesh-xds-proxy-authorization");
+    assertThat(binding.path("subjects").get(0).path("name").stringValue("")).isEqualTo("appmesh-xds");
   }
 
   /**

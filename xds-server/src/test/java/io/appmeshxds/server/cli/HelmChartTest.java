@@ -149,6 +149,20 @@ class HelmChartTest {
             .path("annotations").path("checksum/config").stringValue(""));
   }
 
+  /** proxyAuthorization.pods false: serve checks namespaces only and the chart grants no pod access. */
+  @Test
+  void theServiceAccountPodCheckCanBeTurnedOffAndThenNoPodIsRead() {
+    List<JsonNode> on = render(Map.of());
+    assertThat(one(on, "ClusterRole", "appmesh-xds-proxy-authorization").path("rules").toString()).contains("\"pods\"");
+    List<JsonNode> off = render(Map.of("proxyAuthorization.pods", false));
+    assertThat(off).noneSatisfy(d -> assertThat(key(d)).startsWith("ClusterRole appmesh-xds-proxy-authorization"));
+    assertThat(off).noneSatisfy(d -> assertThat(key(d)).startsWith("ClusterRoleBinding appmesh-xds-proxy-authorization"));
+    assertThat(one(off, "Deployment", "appmesh-xds").path("spec").path("template").path("spec").path("containers").get(0)
+        .path("args").toString()).contains("\"--proxy-authorization-pods\",\"off\"");
+    assertThat(off.stream().filter(d -> d.path("kind").stringValue("").endsWith("Role")).map(JsonNode::toString))
+        .isNotEmpty().noneMatch(r -> r.contains("\"pods\""));
+  }
+
   @Test
   void jaegerBecomesZipkinAsAppMeshConfiguredItAndDatadogIsRefusedWithAMessage() {
     ControlPlaneConfig c = config(render(Map.of("tracing.enabled", true, "tracing.provider", "jaeger")));
