@@ -5,6 +5,7 @@ import io.appmeshxds.bench.load.LoadDriver;
 import io.appmeshxds.bench.load.LoadResult;
 import io.appmeshxds.bench.load.LoadSettings;
 import io.appmeshxds.bench.report.Machine;
+import io.appmeshxds.bench.report.RegressionGuard;
 import io.appmeshxds.bench.report.Report;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code bin/bench}'s entry point.
@@ -29,7 +31,14 @@ import java.util.Map;
  *
  * Options (defaults depend on the mode): --profile, --clients, --streams, --changes, --warmup, --typical,
  * --budget-s, --ack-delay-ms, --idle-s, --connects, --timeout-s, --server-jvm, --client-jvm,
- * --jmh-forks, --results, --skip-jmh, --skip-load, --jfr (a JFR profile of the server process, in the logs).
+ * --jmh-forks, --results, --skip-jmh, --skip-load, --jfr (a JFR profile of the server process, in the logs),
+ * --churn-s (T16's window, 0: none), --slice-rate, --weight-rate (T16's changes per second),
+ * --skip-baseline (no java-control-plane baseline run), --baseline-serializer default|cached.
+ *
+ * <p>The load run runs twice, the same phases with the same clients: against our control plane,
+ * then against the java-control-plane baseline ({@link io.appmeshxds.bench.load.BaselineServer});
+ * every load row shows both and the ratio. After the table, the run is compared row by row with the
+ * last committed result of the same mode ({@link RegressionGuard}).
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -92,7 +101,14 @@ public final class BenchMain {
         Integer.parseInt(o.getOrDefault("typical", "5")),
         1000L * Long.parseLong(o.getOrDefault("budget-s", quick ? "60" : "600")), Long.parseLong(o.getOrDefault("ack-delay-ms", "0")),
         1000L * Long.parseLong(o.getOrDefault("idle-s", quick ? "10" : "35")), Integer.parseInt(o.getOrDefault("connects", quick ? "10" : "20")),
-        serverJvm, clientJvm, logs, 1000L * Long.parseLong(o.getOrDefault("timeout-s", quick ? "120" : "900")));
+        serverJvm, clientJvm, logs, 1000L * Long.parseLong(o.getOrDefault("timeout-s", quick ? "120" : "900")),
+        Double.parseDouble(o.getOrDefault("churn-s", quick ? "20" : "60")), Double.parseDouble(o.getOrDefault("slice-rate", "50")),
+        Double.parseDouble(o.getOrDefault("weight-rate", "1")));
+    boolean baseline = !o.containsKey("skip-baseline");
+    String serializer = o.getOrDefault("baseline-serializer", "default");
+    if (!serializer.equals("default") && !serializer.equals("cached")) {
+      throw new IllegalArgumentException("--baseline-serializer is default or cached: " + serializer);
+    }
     // Forked even in the quick profile: in one JVM, T1's full builds shaped the JIT's profile of the change
     // path, and T3 ran at 2.3 or 4.9 ms p50 from one run to the next; a fresh JVM per benchmark gives 2.0 every time.
     int forks = Integer.parseInt(o.getOrDefault("jmh-forks", "1"));
@@ -117,6 +133,12 @@ public final class BenchMain {
         ls.ackDelayMillis(), String.join(" ", serverJvm.stream().filter(a -> !a.startsWith("-Xlog") && !a.startsWith("-XX:StartFlight")).toList()), String.join(" ", clientJvm)));
     rep.note(String.format(Locale.ROOT, "JMH: %s, %d fork(s); T1 %d+%d single shots, T3 %d+%d × %d ms sampling iterations", profile.name(),
         forks, js.t1Warmup(), js.t1Measure(), js.t3Warmup(), js.t3Measure(), js.t3IterationMillis()));
+    if (!o.containsKey("skip-load")) {
+      rep.note(baseline ? "baseline: stock java-control-plane 1.0.49 (SimpleCache, a snapshot per VirtualNode group, V3DiscoveryServer with its "
+          + ("cached".equals(serializer) ? "CachedProtoResourcesSerializer" : "default executor and serializer")
+          + ") serving what our translator produces, translated in process on each change (no debounce); same clients, same phases, run after ours in fresh JVMs"
+          : "baseline: skipped (--skip-baseline)");
+    }
     rep.note("logs: " + logs);
 
     long t0 = System.nanoTime();
@@ -127,7 +149,20 @@ public final class BenchMain {
     if (!o.containsKey("skip-load")) {
       System.gc();
       LoadResult lr = new LoadDriver(ls, System.out).run();
-      Targets.load(rep, ls, lr);
+      LoadResult base = null;
+      if (baseline) {
+        System.gc();
+        LoadSettings bs = ls;
+        if (serializer.equals("cached")) {
+          List<String> jvm = new ArrayList<>(ls.serverJvm());
+          jvm.add(0, "-Dbaseline.serializer=cached");
+          bs = new LoadSettings(ls.profile(), ls.clients(), ls.t7Streams(), ls.hotChanges(), ls.warmupChanges(), ls.typicalChanges(),
+              ls.changeBudgetMillis(), ls.ackDelayMillis(), ls.idleMillis(), ls.sequentialConnects(), jvm, ls.clientJvm(), ls.logDir(),
+              ls.timeoutMillis(), ls.churnSeconds(), ls.churnSliceRate(), ls.churnWeightRate());
+        }
+        base = new LoadDriver(bs, System.out, "baseline", io.appmeshxds.bench.load.BaselineServer.class).run();
+      }
+      LoadTargets.load(rep, ls, lr, base);
     }
     double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     rep.note(String.format(Locale.ROOT, "run took %.1f min; load average at the end %.2f (other work on the machine inflates wall times)",
@@ -135,7 +170,17 @@ public final class BenchMain {
     System.out.println();
     System.out.print(rep.text());
     Path md = results.resolve(mode + "-" + stamp + ".md");
-    Files.writeString(md, rep.markdown());
+    String text = rep.markdown();
+    Optional<Path> last = RegressionGuard.lastCommitted(results, mode, md.getFileName().toString());
+    if (last.isPresent()) {
+      List<RegressionGuard.Line> lines = RegressionGuard.compare(Files.readString(last.get()), rep.rows());
+      System.out.println();
+      System.out.print(RegressionGuard.text(last.get().getFileName().toString(), lines));
+      text += RegressionGuard.markdown(last.get().getFileName().toString(), lines);
+    } else {
+      System.out.println("regression guard: no committed " + mode + " result in " + results + " to compare with");
+    }
+    Files.writeString(md, text);
     System.out.println("written to " + md);
     return 0;
   }

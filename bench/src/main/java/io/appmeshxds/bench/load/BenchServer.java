@@ -4,45 +4,20 @@ import io.appmeshxds.bench.MeshGenerator;
 import io.appmeshxds.server.ControlPlane;
 import io.appmeshxds.server.Pipelines;
 import io.appmeshxds.server.reconcile.ResourceStore;
-import io.appmeshxds.translator.api.ObjectMeta;
-import io.appmeshxds.translator.api.VirtualRouter;
-import io.appmeshxds.translator.input.MeshResources;
 import io.appmeshxds.translator.input.ObjectRef;
 import io.appmeshxds.translator.plan.NodeKey;
 import io.appmeshxds.translator.xds.XdsResources;
 import io.micrometer.core.instrument.Counter;
-import java.util.ArrayList;
-import java.util.BitSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.function.BooleanSupplier;
 
 /**
- * The server process: a real {@link ControlPlane} on 127.0.0.1 loaded with a generated mesh, and
- * the bookkeeping to time convergence the way perf-anchors §6.1 defines it: from the moment the
- * store receives a change to the moment the last affected client's ACK (of the version sent with
- * the nonce it names) arrives, both taken on this process's clock.
- *
- * <p>Commands: {@code load profile= seed= hot=}; {@code gc}; {@code mark}; {@code await-full from=
- * to= timeoutMs=}; {@code change target=hot|<i> w= n= timeoutMs=}; {@code noop kind=equal|meta
- * target= n= settleMs=}; {@code idle ms=}; {@code stats}.
+ * The server process for our control plane: a real {@link ControlPlane} on 127.0.0.1 loaded with a
+ * generated mesh; the commands and the timing are {@link LoadServer}'s. A change is a write to the
+ * control plane's store, as a Kubernetes watch event is; the reconciler builds after its debounce.
  */
-public final class BenchServer implements AutoCloseable {
-  static final String SOURCE = "bench";
-  private static final XdsResources.Type[] TYPES = {XdsResources.Type.LISTENER, XdsResources.Type.ROUTE,
-      XdsResources.Type.CLUSTER, XdsResources.Type.ENDPOINT};
-
-  /** The latest ACK of one client for one type. */
-  private record Ack(String version, long nanos) {}
-
+public final class BenchServer extends LoadServer {
   private ControlPlane cp;
-  private MeshGenerator.Profile profile;
-  private final List<AtomicReferenceArray<Ack>> acks = new ArrayList<>();
-  private final Map<String, Integer> weights = new LinkedHashMap<>();
-  private long markNanos;
-  private int touch;
   private final io.appmeshxds.server.grpc.XdsLimits limits;
 
   /** Every simulated proxy connects from 127.0.0.1: the per-address stream limit is lifted. */
@@ -60,38 +35,9 @@ public final class BenchServer implements AutoCloseable {
     CommandLoop.run(s::handle);
   }
 
-  Msg handle(Msg cmd) throws Exception {
-    return switch (cmd.word()) {
-      case "load" -> load(MeshGenerator.Profile.of(cmd.str("profile")), cmd.num("seed", 42),
-          Boolean.parseBoolean(cmd.str("hot", "true")), cmd.num("timeoutMs", 600_000));
-      case "gc" -> ProcStats.ok().put("heapAfterGc", ProcStats.liveHeapAfterFullGc()).put("heapCommitted", ProcStats.heapCommitted())
-          .put("direct", ProcStats.directBytes()).put("metaspace", ProcStats.nonHeapUsed("Metaspace"))
-          .put("rss", ProcStats.rssBytes()).put("openWatches", cp.cache().openWatches());
-      case "mark" -> {
-        markNanos = System.nanoTime();
-        yield ProcStats.ok();
-      }
-      case "await-full" -> awaitFull((int) cmd.num("from"), (int) cmd.num("to"), cmd.num("timeoutMs"));
-      case "change" -> change(cmd.str("target"), (int) cmd.num("w"), (int) cmd.num("n"), cmd.num("timeoutMs", 120_000));
-      case "noop" -> noop(cmd.str("kind"), cmd.str("target"), cmd.num("settleMs", 1000), cmd.num("timeoutMs", 120_000));
-      case "idle" -> idle(cmd.num("ms"));
-      case "stats" -> stats(ProcStats.ok());
-      default -> throw new IllegalArgumentException("unknown command " + cmd.word());
-    };
-  }
-
   /** Starts the control plane and loads the mesh as one synced source; returns once the first config is published. */
-  Msg load(MeshGenerator.Profile p, long seed, boolean hot, long timeoutMs) throws Exception {
-    profile = p;
-    for (int t = 0; t < 4; t++) {
-      acks.add(new AtomicReferenceArray<>(ClientPlan.max(p)));
-    }
-    long g0 = System.nanoTime();
-    MeshResources mesh = MeshGenerator.generate(p, seed, hot ? MeshGenerator.Options.HOT : MeshGenerator.Options.DEFAULT);
-    Map<ObjectRef, ResourceStore.Entry> entries = new LinkedHashMap<>();
-    MeshGenerator.byRef(mesh).forEach((ref, o) -> entries.put(ref, new ResourceStore.Entry(o, null)));
-    double generateMs = (System.nanoTime() - g0) / 1e6;
-    mesh = null;
+  @Override
+  protected Msg start(Map<ObjectRef, ResourceStore.Entry> entries, long timeoutMs) throws Exception {
     cp = new ControlPlane(Pipelines.standard(MeshGenerator.config()), ControlPlane.Settings.loopback().withLimits(limits),
         List.of(), List.of()).start();
     cp.acks().addListener(this::acked);
@@ -106,213 +52,53 @@ public final class BenchServer implements AutoCloseable {
     if (!ready) {
       throw new IllegalStateException("no configuration published within " + timeoutMs + " ms");
     }
-    return ProcStats.ok().put("xdsPort", cp.xdsPort()).put("generateMs", generateMs).put("readyMs", readyMs)
-        .put("readyCpuMs", ProcStats.cpuMillis() - cpu0).put("objects", entries.size()).put("groups", cp.cache().keys().size());
+    return ProcStats.ok().put("xdsPort", cp.xdsPort()).put("readyMs", readyMs)
+        .put("readyCpuMs", ProcStats.cpuMillis() - cpu0).put("groups", cp.cache().keys().size());
   }
 
-  private void acked(NodeKey key, String typeUrl, String version, long nanos) {
-    int j = ClientPlan.indexOf(key);
-    int t = SimClient.TYPES.indexOf(typeUrl);
-    if (j >= 0 && t >= 0 && j < acks.get(t).length()) {
-      acks.get(t).set(j, new Ack(version, nanos));
-    }
+  @Override
+  protected XdsResources current(NodeKey key) {
+    return cp.cache().get(key);
   }
 
-  /** When client j ACKed {@code version} of type t at or after {@code since}, else -1. */
-  private long ackedAt(int j, int t, String version, long since) {
-    Ack a = acks.get(t).get(j);
-    return a != null && a.version().equals(version) && a.nanos() >= since ? a.nanos() : -1;
+  @Override
+  protected boolean put(ObjectRef ref, Object object) {
+    return cp.store().put(SOURCE, ref, object);
   }
 
-  /**
-   * Waits until every client in [from, to) has ACKed the current version of every type it is
-   * served, after the last {@code mark}. Reports the time from mark to the last such ACK.
-   */
-  Msg awaitFull(int from, int to, long timeoutMs) throws InterruptedException {
-    long since = markNanos;
-    long[] doneAt = new long[to - from];
-    java.util.Arrays.fill(doneAt, -1);
-    // Expected versions per client, looked up again every 250 ms only: this process is the one
-    // measured, so the bookkeeping stays cheap (the ACK times come from the listener anyway).
-    String[][] expected = new String[to - from][];
-    long[] refreshed = {0};
-    boolean all = waitUntil(() -> {
-      boolean refresh = System.nanoTime() - refreshed[0] > 250_000_000L;
-      if (refresh) {
-        refreshed[0] = System.nanoTime();
-      }
-      boolean ok = true;
-      for (int j = from; j < to; j++) {
-        if (doneAt[j - from] >= 0) {
-          continue;
-        }
-        if (refresh || expected[j - from] == null) {
-          XdsResources r = cp.cache().get(ClientPlan.key(j));
-          String[] v = r == null ? null : new String[4];
-          for (int t = 0; t < 4 && v != null; t++) {
-            v[t] = r.get(TYPES[t]).isEmpty() ? null : r.version(TYPES[t]);
-          }
-          expected[j - from] = v;
-        }
-        String[] v = expected[j - from];
-        long last = v == null ? -1 : 0;
-        for (int t = 0; t < 4 && last >= 0; t++) {
-          if (v[t] != null) {
-            long at = ackedAt(j, t, v[t], since);
-            last = at < 0 ? -1 : Math.max(last, at);
-          }
-        }
-        doneAt[j - from] = last;
-        ok &= last >= 0;
-      }
-      return ok;
-    }, timeoutMs, 10);
-    List<Double> perClient = new ArrayList<>();
-    long max = -1;
-    for (long d : doneAt) {
-      if (d >= 0) {
-        perClient.add((d - since) / 1e6);
-        max = Math.max(max, d);
-      }
-    }
-    io.appmeshxds.bench.report.Stats s = io.appmeshxds.bench.report.Stats.of(perClient);
-    return ProcStats.ok().put("complete", perClient.size()).put("expected", to - from).put("allAcked", all)
-        .put("ms", max < 0 ? -1.0 : (max - since) / 1e6).put("p50ClientMs", perClient.isEmpty() ? -1.0 : s.p50());
+  @Override
+  protected long builds() {
+    return cp.reconciler().builds();
   }
 
-  private static ObjectRef routerRef(String target) {
-    return ObjectRef.of(router(target, 0));
+  @Override
+  protected double pushes() {
+    return counter("appmeshxds_pushes_total");
   }
 
-  private static VirtualRouter router(String target, int w) {
-    return target.equals("hot") ? MeshGenerator.hotRouter(w) : MeshGenerator.router(Integer.parseInt(target), w);
+  @Override
+  protected double pushedResources() {
+    return counter("appmeshxds_pushed_resources_total");
+  }
+
+  @Override
+  protected double pushedBytes() {
+    return counter("appmeshxds_pushed_bytes_total");
+  }
+
+  @Override
+  protected long openWatches() {
+    return cp.cache().openWatches();
   }
 
   /**
-   * One weight change, timed from the store write to the last ACK of every client (of the first
-   * {@code n}) whose served versions changed. Reports who was affected and what was pushed.
+   * The cache's observer runs on the reconciler's thread while it publishes, so the build being
+   * published is the reconciler's last one: its input tells which changes the publish covers.
    */
-  Msg change(String target, int w, int n, long timeoutMs) throws InterruptedException {
-    String[][] before = versions(n);
-    double pushes0 = counter("appmeshxds_pushes_total");
-    double bytes0 = counter("appmeshxds_pushed_bytes_total");
-    double resources0 = counter("appmeshxds_pushed_resources_total");
-    long builds0 = cp.reconciler().builds();
-    VirtualRouter r = router(target, w);
-    double cpu0 = ProcStats.cpuMillis();
-    long t0 = System.nanoTime();
-    boolean changed = cp.store().put(SOURCE, ObjectRef.of(r), r);
-    weights.put(target, w);
-    if (!changed) {
-      return ProcStats.ok().put("changed", false);
-    }
-    boolean built = waitUntil(() -> cp.reconciler().builds() > builds0, timeoutMs, 1);
-    long tBuilt = System.nanoTime();
-    if (!built) {
-      return ProcStats.ok().put("changed", true).put("built", false).put("ms", -1.0);
-    }
-    String[][] after = versions(n);
-    BitSet affected = new BitSet();
-    List<int[]> pending = new ArrayList<>();
-    for (int j = 0; j < n; j++) {
-      for (int t = 0; t < 4; t++) {
-        if (after[j][t] != null && !after[j][t].equals(before[j][t])) {
-          affected.set(j);
-          pending.add(new int[] {j, t});
-        }
-      }
-    }
-    long[] lastAck = new long[n];
-    List<int[]> waiting = new ArrayList<>(pending);
-    // Each poll looks only at what is still missing; the ACK times come from the listener, so the
-    // poll interval does not change what is measured.
-    boolean acked = waitUntil(() -> {
-      waiting.removeIf(p -> {
-        long at = ackedAt(p[0], p[1], after[p[0]][p[1]], t0);
-        if (at >= 0) {
-          lastAck[p[0]] = Math.max(lastAck[p[0]], at);
-        }
-        return at >= 0;
-      });
-      return waiting.isEmpty();
-    }, timeoutMs, 2);
-    List<Double> perClient = new ArrayList<>();
-    long max = -1;
-    for (int j = affected.nextSetBit(0); j >= 0; j = affected.nextSetBit(j + 1)) {
-      if (lastAck[j] > 0) {
-        perClient.add((lastAck[j] - t0) / 1e6);
-        max = Math.max(max, lastAck[j]);
-      }
-    }
-    int[] typesChanged = new int[4];
-    pending.forEach(p -> typesChanged[p[1]]++);
-    return ProcStats.ok().put("changed", true).put("built", true).put("allAcked", acked)
-        .put("ms", affected.isEmpty() ? 0.0 : max < 0 ? -1.0 : (max - t0) / 1e6)
-        .put("buildMs", (tBuilt - t0) / 1e6).put("changeCpuMs", ProcStats.cpuMillis() - cpu0)
-        .put("affected", affected.cardinality()).put("affectedSet", ClientFleet.encode(affected))
-        .put("p50ClientMs", perClient.isEmpty() ? 0.0 : io.appmeshxds.bench.report.Stats.of(perClient).p50())
-        .put("ldsChanged", typesChanged[0]).put("rdsChanged", typesChanged[1]).put("cdsChanged", typesChanged[2])
-        .put("edsChanged", typesChanged[3])
-        .put("pushes", counter("appmeshxds_pushes_total") - pushes0)
-        .put("pushedBytes", counter("appmeshxds_pushed_bytes_total") - bytes0)
-        .put("pushedResources", counter("appmeshxds_pushed_resources_total") - resources0);
-  }
-
-  private String[][] versions(int n) {
-    String[][] v = new String[n][4];
-    for (int j = 0; j < n; j++) {
-      XdsResources r = cp.cache().get(ClientPlan.key(j));
-      for (int t = 0; t < 4; t++) {
-        v[j][t] = r == null ? null : r.version(TYPES[t]);
-      }
-    }
-    return v;
-  }
-
-  /**
-   * A change that must send nothing: {@code equal} re-puts an equal router (an informer resync or a
-   * status-only update, whose status the source drops); {@code meta} changes only metadata the
-   * translation does not read (a label and the resourceVersion), which runs a build.
-   */
-  Msg noop(String kind, String target, long settleMs, long timeoutMs) throws InterruptedException {
-    double pushes0 = counter("appmeshxds_pushes_total");
-    double bytes0 = counter("appmeshxds_pushed_bytes_total");
-    long builds0 = cp.reconciler().builds();
-    VirtualRouter r = router(target, weights.getOrDefault(target, 0));
-    if (kind.equals("meta")) {
-      touch++;
-      ObjectMeta m = r.metadata();
-      r = new VirtualRouter(new ObjectMeta(m.name(), m.namespace(), Map.of("bench/touch", Integer.toString(touch)),
-          m.annotations(), m.generation(), m.uid(), "rv-" + touch), r.spec());
-    } else if (!kind.equals("equal")) {
-      throw new IllegalArgumentException("kind must be equal or meta: " + kind);
-    }
-    boolean changed = cp.store().put(SOURCE, ObjectRef.of(r), r);
-    boolean built = !changed || waitUntil(() -> cp.reconciler().builds() > builds0, timeoutMs, 1);
-    Thread.sleep(settleMs);
-    return ProcStats.ok().put("changed", changed).put("built", built).put("builds", cp.reconciler().builds() - builds0)
-        .put("pushes", counter("appmeshxds_pushes_total") - pushes0)
-        .put("pushedBytes", counter("appmeshxds_pushed_bytes_total") - bytes0);
-  }
-
-  /** CPU, allocation and GC of this process over an idle window. */
-  Msg idle(long ms) throws InterruptedException {
-    double cpu0 = ProcStats.cpuMillis();
-    long alloc0 = ProcStats.allocatedBytes();
-    long[] gc0 = ProcStats.gc();
-    double pushes0 = counter("appmeshxds_pushes_total");
-    long t0 = System.nanoTime();
-    Thread.sleep(ms);
-    double wall = (System.nanoTime() - t0) / 1e6;
-    long[] gc1 = ProcStats.gc();
-    return ProcStats.ok().put("wallMs", wall).put("cpuPctOfCore", 100 * (ProcStats.cpuMillis() - cpu0) / wall)
-        .put("allocMBps", (ProcStats.allocatedBytes() - alloc0) / 1e6 / (wall / 1000)).put("gcs", gc1[0] - gc0[0])
-        .put("gcMs", gc1[1] - gc0[1]).put("pushes", counter("appmeshxds_pushes_total") - pushes0);
-  }
-
-  private Msg stats(Msg m) {
-    return m.put("pushes", counter("appmeshxds_pushes_total")).put("pushedBytes", counter("appmeshxds_pushed_bytes_total"))
-        .put("builds", cp.reconciler().builds()).put("groups", cp.cache().keys().size());
+  @Override
+  protected void observePublishes(ChurnBook book) {
+    cp.cache().observe(book == null ? (k, r) -> {} : (k, r) -> book.published(ClientPlan.indexOf(k), r,
+        cp.reconciler().lastBuild().model().inputs()));
   }
 
   /** Sum of a counter over all its tags (0 before the first increment). */
@@ -322,17 +108,6 @@ public final class BenchServer implements AutoCloseable {
       sum += c.count();
     }
     return sum;
-  }
-
-  static boolean waitUntil(BooleanSupplier condition, long timeoutMs, long pollMs) throws InterruptedException {
-    long end = System.nanoTime() + timeoutMs * 1_000_000;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        return false;
-      }
-      Thread.sleep(pollMs);
-    }
-    return true;
   }
 
   ControlPlane controlPlane() {

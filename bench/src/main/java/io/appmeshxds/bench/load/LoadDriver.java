@@ -2,11 +2,14 @@ package io.appmeshxds.bench.load;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * Runs one load run: a server JVM ({@link BenchServer}) and a client JVM ({@link ClientFleet}),
+ * Runs one load run: a server JVM (ours, {@link BenchServer}, or the java-control-plane baseline,
+ * {@link BaselineServer}: the same commands) and a client JVM ({@link ClientFleet}),
  * through their phases in order, every wait bounded. A phase that fails is recorded and the run goes
  * on with the next phase if the processes are still alive; both processes are always stopped.
  *
@@ -17,6 +20,7 @@ import java.util.Locale;
  *   <li>T4/T9: weight changes of the hot service (every client affected), then of ordinary
  *       services (few affected: the others must receive nothing);
  *   <li>T11: changes that must send nothing;
+ *   <li>T16: churn, EndpointSlice and weight changes at fixed rates ({@link Churn});
  *   <li>T14: single clients connecting to the warm server, one at a time;
  *   <li>T7: more streams up to {@code t7Streams}, live heap per stream and idle CPU.
  * </ol>
@@ -24,20 +28,53 @@ import java.util.Locale;
 public final class LoadDriver {
   private final LoadSettings s;
   private final PrintStream log;
+  private final String label;
+  private final Class<? extends LoadServer> serverMain;
   private final LoadResult r = new LoadResult();
   private Child server;
   private Child clients;
   private double serverCpu;
   private double clientCpu;
 
+  /** Our control plane, logs named as before ({@code server.log}, {@code clients.log}). */
   public LoadDriver(LoadSettings settings, PrintStream progress) {
+    this(settings, progress, "", BenchServer.class);
+  }
+
+  /**
+   * The server {@code serverMain} runs; {@code label} prefixes its log files ({@code <label>-server.log}
+   * …) and its progress lines; an empty label is ours.
+   */
+  public LoadDriver(LoadSettings settings, PrintStream progress, String label, Class<? extends LoadServer> serverMain) {
     this.s = settings;
     this.log = progress;
+    this.label = label;
+    this.serverMain = serverMain;
+  }
+
+  private String file(String name) {
+    return label.isEmpty() ? name : label + "-" + name;
+  }
+
+  /** The server's JVM options, the GC log renamed for a labelled run and no flight recording but ours. */
+  private List<String> serverJvm() {
+    if (label.isEmpty()) {
+      return s.serverJvm();
+    }
+    List<String> out = new ArrayList<>();
+    for (String a : s.serverJvm()) {
+      if (a.startsWith("-Xlog:gc:file=")) {
+        out.add("-Xlog:gc:file=" + s.logDir().resolve(file("server-gc.log")));
+      } else if (!a.startsWith("-XX:StartFlightRecording")) {
+        out.add(a);
+      }
+    }
+    return out;
   }
 
   public LoadResult run() {
     try {
-      server = Child.start("server", BenchServer.class.getName(), s.serverJvm(), s.logDir().resolve("server.log"));
+      server = Child.start(file("server"), serverMain.getName(), serverJvm(), s.logDir().resolve(file("server.log")));
       say("server pid %d, log %s", server.pid(), server.log());
       Msg load = srv(new Msg("load").put("profile", s.profile().name()).put("hot", true).put("timeoutMs", s.timeoutMillis() * 4),
           s.timeoutMillis() * 5);
@@ -53,8 +90,8 @@ public final class LoadDriver {
       r.rssNoClients = gc0.num("rss");
       r.metaspace = gc0.num("metaspace");
       say("live heap, no clients: %s (RSS %s)", mib(r.heapNoClients), mib(r.rssNoClients));
-      histogram("histo-no-clients.txt");
-      clients = Child.start("clients", ClientFleet.class.getName(), s.clientJvm(), s.logDir().resolve("clients.log"));
+      histogram(file("histo-no-clients.txt"));
+      clients = Child.start(file("clients"), ClientFleet.class.getName(), s.clientJvm(), s.logDir().resolve(file("clients.log")));
       cli(new Msg("init").put("port", load.num("xdsPort")).put("ackDelayMs", s.ackDelayMillis()), 30_000);
       phase("T8 storm", this::storm);
       phase("T8 reconnect storm", this::reconnectStorm);
@@ -62,6 +99,7 @@ public final class LoadDriver {
       phase("T4 hot changes", this::hotChanges);
       phase("T9 typical changes", this::typicalChanges);
       phase("T11 no-op changes", this::noops);
+      phase("T16 churn", this::churn);
       phase("T14 sequential connects", this::sequentialConnects);
       phase("T7 streams", this::streams);
     } catch (Exception e) {
@@ -218,6 +256,25 @@ public final class LoadDriver {
         r.noopMetaClientMessages);
   }
 
+  /** T16 on the connected clients [0, clients): the server runs the timetable itself and reports. */
+  private void churn() throws Exception {
+    if (s.churnSeconds() <= 0) {
+      return;
+    }
+    cli(new Msg("status"), 30_000);
+    double c0 = clientCpu;
+    long settle = Math.max(60_000, s.timeoutMillis());
+    Msg m = srv(new Msg("churn").put("n", s.clients()).put("seconds", s.churnSeconds()).put("sliceRate", s.churnSliceRate())
+        .put("weightRate", s.churnWeightRate()).put("settleMs", settle), (long) (s.churnSeconds() * 1000) + settle + 120_000);
+    cli(new Msg("status"), 30_000);
+    r.churn = m;
+    r.churnClientCpuMs = clientCpu - c0;
+    say("T16: %d changes in %.0f s, %d incomplete; due -> all affected ACKed p50 %.0f ms, p99 %.0f ms, max %.0f ms (weight p99 %.0f, slice p99 %.0f); first third p50/p99 %.0f/%.0f ms, last third %.0f/%.0f ms; server %.2f cores, lag max %.0f ms; %d of %d affected clients starved, %d client-changes undelivered",
+        m.num("changes"), m.dbl("windowMs") / 1000, m.num("incomplete"), m.dbl("p50Ms"), m.dbl("p99Ms"), m.dbl("maxMs"),
+        m.dbl("routesP99Ms"), m.dbl("endpointsP99Ms"), m.dbl("firstP50Ms"), m.dbl("firstP99Ms"), m.dbl("lastP50Ms"), m.dbl("lastP99Ms"),
+        m.dbl("cores"), m.dbl("maxLagMs"), m.num("starved"), m.num("affectedClients"), m.num("undelivered"));
+  }
+
   private void sequentialConnects() throws Exception {
     int base = s.clients();
     for (int j = base; j < base + s.sequentialConnects(); j++) {
@@ -249,7 +306,7 @@ public final class LoadDriver {
     r.t7Complete = (int) st.num("complete");
     Thread.sleep(1000);
     Msg gc = srv(new Msg("gc"), 120_000);
-    histogram("histo-" + s.t7Streams() + "-streams.txt");
+    histogram(file("histo-" + s.t7Streams() + "-streams.txt"));
     r.heapT7 = gc.num("heapAfterGc");
     r.directT7 = gc.num("direct");
     r.rssT7 = gc.num("rss");
@@ -308,7 +365,7 @@ public final class LoadDriver {
   }
 
   private void say(String fmt, Object... args) {
-    log.println("[load] " + String.format(Locale.ROOT, fmt, args));
+    log.println("[load" + (label.isEmpty() ? "" : " " + label) + "] " + String.format(Locale.ROOT, fmt, args));
     log.flush();
   }
 

@@ -60,4 +60,7 @@ public final class LoadResult {
   public double idleClientCpuPct = Double.NaN;
   public final List<Double> sequentialConnectMs = new ArrayList<>();
   public final List<String> errors = new ArrayList<>();
+  /** T16's reply ({@link Churn}), or null when it did not run. */
+  public Msg churn;
+  public double churnClientCpuMs = Double.NaN;
 }

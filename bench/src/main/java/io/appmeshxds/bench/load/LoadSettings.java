@@ -22,10 +22,13 @@ import java.util.List;
  * @param clientJvm JVM options of the client process
  * @param logDir where the processes' logs go
  * @param timeoutMillis bound of any single wait (a storm, one change's convergence)
+ * @param churnSeconds length of T16's churn window (0: no churn)
+ * @param churnSliceRate EndpointSlice changes per second during churn
+ * @param churnWeightRate hot weight changes per second during churn
  */
 public record LoadSettings(MeshGenerator.Profile profile, int clients, int t7Streams, int hotChanges, int warmupChanges, int typicalChanges,
     long changeBudgetMillis, long ackDelayMillis, long idleMillis, int sequentialConnects, List<String> serverJvm,
-    List<String> clientJvm, Path logDir, long timeoutMillis) {
+    List<String> clientJvm, Path logDir, long timeoutMillis, double churnSeconds, double churnSliceRate, double churnWeightRate) {
 
   public LoadSettings {
     serverJvm = List.copyOf(serverJvm);

@@ -6,6 +6,8 @@ import java.util.List;
 /** The one table {@code bin/bench} prints, as aligned text and as markdown. */
 public final class Report {
   private static final String[] HEADER = {"target", "what", "threshold", "measured", "result"};
+  private static final String[] WIDE_HEADER = {"target", "what", "threshold", "measured", "result", "baseline (java-control-plane)",
+      "ours ÷ baseline"};
 
   private final String title;
   private final List<String> notes = new ArrayList<>();
@@ -33,15 +35,27 @@ public final class Report {
     return List.copyOf(notes);
   }
 
-  private static String[] cells(Row r) {
-    return new String[] {r.target(), r.what(), r.threshold(), r.measured(), r.verdict().toString()};
+  /** Whether any row has a baseline: then the table has its two columns. */
+  private boolean wide() {
+    return rows.stream().anyMatch(r -> !r.baseline().isEmpty());
+  }
+
+  private String[] header() {
+    return wide() ? WIDE_HEADER : HEADER;
+  }
+
+  private String[] cells(Row r) {
+    return wide() ? new String[] {r.target(), r.what(), r.threshold(), r.measured(), r.verdict().toString(),
+        r.baseline().isEmpty() ? "-" : r.baseline(), r.ratio().isEmpty() ? "-" : r.ratio()}
+        : new String[] {r.target(), r.what(), r.threshold(), r.measured(), r.verdict().toString()};
   }
 
   /** Plain-text table with aligned columns, notes first. */
   public String text() {
-    int[] w = new int[HEADER.length];
+    String[] header = header();
+    int[] w = new int[header.length];
     List<String[]> all = new ArrayList<>();
-    all.add(HEADER);
+    all.add(header);
     rows.forEach(r -> all.add(cells(r)));
     for (String[] c : all) {
       for (int i = 0; i < c.length; i++) {
@@ -70,8 +84,9 @@ public final class Report {
   public String markdown() {
     StringBuilder sb = new StringBuilder("# ").append(title).append("\n\n");
     notes.forEach(n -> sb.append("- ").append(n).append('\n'));
-    sb.append('\n').append(mdRow(HEADER));
-    sb.append("|---|---|---|---|---|\n");
+    String[] header = header();
+    sb.append('\n').append(mdRow(header));
+    sb.append("|---".repeat(header.length)).append("|\n");
     rows.forEach(r -> sb.append(mdRow(cells(r))));
     return sb.toString();
   }

@@ -8,8 +8,26 @@ package io.appmeshxds.bench.report;
  * @param threshold the target's threshold as text (perf-anchors §6.2)
  * @param measured the measured value as text
  * @param verdict PASS, FAIL, or INFO when there is nothing to judge (or the run could not measure it)
+ *     (of our measurement)
+ * @param baseline the same measurement of the java-control-plane baseline, or "" when not measured
+ * @param ratio ours ÷ baseline of the row's main figure(s), or ""
  */
-public record Row(String target, String what, String threshold, String measured, Verdict verdict) {
+public record Row(String target, String what, String threshold, String measured, Verdict verdict, String baseline, String ratio) {
+
+  public Row {
+    baseline = baseline == null ? "" : baseline;
+    ratio = ratio == null ? "" : ratio;
+  }
+
+  /** A row without a baseline. */
+  public Row(String target, String what, String threshold, String measured, Verdict verdict) {
+    this(target, what, threshold, measured, verdict, "", "");
+  }
+
+  /** This row with the baseline's measurement and the ratio. */
+  public Row withBaseline(String baselineMeasured, String oursOverBaseline) {
+    return new Row(target, what, threshold, measured, verdict, baselineMeasured, oursOverBaseline);
+  }
 
   /** Outcome of a row. */
   public enum Verdict {
