@@ -50,6 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ProxyAuthorizationPodsTest {
   static final String PRIMARY = "mesh/appmesh/virtualNode/podinfo-primary_demo";
   static final String NO_SELECTOR = "mesh/appmesh/virtualNode/batch-job_demo";
+  static final String GATEWAY = "mesh/appmesh/virtualGateway/ingress_demo";
 
   @TempDir static Path dir;
   @TempDir static Path pkiDir;
@@ -65,6 +66,7 @@ class ProxyAuthorizationPodsTest {
   TestPki.Issued loadtester;
   TestPki.Issued defaultSa;
   TestPki.Issued otherNamespace;
+  TestPki.Issued gatewaySa;
 
   ProxyAuthorizationPodsTest() throws Exception {}
 
@@ -103,6 +105,25 @@ class ProxyAuthorizationPodsTest {
                 virtualServiceRef:
                   name: podinfo
         """);
+    api.apply("""
+        apiVersion: appmesh.k8s.aws/v1beta2
+        kind: VirtualGateway
+        metadata:
+          name: ingress
+          namespace: demo
+        spec:
+          namespaceSelector:
+            matchLabels:
+              gateway: ingress
+          podSelector:
+            matchLabels:
+              app: ingress-gw
+          listeners:
+            - portMapping:
+                port: 8088
+                protocol: http
+        """);
+    api.admin().pods().inNamespace("demo").resource(pod("ingress-gw-1", "ingress-gw", Map.of("app", "ingress-gw"))).create();
     api.admin().pods().inNamespace("demo").resource(pod("loadtester-1", "flagger-loadtester",
         Map.of("app", "flagger-loadtester"))).create();
     api.admin().pods().inNamespace("demo").resource(pod("podinfo-1", "default", Map.of("app", "podinfo-primary"))).create();
@@ -111,13 +132,15 @@ class ProxyAuthorizationPodsTest {
     loadtester = pki.client("loadtester", "spiffe://cluster.local/ns/demo/sa/flagger-loadtester");
     defaultSa = pki.client("default", "spiffe://cluster.local/ns/demo/sa/default");
     otherNamespace = pki.client("other", "spiffe://cluster.local/ns/other/sa/flagger-loadtester");
+    gatewaySa = pki.client("ingress-gw", "spiffe://cluster.local/ns/demo/sa/ingress-gw");
     requiredClient = api.newClient();
     warnClient = api.newClient();
     required = replica(requiredClient, "replica-required", ProxyAuthorization.Mode.REQUIRED, server);
     warn = replica(warnClient, "replica-warn", ProxyAuthorization.Mode.WARN, server);
     for (KubernetesMode m : List.of(required, warn)) {
       RunningMesh.await(() -> m.controlPlane().reconciler().ready() && m.pods().known()
-          && m.controlPlane().reconciler().lastBuild().model().mesh("appmesh").nodes().containsKey("batch-job_demo"), 30_000);
+          && m.controlPlane().reconciler().lastBuild().model().mesh("appmesh").nodes().containsKey("batch-job_demo")
+          && m.controlPlane().reconciler().lastBuild().model().mesh("appmesh").gateways().containsKey("ingress_demo"), 30_000);
     }
   }
 
@@ -166,7 +189,7 @@ class ProxyAuthorizationPodsTest {
     AdsTestClient p = ads(required, defaultSa, PRIMARY);
     Await.until(p::complete, 20_000, () -> "ended " + p.ended());
     assertThat(p.ended()).isNull();
-    assertThat(required.pods().size()).isEqualTo(2);
+    assertThat(required.pods().size()).isEqualTo(3);
     assertThat(required.controlPlane().metrics().find("appmeshxds_proxy_authorization_pods_known").gauge().value()).isEqualTo(1);
   }
 
@@ -180,6 +203,21 @@ class ProxyAuthorizationPodsTest {
     double foreign = count(required, "appmeshxds_xds_denied_total", "foreign_node");
     awaitRefused(ads(required, otherNamespace, MeshFiles.LOADTESTER));
     assertThat(count(required, "appmeshxds_xds_denied_total", "foreign_node")).isEqualTo(foreign + 1);
+  }
+
+  @Test
+  @Order(3)
+  void aVirtualGatewayIsCheckedByItsOwnPodSelector() throws Exception {
+    // The gateway's service account, whose pod the VirtualGateway's podSelector selects: served.
+    AdsTestClient g = ads(required, gatewaySa, GATEWAY);
+    Await.until(() -> g.responses() > 0 || g.ended() != null, 20_000, () -> "no response");
+    assertThat(g.ended()).isNull();
+    // A service account of the namespace whose pods the gateway does not select: refused.
+    double before = count(required, "appmeshxds_xds_denied_total", "service_account");
+    awaitRefused(ads(required, loadtester, GATEWAY));
+    assertThat(count(required, "appmeshxds_xds_denied_total", "service_account")).isEqualTo(before + 1);
+    // And the gateway's account may not claim a sidecar's node.
+    awaitRefused(ads(required, gatewaySa, MeshFiles.LOADTESTER));
   }
 
   @Test
