@@ -9,6 +9,7 @@ import io.appmeshxds.translator.plan.VirtualHostPlan;
 import io.appmeshxds.translator.plan.WeightedCluster;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
+import io.envoyproxy.envoy.config.route.v3.DirectResponseAction;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.QueryParameterMatcher;
 import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
@@ -98,13 +99,39 @@ final class RouteFactory {
   static RoutePlan withoutRetry(RoutePlan r) {
     RoutePlan.Action a = r.action();
     return new RoutePlan(r.name(), r.match(), new RoutePlan.Action(a.clusters(), a.weighted(), a.timeoutMs(),
-        a.idleTimeoutMs(), null, a.rewrite()));
+        a.idleTimeoutMs(), null, a.rewrite(), a.headers()));
   }
 
   static Route route(RoutePlan r, Dialect d) {
-    return Route.newBuilder().setName(r.name()).setMatch(match(r.match(), d)).setRoute(action(r.action(), d))
-        .addAllRequestHeadersToAdd(r.action().rewrite() == null ? List.of() : headersToAdd(r.action().rewrite()))
-        .build();
+    Route.Builder b = Route.newBuilder().setName(r.name()).setMatch(match(r.match(), d));
+    if (r.action().clusters().isEmpty()) {
+      // Gateway API: a rule whose backends are all invalid (or all weight 0) answers 500.
+      b.setDirectResponse(DirectResponseAction.newBuilder().setStatus(500));
+    } else {
+      b.setRoute(action(r.action(), d));
+    }
+    b.addAllRequestHeadersToAdd(r.action().rewrite() == null ? List.of() : headersToAdd(r.action().rewrite()));
+    RoutePlan.HeaderEdits e = r.action().headers();
+    if (e != null) {
+      b.addAllRequestHeadersToAdd(edits(e.requestSet(), e.requestAdd())).addAllRequestHeadersToRemove(e.requestRemove())
+          .addAllResponseHeadersToAdd(edits(e.responseSet(), e.responseAdd()))
+          .addAllResponseHeadersToRemove(e.responseRemove());
+    }
+    return b.build();
+  }
+
+  /** Set (overwrite) and add (append) header edits as Envoy header options, in that order. */
+  static List<HeaderValueOption> edits(List<RoutePlan.Header> set, List<RoutePlan.Header> add) {
+    List<HeaderValueOption> out = new java.util.ArrayList<>();
+    for (RoutePlan.Header h : set) {
+      out.add(HeaderValueOption.newBuilder().setHeader(HeaderValue.newBuilder().setKey(h.name()).setValue(h.value()))
+          .setAppendAction(HeaderValueOption.HeaderAppendAction.OVERWRITE_IF_EXISTS_OR_ADD).build());
+    }
+    for (RoutePlan.Header h : add) {
+      out.add(HeaderValueOption.newBuilder().setHeader(HeaderValue.newBuilder().setKey(h.name()).setValue(h.value()))
+          .setAppendAction(HeaderValueOption.HeaderAppendAction.APPEND_IF_EXISTS_OR_ADD).build());
+    }
+    return out;
   }
 
   private static List<HeaderValueOption> headersToAdd(RoutePlan.Rewrite rw) {
@@ -129,6 +156,8 @@ final class RouteFactory {
       QueryParameterMatcher.Builder qb = QueryParameterMatcher.newBuilder().setName(q.name());
       if (q.exact() == null) {
         qb.setPresentMatch(true);
+      } else if (q.isRegex()) {
+        qb.setStringMatch(StringMatcher.newBuilder().setSafeRegex(RegexMatcher.newBuilder().setRegex(q.exact())));
       } else {
         qb.setStringMatch(StringMatcher.newBuilder().setExact(q.exact()));
       }
@@ -183,7 +212,15 @@ final class RouteFactory {
     } else {
       io.envoyproxy.envoy.config.route.v3.WeightedCluster.Builder w = io.envoyproxy.envoy.config.route.v3.WeightedCluster.newBuilder();
       for (WeightedCluster c : a.clusters()) {
-        w.addClusters(ClusterWeight.newBuilder().setName(Names.cluster(c.cluster())).setWeight(UInt32Value.of((int) c.weight())));
+        ClusterWeight.Builder cw = ClusterWeight.newBuilder().setName(Names.cluster(c.cluster()))
+            .setWeight(UInt32Value.of((int) c.weight()));
+        RoutePlan.HeaderEdits e = c.headers();
+        if (e != null) {
+          cw.addAllRequestHeadersToAdd(edits(e.requestSet(), e.requestAdd())).addAllRequestHeadersToRemove(e.requestRemove())
+              .addAllResponseHeadersToAdd(edits(e.responseSet(), e.responseAdd()))
+              .addAllResponseHeadersToRemove(e.responseRemove());
+        }
+        w.addClusters(cw);
       }
       b.setWeightedClusters(w);
     }
