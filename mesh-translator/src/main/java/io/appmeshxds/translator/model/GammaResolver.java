@@ -401,9 +401,16 @@ final class GammaResolver {
         : "port " + p.port()) + "; overrides the routes of its provider, " + provider + ")";
   }
 
+  /** Reasons of Gateway API's ResolvedRefs condition. */
+  private static final java.util.Set<Reason> REF_REASONS = java.util.EnumSet.of(Reason.BackendNotFound,
+      Reason.RefNotPermitted, Reason.InvalidKind);
+  /** Condition type of Gateway API's reference check. */
+  static final String RESOLVED_REFS = "ResolvedRefs";
+
   /**
-   * Accepted when attached to at least one VirtualService; problems with the reasons
-   * BackendNotFound, RefNotPermitted or InvalidKind are Gateway API's ResolvedRefs=False.
+   * Two conditions, as Gateway API's route status has per parent: Accepted (True when attached to
+   * at least one VirtualService) and ResolvedRefs (False with the first reference error's reason:
+   * BackendNotFound, RefNotPermitted or InvalidKind).
    */
   private static ObjectStatus status(GatewayApi.Route route, Findings f, List<Problem> loaded, List<String> served,
       MeshResources in) {
@@ -411,15 +418,25 @@ final class GammaResolver {
     all.addAll(new LinkedHashSet<>(f.list()));
     all = Evaluator.attachSources(all, in);
     List<Problem> errors = all.stream().filter(Problem::isError).toList();
-    String problems = errors.isEmpty() ? "" : "; " + errors.size() + " error(s): "
-        + String.join("; ", errors.stream().map(Problem::fieldAndMessage).toList());
-    Condition c;
+    List<Problem> refErrors = errors.stream().filter(p -> REF_REASONS.contains(p.reason())).toList();
+    List<Problem> otherErrors = errors.stream().filter(p -> !REF_REASONS.contains(p.reason())).toList();
+    Condition accepted;
     if (!served.isEmpty()) {
-      c = new Condition(ACCEPTED, "True", Reason.Accepted, "attached to " + String.join(", ", served) + problems);
+      accepted = new Condition(ACCEPTED, "True", Reason.Accepted, "attached to " + String.join(", ", served)
+          + join(otherErrors));
     } else {
-      Reason reason = errors.isEmpty() ? Reason.NoMatchingParent : errors.get(0).reason();
-      c = new Condition(ACCEPTED, "False", reason, "not served" + (errors.isEmpty() ? ": no Service parent" : problems));
+      Reason reason = otherErrors.isEmpty() ? (errors.isEmpty() ? Reason.NoMatchingParent : errors.get(0).reason())
+          : otherErrors.get(0).reason();
+      accepted = new Condition(ACCEPTED, "False", reason, "not served" + (errors.isEmpty() ? ": no Service parent"
+          : join(otherErrors.isEmpty() ? errors : otherErrors)));
     }
-    return new ObjectStatus(route.ref(), route.metadata().generationOrZero(), c, all, null);
+    Condition refs = refErrors.isEmpty() ? new Condition(RESOLVED_REFS, "True", Reason.Accepted, "")
+        : new Condition(RESOLVED_REFS, "False", refErrors.get(0).reason(), join(refErrors).substring(2));
+    return new ObjectStatus(route.ref(), route.metadata().generationOrZero(), accepted, all, null, List.of(refs));
+  }
+
+  private static String join(List<Problem> errors) {
+    return errors.isEmpty() ? "" : "; " + errors.size() + " error(s): "
+        + String.join("; ", errors.stream().map(Problem::fieldAndMessage).toList());
   }
 }

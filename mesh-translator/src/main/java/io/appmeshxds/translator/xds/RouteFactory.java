@@ -77,9 +77,44 @@ final class RouteFactory {
       b.setRetryPolicy(hoisted);
     }
     for (RoutePlan r : vh.routes()) {
-      b.addRoutes(routes.route(r, hoisted != null));
+      RoutePlan served = d.proxyless() ? withMethodDecided(r) : r;
+      if (served != null) {
+        b.addRoutes(routes.route(served, hoisted != null));
+      }
     }
     return b.build();
+  }
+
+  /**
+   * For a gRPC client, a route with its {@code :method} conditions decided (and none for a route
+   * without clusters): gRPC matches no
+   * pseudo-header (a {@code :method} matcher never matches there) and every gRPC call is a POST,
+   * so an exact POST condition always holds (dropped) and an exact other method never does (the
+   * route is left out: null). Routes without such a condition are returned as they are.
+   */
+  static RoutePlan withMethodDecided(RoutePlan r) {
+    if (r.action().clusters().isEmpty()) {
+      // gRPC NACKs a route with a direct response: a rule without a valid backend is left out for
+      // proxyless clients (its requests fall to the next matching rule; docs/gateway-api.md).
+      return null;
+    }
+    List<RoutePlan.HeaderCondition> hs = r.match().headers();
+    boolean any = false;
+    for (RoutePlan.HeaderCondition h : hs) {
+      if (h.name().equals(":method") && h.kind() == RoutePlan.HeaderKind.EXACT) {
+        if (h.value().equals("POST") == h.invert()) {
+          return null;
+        }
+        any = true;
+      }
+    }
+    if (!any) {
+      return r;
+    }
+    List<RoutePlan.HeaderCondition> kept = hs.stream()
+        .filter(h -> !(h.name().equals(":method") && h.kind() == RoutePlan.HeaderKind.EXACT)).toList();
+    RoutePlan.Match m = r.match();
+    return new RoutePlan(r.name(), new RoutePlan.Match(m.pathKind(), m.path(), kept, m.queryParameters()), r.action());
   }
 
   /** The retry of every route when there are two or more routes and all have the same one, else null. */
