@@ -76,7 +76,7 @@ final class Composer {
               : new RoutePlan.Rewrite(ok.prefixRewrite(), ok.regexPattern(), ok.regexSubstitution(), g.hostRewrite(), Map.of());
           RoutePlan.Action a = t.action();
           out.add(new RoutePlan(g.name() + "/" + t.name() + (v.slashless() ? "/without-slash" : ""), match,
-              new RoutePlan.Action(a.clusters(), a.weighted(), a.timeoutMs(), a.idleTimeoutMs(), a.retry(), rw)));
+              new RoutePlan.Action(a.clusters(), a.weighted(), a.timeoutMs(), a.idleTimeoutMs(), a.retry(), rw, a.headers())));
         }
       }
       if (!any) {

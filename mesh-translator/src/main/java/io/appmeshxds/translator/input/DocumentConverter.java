@@ -98,10 +98,11 @@ final class DocumentConverter {
     String group = apiVersion == null ? "" : apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
     boolean appMesh = Kind.GROUP.equals(group) || Kind.byName(kind) != null && (apiVersion == null || apiVersion.isEmpty());
     boolean canary = "Canary".equals(kind) && CanaryInfo.GROUP.equals(group);
-    boolean kept = appMesh || canary
+    boolean gatewayApi = GatewayApi.GROUP.equals(group) && GatewayApi.KINDS.contains(kind);
+    boolean kept = appMesh || canary || gatewayApi
         || "v1".equals(apiVersion) && ("Namespace".equals(kind) || "Service".equals(kind))
         || "discovery.k8s.io/v1".equals(apiVersion) && "EndpointSlice".equals(kind);
-    if (appMesh || canary) {
+    if (appMesh || canary || gatewayApi) {
       sink.meshDocuments++;
     }
     if (!kept) {
@@ -115,6 +116,10 @@ final class DocumentConverter {
     }
     if (appMesh) {
       convertAppMesh(doc, apiVersion, kind, source);
+      return;
+    }
+    if (gatewayApi) {
+      convertGatewayApi(doc, apiVersion, kind, source);
       return;
     }
     switch (kind) {
@@ -203,6 +208,53 @@ final class DocumentConverter {
       }
     }
     objects.add(new LoadedObject(s.factory().apply(meta, spec), ref, source));
+  }
+
+  /**
+   * An HTTPRoute, GRPCRoute or ReferenceGrant: read like an App Mesh object (field paths, unknown
+   * fields reported), into {@link GatewayApi} records. Why unknown fields are warnings: Gateway
+   * API's CRDs are structural, so a field we do not read is either one the API server prunes or
+   * one of a newer or experimental channel that we do not serve; either way it has no effect here.
+   */
+  private void convertGatewayApi(JsonNode doc, String apiVersion, String kind, SourceRef source) {
+    ObjectMeta meta = readMeta(doc, true, source, kind);
+    if (meta == null) {
+      return;
+    }
+    ObjectRef ref = new ObjectRef(kind, meta.namespace(), meta.name());
+    String version = apiVersion.substring(apiVersion.indexOf('/') + 1);
+    if (!GatewayApi.VERSIONS.contains(version)) {
+      problems.add(malformed(ref, "apiVersion", "\"" + apiVersion + "\" is not read; the versions read are "
+          + GatewayApi.GROUP + "/v1 and " + GatewayApi.GROUP + "/v1beta1", source));
+      return;
+    }
+    JsonNode specNode = doc.get("spec");
+    Object spec = null;
+    if (specNode != null && !specNode.isNull()) {
+      if (!specNode.isObject()) {
+        problems.add(malformed(ref, "spec", "must be a mapping (found " + describe(specNode) + ")", source));
+        return;
+      }
+      List<String> unknown = new ArrayList<>();
+      ObjectReader reader = Json.YAML.readerFor(GatewayApi.specClass(kind))
+          .withHandler(new JacksonMessages.UnknownFieldCollector(unknown));
+      try {
+        spec = reader.readValue(specNode);
+      } catch (JacksonException e) {
+        problems.add(malformed(ref, "spec" + JacksonMessages.pathOf(e), JacksonMessages.messageOf(e), source));
+        return;
+      } catch (RuntimeException e) {
+        problems.add(malformed(ref, "spec", "cannot be read: " + e, source));
+        return;
+      }
+      for (String path : unknown) {
+        problems.add(new Problem(Severity.WARNING, Reason.Accepted, ref, "spec." + path,
+            "not read by appmesh-xds (a field of another Gateway API channel or version, or misspelt): it has no effect",
+            source));
+      }
+    }
+    String created = text(doc.path("metadata"), "creationTimestamp");
+    objects.add(new LoadedObject(GatewayApi.of(kind, meta, created, spec), ref, source));
   }
 
   private ObjectMeta readMeta(JsonNode doc, boolean namespaced, SourceRef source, String kindName) {

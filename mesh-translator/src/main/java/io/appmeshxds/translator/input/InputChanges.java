@@ -53,6 +53,7 @@ public record InputChanges(boolean all, Set<ObjectRef> refs, Set<String> namespa
     SortedMaps.diff(before.objects(), after.objects(), refs::add);
     SortedMaps.diff(before.services(), after.services(), refs::add);
     SortedMaps.diff(before.endpointSlices(), after.endpointSlices(), refs::add);
+    SortedMaps.diff(before.gatewayApi(), after.gatewayApi(), refs::add);
     AcmMaterial.Fetched.diff(before.acm(), after.acm(), refs::add);
     if (before.sources() != after.sources()) {
       Set<ObjectRef> keys = new HashSet<>(before.sources().keySet());

@@ -15,8 +15,8 @@ import org.pcollections.PMap;
 import org.pcollections.PSortedMap;
 
 /**
- * Immutable snapshot of every input translation reads: App Mesh objects, Namespaces, Services and
- * EndpointSlices, where each came from, and the problems found while reading them. Maps are sorted
+ * Immutable snapshot of every input translation reads: App Mesh objects, Namespaces, Services,
+ * EndpointSlices and Gateway API routes, where each came from, and the problems found while reading them. Maps are sorted
  * by {@link ObjectRef}, so everything downstream iterates in a deterministic order.
  *
  * @param objects App Mesh objects by ref
@@ -31,6 +31,7 @@ import org.pcollections.PSortedMap;
  *     {@code serviceDiscovery.awsCloudMap} ask (translation itself never calls AWS)
  * @param acm what the server fetched from ACM and ACM Private CA for the ARNs the mesh references
  *     (translation itself never calls AWS)
+ * @param gatewayApi Gateway API objects (HTTPRoutes, GRPCRoutes, ReferenceGrants) by ref
  */
 public record MeshResources(
     SortedMap<ObjectRef, MeshObject> objects,
@@ -41,7 +42,8 @@ public record MeshResources(
     List<Problem> loadProblems,
     Map<String, List<String>> dnsAnswers,
     Map<CloudMapQuery, CloudMapAnswer> cloudMap,
-    AcmMaterial.Fetched acm) {
+    AcmMaterial.Fetched acm,
+    SortedMap<ObjectRef, GatewayApi.Resource> gatewayApi) {
 
   public MeshResources {
     objects = readOnly(objects);
@@ -53,23 +55,32 @@ public record MeshResources(
     dnsAnswers = dnsAnswers instanceof PMap ? dnsAnswers : Map.copyOf(dnsAnswers);
     cloudMap = cloudMap == null ? Map.of() : cloudMap instanceof PMap ? cloudMap : Map.copyOf(cloudMap);
     acm = acm == null ? AcmMaterial.Fetched.NONE : acm;
+    gatewayApi = gatewayApi == null ? Collections.emptySortedMap() : readOnly(gatewayApi);
+  }
+
+  /** Without Gateway API objects. */
+  public MeshResources(SortedMap<ObjectRef, MeshObject> objects, SortedMap<String, K8sNamespace> namespaces,
+      SortedMap<ObjectRef, K8sService> services, SortedMap<ObjectRef, EndpointSlice> endpointSlices,
+      Map<ObjectRef, SourceRef> sources, List<Problem> loadProblems, Map<String, List<String>> dnsAnswers,
+      Map<CloudMapQuery, CloudMapAnswer> cloudMap, AcmMaterial.Fetched acm) {
+    this(objects, namespaces, services, endpointSlices, sources, loadProblems, dnsAnswers, cloudMap, acm, null);
   }
 
   /** Without Cloud Map answers or ACM material. */
   public MeshResources(SortedMap<ObjectRef, MeshObject> objects, SortedMap<String, K8sNamespace> namespaces,
       SortedMap<ObjectRef, K8sService> services, SortedMap<ObjectRef, EndpointSlice> endpointSlices,
       Map<ObjectRef, SourceRef> sources, List<Problem> loadProblems, Map<String, List<String>> dnsAnswers) {
-    this(objects, namespaces, services, endpointSlices, sources, loadProblems, dnsAnswers, Map.of(), null);
+    this(objects, namespaces, services, endpointSlices, sources, loadProblems, dnsAnswers, Map.of(), null, null);
   }
 
   /** The same inputs with other Cloud Map answers. */
   public MeshResources withCloudMap(Map<CloudMapQuery, CloudMapAnswer> answers) {
-    return new MeshResources(objects, namespaces, services, endpointSlices, sources, loadProblems, dnsAnswers, answers, acm);
+    return new MeshResources(objects, namespaces, services, endpointSlices, sources, loadProblems, dnsAnswers, answers, acm, gatewayApi);
   }
 
   /** The same inputs with other ACM material. */
   public MeshResources withAcm(AcmMaterial.Fetched material) {
-    return new MeshResources(objects, namespaces, services, endpointSlices, sources, loadProblems, dnsAnswers, cloudMap, material);
+    return new MeshResources(objects, namespaces, services, endpointSlices, sources, loadProblems, dnsAnswers, cloudMap, material, gatewayApi);
   }
 
   /** Why: persistent maps are immutable already; keeping the instance lets {@link InputChanges} skip unchanged maps. */
@@ -133,6 +144,7 @@ public record MeshResources(
     private final TreeMap<String, K8sNamespace> namespaces = new TreeMap<>();
     private final TreeMap<ObjectRef, K8sService> services = new TreeMap<>();
     private final TreeMap<ObjectRef, EndpointSlice> slices = new TreeMap<>();
+    private final TreeMap<ObjectRef, GatewayApi.Resource> gatewayApi = new TreeMap<>();
     private final Map<ObjectRef, SourceRef> sources = new TreeMap<>();
     private final List<Problem> loadProblems = new ArrayList<>();
     private final Map<String, List<String>> dns = new TreeMap<>();
@@ -157,6 +169,8 @@ public record MeshResources(
         previous = services.put(ref, s);
       } else if (o instanceof EndpointSlice s) {
         previous = slices.put(ref, s);
+      } else if (o instanceof GatewayApi.Resource g) {
+        previous = gatewayApi.put(ref, g);
       } else {
         throw new IllegalArgumentException("unsupported input " + o.getClass());
       }
@@ -220,7 +234,7 @@ public record MeshResources(
       firstSources.forEach((ref, first) -> loadProblems.add(redefined(ref, first, sources.get(ref))));
       firstSources.clear();
       return new MeshResources(objects, namespaces, services, slices, sources, loadProblems, dns, cloudMap,
-          new AcmMaterial.Fetched(acmCertificates, acmAuthorities));
+          new AcmMaterial.Fetched(acmCertificates, acmAuthorities), gatewayApi);
     }
   }
 }

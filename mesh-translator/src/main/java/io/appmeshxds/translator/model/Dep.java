@@ -40,6 +40,9 @@ public sealed interface Dep {
   /** What the server discovered in AWS Cloud Map for one question. */
   record CloudMap(io.appmeshxds.translator.input.CloudMapQuery query) implements Dep {}
 
+  /** The Gateway API routes ({@link ServiceRoutes}) of one VirtualService of a mesh. */
+  record Gamma(String mesh, String service) implements Dep {}
+
   /** A memoized sub-computation: it changes when anything it read changes. */
   record Memo(Object key) implements Dep {}
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -187,12 +188,13 @@ final class GraphState {
     }
   }
 
-  /** The model: one graph per accepted Mesh. */
-  MeshModel model(MeshResources in) {
+  /** The model: one graph per accepted Mesh, with the Gateway API routes of each mesh's services. */
+  MeshModel model(MeshResources in, Map<String, ? extends SortedMap<String, ServiceRoutes>> serviceRoutes) {
     TreeMap<String, MeshGraph> out = new TreeMap<>();
     for (Parts p : meshes.values()) {
       if (p.mesh != null) {
-        out.put(p.name, new MeshGraph(p.name, p.mesh, p.egress(), p.nodes, p.services, p.routers, p.gateways, p.routes));
+        out.put(p.name, new MeshGraph(p.name, p.mesh, p.egress(), p.nodes, p.services, p.routers, p.gateways, p.routes,
+            serviceRoutes.get(p.name)));
       }
     }
     return new MeshModel(out, in);

@@ -17,6 +17,8 @@ import java.util.SortedMap;
  * @param routers VirtualRouters by awsName
  * @param gateways VirtualGateways by awsName
  * @param gatewayRoutes GatewayRoutes by awsName
+ * @param serviceRoutes Gateway API routes by VirtualService awsName; read them with {@link
+ *     #routesOf} (which records the read)
  */
 public record MeshGraph(
     String name,
@@ -26,14 +28,30 @@ public record MeshGraph(
     SortedMap<String, ResolvedService> services,
     SortedMap<String, ResolvedRouter> routers,
     SortedMap<String, ResolvedGateway> gateways,
-    SortedMap<String, ResolvedGatewayRoute> gatewayRoutes) {
+    SortedMap<String, ResolvedGatewayRoute> gatewayRoutes,
+    SortedMap<String, ServiceRoutes> serviceRoutes) {
+
+  /** Without Gateway API routes. */
+  public MeshGraph(String name, Mesh mesh, Mesh.EgressFilterType egress, SortedMap<String, ResolvedNode> nodes,
+      SortedMap<String, ResolvedService> services, SortedMap<String, ResolvedRouter> routers,
+      SortedMap<String, ResolvedGateway> gateways, SortedMap<String, ResolvedGatewayRoute> gatewayRoutes) {
+    this(name, mesh, egress, nodes, services, routers, gateways, gatewayRoutes, null);
+  }
 
   public MeshGraph {
+    serviceRoutes = serviceRoutes == null ? java.util.Collections.emptySortedMap()
+        : java.util.Collections.unmodifiableSortedMap(serviceRoutes);
     nodes = GraphMap.of(name, Kind.VirtualNode, nodes);
     services = GraphMap.of(name, Kind.VirtualService, services);
     routers = GraphMap.of(name, Kind.VirtualRouter, routers);
     gateways = GraphMap.of(name, Kind.VirtualGateway, gateways);
     gatewayRoutes = GraphMap.of(name, Kind.GatewayRoute, gatewayRoutes);
+  }
+
+  /** The Gateway API routes that govern VirtualService {@code service}, or null (recorded as read). */
+  public ServiceRoutes routesOf(String service) {
+    Reads.read(new Dep.Gamma(name, service));
+    return serviceRoutes.get(service);
   }
 
   boolean contains(ObjectRef ref) {

@@ -10,6 +10,7 @@ import io.appmeshxds.translator.api.VirtualNode;
 import io.appmeshxds.translator.api.VirtualRouter;
 import io.appmeshxds.translator.api.VirtualService;
 import io.appmeshxds.translator.input.EndpointSlice;
+import io.appmeshxds.translator.input.GatewayApi;
 import io.appmeshxds.translator.input.InputChanges;
 import io.appmeshxds.translator.input.MeshResources;
 import io.appmeshxds.translator.input.ObjectRef;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeSet;
 import org.pcollections.TreePMap;
 
@@ -56,6 +58,10 @@ final class ModelState {
   private Set<ObjectRef> touched;
   /** The report of the previous build. */
   private StatusReport lastReport;
+  /** The Gateway API routes of the previous build, per mesh and VirtualService. */
+  private Map<String, SortedMap<String, ServiceRoutes>> lastGamma = Map.of();
+  /** The Gateway API routes that have a status. */
+  private Set<ObjectRef> gammaRefs = new HashSet<>();
 
   ModelState(LocalRuleCache rules, List<ObjectValidator> validators, List<ComposabilityCheck> checks) {
     this.rules = rules;
@@ -97,10 +103,13 @@ final class ModelState {
       out.addAll(changed);
     }
     Map<ObjectRef, List<Problem>> byRef = new HashMap<>();
+    Map<ObjectRef, List<Problem>> gammaLoad = new HashMap<>();
     List<Problem> unattached = new ArrayList<>();
     for (Problem p : now.loadProblems()) {
       if (p.object() != null && p.object().appMeshKind() != null) {
         byRef.computeIfAbsent(p.object(), k -> new ArrayList<>()).add(p);
+      } else if (p.object() != null && now.gatewayApi().get(p.object()) instanceof GatewayApi.Route) {
+        gammaLoad.computeIfAbsent(p.object(), k -> new ArrayList<>()).add(p);
       } else {
         unattached.add(p);
       }
@@ -122,10 +131,49 @@ final class ModelState {
     if (full) {
       rules.endBuild();
     }
+    MeshModel model = gatewayApi(now, gammaLoad, out);
     consistent = true;
     StatusReport report = StatusReport.after(lastReport, statuses, Evaluator.attachSources(unattached, now), touched);
     lastReport = report;
-    return new BuildResult(graph.model(now), report, served, new ModelChanges(full, out, evaluated));
+    return new BuildResult(model, report, served, new ModelChanges(full, out, evaluated));
+  }
+
+  /**
+   * Resolves the Gateway API routes against the App Mesh graph just built (every build, whole: see
+   * {@link GammaResolver}), records their statuses, and adds a {@link Dep.Gamma} to {@code out}
+   * for every VirtualService whose routes changed; returns the model with them.
+   */
+  private MeshModel gatewayApi(MeshResources now, Map<ObjectRef, List<Problem>> loaded, Set<Dep> out) {
+    if (now.gatewayApi().isEmpty() && lastGamma.isEmpty() && gammaRefs.isEmpty()) {
+      return graph.model(now, Map.of());
+    }
+    GammaResolver.Result gamma = GammaResolver.resolve(now, graph.model(now, Map.of()).meshes(), loaded);
+    Set<String> meshNames = new HashSet<>(lastGamma.keySet());
+    meshNames.addAll(gamma.byMesh().keySet());
+    for (String mesh : meshNames) {
+      Map<String, ServiceRoutes> before = lastGamma.getOrDefault(mesh, java.util.Collections.emptySortedMap());
+      Map<String, ServiceRoutes> after = gamma.byMesh().getOrDefault(mesh, java.util.Collections.emptySortedMap());
+      Set<String> services = new HashSet<>(before.keySet());
+      services.addAll(after.keySet());
+      for (String s : services) {
+        if (!Objects.equals(before.get(s), after.get(s))) {
+          out.add(new Dep.Gamma(mesh, s));
+        }
+      }
+    }
+    lastGamma = gamma.byMesh();
+    for (ObjectRef r : gammaRefs) {
+      if (!gamma.statuses().containsKey(r)) {
+        statuses = statuses.minus(r);
+      }
+    }
+    statuses = statuses.plusAll(gamma.statuses());
+    if (touched != null) {
+      touched.addAll(gammaRefs);
+      touched.addAll(gamma.statuses().keySet());
+    }
+    gammaRefs = new HashSet<>(gamma.statuses().keySet());
+    return graph.model(now, gamma.byMesh());
   }
 
   private void reset(MeshResources now) {
@@ -135,6 +183,7 @@ final class ModelState {
     statuses = TreePMap.empty();
     served = TreePMap.empty();
     loadProblems = new HashMap<>();
+    gammaRefs = new HashSet<>();
   }
 
   /** Claims App Mesh names of changed objects, queues them; returns the deps that changed. */

@@ -51,8 +51,47 @@ public record RoutePlan(String name, Match match, Action action) {
   /** A header condition: value for EXACT/PREFIX/SUFFIX/REGEX, start/end (end exclusive) for RANGE. */
   public record HeaderCondition(String name, HeaderKind kind, String value, Long start, Long end, boolean invert) {}
 
-  /** A query parameter condition: exact value, or null for "present". */
-  public record QueryCondition(String name, String exact) {}
+  /**
+   * A query parameter condition: exact value (an RE2 pattern when {@code regex} is true), or null
+   * for "present". {@code regex} is null unless true (App Mesh plans never have it).
+   */
+  public record QueryCondition(String name, String exact, Boolean regex) {
+    public QueryCondition {
+      regex = Boolean.TRUE.equals(regex) ? Boolean.TRUE : null;
+    }
+
+    public QueryCondition(String name, String exact) {
+      this(name, exact, null);
+    }
+
+    public boolean isRegex() {
+      return regex != null;
+    }
+  }
+
+  /**
+   * Header edits (Gateway API's header modifier filters): set replaces a header, add appends a
+   * value, remove drops it; names are lower case.
+   */
+  public record HeaderEdits(List<Header> requestSet, List<Header> requestAdd, List<String> requestRemove,
+      List<Header> responseSet, List<Header> responseAdd, List<String> responseRemove) {
+    public HeaderEdits {
+      requestSet = List.copyOf(requestSet);
+      requestAdd = List.copyOf(requestAdd);
+      requestRemove = List.copyOf(requestRemove);
+      responseSet = List.copyOf(responseSet);
+      responseAdd = List.copyOf(responseAdd);
+      responseRemove = List.copyOf(responseRemove);
+    }
+
+    public boolean isEmpty() {
+      return requestSet.isEmpty() && requestAdd.isEmpty() && requestRemove.isEmpty() && responseSet.isEmpty()
+          && responseAdd.isEmpty() && responseRemove.isEmpty();
+    }
+  }
+
+  /** A header name and value. */
+  public record Header(String name, String value) {}
 
   /**
    * Route action.
@@ -63,11 +102,20 @@ public record RoutePlan(String name, Match match, Action action) {
    * @param idleTimeoutMs stream idle timeout (0 disables), or null
    * @param retry retry policy, or null
    * @param rewrite path/host rewrites (gateways), or null
+   * @param headers header edits of the route, or null; with no cluster (every weight 0, or no
+   *     backend), requests get a 500 response (Gateway API's rule for a rule without a valid backend)
    */
   public record Action(List<WeightedCluster> clusters, boolean weighted, Long timeoutMs, Long idleTimeoutMs, Retry retry,
-      Rewrite rewrite) {
+      Rewrite rewrite, HeaderEdits headers) {
     public Action {
       clusters = List.copyOf(clusters);
+      headers = headers == null || headers.isEmpty() ? null : headers;
+    }
+
+    /** Without header edits. */
+    public Action(List<WeightedCluster> clusters, boolean weighted, Long timeoutMs, Long idleTimeoutMs, Retry retry,
+        Rewrite rewrite) {
+      this(clusters, weighted, timeoutMs, idleTimeoutMs, retry, rewrite, null);
     }
   }
 

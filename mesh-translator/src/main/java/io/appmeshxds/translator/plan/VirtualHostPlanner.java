@@ -6,6 +6,7 @@ import io.appmeshxds.translator.api.VirtualRouter;
 import io.appmeshxds.translator.model.MeshGraph;
 import io.appmeshxds.translator.model.ResolvedRouter;
 import io.appmeshxds.translator.model.ResolvedService;
+import io.appmeshxds.translator.model.ServiceRoutes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,9 +42,17 @@ public final class VirtualHostPlanner {
     });
   }
 
-  /** Routes of {@code vs} on {@code port}, in evaluation order; empty when it has no provider. */
+  /**
+   * Routes of {@code vs} on {@code port}, in evaluation order; empty when it has no provider. Gateway
+   * API routes attached to the service that cover {@code port} replace its provider's routes there
+   * (Gateway API wins; see docs/gateway-api.md).
+   */
   public static List<RoutePlan> routes(MeshGraph mesh, ResolvedService vs, long port) {
     List<RoutePlan> out = new ArrayList<>();
+    ServiceRoutes gamma = mesh.routesOf(vs.awsName());
+    if (gamma != null && !gamma.forPort(port).isEmpty()) {
+      return GatewayApiRoutes.routes(mesh.name(), gamma, port);
+    }
     if (vs.provider() instanceof ResolvedService.RouterProvider rp) {
       ResolvedRouter r = mesh.routers().get(rp.router());
       if (r != null) {

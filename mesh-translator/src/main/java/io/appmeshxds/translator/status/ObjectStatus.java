@@ -12,12 +12,21 @@ import java.util.List;
  * @param problems every problem found (errors and warnings)
  * @param servedGeneration when the current spec is rejected but an earlier accepted one is still
  *     served (last-good), that earlier generation; else null
+ * @param more further conditions (a Gateway API route's ResolvedRefs); empty for App Mesh objects
  */
 public record ObjectStatus(
-    ObjectRef object, long observedGeneration, Condition condition, List<Problem> problems, Long servedGeneration) {
+    ObjectRef object, long observedGeneration, Condition condition, List<Problem> problems, Long servedGeneration,
+    List<Condition> more) {
 
   public ObjectStatus {
     problems = List.copyOf(problems);
+    more = more == null ? List.of() : List.copyOf(more);
+  }
+
+  /** With no further conditions (App Mesh objects). */
+  public ObjectStatus(ObjectRef object, long observedGeneration, Condition condition, List<Problem> problems,
+      Long servedGeneration) {
+    this(object, observedGeneration, condition, problems, servedGeneration, List.of());
   }
 
   public boolean accepted() {

@@ -27,5 +27,13 @@ public enum Reason {
   /** The object's own spec is fine but it could not be composed with what it targets. */
   NotComposable,
   /** A proxy of this object rejected (NACKed) the configuration we sent. */
-  ConfigRejected
+  ConfigRejected,
+  /** Gateway API: a backendRef names a Service no VirtualNode of the mesh serves (ResolvedRefs=False). */
+  BackendNotFound,
+  /** Gateway API: a reference into another namespace without a ReferenceGrant allowing it (ResolvedRefs=False). */
+  RefNotPermitted,
+  /** Gateway API: a parentRef or backendRef of a kind that is not served (ResolvedRefs=False). */
+  InvalidKind,
+  /** Gateway API: no parentRef names something appmesh-xds serves (Accepted=False). */
+  NoMatchingParent
 }

@@ -9,6 +9,7 @@ import io.appmeshxds.translator.plan.VirtualHostPlan;
 import io.appmeshxds.translator.plan.WeightedCluster;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
+import io.envoyproxy.envoy.config.route.v3.DirectResponseAction;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.QueryParameterMatcher;
 import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
@@ -76,9 +77,44 @@ final class RouteFactory {
       b.setRetryPolicy(hoisted);
     }
     for (RoutePlan r : vh.routes()) {
-      b.addRoutes(routes.route(r, hoisted != null));
+      RoutePlan served = d.proxyless() ? withMethodDecided(r) : r;
+      if (served != null) {
+        b.addRoutes(routes.route(served, hoisted != null));
+      }
     }
     return b.build();
+  }
+
+  /**
+   * For a gRPC client, a route with its {@code :method} conditions decided (and none for a route
+   * without clusters): gRPC matches no
+   * pseudo-header (a {@code :method} matcher never matches there) and every gRPC call is a POST,
+   * so an exact POST condition always holds (dropped) and an exact other method never does (the
+   * route is left out: null). Routes without such a condition are returned as they are.
+   */
+  static RoutePlan withMethodDecided(RoutePlan r) {
+    if (r.action().clusters().isEmpty()) {
+      // gRPC NACKs a route with a direct response: a rule without a valid backend is left out for
+      // proxyless clients (its requests fall to the next matching rule; docs/gateway-api.md).
+      return null;
+    }
+    List<RoutePlan.HeaderCondition> hs = r.match().headers();
+    boolean any = false;
+    for (RoutePlan.HeaderCondition h : hs) {
+      if (h.name().equals(":method") && h.kind() == RoutePlan.HeaderKind.EXACT) {
+        if (h.value().equals("POST") == h.invert()) {
+          return null;
+        }
+        any = true;
+      }
+    }
+    if (!any) {
+      return r;
+    }
+    List<RoutePlan.HeaderCondition> kept = hs.stream()
+        .filter(h -> !(h.name().equals(":method") && h.kind() == RoutePlan.HeaderKind.EXACT)).toList();
+    RoutePlan.Match m = r.match();
+    return new RoutePlan(r.name(), new RoutePlan.Match(m.pathKind(), m.path(), kept, m.queryParameters()), r.action());
   }
 
   /** The retry of every route when there are two or more routes and all have the same one, else null. */
@@ -98,13 +134,39 @@ final class RouteFactory {
   static RoutePlan withoutRetry(RoutePlan r) {
     RoutePlan.Action a = r.action();
     return new RoutePlan(r.name(), r.match(), new RoutePlan.Action(a.clusters(), a.weighted(), a.timeoutMs(),
-        a.idleTimeoutMs(), null, a.rewrite()));
+        a.idleTimeoutMs(), null, a.rewrite(), a.headers()));
   }
 
   static Route route(RoutePlan r, Dialect d) {
-    return Route.newBuilder().setName(r.name()).setMatch(match(r.match(), d)).setRoute(action(r.action(), d))
-        .addAllRequestHeadersToAdd(r.action().rewrite() == null ? List.of() : headersToAdd(r.action().rewrite()))
-        .build();
+    Route.Builder b = Route.newBuilder().setName(r.name()).setMatch(match(r.match(), d));
+    if (r.action().clusters().isEmpty()) {
+      // Gateway API: a rule whose backends are all invalid (or all weight 0) answers 500.
+      b.setDirectResponse(DirectResponseAction.newBuilder().setStatus(500));
+    } else {
+      b.setRoute(action(r.action(), d));
+    }
+    b.addAllRequestHeadersToAdd(r.action().rewrite() == null ? List.of() : headersToAdd(r.action().rewrite()));
+    RoutePlan.HeaderEdits e = r.action().headers();
+    if (e != null) {
+      b.addAllRequestHeadersToAdd(edits(e.requestSet(), e.requestAdd())).addAllRequestHeadersToRemove(e.requestRemove())
+          .addAllResponseHeadersToAdd(edits(e.responseSet(), e.responseAdd()))
+          .addAllResponseHeadersToRemove(e.responseRemove());
+    }
+    return b.build();
+  }
+
+  /** Set (overwrite) and add (append) header edits as Envoy header options, in that order. */
+  static List<HeaderValueOption> edits(List<RoutePlan.Header> set, List<RoutePlan.Header> add) {
+    List<HeaderValueOption> out = new java.util.ArrayList<>();
+    for (RoutePlan.Header h : set) {
+      out.add(HeaderValueOption.newBuilder().setHeader(HeaderValue.newBuilder().setKey(h.name()).setValue(h.value()))
+          .setAppendAction(HeaderValueOption.HeaderAppendAction.OVERWRITE_IF_EXISTS_OR_ADD).build());
+    }
+    for (RoutePlan.Header h : add) {
+      out.add(HeaderValueOption.newBuilder().setHeader(HeaderValue.newBuilder().setKey(h.name()).setValue(h.value()))
+          .setAppendAction(HeaderValueOption.HeaderAppendAction.APPEND_IF_EXISTS_OR_ADD).build());
+    }
+    return out;
   }
 
   private static List<HeaderValueOption> headersToAdd(RoutePlan.Rewrite rw) {
@@ -129,6 +191,8 @@ final class RouteFactory {
       QueryParameterMatcher.Builder qb = QueryParameterMatcher.newBuilder().setName(q.name());
       if (q.exact() == null) {
         qb.setPresentMatch(true);
+      } else if (q.isRegex()) {
+        qb.setStringMatch(StringMatcher.newBuilder().setSafeRegex(RegexMatcher.newBuilder().setRegex(q.exact())));
       } else {
         qb.setStringMatch(StringMatcher.newBuilder().setExact(q.exact()));
       }
@@ -183,7 +247,15 @@ final class RouteFactory {
     } else {
       io.envoyproxy.envoy.config.route.v3.WeightedCluster.Builder w = io.envoyproxy.envoy.config.route.v3.WeightedCluster.newBuilder();
       for (WeightedCluster c : a.clusters()) {
-        w.addClusters(ClusterWeight.newBuilder().setName(Names.cluster(c.cluster())).setWeight(UInt32Value.of((int) c.weight())));
+        ClusterWeight.Builder cw = ClusterWeight.newBuilder().setName(Names.cluster(c.cluster()))
+            .setWeight(UInt32Value.of((int) c.weight()));
+        RoutePlan.HeaderEdits e = c.headers();
+        if (e != null) {
+          cw.addAllRequestHeadersToAdd(edits(e.requestSet(), e.requestAdd())).addAllRequestHeadersToRemove(e.requestRemove())
+              .addAllResponseHeadersToAdd(edits(e.responseSet(), e.responseAdd()))
+              .addAllResponseHeadersToRemove(e.responseRemove());
+        }
+        w.addClusters(cw);
       }
       b.setWeightedClusters(w);
     }

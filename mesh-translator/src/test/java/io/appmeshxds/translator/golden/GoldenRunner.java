@@ -195,6 +195,7 @@ public final class GoldenRunner {
     res.namespaces().values().forEach(n -> b.add(n, new io.appmeshxds.translator.input.ObjectRef("Namespace", null, n.name()), null));
     res.services().forEach((r, s) -> b.add(s, r, null));
     res.endpointSlices().forEach((r, s) -> b.add(s, r, null));
+    res.gatewayApi().forEach((r, g) -> b.add(g, r, null));
     res.loadProblems().forEach(b::addLoadProblem);
     for (String line : text.split("\n")) {
       if (!line.startsWith("# golden:")) {

@@ -101,6 +101,9 @@ public final class GoldenTrees {
           o.put("message", s.condition().message());
         }
       }
+      for (var mc : s.more()) {
+        o.put(mc.type(), mc.status() + " (" + mc.reason() + ")" + (mc.message().isEmpty() ? "" : ": " + mc.message()));
+      }
       ArrayNode ps = F.arrayNode();
       for (Problem p : s.problems()) {
         ps.add(p.severity().lower() + ": " + p.fieldAndMessage());

@@ -18,6 +18,7 @@ import io.appmeshxds.translator.api.MeshObject;
 import io.appmeshxds.translator.input.CloudMapAnswer;
 import io.appmeshxds.translator.input.CloudMapQuery;
 import io.appmeshxds.translator.input.EndpointSlice;
+import io.appmeshxds.translator.input.GatewayApi;
 import io.appmeshxds.translator.input.InputChanges;
 import io.appmeshxds.translator.input.K8sNamespace;
 import io.appmeshxds.translator.input.K8sService;
@@ -52,6 +53,7 @@ public final class ResourceStore {
   private TreePMap<String, K8sNamespace> namespaces = TreePMap.empty();
   private TreePMap<ObjectRef, K8sService> services = TreePMap.empty();
   private TreePMap<ObjectRef, EndpointSlice> slices = TreePMap.empty();
+  private TreePMap<ObjectRef, GatewayApi.Resource> gatewayApi = TreePMap.empty();
   private TreePMap<ObjectRef, SourceRef> sourceRefs = TreePMap.empty();
   private TreePMap<String, List<String>> dnsView = TreePMap.empty();
   private TreePMap<String, AcmMaterial.Certificate> acmCertificates = TreePMap.empty();
@@ -298,7 +300,7 @@ public final class ResourceStore {
     problems.values().forEach(loadProblems::addAll);
     objectProblems.values().forEach(m -> new TreeMap<>(m).values().forEach(loadProblems::addAll));
     return new MeshResources(objects, namespaces, services, slices, sourceRefs, loadProblems, dnsView, cloudMapView,
-        new AcmMaterial.Fetched(acmCertificates, acmAuthorities));
+        new AcmMaterial.Fetched(acmCertificates, acmAuthorities), gatewayApi);
   }
 
   /**
@@ -376,6 +378,8 @@ public final class ResourceStore {
       }
       case "Service" -> services = o instanceof K8sService svc ? services.plus(ref, svc) : services.minus(ref);
       case "EndpointSlice" -> slices = o instanceof EndpointSlice es ? slices.plus(ref, es) : slices.minus(ref);
+      case "HTTPRoute", "GRPCRoute", "ReferenceGrant" ->
+          gatewayApi = o instanceof GatewayApi.Resource g ? gatewayApi.plus(ref, g) : gatewayApi.minus(ref);
       default -> {
         if (o != null && !(o instanceof MeshObject)) {
           throw new IllegalArgumentException("unsupported input " + o.getClass() + " for " + ref);

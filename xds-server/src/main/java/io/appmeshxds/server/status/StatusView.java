@@ -43,6 +43,18 @@ public final class StatusView implements StatusSink {
         c.put("message", s.condition().message());
         o.put("condition", c);
       }
+      if (!s.more().isEmpty()) {
+        List<Map<String, Object>> more = new ArrayList<>();
+        for (var mc : s.more()) {
+          Map<String, Object> c = new LinkedHashMap<>();
+          c.put("type", mc.type());
+          c.put("status", mc.status());
+          c.put("reason", mc.reason().name());
+          c.put("message", mc.message());
+          more.add(c);
+        }
+        o.put("conditions", more);
+      }
       if (s.servedGeneration() != null) {
         o.put("servedGeneration", s.servedGeneration());
       }
