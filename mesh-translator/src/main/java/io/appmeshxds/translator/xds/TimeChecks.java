@@ -125,6 +125,12 @@ final class TimeChecks {
         return bounds.check(t, w);
       }
       // As in protoc-gen-validate, the "now" rules only apply without absolute bounds.
+      if ((ltNow || gtNow || within != null) && w.now() == null) {
+        // Why fail rather than skip: a rule that was not checked must not pass. Translation is pure
+        // and reads no clock; a caller that checks such a field passes the time in.
+        return fail(w, ltNow ? "lt_now" : gtNow ? "gt_now" : "within",
+            "value is compared with now, and no time was given to compare it with");
+      }
       if (ltNow) {
         Instant now = w.now();
         if (within != null) {

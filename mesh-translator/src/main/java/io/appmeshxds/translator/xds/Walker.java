@@ -6,7 +6,6 @@ import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.OneofDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,8 +25,7 @@ final class Walker {
   static final String ANY_TYPE = "google.protobuf.Any";
 
   private final boolean strict;
-  private final Clock clock;
-  private Instant now;
+  private final Instant now;
   private final List<Violation> violations = new ArrayList<>();
   private Object[] segments = new Object[16];
   private int[] indexes = new int[16];
@@ -37,18 +35,16 @@ final class Walker {
 
   /**
    * @param strict report {@code Any} payloads whose type is unknown instead of skipping them
-   * @param clock where {@code timestamp.lt_now}/{@code gt_now}/{@code within} read "now"
+   * @param now what {@code timestamp.lt_now}/{@code gt_now}/{@code within} compare with; null when
+   *     the caller gave no time (those rules then fail, see {@link TimeChecks})
    */
-  Walker(boolean strict, Clock clock) {
+  Walker(boolean strict, Instant now) {
     this.strict = strict;
-    this.clock = clock;
+    this.now = now;
   }
 
-  /** The same instant for the whole run. */
+  /** The caller's "now", the same for the whole run; null when none was given. */
   Instant now() {
-    if (now == null) {
-      now = clock.instant();
-    }
     return now;
   }
 

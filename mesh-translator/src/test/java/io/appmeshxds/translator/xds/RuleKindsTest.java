@@ -39,9 +39,7 @@ import io.envoyproxy.pgv.validate.Validate.StringRules;
 import io.envoyproxy.pgv.validate.Validate.TimestampRules;
 import io.envoyproxy.pgv.validate.Validate.UInt32Rules;
 import io.envoyproxy.pgv.validate.Validate.UInt64Rules;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -461,6 +459,17 @@ class RuleKindsTest {
   }
 
   @Test
+  void aRuleRelativeToNowFailsWhenNoTimeIsGiven() {
+    String why = "value is compared with now, and no time was given to compare it with";
+
+    assertThat(check("TsLtNow", ts("2025-06-01T11:59:59Z"))).containsExactly(v("timestamp.lt_now", why));
+    assertThat(check("TsGtNowWithin", ts("2025-06-01T12:30:00Z"))).containsExactly(v("timestamp.gt_now", why));
+    assertThat(check("TsWithin", ts("2025-06-01T11:59:30Z"))).containsExactly(v("timestamp.within", why));
+    // Absolute bounds need no time.
+    assertThat(check("TsGt", ts("2020-01-01T00:00:01Z"))).isEmpty();
+  }
+
+  @Test
   void wrapperRulesApplyToTheWrappedValueWhenSet() {
     assertThat(check("WrapUInt32", null)).containsExactly(v("message.required", "value is required"));
     assertThat(check("WrapUInt32", UInt32Value.of(0))).containsExactly(
@@ -539,9 +548,7 @@ class RuleKindsTest {
   }
 
   private static List<Violation> checkAt(String type, Object value) {
-    Walker walker = new Walker(false, Clock.fixed(NOW, ZoneOffset.UTC));
-    walker.walk(message(type, value));
-    return walker.violations();
+    return ProtoRules.check(message(type, value), false, NOW);
   }
 
   /** A map message with entries given as key, value, key, value… */

@@ -64,6 +64,34 @@ class TypeRegistryTest {
     assertThat(patterns).allSatisfy(p -> assertThat(StringCheck.compile(p)).as(p).isNotNull());
   }
 
+  /**
+   * Why this matters: translation reads no clock, so the publisher checks resources with no time
+   * ({@link ProtoRules#check(Message, boolean)}), and a now-relative rule would then always fail.
+   */
+  @Test
+  void noEnvoyTypeComparesATimestampWithNow() {
+    List<String> relativeToNow = new ArrayList<>();
+    int withRules = 0;
+    for (Descriptor type : TypeRegistry.knownTypes()) {
+      if (type.getFile().getPackage().equals(SyntheticProtos.PACKAGE)) {
+        continue; // other tests register runtime types that do
+      }
+      for (FieldDescriptor field : type.getFields()) {
+        FieldRules rules = RuleOptions.fieldRules(field);
+        if (rules != null) {
+          withRules++;
+          var t = rules.hasTimestamp() ? rules.getTimestamp() : rules.getRepeated().getItems().getTimestamp();
+          if (t.getLtNow() || t.getGtNow() || t.hasWithin()) {
+            relativeToNow.add(field.getFullName());
+          }
+        }
+      }
+    }
+
+    assertThat(relativeToNow).isEmpty();
+    assertThat(withRules).as("fields with rules seen (the scan reads them)").isGreaterThan(300);
+  }
+
   @Test
   void anyRootIsUnpacked() {
     Any packed = Any.pack(HttpConnectionManager.getDefaultInstance());
