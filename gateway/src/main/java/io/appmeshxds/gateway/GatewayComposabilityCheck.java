@@ -3,8 +3,8 @@ package io.appmeshxds.gateway;
 import io.appmeshxds.translator.model.ComposabilityCheck;
 import io.appmeshxds.translator.model.MeshGraph;
 import io.appmeshxds.translator.model.ResolvedGatewayRoute;
-import io.appmeshxds.translator.status.Problem;
-import io.appmeshxds.translator.status.Reason;
+import io.appmeshxds.translator.input.Problem;
+import io.appmeshxds.translator.input.Reason;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,7 +1,5 @@
-package io.appmeshxds.translator.status;
+package io.appmeshxds.translator.input;
 
-import io.appmeshxds.translator.input.ObjectRef;
-import io.appmeshxds.translator.input.SourceRef;
 
 /**
  * One finding about one object.

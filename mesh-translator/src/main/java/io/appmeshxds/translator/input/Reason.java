@@ -1,4 +1,4 @@
-package io.appmeshxds.translator.status;
+package io.appmeshxds.translator.input;
 
 /** Machine-readable reasons of our conditions (App Mesh's condition types, our reasons). */
 public enum Reason {

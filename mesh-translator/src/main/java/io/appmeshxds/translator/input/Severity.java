@@ -1,4 +1,4 @@
-package io.appmeshxds.translator.status;
+package io.appmeshxds.translator.input;
 
 /**
  * How a problem weighs. ERROR rejects the object; UNSUPPORTED rejects it too (it is not served) but

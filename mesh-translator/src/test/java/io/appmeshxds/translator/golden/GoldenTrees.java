@@ -6,7 +6,7 @@ import io.appmeshxds.translator.plan.ListenerPlan;
 import io.appmeshxds.translator.plan.NodeKey;
 import io.appmeshxds.translator.plan.RouteConfigId;
 import io.appmeshxds.translator.status.ObjectStatus;
-import io.appmeshxds.translator.status.Problem;
+import io.appmeshxds.translator.input.Problem;
 import io.appmeshxds.translator.status.StatusReport;
 import io.appmeshxds.translator.xds.Names;
 import java.lang.reflect.RecordComponent;
