@@ -23,7 +23,9 @@ import java.util.Objects;
  * sockets, load-balancing policies), the files imported by the checked message, and types added
  * with {@link #register}. A payload of an unknown type is skipped, or reported in strict mode.
  *
- * <p>Per-type rule metadata is computed once and cached; the methods are thread-safe.
+ * <p>Per-type rule metadata is computed once and cached; the methods are thread-safe. A check's
+ * result depends on the message, {@code strict}, the time given and the registered types only,
+ * never on which messages were checked before.
  */
 public final class ProtoRules {
 
@@ -55,8 +57,7 @@ public final class ProtoRules {
    */
   public static List<Violation> check(Message message, boolean strict, Instant now) {
     Objects.requireNonNull(message, "message");
-    TypeRegistry.noteRoot(message.getDescriptorForType());
-    Walker walker = new Walker(strict, now);
+    Walker walker = new Walker(strict, now, message.getDescriptorForType());
     walker.walk(message);
     return List.copyOf(walker.violations());
   }

@@ -8,22 +8,31 @@ import com.google.protobuf.Message;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Resolves the type URLs of {@code Any} payloads. Known types are those of the files (and
- * everything they import) of a set of Envoy root messages, of every message passed to {@link
- * ProtoRules}, and of {@link ProtoRules#register registered} types. The first descriptor seen for
- * a full name wins. Payloads are parsed with the generated class when there is one (found through
- * the file's java options), else as a {@link DynamicMessage}.
+ * everything they import) of a set of Envoy root messages and of {@link ProtoRules#register
+ * registered} types, then those of the checked message's own file and its imports. The first
+ * descriptor seen for a full name wins. Payloads are parsed with the generated class when there is
+ * one (found through the file's java options), else as a {@link DynamicMessage}.
+ *
+ * <p>Static state, all add-only: the registry of default and registered types (plug-in factories
+ * register the payload types they emit, once, when their class initialises), and two memos of pure
+ * functions of immutable descriptors (a file's import closure, a type's default instance).
+ * Why the checked message's imports are not added to the registry: a check's result would then
+ * depend on which messages were checked before.
  */
 final class TypeRegistry {
 
   private static final ConcurrentHashMap<String, Descriptor> TYPES = new ConcurrentHashMap<>();
-  private static final Set<FileDescriptor> FILES = ConcurrentHashMap.newKeySet();
   private static final ConcurrentHashMap<Descriptor, Message> PROTOTYPES = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<FileDescriptor, Map<String, Descriptor>> CLOSURES = new ConcurrentHashMap<>();
 
   private TypeRegistry() {}
 
@@ -105,22 +114,48 @@ final class TypeRegistry {
     addFile(type.getFile());
   }
 
-  /** Cheap when already known: makes the checked message's own imports resolvable. */
-  static void noteRoot(Descriptor type) {
-    if (!FILES.contains(type.getFile())) {
-      addFile(type.getFile());
-    }
-  }
-
   /** The default instance for the type a URL names ({@code type.googleapis.com/pkg.Type}), or null. */
   static Message prototype(String typeUrl) {
+    return prototype(typeUrl, null);
+  }
+
+  /**
+   * The default instance for the type a URL names, or null: a default or registered type, else one
+   * of {@code root}'s file or its imports (null: none).
+   */
+  static Message prototype(String typeUrl, Descriptor root) {
     String name = typeUrl.substring(typeUrl.lastIndexOf('/') + 1);
     if (name.isEmpty()) {
       return null;
     }
     Defaults.load();
     Descriptor type = TYPES.get(name);
+    if (type == null && root != null) {
+      type = CLOSURES.computeIfAbsent(root.getFile(), TypeRegistry::closure).get(name);
+    }
     return type == null ? null : PROTOTYPES.computeIfAbsent(type, TypeRegistry::findPrototype);
+  }
+
+  /** Every message type of {@code file} and the files it imports, by full name, the first seen winning. */
+  private static Map<String, Descriptor> closure(FileDescriptor file) {
+    Map<String, Descriptor> types = new HashMap<>();
+    Set<FileDescriptor> seen = new HashSet<>();
+    Deque<FileDescriptor> todo = new ArrayDeque<>();
+    todo.push(file);
+    while (!todo.isEmpty()) {
+      FileDescriptor f = todo.pop();
+      if (!seen.add(f)) {
+        continue;
+      }
+      Deque<Descriptor> nested = new ArrayDeque<>(f.getMessageTypes());
+      while (!nested.isEmpty()) {
+        Descriptor type = nested.pop();
+        types.putIfAbsent(type.getFullName(), type);
+        nested.addAll(type.getNestedTypes());
+      }
+      f.getDependencies().forEach(todo::push);
+    }
+    return Map.copyOf(types);
   }
 
   /** Every type known so far, defaults included. */
@@ -130,21 +165,7 @@ final class TypeRegistry {
   }
 
   private static void addFile(FileDescriptor file) {
-    Deque<FileDescriptor> todo = new ArrayDeque<>();
-    todo.push(file);
-    while (!todo.isEmpty()) {
-      FileDescriptor f = todo.pop();
-      if (!FILES.add(f)) {
-        continue;
-      }
-      Deque<Descriptor> types = new ArrayDeque<>(f.getMessageTypes());
-      while (!types.isEmpty()) {
-        Descriptor type = types.pop();
-        TYPES.putIfAbsent(type.getFullName(), type);
-        types.addAll(type.getNestedTypes());
-      }
-      f.getDependencies().forEach(todo::push);
-    }
+    CLOSURES.computeIfAbsent(file, TypeRegistry::closure).forEach(TYPES::putIfAbsent);
   }
 
   /** The generated class's default instance when it is on the class path, else a dynamic one. */

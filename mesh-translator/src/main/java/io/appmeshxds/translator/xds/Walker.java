@@ -26,6 +26,8 @@ final class Walker {
 
   private final boolean strict;
   private final Instant now;
+  /** The checked message's type: its file's imports resolve {@code Any} payloads too. */
+  private final Descriptor root;
   private final List<Violation> violations = new ArrayList<>();
   private Object[] segments = new Object[16];
   private int[] indexes = new int[16];
@@ -37,10 +39,12 @@ final class Walker {
    * @param strict report {@code Any} payloads whose type is unknown instead of skipping them
    * @param now what {@code timestamp.lt_now}/{@code gt_now}/{@code within} compare with; null when
    *     the caller gave no time (those rules then fail, see {@link TimeChecks})
+   * @param root the checked message's type
    */
-  Walker(boolean strict, Instant now) {
+  Walker(boolean strict, Instant now, Descriptor root) {
     this.strict = strict;
     this.now = now;
+    this.root = root;
   }
 
   /** The caller's "now", the same for the whole run; null when none was given. */
@@ -80,7 +84,7 @@ final class Walker {
   /** Resolves the packed type, parses the payload and walks it; see {@link TypeRegistry}. */
   void unpack(Message any) {
     String typeUrl = typeUrl(any);
-    Message prototype = TypeRegistry.prototype(typeUrl);
+    Message prototype = TypeRegistry.prototype(typeUrl, root);
     if (prototype == null) {
       if (strict) {
         report("any.type", "unknown type \"" + typeUrl + "\" cannot be validated");

@@ -92,6 +92,27 @@ class TypeRegistryTest {
     assertThat(withRules).as("fields with rules seen (the scan reads them)").isGreaterThan(300);
   }
 
+  /**
+   * A check's result is a function of its arguments: a payload type known only through the imports
+   * of a message checked earlier stays unknown to a later check (it used to become known).
+   */
+  @Test
+  void aCheckDoesNotDependOnWhatWasCheckedBefore() {
+    var jwt = io.envoyproxy.envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication.getDefaultInstance();
+    String url = "type.googleapis.com/" + jwt.getDescriptorForType().getFullName();
+    assertThat(TypeRegistry.prototype(url)).as("precondition: not a default type").isNull();
+    Any packed = Any.pack(jwt);
+
+    List<Violation> before = ProtoRules.check(packed, true);
+    ProtoRules.check(jwt, true);
+    List<Violation> after = ProtoRules.check(packed, true);
+
+    assertThat(before).extracting(Violation::rule).containsExactly("any.type");
+    assertThat(after).isEqualTo(before);
+    // The checked message's own imports do resolve (the root here is the payload's file).
+    assertThat(TypeRegistry.prototype(url, jwt.getDescriptorForType())).isSameAs(jwt);
+  }
+
   @Test
   void anyRootIsUnpacked() {
     Any packed = Any.pack(HttpConnectionManager.getDefaultInstance());
