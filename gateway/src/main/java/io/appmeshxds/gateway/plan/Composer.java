@@ -1,4 +1,4 @@
-package io.appmeshxds.gateway;
+package io.appmeshxds.gateway.plan;
 
 import io.appmeshxds.translator.plan.RoutePlan;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.appmeshxds.gateway;
+package io.appmeshxds.gateway.plan;
 
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;

@@ -1,4 +1,4 @@
-package io.appmeshxds.gateway;
+package io.appmeshxds.gateway.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.appmeshxds.gateway;
+package io.appmeshxds.gateway.plan;
 
 import io.appmeshxds.translator.api.GatewayRoute;
 import io.appmeshxds.translator.model.ResolvedGatewayRoute;
