@@ -20,6 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class MessagePlan {
 
+  // Why static: memos of pure functions of immutable descriptors, bounded by the types checked;
+  // ArchitectureTest allows them by name.
   private static final ConcurrentHashMap<Descriptor, MessagePlan> PLANS = new ConcurrentHashMap<>();
   private static final ConcurrentHashMap<Descriptor, Boolean> RELEVANT = new ConcurrentHashMap<>();
   private static final MessagePlan SKIPPED =

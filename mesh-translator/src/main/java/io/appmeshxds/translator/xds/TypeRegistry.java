@@ -168,25 +168,22 @@ final class TypeRegistry {
     CLOSURES.computeIfAbsent(file, TypeRegistry::closure).forEach(TYPES::putIfAbsent);
   }
 
-  /** The generated class's default instance when it is on the class path, else a dynamic one. */
+  /**
+   * The generated class's default instance when it is on this module's class path, else a dynamic
+   * one. Why not the thread's context class loader as well: what a check finds must not depend on
+   * the thread that runs it.
+   */
   private static Message findPrototype(Descriptor type) {
-    String className = generatedClassName(type);
-    for (ClassLoader loader : new ClassLoader[] {
-        TypeRegistry.class.getClassLoader(), Thread.currentThread().getContextClassLoader()}) {
-      if (loader == null) {
-        continue;
-      }
-      try {
-        Class<?> c = Class.forName(className, true, loader);
-        if (Message.class.isAssignableFrom(c)) {
-          Message instance = (Message) c.getMethod("getDefaultInstance").invoke(null);
-          if (instance.getDescriptorForType() == type) {
-            return instance;
-          }
+    try {
+      Class<?> c = Class.forName(generatedClassName(type), true, TypeRegistry.class.getClassLoader());
+      if (Message.class.isAssignableFrom(c)) {
+        Message instance = (Message) c.getMethod("getDefaultInstance").invoke(null);
+        if (instance.getDescriptorForType() == type) {
+          return instance;
         }
-      } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
-        // Not generated, or generated from another copy of the file: fall through.
       }
+    } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
+      // Not generated, or generated from another copy of the file: fall through.
     }
     return DynamicMessage.getDefaultInstance(type);
   }
