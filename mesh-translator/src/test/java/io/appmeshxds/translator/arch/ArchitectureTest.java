@@ -1,11 +1,14 @@
 package io.appmeshxds.translator.arch;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
@@ -35,12 +38,12 @@ class ArchitectureTest {
       // record class -> its constraint annotations (reflection)
       "io.appmeshxds.translator.model.SchemaValidator",
       // pattern text -> compiled re2j pattern
-      "io.appmeshxds.translator.xds.StringCheck",
+      "io.appmeshxds.translator.xds.rules.StringCheck",
       // Envoy descriptor -> the fields to check, and whether any rule is reachable
-      "io.appmeshxds.translator.xds.MessagePlan",
+      "io.appmeshxds.translator.xds.rules.MessagePlan",
       // add-only registry of Any payload types (defaults, plug-in factories' types) and memos of a
       // file's import closure and a type's default instance; a check does not add to it
-      "io.appmeshxds.translator.xds.TypeRegistry",
+      "io.appmeshxds.translator.xds.rules.TypeRegistry",
       // Unicode class name -> rune ranges
       "io.appmeshxds.translator.re2.Re2UnicodeClasses");
 
@@ -122,6 +125,14 @@ class ArchitectureTest {
       .and().haveSimpleNameStartingWith("Re2jTrees")
       .should().onlyBeAccessed().byClassesThat().resideInAnyPackage("io.appmeshxds.translator.re2..", "com.google.re2j")
       .andShould().onlyDependOnClassesThat().resideInAnyPackage("io.appmeshxds.translator.re2..", "com.google.re2j", "java..");
+
+  /** The proto-rule validator is a general Envoy API checker: it knows nothing of our stages. */
+  @ArchTest
+  static final ArchRule the_proto_rule_validator_depends_on_nothing_of_ours = noClasses()
+      .that().resideInAPackage("io.appmeshxds.translator.xds.rules..")
+      .should().dependOnClassesThat(resideInAPackage("io.appmeshxds..")
+          .and(DescribedPredicate.not(resideInAPackage("io.appmeshxds.translator.xds.rules.."))))
+      .because("rules changes follow Envoy's API, factories follow our features (docs/architecture.md)");
 
   /** An exception names a class that exists; a renamed class must not leave a stale allowance. */
   @ArchTest

@@ -1,4 +1,4 @@
-package io.appmeshxds.translator.xds;
+package io.appmeshxds.translator.xds.rules;
 
 import static com.google.protobuf.DescriptorProtos.FieldDescriptorProto.Label.LABEL_OPTIONAL;
 import static com.google.protobuf.DescriptorProtos.FieldDescriptorProto.Label.LABEL_REPEATED;

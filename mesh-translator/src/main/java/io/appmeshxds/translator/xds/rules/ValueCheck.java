@@ -1,4 +1,4 @@
-package io.appmeshxds.translator.xds;
+package io.appmeshxds.translator.xds.rules;
 
 /**
  * The rules of one field compiled for one value: a singular field's value, one element of a

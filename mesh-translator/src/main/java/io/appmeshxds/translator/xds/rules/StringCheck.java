@@ -1,4 +1,4 @@
-package io.appmeshxds.translator.xds;
+package io.appmeshxds.translator.xds.rules;
 
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;

@@ -1,4 +1,4 @@
-package io.appmeshxds.translator.xds;
+package io.appmeshxds.translator.xds.rules;
 
 /**
  * Length and size rules: string/bytes {@code len}/{@code min_len}/{@code max_len} (and the byte

@@ -1,4 +1,4 @@
-package io.appmeshxds.translator.xds;
+package io.appmeshxds.translator.xds.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
