@@ -25,10 +25,10 @@ final class Composer {
 
   /** Stable order of header conditions (App Mesh ANDs them, so order carries no meaning). */
   static final Comparator<RoutePlan.HeaderCondition> HEADER_ORDER = Comparator.comparing(RoutePlan.HeaderCondition::name)
-      .thenComparing(RoutePlan.HeaderCondition::kind)
-      .thenComparing(h -> String.valueOf(h.value()))
-      .thenComparing(h -> String.valueOf(h.start()))
-      .thenComparing(h -> String.valueOf(h.end()))
+      .thenComparingInt(h -> h.sortKey().kind())
+      .thenComparing(h -> h.sortKey().value())
+      .thenComparing(h -> h.sortKey().start())
+      .thenComparing(h -> h.sortKey().end())
       .thenComparing(RoutePlan.HeaderCondition::invert);
 
   /**
@@ -234,7 +234,7 @@ final class Composer {
 
   /** {@code :path} starts with {@code prefix}. Why: {@code :path} carries the query string after the path, so a prefix of the path is a prefix of {@code :path}. */
   private static RoutePlan.HeaderCondition pathPrefix(String prefix) {
-    return new RoutePlan.HeaderCondition(":path", RoutePlan.HeaderKind.PREFIX, prefix, null, null, false);
+    return new RoutePlan.HeaderCondition.Prefix(":path", prefix, false);
   }
 
   // ---- headers and query parameters ----
@@ -262,8 +262,9 @@ final class Composer {
     }
     for (RoutePlan.HeaderCondition a : out) {
       for (RoutePlan.HeaderCondition b : out) {
-        if (a.name().equals(b.name()) && a.kind() == RoutePlan.HeaderKind.EXACT && b.kind() == RoutePlan.HeaderKind.EXACT
-            && !a.invert() && !b.invert() && !a.value().equals(b.value())) {
+        if (a.name().equals(b.name()) && a instanceof RoutePlan.HeaderCondition.Exact ea
+            && b instanceof RoutePlan.HeaderCondition.Exact eb
+            && !a.invert() && !b.invert() && !ea.value().equals(eb.value())) {
           return never("its conditions and the gateway route's contradict: " + words(a) + " and " + words(b));
         }
       }
@@ -280,11 +281,37 @@ final class Composer {
   }
 
   static String words(RoutePlan.HeaderCondition c) {
-    String v = switch (c.kind()) {
-      case PRESENT -> "present";
-      case RANGE -> "in [" + c.start() + ", " + c.end() + ")";
-      default -> c.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + c.value();
-    };
+    String v = c.match(new RoutePlan.HeaderCondition.Cases<String>() {
+      @Override
+      public String present(RoutePlan.HeaderCondition.Present p) {
+        return "present";
+      }
+
+      @Override
+      public String exact(RoutePlan.HeaderCondition.Exact e) {
+        return "exact " + e.value();
+      }
+
+      @Override
+      public String prefix(RoutePlan.HeaderCondition.Prefix p) {
+        return "prefix " + p.value();
+      }
+
+      @Override
+      public String suffix(RoutePlan.HeaderCondition.Suffix s) {
+        return "suffix " + s.value();
+      }
+
+      @Override
+      public String regex(RoutePlan.HeaderCondition.Regex r) {
+        return "regex " + r.value();
+      }
+
+      @Override
+      public String range(RoutePlan.HeaderCondition.Range r) {
+        return "in [" + r.start() + ", " + r.end() + ")";
+      }
+    });
     return c.name() + (c.invert() ? " not " : " ") + v;
   }
 }

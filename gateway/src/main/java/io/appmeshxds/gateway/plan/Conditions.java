@@ -26,14 +26,37 @@ final class Conditions {
 
   /** Whether a header condition holds for a request whose header has {@code value} (present). */
   static boolean holds(RoutePlan.HeaderCondition c, String value) {
-    boolean m = switch (c.kind()) {
-      case PRESENT -> true;
-      case EXACT -> value.equals(c.value());
-      case PREFIX -> value.startsWith(c.value());
-      case SUFFIX -> value.endsWith(c.value());
-      case REGEX -> fullMatch(c.value(), value);
-      case RANGE -> inRange(value, c.start(), c.end());
-    };
+    boolean m = c.match(new RoutePlan.HeaderCondition.Cases<Boolean>() {
+      @Override
+      public Boolean present(RoutePlan.HeaderCondition.Present p) {
+        return true;
+      }
+
+      @Override
+      public Boolean exact(RoutePlan.HeaderCondition.Exact e) {
+        return value.equals(e.value());
+      }
+
+      @Override
+      public Boolean prefix(RoutePlan.HeaderCondition.Prefix p) {
+        return value.startsWith(p.value());
+      }
+
+      @Override
+      public Boolean suffix(RoutePlan.HeaderCondition.Suffix s) {
+        return value.endsWith(s.value());
+      }
+
+      @Override
+      public Boolean regex(RoutePlan.HeaderCondition.Regex r) {
+        return fullMatch(r.value(), value);
+      }
+
+      @Override
+      public Boolean range(RoutePlan.HeaderCondition.Range r) {
+        return inRange(value, r.start(), r.end());
+      }
+    });
     return m != c.invert();
   }
 
@@ -54,7 +77,7 @@ final class Conditions {
     }
   }
 
-  private static boolean inRange(String value, Long start, Long end) {
+  private static boolean inRange(String value, long start, long end) {
     if (!value.matches("[+-]?[0-9]+")) {
       return false;
     }

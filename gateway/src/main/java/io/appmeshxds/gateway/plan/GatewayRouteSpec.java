@@ -80,7 +80,7 @@ record GatewayRouteSpec(
       hostname = m.hostname();
       headers.addAll(Routes.headers(m.headers()));
       if (m.method() != null) {
-        headers.add(new RoutePlan.HeaderCondition(":method", RoutePlan.HeaderKind.EXACT, m.method().name(), null, null, false));
+        headers.add(new RoutePlan.HeaderCondition.Exact(":method", m.method().name(), false));
       }
       queries.addAll(Routes.queries(m.queryParameters()));
       GatewayRoute.HttpRewrite rw = h.action().rewrite();
@@ -90,8 +90,7 @@ record GatewayRouteSpec(
       targetPort = h.action().target().port();
     }
     if (hostname != null) {
-      headers.add(new RoutePlan.HeaderCondition(":authority", RoutePlan.HeaderKind.REGEX, authorityPattern(hostname), null,
-          null, false));
+      headers.add(new RoutePlan.HeaderCondition.Regex(":authority", authorityPattern(hostname), false));
     }
     headers.sort(Composer.HEADER_ORDER);
     boolean keepHost = hostRewrite != null && hostRewrite.defaultTargetHostname() == GatewayRoute.Toggle.DISABLED;
