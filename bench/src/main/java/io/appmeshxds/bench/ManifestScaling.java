@@ -1,10 +1,11 @@
 package io.appmeshxds.bench;
 
 import io.appmeshxds.server.Pipelines;
+import io.appmeshxds.translator.input.ManifestFiles;
 import io.appmeshxds.translator.input.LoadResult;
 import io.appmeshxds.translator.input.ManifestLoader;
 import io.appmeshxds.translator.model.ManifestValidation;
-import io.appmeshxds.translator.status.Problem;
+import io.appmeshxds.translator.input.Problem;
 import java.io.RandomAccessFile;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -88,7 +89,7 @@ public final class ManifestScaling {
     // Warm-up: class loading and JIT are not the input's cost.
     Path warm = Files.writeString(dir.resolve("warm.yaml"), mesh(1 << 20));
     for (int i = 0; i < 2; i++) {
-      ManifestValidation.problems(loader.loadPaths(List.of(warm)), builder);
+      ManifestValidation.problems(ManifestFiles.load(loader, List.of(warm)), builder);
     }
     StringBuilder table = new StringBuilder();
     table.append(String.format(Locale.ROOT, "# validate: cost by input size (%s, %d cores, Java %s, git %s)%n%n",
@@ -103,7 +104,7 @@ public final class ManifestScaling {
       System.gc();
       Cost[] read = new Cost[1];
       Cost[] validate = new Cost[1];
-      LoadResult load = measure(() -> loader.loadPaths(List.of(f)), read);
+      LoadResult load = measure(() -> ManifestFiles.load(loader, List.of(f)), read);
       List<Problem> problems = measure(() -> ManifestValidation.problems(load, builder), validate);
       if (!load.ioErrors().isEmpty() || problems.stream().anyMatch(Problem::isError)) {
         throw new IllegalStateException("generated input has errors: " + load.ioErrors() + " "
@@ -122,7 +123,7 @@ public final class ManifestScaling {
       raf.setLength(50L << 20);
     }
     Cost[] refused = new Cost[1];
-    LoadResult r = measure(() -> loader.loadPaths(List.of(huge)), refused);
+    LoadResult r = measure(() -> ManifestFiles.load(loader, List.of(huge)), refused);
     table.append(String.format(Locale.ROOT, "%n50 MB file: refused in %.1f ms CPU, %.1f MB allocated: `%s`%n",
         refused[0].cpuNanos() / 1e6, refused[0].allocated() / 1e6, r.ioErrors().get(0).replace(dir.toString(), "$TMP")));
     table.append("\nGrowth is total CPU against the previous row: 2.0 when the input doubles is linear.\n");

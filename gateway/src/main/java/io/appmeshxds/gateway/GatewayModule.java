@@ -1,5 +1,7 @@
 package io.appmeshxds.gateway;
 
+import io.appmeshxds.gateway.plan.GatewayComposabilityCheck;
+import io.appmeshxds.gateway.plan.GatewayPlanner;
 import io.appmeshxds.gateway.xds.HealthCheckFilterFactory;
 import io.appmeshxds.translator.model.ComposabilityCheck;
 import io.appmeshxds.translator.plan.EndpointOptions;

@@ -1,12 +1,10 @@
 /**
- * VirtualGateway and GatewayRoute translation, planning stage: the gateway's proxy plan
- * ({@link io.appmeshxds.gateway.GatewayPlanner}) and the check that reports, per GatewayRoute, what
- * of it the gateway can serve ({@link io.appmeshxds.gateway.GatewayComposabilityCheck}). Both use
- * one composition: a GatewayRoute and the routes of the virtual router behind its target become one
- * Envoy route per router route, evaluated in one hop (see docs/gateway.md).
+ * The gateway module's entry point: {@link io.appmeshxds.gateway.GatewayModule} wires what the
+ * module plugs into mesh-translator's pipeline, a planner and a check from {@code
+ * io.appmeshxds.gateway.plan} and the factories of {@code io.appmeshxds.gateway.xds}.
  *
- * <p>Depends on mesh-translator's {@code api}, {@code model}, {@code status} and {@code plan}
- * packages only; never on its {@code xds} stage, on Envoy protos (those are built in
- * {@code io.appmeshxds.gateway.xds}) or on the server. Pure: no I/O, no clock, no threads.
+ * <p>Why the wiring has a package of its own: the planning stage must not depend on the xDS stage
+ * (the factories depend on the plan records), so the one class that names both sits above them.
+ * ArchitectureTest keeps {@code plan} free of {@code xds} and the module free of package cycles.
  */
 package io.appmeshxds.gateway;

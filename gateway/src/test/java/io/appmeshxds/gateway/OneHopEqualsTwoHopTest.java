@@ -20,7 +20,7 @@ import io.appmeshxds.translator.plan.PlanContext;
 import io.appmeshxds.translator.plan.Planner;
 import io.appmeshxds.translator.plan.ProxyPlan;
 import io.appmeshxds.translator.status.ObjectStatus;
-import io.appmeshxds.translator.status.Problem;
+import io.appmeshxds.translator.input.Problem;
 import io.appmeshxds.translator.xds.XdsResources;
 import io.appmeshxds.translator.xds.XdsTranslator;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;

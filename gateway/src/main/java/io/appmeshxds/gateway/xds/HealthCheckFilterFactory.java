@@ -3,7 +3,7 @@ package io.appmeshxds.gateway.xds;
 import com.google.protobuf.Any;
 import com.google.protobuf.BoolValue;
 import com.google.protobuf.Descriptors.Descriptor;
-import io.appmeshxds.gateway.HealthCheckFilterPlan;
+import io.appmeshxds.gateway.plan.HealthCheckFilterPlan;
 import io.appmeshxds.translator.plan.Dialect;
 import io.appmeshxds.translator.plan.ExtensionPlan;
 import io.appmeshxds.translator.xds.ExtensionFactory;

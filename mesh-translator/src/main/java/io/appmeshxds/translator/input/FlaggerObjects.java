@@ -2,9 +2,6 @@ package io.appmeshxds.translator.input;
 
 import io.appmeshxds.translator.api.LabelSelector;
 import io.appmeshxds.translator.api.Mesh;
-import io.appmeshxds.translator.status.Problem;
-import io.appmeshxds.translator.status.Reason;
-import io.appmeshxds.translator.status.Severity;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;

@@ -1,6 +1,5 @@
 package io.appmeshxds.translator.input;
 
-import io.appmeshxds.translator.status.Problem;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;

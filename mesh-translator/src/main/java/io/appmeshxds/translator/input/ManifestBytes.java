@@ -1,22 +1,18 @@
 package io.appmeshxds.translator.input;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * A manifest's bytes, checked before anything parses them: no larger than the limit (checked
- * before reading, and again while reading, so a file that grows meanwhile is not held whole),
- * text rather than binary data, and UTF-8 (as Kubernetes requires), with the byte offset and line of
- * the first byte that is not. Each check costs one pass over the bytes.
+ * A manifest's bytes, checked before anything parses them: no larger than the limit, text rather
+ * than binary data, and UTF-8 (as Kubernetes requires), with the byte offset and line of the first
+ * byte that is not. Each check costs one pass over the bytes. Reading them is {@link
+ * ManifestFiles}'s job.
  */
 public final class ManifestBytes {
   private ManifestBytes() {}
@@ -26,25 +22,6 @@ public final class ManifestBytes {
     Refused(String message) {
       super(message, null, false, false);
     }
-  }
-
-  /** The bytes of {@code f}, or why not: larger than the limit. */
-  public static byte[] read(Path f, ManifestLimits limits) throws IOException, Refused {
-    checkSize(f.toString(), Files.size(f), limits);
-    try (InputStream in = Files.newInputStream(f)) {
-      return read(in, f.toString(), limits);
-    }
-  }
-
-  /** At most the limit's bytes from {@code in}; refused (without reading on) when there are more. */
-  public static byte[] read(InputStream in, String location, ManifestLimits limits) throws IOException, Refused {
-    int cap = (int) Math.min(Integer.MAX_VALUE - 8, limits.maxFileBytes() + 1);
-    byte[] b = in.readNBytes(cap);
-    if (b.length > limits.maxFileBytes()) {
-      throw new Refused(location + ": more than " + size(limits.maxFileBytes()) + ", the limit for one manifest file "
-          + "(--max-manifest-bytes); not read");
-    }
-    return b;
   }
 
   /** Refused when {@code length} is over the limit. */

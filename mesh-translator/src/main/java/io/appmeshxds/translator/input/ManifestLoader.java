@@ -1,24 +1,16 @@
 package io.appmeshxds.translator.input;
 
-import io.appmeshxds.translator.status.Problem;
-import io.appmeshxds.translator.status.Reason;
-import io.appmeshxds.translator.status.Severity;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Stream;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Reads manifests as {@code kustomize build} prints them: multi-document YAML (documents separated
- * by {@code ---} lines), JSON, {@code kind: List}, single files, directories (recursive, {@code
- * *.yaml|*.yml|*.json}, in path order) and stdin. Keeps App Mesh objects, Namespaces, Services and
- * {@code discovery.k8s.io/v1} EndpointSlices; notes Flagger Canaries; ignores everything else.
+ * by {@code ---} lines), JSON, {@code kind: List}, given as text, bytes or parsed documents. Keeps
+ * App Mesh objects, Namespaces, Services and {@code discovery.k8s.io/v1} EndpointSlices; notes
+ * Flagger Canaries; ignores everything else. Files, directories and stdin are read by {@link
+ * ManifestFiles}, the module's only code that touches the file system; this class is pure.
  *
  * <p>Why split on separator lines before parsing: a YAML syntax error in one document must not hide
  * the others, and every problem must name its document index.
@@ -40,32 +32,9 @@ public final class ManifestLoader {
     return limits;
   }
 
-  /** Reads every path; directories recursively. */
-  public LoadResult loadPaths(List<Path> paths) {
-    Sink sink = new Sink();
-    for (Path p : paths) {
-      sink.inputs.add(p.toString());
-      if (!Files.exists(p)) {
-        sink.ioErrors.add(p + ": no such file or directory");
-        continue;
-      }
-      for (Path f : manifestFiles(p, sink)) {
-        try {
-          sink.files++;
-          readText(f.toString(), ManifestBytes.decode(f.toString(), ManifestBytes.read(f, limits)), isJsonName(f), sink);
-        } catch (ManifestBytes.Refused e) {
-          sink.ioErrors.add(e.getMessage());
-        } catch (IOException | UncheckedIOException e) {
-          sink.ioErrors.add(f + ": " + e.getMessage());
-        }
-      }
-    }
-    return sink.result();
-  }
-
   /**
    * Reads one stream of documents given as bytes (e.g. stdin, with {@code location} "-"), with the
-   * same checks as a file: size, binary data, UTF-8. Read stdin with {@link ManifestBytes#read(
+   * same checks as a file: size, binary data, UTF-8. Read stdin with {@link ManifestFiles#read(
    * java.io.InputStream, String, ManifestLimits)} so that a huge stream is not held first.
    */
   public LoadResult loadBytes(String location, byte[] bytes) {
@@ -102,79 +71,7 @@ public final class ManifestLoader {
     return sink.result();
   }
 
-  /** The manifest files under a path, sorted; a file given by name is read whatever its extension. */
-  public static List<Path> manifestFiles(Path p) {
-    return manifestFiles(p, new Sink());
-  }
-
-  private static List<Path> manifestFiles(Path p, Sink sink) {
-    if (!Files.isDirectory(p)) {
-      return List.of(p);
-    }
-    try (Stream<Path> walk = Files.walk(p)) {
-      List<Path> all = walk.filter(f -> !hiddenBelow(p, f)).sorted().toList();
-      all.stream().filter(Files::isSymbolicLink).forEach(l -> unfollowedLink(l, sink));
-      List<Path> files = all.stream().filter(Files::isRegularFile).toList();
-      files.stream().filter(ManifestLoader::isTemplateName).forEach(f -> sink.templates.add(f.toString()));
-      return files.stream().filter(ManifestLoader::isManifestName).toList();
-    } catch (IOException | UncheckedIOException e) {
-      sink.ioErrors.add(p + ": " + e.getMessage());
-      return List.of();
-    }
-  }
-
-  /**
-   * A warning for a symbolic link that is not read: a loop, a dangling link, or a link to a
-   * directory (not followed, so a loop through directories cannot make the walk endless). A link
-   * to a regular file is read like the file (Kubernetes mounts ConfigMaps that way).
-   */
-  private static void unfollowedLink(Path link, Sink sink) {
-    if (Files.isRegularFile(link)) {
-      return;
-    }
-    String why;
-    try {
-      Path target = link.toRealPath();
-      if (!Files.isDirectory(target)) {
-        return;
-      }
-      why = "symbolic link to a directory (" + target + "), not followed; name the directory itself to read it";
-    } catch (java.nio.file.NoSuchFileException e) {
-      why = "dangling symbolic link (its target does not exist), skipped";
-    } catch (IOException e) {
-      String m = String.valueOf(e.getMessage());
-      why = m.contains("Too many levels of symbolic links") || m.contains("ELOOP")
-          ? "symbolic link loop, skipped" : "symbolic link that cannot be resolved (" + m + "), skipped";
-    }
-    sink.problems.add(new Problem(Severity.WARNING, Reason.MalformedInput, null, "", why,
-        new SourceRef(link.toString(), 0, false)));
-  }
-
-  private static boolean hiddenBelow(Path root, Path f) {
-    for (Path part : root.relativize(f)) {
-      if (part.toString().startsWith(".")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean isManifestName(Path f) {
-    String n = f.getFileName().toString().toLowerCase(Locale.ROOT);
-    return n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json");
-  }
-
-  /** {@code *.yaml.template} and the like: meant for envsubst, not for kubectl. */
-  private static boolean isTemplateName(Path f) {
-    String n = f.getFileName().toString().toLowerCase(Locale.ROOT);
-    return n.endsWith(".yaml.template") || n.endsWith(".yml.template") || n.endsWith(".json.template");
-  }
-
-  private static boolean isJsonName(Path f) {
-    return f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json");
-  }
-
-  private void readText(String location, String text, boolean json, Sink sink) {
+  void readText(String location, String text, boolean json, Sink sink) {
     String trimmed = text.stripLeading();
     if (json || trimmed.startsWith("{") || trimmed.startsWith("[")) {
       readJson(location, text, sink);

@@ -2,9 +2,6 @@ package io.appmeshxds.translator.input;
 
 import io.appmeshxds.translator.api.Kind;
 import io.appmeshxds.translator.api.MeshObject;
-import io.appmeshxds.translator.status.Problem;
-import io.appmeshxds.translator.status.Reason;
-import io.appmeshxds.translator.status.Severity;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

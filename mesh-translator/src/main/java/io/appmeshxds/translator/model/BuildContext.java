@@ -7,7 +7,7 @@ import io.appmeshxds.translator.api.Reference;
 import io.appmeshxds.translator.input.K8sNamespace;
 import io.appmeshxds.translator.input.MeshResources;
 import io.appmeshxds.translator.input.ObjectRef;
-import io.appmeshxds.translator.status.Reason;
+import io.appmeshxds.translator.input.Reason;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;

@@ -9,7 +9,7 @@ import io.appmeshxds.translator.api.SubjectAlternativeNames;
 import io.appmeshxds.translator.api.Tls;
 import io.appmeshxds.translator.re2.Re2Limit;
 import io.appmeshxds.translator.re2.Re2ProgramSize;
-import io.appmeshxds.translator.status.Reason;
+import io.appmeshxds.translator.input.Reason;
 import java.util.List;
 
 /** Rules shared by several kinds: matchers, regexes, TLS, access logs. */

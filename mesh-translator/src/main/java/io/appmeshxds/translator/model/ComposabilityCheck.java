@@ -1,6 +1,6 @@
 package io.appmeshxds.translator.model;
 
-import io.appmeshxds.translator.status.Problem;
+import io.appmeshxds.translator.input.Problem;
 import java.util.List;
 
 /**

@@ -13,8 +13,8 @@ import io.appmeshxds.translator.input.MeshResources;
 import io.appmeshxds.translator.input.ObjectRef;
 import io.appmeshxds.translator.status.Condition;
 import io.appmeshxds.translator.status.ObjectStatus;
-import io.appmeshxds.translator.status.Problem;
-import io.appmeshxds.translator.status.Reason;
+import io.appmeshxds.translator.input.Problem;
+import io.appmeshxds.translator.input.Reason;
 import java.util.ArrayList;
 import java.util.List;
 

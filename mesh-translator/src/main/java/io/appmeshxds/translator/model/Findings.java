@@ -1,9 +1,9 @@
 package io.appmeshxds.translator.model;
 
 import io.appmeshxds.translator.input.ObjectRef;
-import io.appmeshxds.translator.status.Problem;
-import io.appmeshxds.translator.status.Reason;
-import io.appmeshxds.translator.status.Severity;
+import io.appmeshxds.translator.input.Problem;
+import io.appmeshxds.translator.input.Reason;
+import io.appmeshxds.translator.input.Severity;
 import java.util.ArrayList;
 import java.util.List;
 

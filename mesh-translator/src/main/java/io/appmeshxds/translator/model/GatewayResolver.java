@@ -11,7 +11,7 @@ import io.appmeshxds.translator.api.VirtualNode;
 import io.appmeshxds.translator.api.VirtualRouter;
 import io.appmeshxds.translator.input.K8sNamespace;
 import io.appmeshxds.translator.input.ObjectRef;
-import io.appmeshxds.translator.status.Reason;
+import io.appmeshxds.translator.input.Reason;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -9,7 +9,7 @@ import io.appmeshxds.translator.api.VirtualNode;
 import io.appmeshxds.translator.api.VirtualRouter;
 import io.appmeshxds.translator.api.VirtualService;
 import io.appmeshxds.translator.input.ObjectRef;
-import io.appmeshxds.translator.status.Problem;
+import io.appmeshxds.translator.input.Problem;
 import java.util.List;
 
 /**

@@ -12,7 +12,7 @@ import io.appmeshxds.translator.api.VirtualService;
 import io.appmeshxds.translator.api.BackendGroup;
 import io.appmeshxds.translator.input.K8sNamespace;
 import io.appmeshxds.translator.input.MeshResources;
-import io.appmeshxds.translator.status.Reason;
+import io.appmeshxds.translator.input.Reason;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -15,7 +15,7 @@ import io.appmeshxds.translator.input.InputChanges;
 import io.appmeshxds.translator.input.MeshResources;
 import io.appmeshxds.translator.input.ObjectRef;
 import io.appmeshxds.translator.status.ObjectStatus;
-import io.appmeshxds.translator.status.Problem;
+import io.appmeshxds.translator.input.Problem;
 import io.appmeshxds.translator.status.StatusReport;
 import java.util.ArrayList;
 import java.util.EnumMap;

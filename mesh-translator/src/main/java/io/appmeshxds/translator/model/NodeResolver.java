@@ -10,7 +10,7 @@ import io.appmeshxds.translator.api.VirtualService;
 import io.appmeshxds.translator.input.CloudMapAnswer;
 import io.appmeshxds.translator.input.CloudMapQuery;
 import io.appmeshxds.translator.input.ObjectRef;
-import io.appmeshxds.translator.status.Reason;
+import io.appmeshxds.translator.input.Reason;
 import java.util.List;
 import java.util.TreeMap;
 

@@ -1,7 +1,7 @@
 package io.appmeshxds.translator.model;
 
 import io.appmeshxds.translator.api.MeshObject;
-import io.appmeshxds.translator.status.Problem;
+import io.appmeshxds.translator.input.Problem;
 import java.util.List;
 
 /**

@@ -11,6 +11,14 @@ import java.util.function.Supplier;
  * computation's reads belong to it alone (the outer one records the inner one as a {@link
  * Dep.Memo}). Outside {@link #record} nothing is recorded and reading costs one thread-local
  * lookup.
+ *
+ * <p>Why a thread-local, the module's only one (ArchitectureTest allows it by name): the reads
+ * happen inside map lookups ({@link GraphMap#get}) that planners in three modules make, and
+ * passing a recorder to each would put the engine's bookkeeping in every planner's signature. The
+ * frame lives exactly as long as one {@link #record} call on the caller's thread, so no state
+ * outlives a call, and a computation's value never depends on it: only what is recorded does,
+ * which the incremental-equals-from-scratch property test checks. It stands in for Java 21's
+ * {@code ScopedValue}.
  */
 public final class Reads {
   private static final ThreadLocal<Frame> CURRENT = new ThreadLocal<>();

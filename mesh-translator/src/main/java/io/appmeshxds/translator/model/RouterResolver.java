@@ -5,7 +5,7 @@ import io.appmeshxds.translator.api.PortProtocol;
 import io.appmeshxds.translator.api.VirtualNode;
 import io.appmeshxds.translator.api.VirtualRouter;
 import io.appmeshxds.translator.input.ObjectRef;
-import io.appmeshxds.translator.status.Reason;
+import io.appmeshxds.translator.input.Reason;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

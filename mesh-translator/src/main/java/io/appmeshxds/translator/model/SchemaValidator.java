@@ -22,6 +22,8 @@ final class SchemaValidator {
   private record Component(
       RecordComponent rc, boolean required, Long min, Long max, Integer sizeMin, Integer sizeMax) {}
 
+  // Why static: a memo of a pure function of an immutable value (a record class's annotations),
+  // bounded by the API's record classes; ArchitectureTest allows it by name.
   private static final Map<Class<?>, List<Component>> CACHE = new ConcurrentHashMap<>();
 
   /** Validates {@code value} (a record from the api package) found at {@code path}. */

@@ -19,15 +19,6 @@ public record RoutePlan(String name, Match match, Action action) {
     REGEX
   }
 
-  /** Header match kinds; PRESENT ignores the value. */
-  public enum HeaderKind {
-    EXACT,
-    PREFIX,
-    SUFFIX,
-    REGEX,
-    RANGE,
-    PRESENT
-  }
 
   /**
    * Route match.
@@ -48,8 +39,128 @@ public record RoutePlan(String name, Match match, Action action) {
     }
   }
 
-  /** A header condition: value for EXACT/PREFIX/SUFFIX/REGEX, start/end (end exclusive) for RANGE. */
-  public record HeaderCondition(String name, HeaderKind kind, String value, Long start, Long end, boolean invert) {}
+  /**
+   * A header condition on one header (pseudo-headers included), one record per kind; {@code invert}
+   * negates it.
+   *
+   * <p>Why a visitor ({@link Cases}) and not a switch: Java 17 has no switch over a sealed type.
+   * Each kind calls its own method of {@link Cases}, so adding a kind breaks the compile of every
+   * place that dispatches on conditions (the Envoy translation, the gateway's evaluation and its
+   * wording) until each handles it. Where the kind comes from (the API's {@code HeaderMatchMethod})
+   * see {@link Routes#headers}.
+   */
+  public sealed interface HeaderCondition {
+    String name();
+
+    boolean invert();
+
+    /** {@code cases}' method for this kind, applied to this condition. */
+    <R> R match(Cases<R> cases);
+
+    /** One method per kind: what a dispatch on conditions must say for each. */
+    interface Cases<R> {
+      R present(Present c);
+
+      R exact(Exact c);
+
+      R prefix(Prefix c);
+
+      R suffix(Suffix c);
+
+      R regex(Regex c);
+
+      R range(Range c);
+    }
+
+    /** The header is present (any value). */
+    record Present(String name, boolean invert) implements HeaderCondition {
+      @Override
+      public <R> R match(Cases<R> cases) {
+        return cases.present(this);
+      }
+    }
+
+    /** The value equals {@code value}. */
+    record Exact(String name, String value, boolean invert) implements HeaderCondition {
+      @Override
+      public <R> R match(Cases<R> cases) {
+        return cases.exact(this);
+      }
+    }
+
+    /** The value starts with {@code value}. */
+    record Prefix(String name, String value, boolean invert) implements HeaderCondition {
+      @Override
+      public <R> R match(Cases<R> cases) {
+        return cases.prefix(this);
+      }
+    }
+
+    /** The value ends with {@code value}. */
+    record Suffix(String name, String value, boolean invert) implements HeaderCondition {
+      @Override
+      public <R> R match(Cases<R> cases) {
+        return cases.suffix(this);
+      }
+    }
+
+    /** The whole value matches the RE2 pattern {@code value}. */
+    record Regex(String name, String value, boolean invert) implements HeaderCondition {
+      @Override
+      public <R> R match(Cases<R> cases) {
+        return cases.regex(this);
+      }
+    }
+
+    /** The value is an integer in [{@code start}, {@code end}). */
+    record Range(String name, long start, long end, boolean invert) implements HeaderCondition {
+      @Override
+      public <R> R match(Cases<R> cases) {
+        return cases.range(this);
+      }
+    }
+
+    /**
+     * What conditions on one header are sorted by: the kind (exact, prefix, suffix, regex, range,
+     * present), then the value, start and end as text ("null" where a kind has none).
+     */
+    record SortKey(int kind, String value, String start, String end) {}
+
+    /** This condition's {@link SortKey}. */
+    default SortKey sortKey() {
+      return match(new Cases<SortKey>() {
+        @Override
+        public SortKey present(Present c) {
+          return new SortKey(5, "null", "null", "null");
+        }
+
+        @Override
+        public SortKey exact(Exact c) {
+          return new SortKey(0, c.value(), "null", "null");
+        }
+
+        @Override
+        public SortKey prefix(Prefix c) {
+          return new SortKey(1, c.value(), "null", "null");
+        }
+
+        @Override
+        public SortKey suffix(Suffix c) {
+          return new SortKey(2, c.value(), "null", "null");
+        }
+
+        @Override
+        public SortKey regex(Regex c) {
+          return new SortKey(3, c.value(), "null", "null");
+        }
+
+        @Override
+        public SortKey range(Range c) {
+          return new SortKey(4, "null", String.valueOf(c.start()), String.valueOf(c.end()));
+        }
+      });
+    }
+  }
 
   /**
    * A query parameter condition: exact value (an RE2 pattern when {@code regex} is true), or null

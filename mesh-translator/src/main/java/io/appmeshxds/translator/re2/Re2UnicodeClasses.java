@@ -26,6 +26,9 @@ final class Re2UnicodeClasses {
    */
   private static final int MAX_LENGTH = 16 * 1024;
 
+  // Why static: a memo of a pure function (class name -> ranges, never modified by a reader),
+  // bounded by the Unicode class names Java knows (unknown names are not kept); ArchitectureTest
+  // allows it by name.
   private static final Map<String, int[]> TABLES = new ConcurrentHashMap<>();
 
   static Expanded expand(String p) {

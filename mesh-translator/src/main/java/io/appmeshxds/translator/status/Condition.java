@@ -1,5 +1,7 @@
 package io.appmeshxds.translator.status;
 
+import io.appmeshxds.translator.input.Reason;
+
 /**
  * An App Mesh style condition. {@code lastTransitionTime} is not here: it is the status writer's
  * job to keep it unless {@code status} changes (translation is pure and has no clock).

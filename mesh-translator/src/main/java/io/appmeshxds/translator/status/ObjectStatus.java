@@ -1,5 +1,6 @@
 package io.appmeshxds.translator.status;
 
+import io.appmeshxds.translator.input.Problem;
 import io.appmeshxds.translator.input.ObjectRef;
 import java.util.List;
 

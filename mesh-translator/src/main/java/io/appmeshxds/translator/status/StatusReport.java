@@ -1,5 +1,6 @@
 package io.appmeshxds.translator.status;
 
+import io.appmeshxds.translator.input.Problem;
 import io.appmeshxds.translator.input.ObjectRef;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -9,7 +10,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
 import io.appmeshxds.translator.input.SortedMaps;
 import org.pcollections.PSortedMap;
 
@@ -19,16 +19,18 @@ import org.pcollections.PSortedMap;
  * report before it ({@link #after}), so that {@link #changes} costs what a build touched.
  */
 public final class StatusReport {
-  private static final AtomicLong IDS = new AtomicLong();
-
   private final Map<ObjectRef, ObjectStatus> objects;
   private final List<Problem> unattached;
-  private final long id = IDS.incrementAndGet();
   /**
-   * The id of the report this one follows, or 0 when unknown. Why an id and not the report: each
-   * report would hold its predecessor, and the chain every report since start.
+   * This report's identity, for {@link #follows}. Why a token and not a global counter: the
+   * translator keeps no state between calls; an object's identity is unique without one.
    */
-  private final long previous;
+  private final Object token = new Object();
+  /**
+   * The token of the report this one follows, or null when unknown. Why the token and not the
+   * report: each report would hold its predecessor, and the chain every report since start.
+   */
+  private final Object previous;
   /** Refs whose status may differ from the previous report's; null when unknown. */
   private final Set<ObjectRef> touched;
 
@@ -42,7 +44,7 @@ public final class StatusReport {
     this.objects = objects instanceof PSortedMap ? objects : Collections.unmodifiableSortedMap(new TreeMap<>(objects));
     this.unattached = List.copyOf(unattached);
     boolean known = previous != null && touched != null;
-    this.previous = known ? previous.id : 0;
+    this.previous = known ? previous.token : null;
     this.touched = known ? touched : null;
   }
 
@@ -99,7 +101,7 @@ public final class StatusReport {
 
   /** Whether this report directly follows {@code before} and knows which refs it touched. */
   public boolean follows(StatusReport before) {
-    return touched != null && before.id == previous;
+    return touched != null && before.token == previous;
   }
 
   @SuppressWarnings("unchecked")

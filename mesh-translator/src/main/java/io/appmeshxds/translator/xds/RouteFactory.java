@@ -204,40 +204,41 @@ final class RouteFactory {
   static HeaderMatcher header(RoutePlan.HeaderCondition h, Dialect d) {
     HeaderMatcher.Builder b = HeaderMatcher.newBuilder().setName(h.name()).setInvertMatch(h.invert());
     boolean legacy = d == Dialect.GRPC_LEGACY;
-    switch (h.kind()) {
-      case PRESENT -> b.setPresentMatch(true);
-      case RANGE -> b.setRangeMatch(Int64Range.newBuilder().setStart(h.start()).setEnd(h.end()));
-      case EXACT -> {
-        if (legacy) {
-          b.setExactMatch(h.value());
-        } else {
-          b.setStringMatch(StringMatcher.newBuilder().setExact(h.value()));
-        }
+    return h.match(new RoutePlan.HeaderCondition.Cases<HeaderMatcher>() {
+      @Override
+      public HeaderMatcher present(RoutePlan.HeaderCondition.Present c) {
+        return b.setPresentMatch(true).build();
       }
-      case PREFIX -> {
-        if (legacy) {
-          b.setPrefixMatch(h.value());
-        } else {
-          b.setStringMatch(StringMatcher.newBuilder().setPrefix(h.value()));
-        }
+
+      @Override
+      public HeaderMatcher exact(RoutePlan.HeaderCondition.Exact c) {
+        return (legacy ? b.setExactMatch(c.value()) : b.setStringMatch(StringMatcher.newBuilder().setExact(c.value())))
+            .build();
       }
-      case SUFFIX -> {
-        if (legacy) {
-          b.setSuffixMatch(h.value());
-        } else {
-          b.setStringMatch(StringMatcher.newBuilder().setSuffix(h.value()));
-        }
+
+      @Override
+      public HeaderMatcher prefix(RoutePlan.HeaderCondition.Prefix c) {
+        return (legacy ? b.setPrefixMatch(c.value()) : b.setStringMatch(StringMatcher.newBuilder().setPrefix(c.value())))
+            .build();
       }
-      case REGEX -> {
-        RegexMatcher re = RegexMatcher.newBuilder().setRegex(h.value()).build();
-        if (legacy) {
-          b.setSafeRegexMatch(re);
-        } else {
-          b.setStringMatch(StringMatcher.newBuilder().setSafeRegex(re));
-        }
+
+      @Override
+      public HeaderMatcher suffix(RoutePlan.HeaderCondition.Suffix c) {
+        return (legacy ? b.setSuffixMatch(c.value()) : b.setStringMatch(StringMatcher.newBuilder().setSuffix(c.value())))
+            .build();
       }
-    }
-    return b.build();
+
+      @Override
+      public HeaderMatcher regex(RoutePlan.HeaderCondition.Regex c) {
+        RegexMatcher re = RegexMatcher.newBuilder().setRegex(c.value()).build();
+        return (legacy ? b.setSafeRegexMatch(re) : b.setStringMatch(StringMatcher.newBuilder().setSafeRegex(re))).build();
+      }
+
+      @Override
+      public HeaderMatcher range(RoutePlan.HeaderCondition.Range c) {
+        return b.setRangeMatch(Int64Range.newBuilder().setStart(c.start()).setEnd(c.end())).build();
+      }
+    });
   }
 
   static RouteAction action(RoutePlan.Action a, Dialect d) {

@@ -1,5 +1,7 @@
 package io.appmeshxds.translator.xds;
 
+import io.appmeshxds.translator.xds.rules.ProtoRules;
+import io.appmeshxds.translator.xds.rules.Violation;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;

@@ -132,19 +132,33 @@ public final class XdsResources {
 
   private static final java.util.Comparator<Resource> BY_NAME = java.util.Comparator.comparing(Resource::name);
   private static final HexFormat HEX = HexFormat.of();
-  // Why per thread: looking the algorithm up costs more than hashing a small resource.
-  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+  /**
+   * Why a prototype that each hash clones: looking the algorithm up costs more than hashing a small
+   * resource, and a clone is a fresh digest, so no state is shared between calls or threads (the
+   * prototype itself is never updated).
+   */
+  private static final MessageDigest SHA256;
+
+  static {
     try {
-      return MessageDigest.getInstance("SHA-256");
+      SHA256 = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  });
+  }
 
   /** First 8 bytes of the SHA-256 of {@code data}, in hex. */
   static String hash(byte[] data) {
-    MessageDigest md = SHA256.get();
-    md.reset();
+    MessageDigest md;
+    try {
+      md = (MessageDigest) SHA256.clone();
+    } catch (CloneNotSupportedException e) {
+      try {
+        md = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException unreachable) {
+        throw new IllegalStateException(unreachable);
+      }
+    }
     return HEX.formatHex(md.digest(data), 0, 8);
   }
 

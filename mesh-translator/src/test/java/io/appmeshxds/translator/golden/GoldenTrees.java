@@ -5,8 +5,9 @@ import io.appmeshxds.translator.plan.ClusterId;
 import io.appmeshxds.translator.plan.ListenerPlan;
 import io.appmeshxds.translator.plan.NodeKey;
 import io.appmeshxds.translator.plan.RouteConfigId;
+import io.appmeshxds.translator.plan.RoutePlan;
 import io.appmeshxds.translator.status.ObjectStatus;
-import io.appmeshxds.translator.status.Problem;
+import io.appmeshxds.translator.input.Problem;
 import io.appmeshxds.translator.status.StatusReport;
 import io.appmeshxds.translator.xds.Names;
 import java.lang.reflect.RecordComponent;
@@ -73,6 +74,11 @@ public final class GoldenTrees {
         n.put("name", Names.listener(l));
         n.put("kind", o.getClass().getSimpleName());
       }
+      if (o instanceof RoutePlan.HeaderCondition h) {
+        // One record per kind; golden files name the kind after the name (EXACT, RANGE, ...).
+        n.put("name", h.name());
+        n.put("kind", o.getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT));
+      }
       for (RecordComponent rc : o.getClass().getRecordComponents()) {
         Object v;
         try {
@@ -80,7 +86,8 @@ public final class GoldenTrees {
         } catch (ReflectiveOperationException e) {
           throw new IllegalStateException(e);
         }
-        if (v == null || v instanceof Collection<?> c && c.isEmpty() || v instanceof Map<?, ?> m && m.isEmpty()) {
+        if (v == null || v instanceof Collection<?> c && c.isEmpty() || v instanceof Map<?, ?> m && m.isEmpty()
+            || o instanceof RoutePlan.HeaderCondition && rc.getName().equals("name")) {
           continue;
         }
         n.set(rc.getName(), tree(v));

@@ -3,9 +3,6 @@ package io.appmeshxds.translator.input;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.appmeshxds.translator.api.VirtualNode;
-import io.appmeshxds.translator.status.Problem;
-import io.appmeshxds.translator.status.Reason;
-import io.appmeshxds.translator.status.Severity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -103,11 +100,11 @@ class ManifestLoaderTest {
     Files.writeString(dir.resolve("a.json"), "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"demo\"}}");
     Files.writeString(dir.resolve("notes.txt"), "kind: [not read");
     Files.writeString(dir.resolve(".git/x.yaml"), "kind: [not read");
-    LoadResult r = loader.loadPaths(List.of(dir));
+    LoadResult r = ManifestFiles.load(loader, List.of(dir));
     assertThat(r.problems()).filteredOn(Problem::isError).isEmpty();
     assertThat(r.objects()).extracting(o -> o.ref().kind()).containsExactly("Namespace", "VirtualNode");
     assertThat(((VirtualNode) r.objects().get(1).object()).spec().listeners()).hasSize(1);
-    assertThat(loader.loadPaths(List.of(dir.resolve("missing"))).ioErrors()).hasSize(1);
+    assertThat(ManifestFiles.load(loader, List.of(dir.resolve("missing"))).ioErrors()).hasSize(1);
   }
 
   @Test
@@ -255,14 +252,14 @@ class ManifestLoaderTest {
     Files.writeString(dir.resolve("mesh.yaml.template"), "apiVersion: appmesh.k8s.aws/v1beta2\nkind: Mesh\nmetadata:\n  name: ${MESH}\n");
     Files.writeString(dir.resolve("app.yml.template"), "kind: Nope\n");
     Files.writeString(dir.resolve("notes.txt"), "x");
-    LoadResult r = loader.loadPaths(List.of(dir));
+    LoadResult r = ManifestFiles.load(loader, List.of(dir));
     assertThat(r.problems()).isEmpty();
     assertThat(r.objects()).isEmpty();
     assertThat(r.read().files()).isZero();
     assertThat(r.read().templates()).containsExactly(dir.resolve("app.yml.template").toString(),
         dir.resolve("mesh.yaml.template").toString());
     // Named explicitly, a template is read like any file, and its variables are reported.
-    assertThat(loader.loadPaths(List.of(dir.resolve("mesh.yaml.template"))).problems()).singleElement()
+    assertThat(ManifestFiles.load(loader, List.of(dir.resolve("mesh.yaml.template"))).problems()).singleElement()
         .satisfies(p -> assertThat(p.message()).startsWith("unsubstituted template variable ${MESH}"));
   }
 

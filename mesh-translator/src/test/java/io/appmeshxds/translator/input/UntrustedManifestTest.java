@@ -2,8 +2,6 @@ package io.appmeshxds.translator.input;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.appmeshxds.translator.status.Problem;
-import io.appmeshxds.translator.status.Severity;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +32,7 @@ class UntrustedManifestTest {
   @TempDir Path dir;
 
   private LoadResult load(Path f) {
-    return new ManifestLoader().loadPaths(List.of(f));
+    return ManifestFiles.load(List.of(f));
   }
 
   @Test

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.appmeshxds.translator.TestManifests;
 import io.appmeshxds.translator.input.ObjectRef;
 import io.appmeshxds.translator.status.ObjectStatus;
-import io.appmeshxds.translator.status.Problem;
-import io.appmeshxds.translator.status.Reason;
-import io.appmeshxds.translator.status.Severity;
+import io.appmeshxds.translator.input.Problem;
+import io.appmeshxds.translator.input.Reason;
+import io.appmeshxds.translator.input.Severity;
 import org.junit.jupiter.api.Test;
 
 /**

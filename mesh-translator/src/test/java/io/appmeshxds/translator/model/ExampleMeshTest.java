@@ -3,11 +3,11 @@ package io.appmeshxds.translator.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.appmeshxds.translator.TestManifests;
+import io.appmeshxds.translator.input.ManifestFiles;
 import io.appmeshxds.translator.input.LoadResult;
-import io.appmeshxds.translator.input.ManifestLoader;
 import io.appmeshxds.translator.input.MeshResources;
 import io.appmeshxds.translator.status.ObjectStatus;
-import io.appmeshxds.translator.status.Problem;
+import io.appmeshxds.translator.input.Problem;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,7 +21,7 @@ class ExampleMeshTest {
 
   @Test
   void bundledExampleIsAcceptedWithoutProblems() {
-    LoadResult load = new ManifestLoader().loadPaths(List.of(EXAMPLE));
+    LoadResult load = ManifestFiles.load(List.of(EXAMPLE));
     assertThat(load.ioErrors()).isEmpty();
     assertThat(load.problems()).isEmpty();
     BuildResult r = new MeshModelBuilder().build(MeshResources.of(load));

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.appmeshxds.translator.TestManifests;
 import io.appmeshxds.translator.input.ObjectRef;
 import io.appmeshxds.translator.status.ObjectStatus;
-import io.appmeshxds.translator.status.Problem;
-import io.appmeshxds.translator.status.Reason;
+import io.appmeshxds.translator.input.Problem;
+import io.appmeshxds.translator.input.Reason;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -12,7 +12,7 @@ import io.appmeshxds.translator.input.ObjectRef;
 import io.appmeshxds.translator.model.BuildResult;
 import io.appmeshxds.translator.model.MeshModelBuilder;
 import io.appmeshxds.translator.status.ObjectStatus;
-import io.appmeshxds.translator.status.Problem;
+import io.appmeshxds.translator.input.Problem;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

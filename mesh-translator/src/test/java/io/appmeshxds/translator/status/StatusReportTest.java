@@ -1,5 +1,6 @@
 package io.appmeshxds.translator.status;
 
+import io.appmeshxds.translator.input.Reason;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.appmeshxds.translator.input.ObjectRef;

@@ -1,5 +1,6 @@
 package io.appmeshxds.translator.xds;
 
+import io.appmeshxds.translator.xds.rules.ProtoRules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.util.JsonFormat;

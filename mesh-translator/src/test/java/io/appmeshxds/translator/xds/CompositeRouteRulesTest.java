@@ -1,5 +1,7 @@
 package io.appmeshxds.translator.xds;
 
+import io.appmeshxds.translator.xds.rules.ProtoRules;
+import io.appmeshxds.translator.xds.rules.Violation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.envoyproxy.envoy.config.route.v3.Route;

@@ -6,7 +6,7 @@ import io.appmeshxds.translator.api.VirtualGateway;
 import io.appmeshxds.translator.api.VirtualNode;
 import io.appmeshxds.translator.input.ObjectRef;
 import io.appmeshxds.translator.model.ObjectValidator;
-import io.appmeshxds.translator.status.Problem;
+import io.appmeshxds.translator.input.Problem;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

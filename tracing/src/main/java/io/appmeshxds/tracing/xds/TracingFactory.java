@@ -9,7 +9,7 @@ import io.appmeshxds.translator.plan.Dialect;
 import io.appmeshxds.translator.plan.ExtensionPlan;
 import io.appmeshxds.translator.xds.ExtensionFactory;
 import io.appmeshxds.translator.xds.Names;
-import io.appmeshxds.translator.xds.ProtoRules;
+import io.appmeshxds.translator.xds.rules.ProtoRules;
 import io.appmeshxds.translator.xds.Protos;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.config.core.v3.GrpcService;

@@ -6,8 +6,8 @@ import io.appmeshxds.tracing.config.ControlPlaneConfig.Provider;
 import io.appmeshxds.translator.api.Mesh;
 import io.appmeshxds.translator.api.ObjectMeta;
 import io.appmeshxds.translator.api.VirtualNode;
-import io.appmeshxds.translator.status.Problem;
-import io.appmeshxds.translator.status.Severity;
+import io.appmeshxds.translator.input.Problem;
+import io.appmeshxds.translator.input.Severity;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

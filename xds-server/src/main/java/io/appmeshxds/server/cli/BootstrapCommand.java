@@ -131,7 +131,7 @@ final class BootstrapCommand implements Callable<Integer> {
 
   /** A bootstrap for a node nobody serves is valid and useless: its Envoy waits forever. Say so. */
   private void checkAgainstManifests(PrintWriter err) {
-    io.appmeshxds.translator.input.LoadResult load = new io.appmeshxds.translator.input.ManifestLoader().loadPaths(manifests);
+    io.appmeshxds.translator.input.LoadResult load = io.appmeshxds.translator.input.ManifestFiles.load(manifests);
     if (!load.ioErrors().isEmpty()) {
       load.ioErrors().forEach(e -> err.println("warning: --manifests: " + e));
       return;

@@ -2,6 +2,7 @@ package io.appmeshxds.server.cli;
 
 import io.appmeshxds.server.convert.GatewayApiConverter;
 import io.appmeshxds.server.convert.LossReport;
+import io.appmeshxds.translator.input.ManifestFiles;
 import io.appmeshxds.translator.input.LoadResult;
 import io.appmeshxds.translator.input.ManifestBytes;
 import io.appmeshxds.translator.input.ManifestLimits;
@@ -9,7 +10,7 @@ import io.appmeshxds.translator.input.ManifestLoader;
 import io.appmeshxds.translator.input.MeshResources;
 import io.appmeshxds.translator.model.BuildResult;
 import io.appmeshxds.translator.model.ManifestValidation;
-import io.appmeshxds.translator.status.Problem;
+import io.appmeshxds.translator.input.Problem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -98,14 +99,14 @@ final class ConvertCommand implements Callable<Integer> {
     for (String p : paths) {
       if (p.equals("-")) {
         try {
-          parts.add(loader.loadBytes("-", ManifestBytes.read(stdin, "-", loader.limits())));
+          parts.add(loader.loadBytes("-", ManifestFiles.read(stdin, "-", loader.limits())));
         } catch (ManifestBytes.Refused e) {
           err.println("error: " + e.getMessage());
           err.flush();
           return 2;
         }
       } else {
-        parts.add(loader.loadPaths(List.of(Path.of(p))));
+        parts.add(ManifestFiles.load(loader, List.of(Path.of(p))));
       }
     }
     LoadResult load = LoadResult.merge(parts);

@@ -6,8 +6,8 @@ import io.appmeshxds.server.inject.Injector;
 import io.appmeshxds.server.inject.MeshView;
 import io.appmeshxds.server.inject.Outcome;
 import io.appmeshxds.tracing.config.ControlPlaneConfig;
+import io.appmeshxds.translator.input.ManifestFiles;
 import io.appmeshxds.translator.input.LoadResult;
-import io.appmeshxds.translator.input.ManifestLoader;
 import io.appmeshxds.translator.input.MeshResources;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -81,7 +81,7 @@ final class InjectCommand implements Callable<Integer> {
           throw new CommandLine.ParameterException(spec.commandLine(), "-f " + f + ": no such file or directory");
         }
       }
-      for (Path file : ManifestLoader.manifestFiles(p)) {
+      for (Path file : ManifestFiles.list(p)) {
         String text = Files.readString(file, StandardCharsets.UTF_8);
         int i = 0;
         for (String part : text.split("(?m)^---\\s*$")) {
@@ -95,7 +95,7 @@ final class InjectCommand implements Callable<Integer> {
       mesh.add(p);
     }
     try {
-      LoadResult load = new ManifestLoader().loadPaths(mesh);
+      LoadResult load = ManifestFiles.load(mesh);
       if (!load.ioErrors().isEmpty()) {
         load.ioErrors().forEach(e -> err.println("error: " + e));
         err.flush();

@@ -3,10 +3,10 @@ package io.appmeshxds.server.cli;
 import io.appmeshxds.server.reconcile.Pipeline;
 import io.appmeshxds.translator.api.Kind;
 import io.appmeshxds.translator.api.VirtualNode;
+import io.appmeshxds.translator.input.ManifestFiles;
 import io.appmeshxds.translator.input.CloudMapAnswer;
 import io.appmeshxds.translator.input.CloudMapQuery;
 import io.appmeshxds.translator.input.LoadResult;
-import io.appmeshxds.translator.input.ManifestLoader;
 import io.appmeshxds.translator.input.MeshResources;
 import io.appmeshxds.translator.input.ObjectRef;
 import io.appmeshxds.translator.model.BuildResult;
@@ -78,7 +78,7 @@ final class NodeConfig {
    * note says so.
    */
   static Result translate(Pipeline pipeline, List<Path> manifests, NodeKey key, String nodeText, CloudMapLookup cloudMap) {
-    LoadResult load = new ManifestLoader().loadPaths(manifests);
+    LoadResult load = ManifestFiles.load(manifests);
     if (!load.ioErrors().isEmpty()) {
       return Result.failed(Failure.IO, load.ioErrors().stream().map(e -> "error: " + e).toList());
     }

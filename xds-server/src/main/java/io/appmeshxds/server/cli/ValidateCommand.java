@@ -1,11 +1,12 @@
 package io.appmeshxds.server.cli;
 
+import io.appmeshxds.translator.input.ManifestFiles;
 import io.appmeshxds.translator.input.LoadResult;
 import io.appmeshxds.translator.input.ManifestBytes;
 import io.appmeshxds.translator.input.ManifestLimits;
 import io.appmeshxds.translator.input.ManifestLoader;
 import io.appmeshxds.translator.model.ManifestValidation;
-import io.appmeshxds.translator.status.Problem;
+import io.appmeshxds.translator.input.Problem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -64,7 +65,7 @@ final class ValidateCommand implements Callable<Integer> {
       if (p.equals("-")) {
         parts.add(readStdin(loader));
       } else {
-        parts.add(loader.loadPaths(List.of(Path.of(p))));
+        parts.add(ManifestFiles.load(loader, List.of(Path.of(p))));
       }
     }
     LoadResult load = LoadResult.merge(parts);
@@ -107,7 +108,7 @@ final class ValidateCommand implements Callable<Integer> {
 
   private LoadResult readStdin(ManifestLoader loader) throws IOException {
     try {
-      return loader.loadBytes("-", ManifestBytes.read(stdin, "-", loader.limits()));
+      return loader.loadBytes("-", ManifestFiles.read(stdin, "-", loader.limits()));
     } catch (ManifestBytes.Refused e) {
       return new LoadResult(List.of(), List.of(), List.of(), List.of(), List.of(e.getMessage()), LoadResult.Read.none());
     }

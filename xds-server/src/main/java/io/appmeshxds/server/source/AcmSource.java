@@ -6,7 +6,7 @@ import io.appmeshxds.server.reconcile.ResourceStore;
 import io.appmeshxds.tracing.config.ControlPlaneConfig;
 import io.appmeshxds.translator.input.AcmMaterial;
 import io.appmeshxds.translator.input.MeshResources;
-import io.appmeshxds.translator.status.Problem;
+import io.appmeshxds.translator.input.Problem;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,6 +1,7 @@
 package io.appmeshxds.server.source;
 
 import io.appmeshxds.server.reconcile.ResourceStore;
+import io.appmeshxds.translator.input.ManifestFiles;
 import io.appmeshxds.translator.input.CanaryInfo;
 import io.appmeshxds.translator.input.FlaggerObjects;
 import io.appmeshxds.translator.input.LoadResult;
@@ -11,9 +12,9 @@ import io.appmeshxds.translator.input.MeshResources;
 import io.appmeshxds.translator.input.ObjectRef;
 import io.appmeshxds.translator.input.SourceRef;
 import io.appmeshxds.translator.input.Workload;
-import io.appmeshxds.translator.status.Problem;
-import io.appmeshxds.translator.status.Reason;
-import io.appmeshxds.translator.status.Severity;
+import io.appmeshxds.translator.input.Problem;
+import io.appmeshxds.translator.input.Reason;
+import io.appmeshxds.translator.input.Severity;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -239,7 +240,7 @@ public final class ManifestSource implements AutoCloseable {
     initial = false;
     Set<Path> files = new TreeSet<>();
     for (Path r : roots) {
-      files.addAll(ManifestLoader.manifestFiles(r));
+      files.addAll(ManifestFiles.list(r));
     }
     long next = Long.MAX_VALUE;
     for (Path f : files) {
@@ -396,7 +397,7 @@ public final class ManifestSource implements AutoCloseable {
   }
 
   private void reload(Path f, Stat stat, long now, boolean first) {
-    LoadResult load = loader.loadPaths(List.of(f));
+    LoadResult load = ManifestFiles.load(loader, List.of(f));
     List<Problem> problems = new ArrayList<>(load.problems());
     String prefix = f + ": "; // the problem's place names the file already
     load.ioErrors().forEach(e -> problems.add(new Problem(Severity.ERROR, Reason.MalformedInput, null, "",

@@ -2,7 +2,7 @@ package io.appmeshxds.server.status;
 
 import io.appmeshxds.translator.input.ObjectRef;
 import io.appmeshxds.translator.status.ObjectStatus;
-import io.appmeshxds.translator.status.Problem;
+import io.appmeshxds.translator.input.Problem;
 import io.appmeshxds.translator.status.StatusReport;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.util.JsonFormat;
 import io.appmeshxds.translator.xds.BootstrapFactory;
-import io.appmeshxds.translator.xds.ProtoRules;
+import io.appmeshxds.translator.xds.rules.ProtoRules;
 import io.appmeshxds.translator.xds.XdsJson;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;

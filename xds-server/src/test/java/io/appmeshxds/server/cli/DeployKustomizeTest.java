@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.appmeshxds.translator.input.LoadResult;
 import io.appmeshxds.translator.input.ManifestLoader;
-import io.appmeshxds.translator.status.Problem;
+import io.appmeshxds.translator.input.Problem;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -3,8 +3,8 @@ package io.appmeshxds.server.convert;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.appmeshxds.server.Pipelines;
+import io.appmeshxds.translator.input.ManifestFiles;
 import io.appmeshxds.translator.input.LoadResult;
-import io.appmeshxds.translator.input.ManifestLoader;
 import io.appmeshxds.translator.input.MeshResources;
 import io.appmeshxds.translator.input.ObjectRef;
 import io.appmeshxds.translator.model.ManifestValidation;
@@ -65,7 +65,7 @@ class ConvertGoldenTest {
     List<String> failures = new ArrayList<>();
     java.util.TreeMap<String, Integer> kinds = new java.util.TreeMap<>();
     for (Path in : inputs()) {
-      LoadResult load = new ManifestLoader().loadPaths(List.of(in));
+      LoadResult load = ManifestFiles.load(List.of(in));
       assertThat(load.ioErrors()).as(in.toString()).isEmpty();
       boolean errors = ManifestValidation.problems(load, builder).stream().anyMatch(p -> p.isError() && !p.isUnsupported());
       if (errors) {

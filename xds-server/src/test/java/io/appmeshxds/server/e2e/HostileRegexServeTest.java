@@ -3,7 +3,7 @@ package io.appmeshxds.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.appmeshxds.server.testing.Flagger;
-import io.appmeshxds.translator.status.Problem;
+import io.appmeshxds.translator.input.Problem;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.BoolValue;
 import io.appmeshxds.server.Pipelines;
 import io.appmeshxds.server.reconcile.Translation;
-import io.appmeshxds.translator.input.ManifestLoader;
+import io.appmeshxds.translator.input.ManifestFiles;
 import io.appmeshxds.translator.input.MeshResources;
 import io.appmeshxds.translator.xds.XdsResources;
 import io.envoyproxy.controlplane.cache.Resources;
@@ -27,7 +27,7 @@ class ResourceSerializerTest {
   private static final Resources.ApiVersion V3 = Resources.ApiVersion.V3;
 
   private static List<RouteConfiguration> exampleRouteConfigurations() {
-    MeshResources in = MeshResources.of(new ManifestLoader().loadPaths(List.of(Path.of("../deploy/examples/podinfo"))));
+    MeshResources in = MeshResources.of(ManifestFiles.load(List.of(Path.of("../deploy/examples/podinfo"))));
     Translation.Result r = new Translation(Pipelines.standard()).apply(in, List.of());
     List<RouteConfiguration> out = new ArrayList<>();
     for (XdsResources x : r.resources().values()) {

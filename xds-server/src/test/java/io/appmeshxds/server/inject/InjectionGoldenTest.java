@@ -8,7 +8,7 @@ import io.appmeshxds.server.testing.Admissions;
 import io.appmeshxds.server.webhook.AdmissionHandler;
 import io.appmeshxds.tracing.config.ConfigLoader;
 import io.appmeshxds.tracing.config.ControlPlaneConfig;
-import io.appmeshxds.translator.xds.ProtoRules;
+import io.appmeshxds.translator.xds.rules.ProtoRules;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

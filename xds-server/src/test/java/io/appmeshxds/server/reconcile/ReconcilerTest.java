@@ -19,7 +19,7 @@ import io.appmeshxds.translator.plan.NodeKey;
 import io.appmeshxds.translator.plan.PlanDecorator;
 import io.appmeshxds.translator.plan.Planner;
 import io.appmeshxds.translator.status.ObjectStatus;
-import io.appmeshxds.translator.status.Problem;
+import io.appmeshxds.translator.input.Problem;
 import io.appmeshxds.translator.status.StatusReport;
 import io.appmeshxds.translator.xds.XdsResources;
 import io.micrometer.core.instrument.Counter;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.appmeshxds.server.reconcile.ResourceStore;
 import io.appmeshxds.translator.input.ObjectRef;
-import io.appmeshxds.translator.status.Problem;
+import io.appmeshxds.translator.input.Problem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

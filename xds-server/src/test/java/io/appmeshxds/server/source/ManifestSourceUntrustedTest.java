@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.appmeshxds.server.reconcile.ResourceStore;
 import io.appmeshxds.translator.input.HostileInputs;
 import io.appmeshxds.translator.input.ManifestLimits;
-import io.appmeshxds.translator.status.Problem;
+import io.appmeshxds.translator.input.Problem;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

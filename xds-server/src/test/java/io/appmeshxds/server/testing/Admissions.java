@@ -4,7 +4,7 @@ import com.google.protobuf.util.JsonFormat;
 import io.appmeshxds.server.Pipelines;
 import io.appmeshxds.server.inject.MeshView;
 import io.appmeshxds.tracing.config.ControlPlaneConfig;
-import io.appmeshxds.translator.input.ManifestLoader;
+import io.appmeshxds.translator.input.ManifestFiles;
 import io.appmeshxds.translator.input.MeshResources;
 import io.appmeshxds.translator.xds.XdsJson;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
@@ -27,7 +27,7 @@ public final class Admissions {
 
   /** The mesh of some manifests, built as the control plane builds it. */
   public static MeshView view(ControlPlaneConfig config, List<Path> manifests) {
-    return MeshView.of(Pipelines.standard(config).modelBuilder().build(MeshResources.of(new ManifestLoader().loadPaths(manifests))));
+    return MeshView.of(Pipelines.standard(config).modelBuilder().build(MeshResources.of(ManifestFiles.load(manifests))));
   }
 
   /** An AdmissionReview v1 for a pod CREATE. */

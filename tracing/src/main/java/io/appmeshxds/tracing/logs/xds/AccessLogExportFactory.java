@@ -5,7 +5,7 @@ import com.google.protobuf.Descriptors.Descriptor;
 import io.appmeshxds.translator.plan.Dialect;
 import io.appmeshxds.translator.plan.ExtensionPlan;
 import io.appmeshxds.translator.xds.ExtensionFactory;
-import io.appmeshxds.translator.xds.ProtoRules;
+import io.appmeshxds.translator.xds.rules.ProtoRules;
 import io.envoyproxy.envoy.config.accesslog.v3.AccessLog;
 import io.envoyproxy.envoy.config.core.v3.ApiVersion;
 import io.envoyproxy.envoy.config.core.v3.GrpcService;

@@ -3,7 +3,7 @@ package io.appmeshxds.server.source.kubernetes;
 import io.appmeshxds.server.reconcile.ResourceStore;
 import io.appmeshxds.translator.api.Kind;
 import io.appmeshxds.translator.input.ObjectRef;
-import io.appmeshxds.translator.status.Problem;
+import io.appmeshxds.translator.input.Problem;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -251,7 +251,7 @@ public final class KubernetesSource implements AutoCloseable {
         v = convert(obj);
       } catch (RuntimeException e) {
         LOG.error("{}: cannot convert {}: {}", kind, r, e.toString());
-        v = new Value(null, List.of(Problem.error(io.appmeshxds.translator.status.Reason.MalformedInput, r, "",
+        v = new Value(null, List.of(Problem.error(io.appmeshxds.translator.input.Reason.MalformedInput, r, "",
             "could not be read: " + e)));
       }
       Object object = v.object();

@@ -7,7 +7,7 @@ import io.appmeshxds.translator.input.K8sService;
 import io.appmeshxds.translator.input.LoadResult;
 import io.appmeshxds.translator.input.ManifestLoader;
 import io.appmeshxds.translator.input.ObjectRef;
-import io.appmeshxds.translator.status.Problem;
+import io.appmeshxds.translator.input.Problem;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Namespace;
