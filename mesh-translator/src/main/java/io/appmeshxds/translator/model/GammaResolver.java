@@ -8,8 +8,8 @@ import io.appmeshxds.translator.input.MeshResources;
 import io.appmeshxds.translator.input.ObjectRef;
 import io.appmeshxds.translator.status.Condition;
 import io.appmeshxds.translator.status.ObjectStatus;
-import io.appmeshxds.translator.status.Problem;
-import io.appmeshxds.translator.status.Reason;
+import io.appmeshxds.translator.input.Problem;
+import io.appmeshxds.translator.input.Reason;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -174,7 +174,7 @@ final class GammaResolver {
         }
         GammaRules.Filters filters = GammaRules.filters(pr.backendRefs().get(i).filters(), field + ".filters", f);
         if (filters.rewrite() != null) {
-          f.error(io.appmeshxds.translator.status.Reason.Unsupported, field + ".filters",
+          f.error(io.appmeshxds.translator.input.Reason.Unsupported, field + ".filters",
               "a URLRewrite filter on a backendRef is not served by appmesh-xds (put it on the rule)");
         }
         out.put(field, filters.edits());

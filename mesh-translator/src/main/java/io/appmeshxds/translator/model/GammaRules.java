@@ -2,7 +2,7 @@ package io.appmeshxds.translator.model;
 
 import io.appmeshxds.translator.input.GatewayApi;
 import io.appmeshxds.translator.re2.Re2Literal;
-import io.appmeshxds.translator.status.Reason;
+import io.appmeshxds.translator.input.Reason;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;

@@ -31,8 +31,8 @@ public final class GatewayApiRoutes {
     };
     List<RoutePlan.HeaderCondition> headers = new ArrayList<>();
     for (ServiceRoutes.Condition c : r.headers()) {
-      headers.add(new RoutePlan.HeaderCondition(c.name(), c.regex() ? RoutePlan.HeaderKind.REGEX : RoutePlan.HeaderKind.EXACT,
-          c.value(), null, null, false));
+      headers.add(c.regex() ? new RoutePlan.HeaderCondition.Regex(c.name(), c.value(), false)
+          : new RoutePlan.HeaderCondition.Exact(c.name(), c.value(), false));
     }
     if (r.method() != null) {
       headers.add(Routes.exact(":method", r.method()));

@@ -101,8 +101,8 @@ final class RouteFactory {
     List<RoutePlan.HeaderCondition> hs = r.match().headers();
     boolean any = false;
     for (RoutePlan.HeaderCondition h : hs) {
-      if (h.name().equals(":method") && h.kind() == RoutePlan.HeaderKind.EXACT) {
-        if (h.value().equals("POST") == h.invert()) {
+      if (h.name().equals(":method") && h instanceof RoutePlan.HeaderCondition.Exact e) {
+        if (e.value().equals("POST") == e.invert()) {
           return null;
         }
         any = true;
@@ -112,7 +112,7 @@ final class RouteFactory {
       return r;
     }
     List<RoutePlan.HeaderCondition> kept = hs.stream()
-        .filter(h -> !(h.name().equals(":method") && h.kind() == RoutePlan.HeaderKind.EXACT)).toList();
+        .filter(h -> !(h.name().equals(":method") && h instanceof RoutePlan.HeaderCondition.Exact)).toList();
     RoutePlan.Match m = r.match();
     return new RoutePlan(r.name(), new RoutePlan.Match(m.pathKind(), m.path(), kept, m.queryParameters()), r.action());
   }

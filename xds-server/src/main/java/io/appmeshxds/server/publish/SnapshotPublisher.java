@@ -41,9 +41,9 @@ public final class SnapshotPublisher {
    * among every client's configuration. Weak keys (compared by identity): a virtual host replaced
    * by a change is forgotten with the last configuration that held it.
    */
-  private final Map<com.google.protobuf.Message, List<io.appmeshxds.translator.xds.Violation>> hostRules =
+  private final Map<com.google.protobuf.Message, List<io.appmeshxds.translator.xds.rules.Violation>> hostRules =
       com.google.common.cache.CacheBuilder.newBuilder().weakKeys()
-          .<com.google.protobuf.Message, List<io.appmeshxds.translator.xds.Violation>>build().asMap();
+          .<com.google.protobuf.Message, List<io.appmeshxds.translator.xds.rules.Violation>>build().asMap();
   private final Map<com.google.protobuf.Message, java.util.Set<String>> hostClusters =
       com.google.common.cache.CacheBuilder.newBuilder().weakKeys()
           .<com.google.protobuf.Message, java.util.Set<String>>build().asMap();
