@@ -161,6 +161,8 @@ final class MeshRoutes {
     if (h.retryPolicy() != null) {
       c.report.dropped(obj, f + ".retryPolicy", "no core Gateway API field (HTTPRoute retry is experimental, GEP-1731, "
           + "and has no retry events or per-try timeout)");
+    } else {
+      defaultRetryDropped(c, obj, f);
     }
     return rule;
   }
@@ -201,6 +203,8 @@ final class MeshRoutes {
     }
     if (gr.retryPolicy() != null) {
       c.report.dropped(obj, f + ".retryPolicy", "no core Gateway API field (GRPCRoute has no retry)");
+    } else {
+      defaultRetryDropped(c, obj, f);
     }
     return rule;
   }
@@ -222,6 +226,18 @@ final class MeshRoutes {
       }
     }
     return out;
+  }
+
+  /**
+   * A route without a retryPolicy still retried on App Mesh: every such route got App Mesh's default
+   * policy ({@link io.appmeshxds.translator.plan.Defaults#defaultRetry()}). Gateway API's core has no
+   * retry field, and a converted rule is served without retries (docs/gateway-api.md), so that
+   * default is lost too: reported, not silently left out (ConvertServesIdenticallyTest found it).
+   */
+  private static void defaultRetryDropped(GatewayApiConverter c, String obj, String f) {
+    c.report.dropped(obj, f + ".retryPolicy", "unset, so App Mesh retried with its default policy (up to 2 retries on "
+        + "connection failure, reset, refused stream, gRPC unavailable and HTTP 503); Gateway API's core has no retry "
+        + "field and the converted rule has no retries");
   }
 
   /** The route's request timeout as a Gateway API duration; App Mesh's 15 s default is written out. */
