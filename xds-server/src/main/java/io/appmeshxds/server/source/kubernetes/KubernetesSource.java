@@ -260,6 +260,12 @@ public final class KubernetesSource implements AutoCloseable {
       }
       // Always retry (with fabric8's backoff): a missing CRD or RBAC rule is logged and the kind
       // stays unsynced, so nothing partial is ever published.
+      if (feed.gatewayApi != null && t instanceof io.fabric8.kubernetes.client.KubernetesClientException e
+          && e.getCode() == 403) {
+        LOG.warn("{}: forbidden (403): the control plane's ClusterRole lacks get/list/watch on gateway.networking.k8s.io"
+            + " {} (deploy/base/rbac.yaml); builds wait until it is listed, retrying", feed.kind, feed.gatewayApi.plural());
+        return true;
+      }
       LOG.warn("{}: list/watch failed, retrying: {}", feed.kind, t.toString());
       return true;
     });
