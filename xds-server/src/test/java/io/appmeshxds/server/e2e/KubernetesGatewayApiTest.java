@@ -269,6 +269,38 @@ class KubernetesGatewayApiTest {
 
   @Test
   @Order(5)
+  void grpcRouteWithAParentNoVirtualServiceNamesIsNotAcceptedThere() throws Exception {
+    apply(api.admin(), """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GRPCRoute
+        metadata:
+          name: nowhere
+          namespace: demo
+        spec:
+          parentRefs:
+            - group: ""
+              kind: Service
+              name: nowhere
+              port: 9898
+          rules:
+            - backendRefs:
+                - name: podinfo-primary
+                  port: 9898
+        """);
+    var op = api.admin().genericKubernetesResources(GatewayApiKinds.GRPCROUTE.context()).inNamespace("demo");
+    Await.until(() -> condition(op.withName("nowhere").get(), "Accepted") != null, 15_000);
+    GenericKubernetesResource r = op.withName("nowhere").get();
+    Map<String, Object> accepted = condition(r, "Accepted");
+    assertThat(accepted).containsEntry("status", "False").containsEntry("reason", "NoMatchingParent");
+    assertThat((String) accepted.get("message")).contains("spec.parentRefs[0]", "Service demo/nowhere");
+    assertThat(((Number) accepted.get("observedGeneration")).longValue()).isEqualTo(r.getMetadata().getGeneration());
+    assertThat(condition(r, "ResolvedRefs")).containsEntry("status", "True");
+    assertThat(apex.tally(30, NONE)).containsExactly(Map.entry("primary", 30)); // attached nowhere: nothing changes
+    op.withName("nowhere").delete();
+  }
+
+  @Test
+  @Order(6)
   void routesDeletedGiveTheRouterBack() throws Exception {
     // Every HTTPRoute on the Service's port replaces the router there: all three must go.
     for (String name : List.of("podinfo", "missing", "cross")) {
@@ -278,7 +310,7 @@ class KubernetesGatewayApiTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void clusterWithoutGatewayApiSyncsAndPicksItUpWhenInstalled(@TempDir Path other) throws Exception {
     try (Backend p = new Backend("primary"); Backend c = new Backend("canary"); MockApi bare = new MockApi()) {
       new MeshFiles(other, RunningMesh.backends(p, c));
