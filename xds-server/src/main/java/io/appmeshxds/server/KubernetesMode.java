@@ -39,11 +39,26 @@ public final class KubernetesMode implements AutoCloseable {
    * @param leaseNamespace where the Lease lives (the control plane's own namespace)
    * @param identity this replica's name in the Lease (the pod name)
    * @param timing lease timing
+   * @param gatewayControllerName {@code controllerName} of our entries in Gateway API routes'
+   *     {@code status.parents[]}
+   * @param gatewayApiRecheck how often API discovery is asked again for a Gateway API kind the
+   *     cluster does not serve (its CRD not installed)
    */
-  public record Settings(String watchNamespace, String leaseNamespace, String identity, Leadership.Timing timing) {
+  public record Settings(String watchNamespace, String leaseNamespace, String identity, Leadership.Timing timing,
+      String gatewayControllerName, java.time.Duration gatewayApiRecheck) {
+    public Settings(String watchNamespace, String leaseNamespace, String identity, Leadership.Timing timing) {
+      this(watchNamespace, leaseNamespace, identity, timing, KubernetesStatusSink.DEFAULT_GATEWAY_CONTROLLER,
+          java.time.Duration.ofSeconds(60));
+    }
+
     /** Lease in the pod's namespace, identity from the pod name, standard timing. */
     public static Settings inCluster(String watchNamespace, KubernetesClient client) {
       return new Settings(watchNamespace, ownNamespace(client), ownIdentity(), Leadership.Timing.standard());
+    }
+
+    /** The same with another Gateway API controller name and discovery recheck interval. */
+    public Settings withGatewayApi(String controllerName, java.time.Duration recheck) {
+      return new Settings(watchNamespace, leaseNamespace, identity, timing, controllerName, recheck);
     }
   }
 
@@ -59,7 +74,7 @@ public final class KubernetesMode implements AutoCloseable {
       ControlPlaneTelemetry telemetry, CloudMapSetup cloudMap,
       java.util.function.UnaryOperator<ControlPlane> configure) throws IOException {
     this.client = client;
-    this.sink = new KubernetesStatusSink(client, Clock.systemUTC());
+    this.sink = new KubernetesStatusSink(client, Clock.systemUTC(), s.gatewayControllerName());
     // The registrar hears of every build, as the status writer does; it needs the control plane's model.
     AtomicReference<CloudMapRegistrar> registrarRef = new AtomicReference<>();
     StatusSink afterBuild = report -> {
@@ -101,7 +116,7 @@ public final class KubernetesMode implements AutoCloseable {
     } else {
       registrar = null;
     }
-    this.source = new KubernetesSource(client, cp.store(), s.watchNamespace());
+    this.source = new KubernetesSource(client, cp.store(), s.watchNamespace()).gatewayApiRecheck(s.gatewayApiRecheck());
     source.onAppMeshAdded(sink::touch);
     source.start();
     this.leadership = new Leadership(client, s.leaseNamespace(), LEASE_NAME, s.identity(), s.timing(), leads -> {

@@ -41,7 +41,8 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--manifests", paramLabel = "PATH", description = "Manifest file or directory (repeatable); watched.")
   List<Path> manifests = new ArrayList<>();
 
-  @Option(names = "--kubernetes", description = "Watch App Mesh objects, Namespaces, Services and EndpointSlices in the "
+  @Option(names = "--kubernetes", description = "Watch App Mesh objects, Namespaces, Services, EndpointSlices and Gateway "
+      + "API HTTPRoutes, GRPCRoutes and ReferenceGrants (when their CRDs are installed) in the "
       + "cluster (in-cluster config or kubeconfig) and write status while this replica holds the lease; the lease holder "
       + "also registers the ready pods of AWS Cloud Map VirtualNodes in Cloud Map (aws.cloudMap.registration).")
   boolean kubernetes;
@@ -49,6 +50,12 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--namespace", paramLabel = "NS", description = "With --kubernetes: watch only this namespace "
       + "(Meshes are cluster-scoped and always watched). Default: every namespace.")
   String namespace;
+
+  @Option(names = "--gateway-controller-name", paramLabel = "NAME",
+      defaultValue = io.appmeshxds.server.status.kubernetes.KubernetesStatusSink.DEFAULT_GATEWAY_CONTROLLER,
+      description = "With --kubernetes: controllerName of our entries in Gateway API routes' status.parents "
+          + "(default: ${DEFAULT-VALUE}).")
+  String gatewayControllerName;
 
   @Option(names = "--xds-port", defaultValue = "18000", description = "xDS gRPC port (default: ${DEFAULT-VALUE}).")
   int xdsPort;
@@ -123,6 +130,11 @@ final class ServeCommand implements Callable<Integer> {
     }
     if (namespace != null && !kubernetes) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--namespace needs --kubernetes");
+    }
+    if (gatewayControllerName.length() > 253 || !gatewayControllerName.matches(
+        "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+")) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--gateway-controller-name " + gatewayControllerName
+          + ": not a Gateway API controller name (a domain-prefixed path such as example.net/mesh-controller)");
     }
     if (kubernetes && !manifests.isEmpty()) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--manifests and --kubernetes cannot be combined");
@@ -239,7 +251,8 @@ final class ServeCommand implements Callable<Integer> {
   private int serveKubernetes(PrintWriter out, ControlPlane.Settings settings, ControlPlaneConfig cfg,
       io.appmeshxds.server.admin.AdminServer.Options adminOptions) throws Exception {
     KubernetesClient client = new KubernetesClientBuilder().build();
-    KubernetesMode.Settings ks = KubernetesMode.Settings.inCluster(namespace, client);
+    KubernetesMode.Settings ks = KubernetesMode.Settings.inCluster(namespace, client)
+        .withGatewayApi(gatewayControllerName, java.time.Duration.ofSeconds(60));
     KubernetesMode mode;
     try {
       mode = KubernetesMode.start(client, Pipelines.standard(cfg), settings, ks,

@@ -149,6 +149,17 @@ class HelmChartTest {
             .path("annotations").path("checksum/config").stringValue(""));
   }
 
+  /** gatewayApi.controllerName: passed to serve; unset, the flag is left out (serve's default). */
+  @Test
+  void theGatewayApiControllerNameIsASetting() {
+    String defaults = one(render(Map.of()), "Deployment", "appmesh-xds").path("spec").path("template").path("spec")
+        .path("containers").get(0).path("args").toString();
+    assertThat(defaults).doesNotContain("--gateway-controller-name");
+    String set = one(render(Map.of("gatewayApi.controllerName", "example.net/mesh")), "Deployment", "appmesh-xds")
+        .path("spec").path("template").path("spec").path("containers").get(0).path("args").toString();
+    assertThat(set).contains("\"--gateway-controller-name\",\"example.net/mesh\"");
+  }
+
   /** proxyAuthorization.pods false: serve checks namespaces only and the chart grants no pod access. */
   @Test
   void theServiceAccountPodCheckCanBeTurnedOffAndThenNoPodIsRead() {

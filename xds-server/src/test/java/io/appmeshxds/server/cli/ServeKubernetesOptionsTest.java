@@ -25,6 +25,15 @@ class ServeKubernetesOptionsTest {
   }
 
   @Test
+  void gatewayControllerNameMustBeADomainPrefixedPath() {
+    for (String bad : new String[] {"no-slash", "Upper.example/x", "example.net/", "/x"}) {
+      StringWriter err = new StringWriter();
+      assertThat(run(err, "serve", "--kubernetes", "--gateway-controller-name", bad)).as(bad).isEqualTo(2);
+      assertThat(err.toString()).contains("--gateway-controller-name " + bad + ": not a Gateway API controller name");
+    }
+  }
+
+  @Test
   void kubernetesAndManifestsDoNotMix() {
     StringWriter err = new StringWriter();
     assertThat(run(err, "serve", "--kubernetes", "--manifests", ".")).isEqualTo(2);

@@ -17,14 +17,27 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The cluster as a source: one informer per kind (the seven App Mesh kinds, Namespaces, Services,
- * EndpointSlices), each a store partition and a registered source of its own.
+ * EndpointSlices, and Gateway API's HTTPRoutes, GRPCRoutes and ReferenceGrants), each a store
+ * partition and a registered source of its own.
+ *
+ * <p>Gateway API's CRDs are optional: API discovery says first whether the cluster serves each
+ * kind. A kind it does not serve is logged once and counts as synced and empty, so the App Mesh
+ * kinds are served without it; discovery is asked again every {@link #gatewayApiRecheck} and the
+ * kind is watched from the moment its CRD is installed. A CRD removed later (a 404 on relist)
+ * drops the kind's objects and goes back to asking. A discovery that fails (network, 5xx, 403)
+ * leaves the kind unsynced and is retried: a route that exists must not be left out of a build.
  *
  * <p>Sync: a kind reports synced from its handler's {@code onList} callback, which fabric8 delivers
  * after the add/update/delete notifications of that list. Why not {@code hasSynced()}: it turns true
@@ -50,7 +63,15 @@ public final class KubernetesSource implements AutoCloseable {
   private final String namespace;
   private final ResourceConverter converter;
   private final List<Feed<?>> feeds = new ArrayList<>();
-  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private final List<SharedIndexInformer<?>> informers = new CopyOnWriteArrayList<>();
+  private final List<Feed<GenericKubernetesResource>> gatewayFeeds = new ArrayList<>();
+  private final ScheduledExecutorService discovery = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "gateway-api-discovery");
+    t.setDaemon(true);
+    return t;
+  });
+  private volatile Duration gatewayApiRecheck = Duration.ofSeconds(60);
+  private volatile boolean closed;
   private volatile java.util.function.Consumer<ObjectRef> onAppMeshAdded = r -> {};
 
   /**
@@ -92,6 +113,22 @@ public final class KubernetesSource implements AutoCloseable {
         return new Value(ResourceConverter.endpointSlice(r), List.of());
       }
     });
+    for (GatewayApiKinds k : GatewayApiKinds.values()) {
+      // Read like a manifest document (the loader knows these kinds); a route that cannot be read
+      // any more keeps its last readable version served, as App Mesh objects do.
+      Feed<GenericKubernetesResource> f = new Feed<>(k.kind(), r -> new ObjectRef(k.kind(), ns(r), r.getMetadata().getName()),
+          true) {
+        @Override
+        Value convert(GenericKubernetesResource r) {
+          ResourceConverter.Converted c = converter.appMesh(r);
+          return new Value(c.object(), c.problems());
+        }
+      };
+      f.gatewayApi = k;
+      f.known = ConcurrentHashMap.newKeySet();
+      feeds.add(f);
+      gatewayFeeds.add(f);
+    }
     feeds.forEach(f -> store.register(f.id));
   }
 
@@ -106,6 +143,15 @@ public final class KubernetesSource implements AutoCloseable {
    */
   public void onAppMeshAdded(java.util.function.Consumer<ObjectRef> listener) {
     onAppMeshAdded = listener;
+  }
+
+  /**
+   * How often API discovery is asked again for a Gateway API kind the cluster does not serve
+   * (default 60 s). Set before {@link #start()}.
+   */
+  public KubernetesSource gatewayApiRecheck(Duration every) {
+    gatewayApiRecheck = every;
+    return this;
   }
 
   /** Starts every informer; returns at once (sync is reported to the store as each kind lists). */
@@ -126,17 +172,100 @@ public final class KubernetesSource implements AutoCloseable {
     var slices = client.discovery().v1().endpointSlices();
     start(namespace != null ? slices.inNamespace(namespace).runnableInformer(0)
         : slices.inAnyNamespace().runnableInformer(0), EndpointSlice.class, feeds.get(i++));
+    for (Feed<GenericKubernetesResource> f : gatewayFeeds) {
+      discovery.execute(() -> startGatewayApi(f));
+    }
     LOG.info("watching {} in {}", feeds.stream().map(f -> f.kind).toList(),
         namespace == null ? "every namespace" : "namespace " + namespace + " (and cluster-scoped Meshes)");
     return this;
+  }
+
+  /**
+   * Asks discovery whether a Gateway API kind is served; watches it if so, else counts it as synced
+   * and empty and asks again later. Runs on the discovery thread.
+   */
+  private void startGatewayApi(Feed<GenericKubernetesResource> f) {
+    if (closed) {
+      return;
+    }
+    GatewayApiKinds k = f.gatewayApi;
+    GatewayApiKinds.Discovery d;
+    try {
+      d = k.discover(client);
+    } catch (RuntimeException e) {
+      d = new GatewayApiKinds.Unknown(e.toString());
+    }
+    if (d instanceof GatewayApiKinds.Served s) {
+      f.absentLogged = false;
+      f.unknownLogged = false;
+      var op = client.genericKubernetesResources(k.context(s.version()));
+      SharedIndexInformer<GenericKubernetesResource> inf = namespace != null
+          ? op.inNamespace(namespace).runnableInformer(0) : op.inAnyNamespace().runnableInformer(0);
+      LOG.info("{}: served as {}/{}; watching it", f.kind, io.appmeshxds.translator.input.GatewayApi.GROUP, s.version());
+      try {
+        start(inf, GenericKubernetesResource.class, f);
+      } catch (RuntimeException e) {
+        LOG.warn("{}: cannot start its informer, retrying: {}", f.kind, e.toString());
+        inf.close();
+        informers.remove(inf);
+        schedule(f, Duration.ofSeconds(2));
+      }
+    } else if (d instanceof GatewayApiKinds.Unknown u) {
+      if (!f.unknownLogged) {
+        LOG.warn("{}: API discovery failed, retrying (the kind stays unsynced meanwhile): {}", f.kind, u.error());
+        f.unknownLogged = true;
+      }
+      schedule(f, Duration.ofSeconds(2));
+    } else {
+      if (!f.absentLogged) {
+        LOG.info("{}: not served by the API server (Gateway API's CRD is not installed): treated as empty;"
+            + " discovery is asked again every {}", f.kind, every());
+        f.absentLogged = true;
+      }
+      f.absent();
+      schedule(f, gatewayApiRecheck);
+    }
+  }
+
+  private String every() {
+    long ms = gatewayApiRecheck.toMillis();
+    return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
+  }
+
+  private void schedule(Feed<GenericKubernetesResource> f, Duration after) {
+    if (!closed) {
+      try {
+        discovery.schedule(() -> startGatewayApi(f), after.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closing
+      }
+    }
   }
 
   @SuppressWarnings("unchecked")
   private <T extends HasMetadata> void start(SharedIndexInformer<T> inf, Class<T> type, Feed<?> feed) {
     inf.itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, type, client.getKubernetesSerialization()));
     inf.exceptionHandler((started, t) -> {
+      if (feed.gatewayApi != null && t instanceof io.fabric8.kubernetes.client.KubernetesClientException e
+          && e.getCode() == 404) {
+        // Gateway API's CRD was removed: its objects are gone with it; stop and ask discovery again.
+        LOG.warn("{}: the API server no longer serves this kind (404); its objects are dropped and discovery is asked"
+            + " again every {}", feed.kind, every());
+        @SuppressWarnings("unchecked")
+        Feed<GenericKubernetesResource> g = (Feed<GenericKubernetesResource>) feed;
+        g.absentLogged = true;
+        g.absent();
+        schedule(g, gatewayApiRecheck);
+        return false;
+      }
       // Always retry (with fabric8's backoff): a missing CRD or RBAC rule is logged and the kind
       // stays unsynced, so nothing partial is ever published.
+      if (feed.gatewayApi != null && t instanceof io.fabric8.kubernetes.client.KubernetesClientException e
+          && e.getCode() == 403) {
+        LOG.warn("{}: forbidden (403): the control plane's ClusterRole lacks get/list/watch on gateway.networking.k8s.io"
+            + " {} (deploy/base/rbac.yaml); builds wait until it is listed, retrying", feed.kind, feed.gatewayApi.plural());
+        return true;
+      }
       LOG.warn("{}: list/watch failed, retrying: {}", feed.kind, t.toString());
       return true;
     });
@@ -169,6 +298,8 @@ public final class KubernetesSource implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
+    discovery.shutdownNow();
     informers.forEach(SharedIndexInformer::close);
   }
 
@@ -189,6 +320,12 @@ public final class KubernetesSource implements AutoCloseable {
     volatile boolean synced;
     volatile boolean everSynced;
     volatile long listedAt;
+    /** A Gateway API kind (optional CRD), else null. */
+    GatewayApiKinds gatewayApi;
+    /** Gateway API kinds: the refs in the store (dropped when the CRD goes away). */
+    Set<ObjectRef> known;
+    volatile boolean absentLogged;
+    volatile boolean unknownLogged;
 
     Feed(String kind, Function<T, ObjectRef> ref, boolean keepLastGood) {
       this.kind = kind;
@@ -199,6 +336,17 @@ public final class KubernetesSource implements AutoCloseable {
     }
 
     record Value(Object object, List<Problem> problems) {}
+
+    /** The kind is not served: nothing of it exists; synced (empty). */
+    void absent() {
+      for (ObjectRef r : List.copyOf(known)) {
+        known.remove(r);
+        lastGood.remove(r);
+        store.put(partition, r, null, List.of());
+      }
+      synced = true;
+      store.markSynced(id);
+    }
 
     abstract Value convert(T r);
 
@@ -241,6 +389,9 @@ public final class KubernetesSource implements AutoCloseable {
     public void onDelete(T obj, boolean deletedFinalStateUnknown) {
       ObjectRef r = ref.apply(obj);
       lastGood.remove(r);
+      if (known != null) {
+        known.remove(r);
+      }
       store.put(partition, r, null, List.of());
     }
 
@@ -262,6 +413,9 @@ public final class KubernetesSource implements AutoCloseable {
           // Unreadable now: keep serving the last version we could read (its status says so).
           object = lastGood.get(r);
         }
+      }
+      if (known != null) {
+        known.add(r);
       }
       store.put(partition, r, object, v.problems());
     }

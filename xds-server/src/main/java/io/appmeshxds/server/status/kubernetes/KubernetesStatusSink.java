@@ -1,11 +1,13 @@
 package io.appmeshxds.server.status.kubernetes;
 
 import io.appmeshxds.server.source.kubernetes.AppMeshKinds;
+import io.appmeshxds.server.source.kubernetes.GatewayApiKinds;
 import io.appmeshxds.server.status.StatusSink;
 import io.appmeshxds.translator.api.Kind;
 import io.appmeshxds.translator.input.ObjectRef;
 import io.appmeshxds.translator.status.Condition;
 import io.appmeshxds.translator.status.ObjectStatus;
+import io.appmeshxds.translator.status.Problem;
 import io.appmeshxds.translator.status.StatusReport;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
@@ -46,16 +48,28 @@ import org.slf4j.LoggerFactory;
  *   <li>Only while {@link #leader(boolean) leading}: replicas that are not leader remember the
  *       latest statuses and write them all (diffed) when they become leader.
  * </ul>
+ *
+ * <p>Gateway API HTTPRoutes and GRPCRoutes get {@code status.parents[]} instead, as Gateway API
+ * defines it (see {@link RouteStatus}): one entry per Service parent under our controller name,
+ * other controllers' entries untouched, written the same way (async, coalesced, diffed, leader only).
  */
 public final class KubernetesStatusSink implements StatusSink, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesStatusSink.class);
   private static final int MAX_CONFLICT_RETRIES = 5;
 
-  /** What one object's status should say. */
-  record Desired(ObjectRef ref, Condition condition, long observedGeneration) {}
+  /** Controller name of our entries in Gateway API routes' {@code status.parents[]} (GAMMA routes). */
+  public static final String DEFAULT_GATEWAY_CONTROLLER = "appmesh-xds.io/mesh-controller";
+
+  /** What one object's status should say; {@code route} is set for a Gateway API route. */
+  record Desired(ObjectRef ref, Condition condition, long observedGeneration, RouteStatus.Verdict route) {
+    Desired(ObjectRef ref, Condition condition, long observedGeneration) {
+      this(ref, condition, observedGeneration, null);
+    }
+  }
 
   private final KubernetesClient client;
   private final Clock clock;
+  private final String gatewayController;
   private final Map<ObjectRef, Desired> latest = new ConcurrentHashMap<>();
   private final Map<ObjectRef, Desired> pending = new ConcurrentHashMap<>();
   private StatusReport lastReport = StatusReport.empty();
@@ -70,8 +84,17 @@ public final class KubernetesStatusSink implements StatusSink, AutoCloseable {
   private final Thread thread;
 
   public KubernetesStatusSink(KubernetesClient client, Clock clock) {
+    this(client, clock, DEFAULT_GATEWAY_CONTROLLER);
+  }
+
+  /**
+   * @param gatewayController the {@code controllerName} of our entries in Gateway API routes'
+   *     {@code status.parents[]}
+   */
+  public KubernetesStatusSink(KubernetesClient client, Clock clock, String gatewayController) {
     this.client = client;
     this.clock = clock;
+    this.gatewayController = gatewayController;
     this.thread = new Thread(this::loop, "status-writer");
     thread.setDaemon(true);
     thread.start();
@@ -86,12 +109,14 @@ public final class KubernetesStatusSink implements StatusSink, AutoCloseable {
     StatusReport.changes(before, report, ref -> {
       ObjectStatus s = report.get(ref);
       Kind kind = ref.appMeshKind();
-      if (s == null || kind == null || s.condition() == null) {
-        latest.remove(ref); // gone, or a BackendGroup: App Mesh gave it no condition
+      boolean route = isRoute(ref);
+      if (s == null || (kind == null && !route) || s.condition() == null) {
+        latest.remove(ref); // gone, a BackendGroup (App Mesh gave it no condition), or not a kind with status
         pending.remove(ref);
         return;
       }
-      Desired d = new Desired(ref, s.condition(), s.observedGeneration());
+      Desired d = route ? new Desired(ref, s.condition(), s.observedGeneration(), verdict(s))
+          : new Desired(ref, s.condition(), s.observedGeneration());
       if (!d.equals(latest.put(ref, d))) {
         pending.put(ref, d);
         any[0] = true;
@@ -100,6 +125,35 @@ public final class KubernetesStatusSink implements StatusSink, AutoCloseable {
     if (any[0]) {
       wakeUp();
     }
+  }
+
+  private static boolean isRoute(ObjectRef ref) {
+    return "HTTPRoute".equals(ref.kind()) || "GRPCRoute".equals(ref.kind());
+  }
+
+  /**
+   * A route's verdict per parent: its Accepted condition, except for parents with errors of their
+   * own ({@code spec.parentRefs[i]…}: e.g. no VirtualService named like that Service), which are
+   * Accepted=False with the first such error's reason; ResolvedRefs is the route's.
+   */
+  static RouteStatus.Verdict verdict(ObjectStatus s) {
+    Map<Integer, List<Problem>> byParent = new java.util.TreeMap<>();
+    for (Problem p : s.problems()) {
+      if (p.isError() && p.field().startsWith("spec.parentRefs[")) {
+        int end = p.field().indexOf(']');
+        try {
+          int i = Integer.parseInt(p.field().substring("spec.parentRefs[".length(), end));
+          byParent.computeIfAbsent(i, k -> new ArrayList<>()).add(p);
+        } catch (NumberFormatException | IndexOutOfBoundsException e) {
+          // not an indexed parent field
+        }
+      }
+    }
+    Map<Integer, Condition> parents = new HashMap<>();
+    byParent.forEach((i, ps) -> parents.put(i, new Condition(s.condition().type(), "False", ps.get(0).reason(),
+        "not served: " + String.join("; ", ps.stream().map(Problem::fieldAndMessage).toList()))));
+    Condition refs = s.more().stream().filter(c -> "ResolvedRefs".equals(c.type())).findFirst().orElse(null);
+    return new RouteStatus.Verdict(s.condition(), refs, parents, s.observedGeneration());
   }
 
   /**
@@ -208,7 +262,7 @@ public final class KubernetesStatusSink implements StatusSink, AutoCloseable {
       if (cur == null) {
         return true; // deleted meanwhile
       }
-      Map<String, Object> status = updatedStatus(cur, d);
+      Map<String, Object> status = d.route() != null ? updatedRouteStatus(cur, d) : updatedStatus(cur, d);
       if (status == null) {
         return true; // already says this
       }
@@ -232,6 +286,20 @@ public final class KubernetesStatusSink implements StatusSink, AutoCloseable {
     }
     LOG.warn("status of {}: gave up after {} conflicts; the next report retries", d.ref(), MAX_CONFLICT_RETRIES + 1);
     return true;
+  }
+
+  /** A route's new status map ({@code parents[]}), or null when the current one already says the same. */
+  @SuppressWarnings("unchecked")
+  Map<String, Object> updatedRouteStatus(GenericKubernetesResource cur, Desired d) {
+    Object raw = cur.getAdditionalProperties().get("status");
+    Object spec = cur.getAdditionalProperties().get("spec");
+    List<?> parentRefs = spec instanceof Map<?, ?> m && m.get("parentRefs") instanceof List<?> l ? l : List.of();
+    RouteStatus.Verdict v = d.route();
+    if (v.observedGeneration() == 0 && cur.getMetadata().getGeneration() != null) {
+      v = new RouteStatus.Verdict(v.accepted(), v.resolvedRefs(), v.parentAccepted(), cur.getMetadata().getGeneration());
+    }
+    return RouteStatus.updated(raw instanceof Map<?, ?> s ? (Map<String, Object>) s : null, parentRefs, v,
+        gatewayController, Instant.now(clock));
   }
 
   /** The new status map, or null when the current one already says the same. */
@@ -280,7 +348,8 @@ public final class KubernetesStatusSink implements StatusSink, AutoCloseable {
 
   private NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
       operation(ObjectRef ref) {
-    var op = client.genericKubernetesResources(AppMeshKinds.context(ref.appMeshKind()));
+    GatewayApiKinds gk = GatewayApiKinds.byKind(ref.kind());
+    var op = client.genericKubernetesResources(gk != null ? gk.context() : AppMeshKinds.context(ref.appMeshKind()));
     return ref.namespace() == null ? op : op.inNamespace(ref.namespace());
   }
 

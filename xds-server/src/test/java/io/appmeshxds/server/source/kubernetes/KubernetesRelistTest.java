@@ -56,7 +56,7 @@ class KubernetesRelistTest {
         KubernetesSource source = new KubernetesSource(client, cp.store(), null); // never started: we are the informers
         Map<String, List<HasMetadata>> byKind = objects(client);
         for (String kind : List.of("Mesh", "VirtualNode", "VirtualService", "VirtualRouter", "VirtualGateway", "GatewayRoute",
-            "BackendGroup", "Namespace", "Service", "EndpointSlice")) {
+            "BackendGroup", "Namespace", "Service", "EndpointSlice", "HTTPRoute", "GRPCRoute", "ReferenceGrant")) {
           ResourceEventHandler<HasMetadata> h = source.handler(kind);
           h.onBeforeList(null);
           byKind.getOrDefault(kind, List.of()).forEach(h::onAdd);
