@@ -7,7 +7,7 @@ import io.appmeshxds.translator.api.Kind;
 import io.appmeshxds.translator.input.ObjectRef;
 import io.appmeshxds.translator.status.Condition;
 import io.appmeshxds.translator.status.ObjectStatus;
-import io.appmeshxds.translator.status.Problem;
+import io.appmeshxds.translator.input.Problem;
 import io.appmeshxds.translator.status.StatusReport;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;

@@ -1,7 +1,7 @@
 package io.appmeshxds.server.status.kubernetes;
 
 import io.appmeshxds.translator.status.Condition;
-import io.appmeshxds.translator.status.Reason;
+import io.appmeshxds.translator.input.Reason;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
