@@ -27,6 +27,14 @@ import org.junit.jupiter.api.io.TempDir;
 class KubernetesReplicasTest {
   static final Leadership.Timing FAST = new Leadership.Timing(Duration.ofSeconds(2), Duration.ofMillis(1500),
       Duration.ofMillis(200));
+  /**
+   * This test's own: a lease that a busy machine cannot lose by a late renewal (with FAST's 1.5 s
+   * deadline a loaded 2-core run moved it between the replicas mid-test, and the "other" replica then
+   * rightly wrote). The takeover below does not wait for expiry: closing releases the lease, and the
+   * other replica acquires it within a retry period.
+   */
+  static final Leadership.Timing STEADY = new Leadership.Timing(Duration.ofSeconds(30), Duration.ofSeconds(20),
+      Duration.ofMillis(200));
 
   @TempDir Path dir;
 
@@ -80,7 +88,7 @@ class KubernetesReplicasTest {
 
   private static KubernetesMode start(KubernetesClient c, String identity) throws Exception {
     return KubernetesMode.start(c, Pipelines.standard(), ControlPlane.Settings.loopback(),
-        new KubernetesMode.Settings(null, "appmesh-system", identity, FAST));
+        new KubernetesMode.Settings(null, "appmesh-system", identity, STEADY));
   }
 
   private static String holder(MockApi api) {
