@@ -41,7 +41,7 @@ record Composed(GatewayRouteSpec spec, String target, String problem, boolean un
     if (vs == null || vs.provider() == null) {
       return new Composed(spec, "virtual service " + spec.targetService(), "the virtual service has no provider", false, none);
     }
-    SortedMap<Long, PortProtocol> ports = providerPorts(mesh, vs);
+    SortedMap<Long, PortProtocol> ports = mesh.providerPorts(vs);
     Long port = spec.targetPort() != null ? spec.targetPort() : ports.size() == 1 ? ports.firstKey() : null;
     String provider = vs.provider() instanceof ResolvedService.RouterProvider rp ? "virtual router " + rp.router()
         : "virtual node " + ((ResolvedService.NodeProvider) vs.provider()).node();
@@ -71,20 +71,4 @@ record Composed(GatewayRouteSpec spec, String target, String problem, boolean un
     return new Composed(spec, target, null, false, Composer.compose(spec, routes));
   }
 
-  /** Listener ports of a virtual service's provider: its router's, or its node's. */
-  static SortedMap<Long, PortProtocol> providerPorts(MeshGraph mesh, ResolvedService vs) {
-    SortedMap<Long, PortProtocol> ports = new TreeMap<>();
-    if (vs.provider() instanceof ResolvedService.RouterProvider rp) {
-      ResolvedRouter r = mesh.routers().get(rp.router());
-      if (r != null) {
-        r.router().spec().listeners().forEach(l -> ports.putIfAbsent(l.portMapping().port(), l.portMapping().protocol()));
-      }
-    } else if (vs.provider() instanceof ResolvedService.NodeProvider np) {
-      ResolvedNode n = mesh.nodes().get(np.node());
-      if (n != null) {
-        n.node().spec().listeners().forEach(l -> ports.putIfAbsent(l.portMapping().port(), l.portMapping().protocol()));
-      }
-    }
-    return ports;
-  }
 }

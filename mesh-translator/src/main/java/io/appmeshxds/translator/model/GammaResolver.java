@@ -234,9 +234,9 @@ final class GammaResolver {
           ResolvedService vs = mesh.services().get(name);
           if (vs != null && (!name.equals(p.name()) || svcNs.equals(vs.ref().namespace()))) {
             out.add(new Parent(mesh, vs, port));
-            if (port != null && !servicePorts(mesh, vs).containsKey(port)) {
+            if (port != null && !mesh.providerPorts(vs).containsKey(port)) {
               f.warn(at + ".port", "VirtualService " + vs.awsName() + " (mesh " + mesh.name() + ") has no port " + port
-                  + " (its provider's listeners: " + servicePorts(mesh, vs).keySet() + "); nothing is served there");
+                  + " (its provider's listeners: " + mesh.providerPorts(vs).keySet() + "); nothing is served there");
             }
           }
         }
@@ -263,22 +263,6 @@ final class GammaResolver {
     return null;
   }
 
-  /** The ports a VirtualService serves: its provider's listeners (as the planners see them). */
-  static SortedMap<Long, PortProtocol> servicePorts(MeshGraph mesh, ResolvedService vs) {
-    SortedMap<Long, PortProtocol> ports = new TreeMap<>();
-    if (vs.provider() instanceof ResolvedService.RouterProvider rp) {
-      ResolvedRouter r = mesh.routers().get(rp.router());
-      if (r != null) {
-        r.router().spec().listeners().forEach(l -> ports.putIfAbsent(l.portMapping().port(), l.portMapping().protocol()));
-      }
-    } else if (vs.provider() instanceof ResolvedService.NodeProvider np) {
-      ResolvedNode n = mesh.nodes().get(np.node());
-      if (n != null) {
-        n.node().spec().listeners().forEach(l -> ports.putIfAbsent(l.portMapping().port(), l.portMapping().protocol()));
-      }
-    }
-    return ports;
-  }
 
   /** VirtualNodes by the Kubernetes Service their DNS host name names ({@code namespace/name}), in awsName order. */
   private static Map<String, List<ResolvedNode>> indexNodes(MeshGraph mesh) {

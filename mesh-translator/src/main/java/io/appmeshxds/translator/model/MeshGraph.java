@@ -2,6 +2,7 @@ package io.appmeshxds.translator.model;
 
 import io.appmeshxds.translator.api.Kind;
 import io.appmeshxds.translator.api.Mesh;
+import io.appmeshxds.translator.api.PortProtocol;
 import io.appmeshxds.translator.input.ObjectRef;
 import java.util.SortedMap;
 
@@ -52,6 +53,27 @@ public record MeshGraph(
   public ServiceRoutes routesOf(String service) {
     Reads.read(new Dep.Gamma(name, service));
     return serviceRoutes.get(service);
+  }
+
+  /**
+   * The listener ports of a VirtualService's provider (its router's, or its node's), by port: the
+   * ports callers reach it on. Reads the provider through this graph's maps, so memoized planning
+   * work records the read.
+   */
+  public SortedMap<Long, PortProtocol> providerPorts(ResolvedService vs) {
+    SortedMap<Long, PortProtocol> ports = new java.util.TreeMap<>();
+    if (vs.provider() instanceof ResolvedService.RouterProvider rp) {
+      ResolvedRouter r = routers.get(rp.router());
+      if (r != null) {
+        r.router().spec().listeners().forEach(l -> ports.putIfAbsent(l.portMapping().port(), l.portMapping().protocol()));
+      }
+    } else if (vs.provider() instanceof ResolvedService.NodeProvider np) {
+      ResolvedNode n = nodes.get(np.node());
+      if (n != null) {
+        n.node().spec().listeners().forEach(l -> ports.putIfAbsent(l.portMapping().port(), l.portMapping().protocol()));
+      }
+    }
+    return ports;
   }
 
   boolean contains(ObjectRef ref) {

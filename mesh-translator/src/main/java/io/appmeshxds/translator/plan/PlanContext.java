@@ -153,22 +153,7 @@ public final class PlanContext {
     return memo(new PortsKey(mesh.name(), name), () -> {
       // Read through the graph, not the caller's copy: memoized work records only what it reads.
       ResolvedService cur = mesh.services().get(name);
-      SortedMap<Long, PortProtocol> ports = new TreeMap<>();
-      if (cur == null) {
-        return ports;
-      }
-      if (cur.provider() instanceof ResolvedService.RouterProvider rp) {
-        ResolvedRouter r = mesh.routers().get(rp.router());
-        if (r != null) {
-          r.router().spec().listeners().forEach(l -> ports.putIfAbsent(l.portMapping().port(), l.portMapping().protocol()));
-        }
-      } else if (cur.provider() instanceof ResolvedService.NodeProvider np) {
-        ResolvedNode n = mesh.nodes().get(np.node());
-        if (n != null) {
-          n.node().spec().listeners().forEach(l -> ports.putIfAbsent(l.portMapping().port(), l.portMapping().protocol()));
-        }
-      }
-      return ports;
+      return cur == null ? new TreeMap<Long, PortProtocol>() : mesh.providerPorts(cur);
     });
   }
 
