@@ -379,7 +379,10 @@ public final class XdsCache implements ConfigWatcher {
           removed.add(name);
         }
       } else if (!res.hash().equals(tracked.get(name))) {
-        updated.put(name, VersionedResource.create(res.proto(), res.hash()));
+        // Keyed by our own name instance, not the client's: java-control-plane keeps this key in
+        // the stream's tracked versions for as long as the stream lives, and a subscription's
+        // names are the client's strings, one copy per stream (4 KB of every held stream).
+        updated.put(res.name(), VersionedResource.create(res.proto(), res.hash()));
       }
     }
     if (updated.isEmpty() && removed.isEmpty()) {
