@@ -48,6 +48,68 @@ class PerStreamSharingTest {
     assertThat(sent.get(0).resources().get(key).version()).isSameAs(cla.hash());
   }
 
+  /**
+   * A delta watch parked because its client is up to date keeps no copy of the client's versions
+   * (it reads them from the resources it was compared with), and answers a later change exactly as
+   * a copy would: changed and new wanted resources sent, gone ones removed, nothing else.
+   */
+  @Test
+  void aParkedDeltaWatchAnswersAChangeAsWithACopyOfTheVersions() {
+    XdsCache cache = new XdsCache(new XdsCache.Listener() {}, new StreamTracker());
+    XdsResources.Resource a = cla("a", 1);
+    XdsResources.Resource b = cla("b", 1);
+    XdsResources.Resource c = cla("c", 1);
+    cache.set(KEY, new XdsResources(KEY, Map.of(XdsResources.Type.ENDPOINT, List.of(a, b, c))));
+    // Tracks a and b (c exists but was never asked for), waits for d (not there yet).
+    DeltaDiscoveryRequest req = DeltaDiscoveryRequest.newBuilder().setNode(NODE).setTypeUrl(EDS).setResponseNonce("3").build();
+    List<DeltaResponse> sent = new ArrayList<>();
+    var w = cache.createDeltaWatch(DeltaXdsRequest.create(req), "v", Map.of("a", a.hash(), "b", b.hash()), Set.of("d"), false,
+        sent::add, false);
+    assertThat(sent).as("up to date: parked").isEmpty();
+    assertThat(w.trackedResources()).isEqualTo(Map.of("a", a.hash(), "b", b.hash()));
+    assertThat(w.pendingResources()).containsExactly("d");
+    assertThat(cache.openWatches()).isEqualTo(1);
+
+    // a changes, b goes, c changes (not tracked: nothing), d appears (pending: sent).
+    XdsResources.Resource a2 = cla("a", 2);
+    XdsResources.Resource c2 = cla("c", 2);
+    XdsResources.Resource d = cla("d", 1);
+    cache.set(KEY, new XdsResources(KEY, Map.of(XdsResources.Type.ENDPOINT, List.of(a2, c2, d))));
+    assertThat(sent).hasSize(1);
+    DeltaResponse r = sent.get(0);
+    assertThat(r.resources().keySet()).containsExactlyInAnyOrder("a", "d");
+    assertThat(r.resources().get("a").version()).isEqualTo(a2.hash());
+    assertThat(r.removedResources()).containsExactly("b");
+    assertThat(r.request().getTypeUrl()).isEqualTo(EDS);
+
+    // Wildcard (clusters): up to date with everything, then one changes and one is added.
+    String cds = XdsResources.Type.CLUSTER.typeUrl();
+    XdsResources.Resource x = cluster("x", 1);
+    cache.set(KEY, new XdsResources(KEY, Map.of(XdsResources.Type.CLUSTER, List.of(x))));
+    List<DeltaResponse> clusters = new ArrayList<>();
+    var cw = cache.createDeltaWatch(DeltaXdsRequest.create(req.toBuilder().setTypeUrl(cds).build()), "v", Map.of("x", x.hash()),
+        Set.of(), true, clusters::add, false);
+    assertThat(clusters).isEmpty();
+    assertThat(cw.trackedResources()).isEqualTo(Map.of("x", x.hash()));
+    XdsResources.Resource x2 = cluster("x", 2);
+    XdsResources.Resource y = cluster("y", 1);
+    cache.set(KEY, new XdsResources(KEY, Map.of(XdsResources.Type.CLUSTER, List.of(x2, y))));
+    assertThat(clusters).hasSize(1);
+    assertThat(clusters.get(0).resources().keySet()).containsExactlyInAnyOrder("x", "y");
+    assertThat(clusters.get(0).removedResources()).isEmpty();
+  }
+
+  private static XdsResources.Resource cla(String name, int weight) {
+    return XdsResources.Resource.of(name, ClusterLoadAssignment.newBuilder().setClusterName(name)
+        .putNamedEndpoints("e", io.envoyproxy.envoy.config.endpoint.v3.Endpoint.newBuilder()
+            .setHostname("h" + weight).build()).build());
+  }
+
+  private static XdsResources.Resource cluster(String name, int timeoutSeconds) {
+    return XdsResources.Resource.of(name, io.envoyproxy.envoy.config.cluster.v3.Cluster.newBuilder().setName(name)
+        .setConnectTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(timeoutSeconds)).build());
+  }
+
   @Test
   void requestsCarryOurTypeUrlAndTheStreamsNode() {
     List<Object> seen = new ArrayList<>();
