@@ -1,6 +1,5 @@
 package io.appmeshxds.translator.xds;
 
-import com.google.protobuf.UInt32Value;
 import io.appmeshxds.translator.api.PortProtocol;
 import io.appmeshxds.translator.plan.ClusterPlan;
 import io.appmeshxds.translator.plan.Dialect;
@@ -57,10 +56,10 @@ final class ClusterFactory {
     if (cb != null) {
       b.setCircuitBreakers(CircuitBreakers.newBuilder().addThresholds(CircuitBreakers.Thresholds.newBuilder()
           .setPriority(RoutingPriority.DEFAULT)
-          .setMaxConnections(UInt32Value.of((int) cb.maxConnections()))
-          .setMaxPendingRequests(UInt32Value.of((int) cb.maxPendingRequests()))
-          .setMaxRequests(UInt32Value.of((int) cb.maxRequests()))
-          .setMaxRetries(UInt32Value.of((int) cb.maxRetries()))));
+          .setMaxConnections(Protos.u32((int) cb.maxConnections()))
+          .setMaxPendingRequests(Protos.u32((int) cb.maxPendingRequests()))
+          .setMaxRequests(Protos.u32((int) cb.maxRequests()))
+          .setMaxRetries(Protos.u32((int) cb.maxRetries()))));
     }
     if (p.healthCheck() != null) {
       b.addHealthChecks(healthCheck(p.healthCheck()));
@@ -68,10 +67,10 @@ final class ClusterFactory {
     if (p.outlierDetection() != null) {
       ClusterPlan.Outlier o = p.outlierDetection();
       b.setOutlierDetection(OutlierDetection.newBuilder()
-          .setConsecutive5Xx(UInt32Value.of((int) o.consecutive5xx()))
+          .setConsecutive5Xx(Protos.u32((int) o.consecutive5xx()))
           .setInterval(Protos.millis(o.intervalMs()))
           .setBaseEjectionTime(Protos.millis(o.baseEjectionMs()))
-          .setMaxEjectionPercent(UInt32Value.of((int) o.maxEjectionPercent())));
+          .setMaxEjectionPercent(Protos.u32((int) o.maxEjectionPercent())));
     }
     if (p.tls() != null) {
       b.setTransportSocket(TransportSocket.newBuilder().setName("envoy.transport_sockets.tls")
@@ -104,8 +103,8 @@ final class ClusterFactory {
     HealthCheck.Builder b = HealthCheck.newBuilder()
         .setTimeout(Protos.millis(h.timeoutMs()))
         .setInterval(Protos.millis(h.intervalMs()))
-        .setHealthyThreshold(UInt32Value.of((int) h.healthyThreshold()))
-        .setUnhealthyThreshold(UInt32Value.of((int) h.unhealthyThreshold()));
+        .setHealthyThreshold(Protos.u32((int) h.healthyThreshold()))
+        .setUnhealthyThreshold(Protos.u32((int) h.unhealthyThreshold()));
     switch (h.protocol()) {
       case http, http2 -> {
         HealthCheck.HttpHealthCheck.Builder hh = HealthCheck.HttpHealthCheck.newBuilder().setPath(h.path())

@@ -1,6 +1,5 @@
 package io.appmeshxds.translator.xds;
 
-import com.google.protobuf.UInt32Value;
 import io.appmeshxds.translator.plan.EndpointPlan;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.Locality;
@@ -27,7 +26,7 @@ final class EndpointFactory {
     ClusterLoadAssignment.Builder b = ClusterLoadAssignment.newBuilder().setClusterName(cluster);
     for (EndpointPlan.Locality loc : localities) {
       LocalityLbEndpoints.Builder l = LocalityLbEndpoints.newBuilder()
-          .setLoadBalancingWeight(UInt32Value.of(Math.max(1, loc.endpoints().size())));
+          .setLoadBalancingWeight(Protos.u32(Math.max(1, loc.endpoints().size())));
       // Always present, even empty: grpc-js and gRPC C-core reject a LocalityLbEndpoints without one.
       l.setLocality(loc.zone().isEmpty() ? Locality.getDefaultInstance() : Locality.newBuilder().setZone(loc.zone()).build());
       for (EndpointPlan.Address a : loc.endpoints()) {

@@ -32,7 +32,6 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
 import com.google.protobuf.BoolValue;
-import com.google.protobuf.UInt32Value;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import java.util.List;
@@ -87,7 +86,7 @@ final class ListenerFactory {
     FilterChain.Builder b = FilterChain.newBuilder().setName(c.name());
     FilterChainMatch.Builder m = FilterChainMatch.newBuilder();
     if (c.destinationPort() != null) {
-      m.setDestinationPort(UInt32Value.of(c.destinationPort().intValue()));
+      m.setDestinationPort(Protos.u32(c.destinationPort().intValue()));
     }
     m.addAllServerNames(c.serverNames());
     if (c.transport() == FilterChainPlan.Transport.TLS) {

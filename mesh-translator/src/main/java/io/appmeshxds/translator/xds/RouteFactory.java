@@ -1,7 +1,6 @@
 package io.appmeshxds.translator.xds;
 
 import com.google.protobuf.BoolValue;
-import com.google.protobuf.UInt32Value;
 import io.appmeshxds.translator.plan.Dialect;
 import io.appmeshxds.translator.plan.RouteConfigPlan;
 import io.appmeshxds.translator.plan.RoutePlan;
@@ -249,7 +248,7 @@ final class RouteFactory {
       io.envoyproxy.envoy.config.route.v3.WeightedCluster.Builder w = io.envoyproxy.envoy.config.route.v3.WeightedCluster.newBuilder();
       for (WeightedCluster c : a.clusters()) {
         ClusterWeight.Builder cw = ClusterWeight.newBuilder().setName(Names.cluster(c.cluster()))
-            .setWeight(UInt32Value.of((int) c.weight()));
+            .setWeight(Protos.u32((int) c.weight()));
         RoutePlan.HeaderEdits e = c.headers();
         if (e != null) {
           cw.addAllRequestHeadersToAdd(edits(e.requestSet(), e.requestAdd())).addAllRequestHeadersToRemove(e.requestRemove())
@@ -302,7 +301,7 @@ final class RouteFactory {
     }
     RetryPolicy.Builder b = RetryPolicy.newBuilder()
         .setRetryOn(String.join(",", on))
-        .setNumRetries(UInt32Value.of((int) r.numRetries()));
+        .setNumRetries(Protos.u32((int) r.numRetries()));
     if (r.perTryTimeoutMs() != null && r.perTryTimeoutMs() > 0) {
       b.setPerTryTimeout(Protos.millis(r.perTryTimeoutMs()));
     }

@@ -85,7 +85,18 @@ public final class XdsChecks {
    * @param eds the EDS service name (EDS clusters), or null
    * @param problems what could not be read
    */
-  public record Facts(Set<String> rds, Set<String> clusters, String eds, List<String> problems) {}
+  public record Facts(Set<String> rds, Set<String> clusters, String eds, List<String> problems) {
+    /**
+     * Empty parts as the shared empty collections. Why: a publisher keeps the facts of every
+     * distinct cluster and load assignment its proxies hold, which name nothing, and two empty
+     * hash sets and a list were 150 bytes of each.
+     */
+    public Facts {
+      rds = rds.isEmpty() ? Set.of() : rds;
+      clusters = clusters.isEmpty() ? Set.of() : clusters;
+      problems = problems.isEmpty() ? List.of() : problems;
+    }
+  }
 
   /** The facts of one resource. */
   public static Facts facts(XdsResources.Resource x) {

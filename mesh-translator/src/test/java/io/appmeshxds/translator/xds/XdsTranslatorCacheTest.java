@@ -76,4 +76,29 @@ class XdsTranslatorCacheTest {
     assertThat(otherSet.key()).isEqualTo(NodeKey.sidecar("m", "b_demo"));
     assertThat(otherSet).isEqualTo(new XdsTranslator().translate(other)).isNotEqualTo(first);
   }
+
+  /**
+   * Small values are shared instances across resources (the translator keeps the protos of every
+   * cluster and load assignment in use, each with its own copies they were 1.3 MB at 500 proxies
+   * of the benchmark), with the values and bytes they always had.
+   */
+  @Test
+  void resourcesShareTheirSmallValues() {
+    XdsTranslator t = new XdsTranslator();
+    io.envoyproxy.envoy.config.cluster.v3.Cluster a = t.translate(plan(4317)).<io.envoyproxy.envoy.config.cluster.v3.Cluster>protos(
+        XdsResources.Type.CLUSTER).get(0);
+    io.envoyproxy.envoy.config.cluster.v3.Cluster b = t.translate(plan(4318)).<io.envoyproxy.envoy.config.cluster.v3.Cluster>protos(
+        XdsResources.Type.CLUSTER).get(0);
+    assertThat(a).isNotEqualTo(b);
+    assertThat(a.getConnectTimeout()).isSameAs(b.getConnectTimeout())
+        .isEqualTo(com.google.protobuf.Duration.newBuilder().setSeconds(1).build());
+    assertThat(Protos.millis(250)).isSameAs(Protos.millis(250))
+        .isEqualTo(com.google.protobuf.Duration.newBuilder().setNanos(250_000_000).build());
+    assertThat(Protos.millis(1234)).isEqualTo(com.google.protobuf.Duration.newBuilder().setSeconds(1).setNanos(234_000_000).build());
+    assertThat(Protos.millis(0)).isEqualTo(com.google.protobuf.Duration.getDefaultInstance());
+    assertThat(Protos.u32(100)).isSameAs(Protos.u32(100)).isEqualTo(com.google.protobuf.UInt32Value.of(100));
+    assertThat(Protos.u32(70_000)).isEqualTo(com.google.protobuf.UInt32Value.of(70_000));
+    assertThat(Protos.u32(-1)).isEqualTo(com.google.protobuf.UInt32Value.of(-1));
+    assertThat(Protos.ads()).isSameAs(Protos.ads());
+  }
 }

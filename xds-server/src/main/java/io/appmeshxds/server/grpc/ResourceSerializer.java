@@ -24,33 +24,34 @@ import java.util.concurrent.ExecutionException;
  * virtual hosts inside them are a few shared instances. The assembled value is the same bytes
  * protobuf writes (fields in number order: name, then the virtual hosts); a configuration with any
  * other field set is packed the ordinary way.
+ *
+ * <p>The assembled route configuration itself is not kept: it is one proxy's own, sent on its
+ * stream and again only when the proxy reconnects, and the rope of its virtual hosts' pieces was
+ * 3 KB of every held stream. Assembling it again is concatenation, no serialization.
  */
 final class ResourceSerializer implements ProtoResourcesSerializer {
   private static final String ROUTE_TYPE_URL = "type.googleapis.com/" + RouteConfiguration.getDescriptor().getFullName();
   private static final int VIRTUAL_HOSTS_TAG = (RouteConfiguration.VIRTUAL_HOSTS_FIELD_NUMBER << 3) | 2;
 
   private final ProtoResourcesSerializer others = new CachedProtoResourcesSerializer();
-  // Weak keys compare by identity: a resource is found only as the instance the cache handed out.
-  private final Cache<RouteConfiguration, Any> routes = CacheBuilder.newBuilder().weakKeys().build();
+  // Weak keys compare by identity: a virtual host is found only as the instance the translator shares.
   private final Cache<VirtualHost, ByteString> hosts = CacheBuilder.newBuilder().weakKeys().build();
   private final java.util.concurrent.atomic.AtomicLong assembled = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong hostsSerialized = new java.util.concurrent.atomic.AtomicLong();
 
   @Override
   public Any serialize(Message resource, Resources.ApiVersion version) {
     if (!(resource instanceof RouteConfiguration rc)) {
       return others.serialize(resource, version);
     }
+    ByteString value;
     try {
-      return routes.get(rc, () -> pack(rc));
+      value = assemble(rc);
     } catch (ExecutionException e) {
       throw new IllegalStateException("serializing route configuration " + rc.getName(), e.getCause());
     }
-  }
-
-  /** {@code Any.pack(rc)}, with the value assembled from cached virtual host bytes when rc has only a name and virtual hosts. */
-  Any pack(RouteConfiguration rc) throws ExecutionException {
-    ByteString value = assemble(rc);
-    return value == null ? Any.pack(rc) : Any.newBuilder().setTypeUrl(ROUTE_TYPE_URL).setValue(value).build();
+    // One with another field is packed whole, once per instance like every other resource.
+    return value == null ? others.serialize(rc, version) : Any.newBuilder().setTypeUrl(ROUTE_TYPE_URL).setValue(value).build();
   }
 
   private ByteString assemble(RouteConfiguration rc) throws ExecutionException {
@@ -72,7 +73,8 @@ final class ResourceSerializer implements ProtoResourcesSerializer {
    * A virtual host as a {@code virtual_hosts} field: tag, length, bytes. One flat array per
    * virtual host instance, so a configuration is a rope of one piece per virtual host.
    */
-  private static ByteString field(VirtualHost vh) {
+  private ByteString field(VirtualHost vh) {
+    hostsSerialized.incrementAndGet();
     int size = vh.getSerializedSize();
     byte[] out = new byte[CodedOutputStream.computeUInt32SizeNoTag(VIRTUAL_HOSTS_TAG)
         + CodedOutputStream.computeUInt32SizeNoTag(size) + size];
@@ -91,5 +93,10 @@ final class ResourceSerializer implements ProtoResourcesSerializer {
   /** Route configurations assembled from virtual host bytes so far (the rest were packed whole); for tests. */
   long assembled() {
     return assembled.get();
+  }
+
+  /** Virtual hosts serialized so far; for tests. */
+  long hostsSerialized() {
+    return hostsSerialized.get();
   }
 }

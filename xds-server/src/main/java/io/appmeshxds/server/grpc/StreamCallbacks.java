@@ -167,7 +167,7 @@ public final class StreamCallbacks implements DiscoveryServerCallbacks {
 
   @Override
   public void onV3StreamDeltaResponse(long streamId, DeltaDiscoveryRequest request, DeltaDiscoveryResponse response) {
-    nacks.sent(streamId, response.getTypeUrl(), response.getNonce(), response.getSystemVersionInfo(), List.of());
+    nacks.sentDelta(streamId, response.getTypeUrl(), response.getNonce(), response.getSystemVersionInfo());
     proxies.sent(streamId, response.getTypeUrl(), response.getSystemVersionInfo());
     pushed(response.getTypeUrl(), response.getResourcesCount(), response.getSerializedSize());
   }

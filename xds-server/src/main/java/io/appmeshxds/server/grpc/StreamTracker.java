@@ -22,9 +22,16 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class StreamTracker {
   /** One stream's facts, by type URL (only types we answered: the client chooses none of the keys). */
   private static final class PerStream {
-    final Map<String, String> lastSent = new ConcurrentHashMap<>();
-    final Map<String, Set<String>> held = new ConcurrentHashMap<>();
+    final Map<String, Sent> lastSent = new ConcurrentHashMap<>(8);
+    /** SotW streams only (a delta client's holdings are java-control-plane's tracked versions). */
+    volatile Map<String, Set<String>> held;
   }
+
+  /**
+   * Our last response of a type. Why the version apart: it is the response's own string (the one
+   * every stream of the group is sent), so an ACK reports it without a copy per stream.
+   */
+  private record Sent(String nonce, String version) {}
 
   // Why per stream: closing a stream drops its entry in O(1), not a scan of every stream's keys.
   private final Map<Long, PerStream> streams = new ConcurrentHashMap<>();
@@ -36,21 +43,40 @@ public final class StreamTracker {
     streams.putIfAbsent(stream, new PerStream());
   }
 
+  /** A SotW response: its nonce and version, and the names it carried (what the client holds now). */
   void sent(long stream, String typeUrl, String nonce, String version, List<String> names) {
     PerStream s = streams.get(stream);
     if (s == null) {
       return;
     }
-    s.lastSent.put(typeUrl, nonce + "|" + version);
+    s.lastSent.put(typeUrl, new Sent(nonce, version));
     Set<String> h = ConcurrentHashMap.newKeySet();
     h.addAll(names);
-    s.held.put(typeUrl, h);
+    Map<String, Set<String>> held = s.held;
+    if (held == null) {
+      synchronized (s) {
+        if (s.held == null) {
+          s.held = new ConcurrentHashMap<>(8);
+        }
+        held = s.held;
+      }
+    }
+    held.put(typeUrl, h);
+  }
+
+  /** A delta response: its nonce and version (a delta client reports what it holds itself). */
+  void sentDelta(long stream, String typeUrl, String nonce, String version) {
+    PerStream s = streams.get(stream);
+    if (s != null) {
+      s.lastSent.put(typeUrl, new Sent(nonce, version));
+    }
   }
 
   /** Every request: drops names it no longer asks for, and stashes what the client holds. */
   void requested(long stream, String typeUrl, List<String> names) {
     PerStream s = streams.get(stream);
-    Set<String> h = s == null ? null : s.held.get(typeUrl);
+    Map<String, Set<String>> held = s == null ? null : s.held;
+    Set<String> h = held == null ? null : held.get(typeUrl);
     if (h != null && !names.isEmpty()) {
       h.retainAll(new HashSet<>(names));
     }
@@ -73,11 +99,8 @@ public final class StreamTracker {
    */
   String sentVersion(long stream, String typeUrl, String nonce) {
     PerStream s = streams.get(stream);
-    String last = s == null ? null : s.lastSent.get(typeUrl);
-    if (last != null && !nonce.isEmpty() && last.startsWith(nonce + "|")) {
-      return last.substring(nonce.length() + 1);
-    }
-    return null;
+    Sent last = s == null ? null : s.lastSent.get(typeUrl);
+    return last != null && !nonce.isEmpty() && last.nonce().equals(nonce) ? last.version() : null;
   }
 
   /** The version the current request rejects (once), or null. */

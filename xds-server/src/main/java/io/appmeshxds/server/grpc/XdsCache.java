@@ -14,6 +14,7 @@ import io.envoyproxy.controlplane.cache.Watch;
 import io.envoyproxy.controlplane.cache.WatchCancelledException;
 import io.envoyproxy.controlplane.cache.XdsRequest;
 import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -57,11 +58,17 @@ public final class XdsCache implements ConfigWatcher {
   private record Parked(Set<String> known, String hold) {}
 
   private static final class Group {
+    /** Its key in {@link #groups} (one string per group, not one per watch that may drop it). */
+    final String key;
     volatile XdsResources resources;
     /** Set (under the group's lock) when it left {@link #groups}; a thread holding it looks it up again. */
     boolean removed;
     final Map<Watch, Parked> watches = new HashMap<>();
     final Map<DeltaWatch, Parked> deltaWatches = new HashMap<>();
+
+    Group(String key) {
+      this.key = key;
+    }
   }
 
   private final Map<String, Group> groups = new ConcurrentHashMap<>();
@@ -100,7 +107,7 @@ public final class XdsCache implements ConfigWatcher {
         return false;
       }
       g.resources = null;
-      dropIfIdle(key.toString(), g);
+      dropIfIdle(g);
       return true;
     }
   }
@@ -109,10 +116,10 @@ public final class XdsCache implements ConfigWatcher {
    * Removes a group with no resources and no watch (caller holds its lock). Why: a client naming a
    * node we have no config for (an unknown VirtualNode name) leaves nothing behind once it goes.
    */
-  private void dropIfIdle(String k, Group g) {
+  private void dropIfIdle(Group g) {
     if (g.resources == null && g.watches.isEmpty() && g.deltaWatches.isEmpty() && !g.removed) {
       g.removed = true;
-      groups.remove(k, g);
+      groups.remove(g.key, g);
     }
   }
 
@@ -158,7 +165,7 @@ public final class XdsCache implements ConfigWatcher {
     int sent = 0;
     Group g;
     for (;;) {
-      g = groups.computeIfAbsent(key.toString(), k -> new Group());
+      g = groups.computeIfAbsent(key.toString(), Group::new);
       synchronized (g) {
         if (!g.removed) {
           g.resources = resources;
@@ -215,7 +222,7 @@ public final class XdsCache implements ConfigWatcher {
     String k = key.toString();
     boolean missing;
     for (;;) {
-      Group g = groups.computeIfAbsent(k, x -> new Group());
+      Group g = groups.computeIfAbsent(k, Group::new);
       synchronized (g) {
         if (g.removed) {
           continue;
@@ -239,7 +246,7 @@ public final class XdsCache implements ConfigWatcher {
         w.setStop(() -> {
           synchronized (g) {
             g.watches.remove(w);
-            dropIfIdle(k, g);
+            dropIfIdle(g);
           }
         });
         break;
@@ -254,23 +261,23 @@ public final class XdsCache implements ConfigWatcher {
   @Override
   public DeltaWatch createDeltaWatch(DeltaXdsRequest request, String requesterVersion, Map<String, String> resourceVersions,
       Set<String> pendingResources, boolean isWildcard, Consumer<DeltaResponse> consumer, boolean hasClusterChanged) {
-    DeltaWatch w = new DeltaWatch(request, Map.copyOf(resourceVersions), Set.copyOf(pendingResources), requesterVersion,
-        isWildcard, consumer);
     Node node = request.v3Request().getNode();
     NodeKey key = keyOf(node);
     String rejected = nacks.takeRejectedVersion();
     if (key == null) {
       listener.onUnknownNode(node);
-      return w;
+      return new DeltaWatch(request, Map.of(), Set.of(), requesterVersion, isWildcard, consumer);
     }
     XdsResources.Type t = typeOf(request.getTypeUrl());
     if (t == null) {
-      return w; // see createWatch
+      // See createWatch: never answered, so nothing of the request is kept.
+      return new DeltaWatch(request, Map.of(), Set.of(), requesterVersion, isWildcard, consumer);
     }
     String k = key.toString();
     boolean missing;
+    DeltaWatch w;
     for (;;) {
-      Group g = groups.computeIfAbsent(k, x -> new Group());
+      Group g = groups.computeIfAbsent(k, Group::new);
       synchronized (g) {
         if (g.removed) {
           continue;
@@ -281,21 +288,32 @@ public final class XdsCache implements ConfigWatcher {
         if (request.v3Request().hasErrorDetail()) {
           hold = rejected != null ? rejected : r != null ? r.version(t) : "";
         }
-        if (!missing) {
-          DeltaResponse d = hold != null && hold.equals(r.version(t)) ? null : diff(w, r, t);
+        // Why java-control-plane's maps are read here without a copy: it calls this on the
+        // stream's request thread, the only one that changes them.
+        if (!missing && (hold == null || !hold.equals(r.version(t)))) {
+          DeltaResponse d = diff(request, resourceVersions, pendingResources, isWildcard, r, t);
           if (d != null) {
+            w = new DeltaWatch(request, Map.of(), Set.of(), requesterVersion, isWildcard, consumer);
             respond(w, d);
             return w;
           }
+          w = new InSync(PARKED.get(t), r, t, isWildcard ? null : Set.copyOf(resourceVersions.keySet()),
+              Set.copyOf(pendingResources), requesterVersion, isWildcard, consumer);
+        } else {
+          w = new DeltaWatch(PARKED.get(t), Map.copyOf(resourceVersions), Set.copyOf(pendingResources), requesterVersion,
+              isWildcard, consumer);
+        }
+        if (!missing) {
           // Nothing to send against this version: wait for another one (a type's version covers
           // the names and hashes of all its resources, so the same version diffs to nothing again).
           hold = r.version(t);
         }
         g.deltaWatches.put(w, new Parked(Set.of(), hold));
+        DeltaWatch parked = w;
         w.setStop(() -> {
           synchronized (g) {
-            g.deltaWatches.remove(w);
-            dropIfIdle(k, g);
+            g.deltaWatches.remove(parked);
+            dropIfIdle(g);
           }
         });
         break;
@@ -305,6 +323,50 @@ public final class XdsCache implements ConfigWatcher {
       listener.onMissingKey(key, node);
     }
     return w;
+  }
+
+  /**
+   * What a parked delta watch keeps of its request: the type, all that answering it reads (the
+   * request itself, an ACK rebuilt with the stream's node, was half a kilobyte of every watch).
+   */
+  private static final Map<XdsResources.Type, DeltaXdsRequest> PARKED = new java.util.EnumMap<>(XdsResources.Type.class);
+
+  static {
+    for (XdsResources.Type t : XdsResources.Type.values()) {
+      PARKED.put(t, DeltaXdsRequest.create(DeltaDiscoveryRequest.newBuilder().setTypeUrl(t.typeUrl()).build()));
+    }
+  }
+
+  /**
+   * A delta watch parked because the client holds what {@code basis} has: every resource it
+   * tracks is in {@code basis} with that hash (and, when wildcard, every resource of {@code basis}
+   * is tracked), so its tracked versions are read from {@code basis} when needed instead of
+   * copied. Why: a copy of each parked watch's versions was 1.5 KB of every held stream.
+   */
+  private static final class InSync extends DeltaWatch {
+    private final XdsResources basis;
+    private final XdsResources.Type type;
+    /** Names tracked, or null for all of {@code basis}'s (wildcard). */
+    private final Set<String> names;
+
+    InSync(DeltaXdsRequest request, XdsResources basis, XdsResources.Type type, Set<String> names, Set<String> pending,
+        String version, boolean wildcard, Consumer<DeltaResponse> consumer) {
+      super(request, Map.of(), pending, version, wildcard, consumer);
+      this.basis = basis;
+      this.type = type;
+      this.names = names;
+    }
+
+    @Override
+    public Map<String, String> trackedResources() {
+      Map<String, String> m = new HashMap<>();
+      for (Resource x : basis.get(type)) {
+        if (names == null || names.contains(x.name())) {
+          m.put(x.name(), x.hash());
+        }
+      }
+      return m;
+    }
   }
 
   /**
@@ -360,14 +422,19 @@ public final class XdsCache implements ConfigWatcher {
     }
   }
 
-  /** The delta to send, or null when the client is up to date. */
+  /** The delta to send to a parked watch, or null when its client is up to date. */
   private static DeltaResponse diff(DeltaWatch w, XdsResources r, XdsResources.Type t) {
-    Map<String, String> tracked = w.trackedResources();
+    return diff(w.request(), w.trackedResources(), w.pendingResources(), w.isWildcard(), r, t);
+  }
+
+  /** The delta to send to a client that tracks {@code tracked} and waits for {@code pending}, or null. */
+  private static DeltaResponse diff(DeltaXdsRequest request, Map<String, String> tracked, Set<String> pending,
+      boolean wildcard, XdsResources r, XdsResources.Type t) {
     Map<String, Resource> ours = new LinkedHashMap<>();
     r.get(t).forEach(x -> ours.put(x.name(), x));
     Set<String> considered = new HashSet<>(tracked.keySet());
-    considered.addAll(w.pendingResources());
-    if (w.isWildcard()) {
+    considered.addAll(pending);
+    if (wildcard) {
       considered.addAll(ours.keySet());
     }
     Map<String, VersionedResource<?>> updated = new HashMap<>();
@@ -379,14 +446,17 @@ public final class XdsCache implements ConfigWatcher {
           removed.add(name);
         }
       } else if (!res.hash().equals(tracked.get(name))) {
-        updated.put(name, VersionedResource.create(res.proto(), res.hash()));
+        // Keyed by our own name instance, not the client's: java-control-plane keeps this key in
+        // the stream's tracked versions for as long as the stream lives, and a subscription's
+        // names are the client's strings, one copy per stream (4 KB of every held stream).
+        updated.put(res.name(), VersionedResource.create(res.proto(), res.hash()));
       }
     }
     if (updated.isEmpty() && removed.isEmpty()) {
       return null;
     }
     removed.sort(null);
-    return DeltaResponse.create(w.request(), updated, removed, r.version(t));
+    return DeltaResponse.create(request, updated, removed, r.version(t));
   }
 
   private static Set<String> names(XdsResources r, XdsResources.Type t) {
