@@ -56,7 +56,10 @@ public final class LoadDriver {
     return label.isEmpty() ? name : label + "-" + name;
   }
 
-  /** The server's JVM options, the GC log renamed for a labelled run and no flight recording but ours. */
+  /**
+   * The server's JVM options, the GC log and the flight recording renamed for a labelled run (with
+   * {@code --jfr} the baseline's server is recorded too, so the two profiles can be compared).
+   */
   private List<String> serverJvm() {
     if (label.isEmpty()) {
       return s.serverJvm();
@@ -65,7 +68,9 @@ public final class LoadDriver {
     for (String a : s.serverJvm()) {
       if (a.startsWith("-Xlog:gc:file=")) {
         out.add("-Xlog:gc:file=" + s.logDir().resolve(file("server-gc.log")));
-      } else if (!a.startsWith("-XX:StartFlightRecording")) {
+      } else if (a.startsWith("-XX:StartFlightRecording")) {
+        out.add(a.replace(s.logDir().resolve("server.jfr").toString(), s.logDir().resolve(file("server.jfr")).toString()));
+      } else {
         out.add(a);
       }
     }

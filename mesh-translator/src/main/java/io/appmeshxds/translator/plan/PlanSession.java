@@ -56,6 +56,19 @@ public final class PlanSession {
    * keys planned before and not wanted any more are dropped (reported with a null plan).
    */
   public Update update(MeshModel model, ModelChanges changes, Collection<NodeKey> keys, boolean everyKnownKey) {
+    return update(model, changes, keys, everyKnownKey, (k, p) -> {});
+  }
+
+  /**
+   * As {@link #update(MeshModel, ModelChanges, Collection, boolean)}, handing {@code each} every
+   * entry of {@link Update#changed()} as soon as it is decided, in the same order (a null plan: the
+   * key is dropped). Why: a proxy that connects during a storm can be translated and answered as
+   * soon as its own plan is made, instead of after every other proxy of the batch is planned.
+   * {@code each} runs outside any recording of reads, and must not call back into this session.
+   */
+  public Update update(MeshModel model, ModelChanges changes, Collection<NodeKey> keys, boolean everyKnownKey,
+      java.util.function.BiConsumer<NodeKey, ProxyPlan> each) {
+    Map<NodeKey, ProxyPlan> out = new LinkedHashMap<>();
     Set<NodeKey> affected = new TreeSet<>();
     // What each affected proxy read that changed. Why: a proxy affected only through memoized
     // sub-plans can have its plan adapted (ProxyPlanner.replan) instead of planned again.
@@ -78,7 +91,6 @@ public final class PlanSession {
       }
       affected.addAll(causes.keySet());
     }
-    Map<NodeKey, ProxyPlan> out = new LinkedHashMap<>();
     if (everyKnownKey) {
       if (keysMayChange) {
         Set<NodeKey> now = new HashSet<>(planner.knownKeys(model));
@@ -103,7 +115,7 @@ public final class PlanSession {
           affected.remove(k);
           reads.remove(k);
           plans.remove(k);
-          out.put(k, null);
+          decided(out, each, k, null);
         }
       }
     }
@@ -128,7 +140,7 @@ public final class PlanSession {
           if (p != before) {
             plans.put(k, p);
             if (!before.equals(p)) {
-              out.put(k, p);
+              decided(out, each, k, p);
             }
           }
           continue;
@@ -138,17 +150,24 @@ public final class PlanSession {
       if (r.value() == null) {
         reads.remove(k);
         if (plans.remove(k) != null) {
-          out.put(k, null);
+          decided(out, each, k, null);
         }
         continue;
       }
       reads.set(k, r.deps());
       plans.put(k, r.value());
       if (before == null || !before.equals(r.value())) {
-        out.put(k, r.value());
+        decided(out, each, k, r.value());
       }
     }
     return new Update(out, affected.size(), adapted, plans.size());
+  }
+
+  /** Records a key's outcome (each key is decided once per update) and hands it on. */
+  private static void decided(Map<NodeKey, ProxyPlan> out, java.util.function.BiConsumer<NodeKey, ProxyPlan> each, NodeKey k,
+      ProxyPlan p) {
+    out.put(k, p);
+    each.accept(k, p);
   }
 
   /**

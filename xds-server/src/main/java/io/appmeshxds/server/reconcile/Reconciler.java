@@ -352,24 +352,31 @@ public final class Reconciler implements AutoCloseable {
     loggedUnknown.retainAll(names);
   }
 
-  /** Plans proxies that connected (or asked) since the last build; forgets the ones that left. */
+  /**
+   * Plans proxies that connected (or asked) since the last build; forgets the ones that left. Each
+   * new proxy is published as soon as its own plan is translated, so in a connect storm the first
+   * proxies are answered while the rest of the batch is still being planned.
+   */
   private void planKeys() {
-    Map<NodeKey, XdsResources> changed = translation.keys(wanted());
-    Map<NodeKey, XdsResources> add = new HashMap<>();
-    List<NodeKey> dropped = new ArrayList<>();
-    changed.forEach((k, r) -> {
+    Set<NodeKey> wanted = wanted();
+    int[] published = new int[3]; // groups, withheld, responses
+    List<NodeKey> added = new ArrayList<>();
+    translation.keys(wanted, (k, r) -> {
       if (r == null) {
-        dropped.add(k);
-      } else {
-        add.put(k, r);
+        forgetDropped(List.of(k));
+        return;
       }
+      SnapshotPublisher.Result pr = publisher.publish(Map.of(k, r));
+      published[0] += pr.published();
+      published[1] += pr.rejected();
+      published[2] += pr.responses();
+      added.add(k);
     });
-    logUnknown(wanted(), translation::knows);
-    forgetDropped(dropped);
-    if (!add.isEmpty()) {
-      SnapshotPublisher.Result pr = publisher.publish(add);
-      LOG.info("planned {} proxy group(s) on connect{}", add.size(), add.size() <= 10 ? ": " + add.keySet() : "");
-      LOG.debug("publish: {}", pr);
+    // The same set the batch planned: a proxy that connected meanwhile is not unknown, just not planned yet.
+    logUnknown(wanted, translation::knows);
+    if (!added.isEmpty()) {
+      LOG.info("planned {} proxy group(s) on connect{}", added.size(), added.size() <= 10 ? ": " + added : "");
+      LOG.debug("publish: {} published, {} withheld, {} responses", published[0], published[1], published[2]);
     }
   }
 

@@ -162,16 +162,11 @@ public final class Translation {
     Map<NodeKey, XdsResources> out = new LinkedHashMap<>();
     changedPlans.forEach((key, plan) -> {
       if (plan == null) {
-        XdsResources gone = resources.remove(key);
-        references -= gone == null ? 0 : gone.size();
-        translatedPlans.remove(key);
+        drop(key);
         return;
       }
-      ProxyPlan before = translatedPlans.put(key, plan);
-      XdsResources r = translator.translate(plan, reuse ? before : null, resources.get(key));
-      XdsResources old = resources.put(key, r);
-      references += r.size() - (old == null ? 0 : old.size());
-      if (!r.equals(old)) {
+      XdsResources r = translateOne(key, plan, reuse);
+      if (r != null) {
         out.put(key, r);
       }
     });
@@ -182,6 +177,22 @@ public final class Translation {
     // reference held bounds it by what is in use.
     sizeCache(references);
     return out;
+  }
+
+  /** Forgets a key that is no longer planned. */
+  private void drop(NodeKey key) {
+    XdsResources gone = resources.remove(key);
+    references -= gone == null ? 0 : gone.size();
+    translatedPlans.remove(key);
+  }
+
+  /** Translates one key's new plan and keeps the result; returns it, or null when it equals the key's resources before. */
+  private XdsResources translateOne(NodeKey key, ProxyPlan plan, boolean reuse) {
+    ProxyPlan before = translatedPlans.put(key, plan);
+    XdsResources r = translator.translate(plan, reuse ? before : null, resources.get(key));
+    XdsResources old = resources.put(key, r);
+    references += r.size() - (old == null ? 0 : old.size());
+    return r.equals(old) ? null : r;
   }
 
   /** Bounds the translator's cache to {@code entries}, at least {@link #MIN_CACHE}. */
@@ -195,18 +206,42 @@ public final class Translation {
    * a null value means the key was dropped.
    */
   public Map<NodeKey, XdsResources> keys(Collection<NodeKey> wanted) {
-    if (last == null) {
-      return Map.of();
-    }
-    Map<NodeKey, ProxyPlan> changedPlans = plans.update(last.model(), new ModelChanges(false, Set.of()), wanted,
-        everyKnownKey).changed();
-    Map<NodeKey, XdsResources> out = new LinkedHashMap<>(translate(changedPlans));
-    changedPlans.forEach((k, p) -> {
-      if (p == null) {
-        out.put(k, null);
-      }
-    });
+    Map<NodeKey, XdsResources> out = new LinkedHashMap<>();
+    keys(wanted, out::put);
     return out;
+  }
+
+  /**
+   * As {@link #keys(Collection)}, handing {@code each} every key whose resources are new or changed
+   * (or, with null, that was dropped) as soon as that key is planned and translated, before the
+   * next key is planned. Why: in a connect storm the first proxies are answered while the others
+   * are still being planned, and a proxy waits for its own plan rather than for the whole batch.
+   * The resources are the ones {@link #keys(Collection)} returns: planning is deterministic, and
+   * the translator's cache is shared across the batch either way. After an internal error the next
+   * {@link #apply} starts over, since plans may have been kept for keys never translated.
+   */
+  public void keys(Collection<NodeKey> wanted, java.util.function.BiConsumer<NodeKey, XdsResources> each) {
+    if (last == null) {
+      return;
+    }
+    broken = true;
+    plans.update(last.model(), new ModelChanges(false, Set.of()), wanted, everyKnownKey, (key, plan) -> {
+      if (plan == null) {
+        drop(key);
+        each.accept(key, null);
+        return;
+      }
+      XdsResources r = translateOne(key, plan, true);
+      if (r != null) {
+        each.accept(key, r);
+      }
+      // Room for every reference held, as the batch grows: a cache smaller than what the proxies of
+      // this batch use would evict the clusters they share and build them again as new instances.
+      sizeCache(references);
+    });
+    translator.endPass();
+    sizeCache(references);
+    broken = false;
   }
 
   /** Plans and translates one more key against the last build (a proxy that just connected); null if unknown. */

@@ -361,6 +361,54 @@ class ReconcilerTest {
     assertThat(scheduler.uncaught()).isEmpty();
   }
 
+  /**
+   * Proxies that connect together are published one by one, each as soon as its own plan is
+   * translated: the first is answered before the second is planned (the order of a batch that
+   * planned everything first would be plan, plan, publish, publish). And nothing is published for
+   * a connected proxy before the first build.
+   */
+  @Test
+  void connectingProxiesArePublishedEachAsSoonAsItIsPlanned() {
+    List<String> events = new ArrayList<>();
+    PlanDecorator watching = (plan, ctx) -> {
+      events.add("plan " + plan.key().name());
+      return plan;
+    };
+    Pipeline standard = Pipelines.standard();
+    Pipeline pipeline = new Pipeline(new Planner(List.of(), List.of(watching)), standard.extensions(), standard.validators(),
+        standard.checks());
+    XdsCache cache = new XdsCache(new XdsCache.Listener() {}, new StreamTracker());
+    cache.observe((k, r) -> events.add("publish " + k.name()));
+    java.util.Set<NodeKey> connected = new java.util.TreeSet<>(List.of(CLIENT, NodeKey.sidecar("m", "server_apps")));
+    store.register(SOURCE);
+    reconciler = new Reconciler(store, pipeline, new SnapshotPublisher(cache, metrics), List.of(), new NackBook(), metrics,
+        HOLDOFF_MS, MAX_MS, ControlPlaneTelemetry.noop(), scheduler).onDemand(() -> java.util.Set.copyOf(connected)).start();
+    write(BASE + "---\n" + SERVER);
+    reconciler.keysChanged();
+    scheduler.runDue();
+    assertThat(events).as("not synced: nothing planned").isEmpty();
+    store.markSynced(SOURCE);
+    scheduler.advance(java.time.Duration.ofMillis(HOLDOFF_MS));
+    assertThat(reconciler.builds()).isEqualTo(1);
+    assertThat(events).as("the build plans the connected proxies").containsExactly("plan client_apps", "plan server_apps",
+        "publish client_apps", "publish server_apps");
+
+    events.clear();
+    NodeKey third = NodeKey.sidecar("m", "third_apps");
+    NodeKey fourth = NodeKey.sidecar("m", "fourth_apps");
+    write(SERVER.replace("server", "third") + "---\n" + SERVER.replace("server", "fourth"));
+    scheduler.advance(java.time.Duration.ofMillis(HOLDOFF_MS));
+    assertThat(events).as("not connected: not planned").isEmpty();
+    connected.addAll(List.of(third, fourth));
+    reconciler.keysChanged();
+    scheduler.runDue();
+    assertThat(events).as("each published before the next is planned")
+        .containsExactly("plan fourth_apps", "publish fourth_apps", "plan third_apps", "publish third_apps");
+    assertThat(cache.get(third)).isEqualTo(Translation.onDemand(pipeline).apply(store.takeSyncedSnapshot().resources(),
+        List.of(third)).resources().get(third));
+    assertThat(scheduler.uncaught()).isEmpty();
+  }
+
   @Test
   void closeStopsTheSchedule() throws InterruptedException {
     start();
