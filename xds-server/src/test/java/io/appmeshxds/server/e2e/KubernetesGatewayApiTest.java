@@ -350,7 +350,7 @@ class KubernetesGatewayApiTest {
           .withNewMetadata().withName(k.plural() + ".gateway.networking.k8s.io").endMetadata()
           .withNewSpec()
           .withGroup("gateway.networking.k8s.io")
-          .withScope("Namespaced")
+          .withScope(k.namespaced() ? "Namespaced" : "Cluster")
           .withNewNames().withKind(k.kind()).withPlural(k.plural()).withSingular(k.kind().toLowerCase())
           .withListKind(k.kind() + "List").endNames()
           .addNewVersion().withName(version).withServed(true).withStorage(true)
