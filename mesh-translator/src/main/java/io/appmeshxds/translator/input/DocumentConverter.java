@@ -208,13 +208,13 @@ final class DocumentConverter {
   }
 
   /**
-   * An HTTPRoute, GRPCRoute or ReferenceGrant: read like an App Mesh object (field paths, unknown
+   * An HTTPRoute, GRPCRoute, ReferenceGrant, Gateway or GatewayClass (cluster-scoped): read like an App Mesh object (field paths, unknown
    * fields reported), into {@link GatewayApi} records. Why unknown fields are warnings: Gateway
    * API's CRDs are structural, so a field we do not read is either one the API server prunes or
    * one of a newer or experimental channel that we do not serve; either way it has no effect here.
    */
   private void convertGatewayApi(JsonNode doc, String apiVersion, String kind, SourceRef source) {
-    ObjectMeta meta = readMeta(doc, true, source, kind);
+    ObjectMeta meta = readMeta(doc, !"GatewayClass".equals(kind), source, kind);
     if (meta == null) {
       return;
     }

@@ -7,7 +7,8 @@ import java.util.Set;
 
 /**
  * The Gateway API objects translation reads ({@code gateway.networking.k8s.io}): HTTPRoute and
- * GRPCRoute (v1) and ReferenceGrant (v1beta1; v1 is accepted too), as records whose field names are
+ * GRPCRoute (v1), ReferenceGrant (v1beta1; v1 is accepted too), and Gateway and GatewayClass (v1,
+ * north-south), as records whose field names are
  * the API's. Only the fields the model uses are records; the reader reports any other field as
  * unknown. The API's enums are kept as strings: the model says which values it serves.
  *
@@ -23,10 +24,22 @@ public final class GatewayApi {
   /** The versions read (the objects' schemas are the same in both for what we read). */
   public static final Set<String> VERSIONS = Set.of("v1", "v1beta1");
   /** The kinds read. */
-  public static final Set<String> KINDS = Set.of("HTTPRoute", "GRPCRoute", "ReferenceGrant");
+  public static final Set<String> KINDS = Set.of("HTTPRoute", "GRPCRoute", "ReferenceGrant", "Gateway", "GatewayClass");
+  /**
+   * The {@code spec.controllerName} of the GatewayClasses whose Gateways appmesh-xds serves
+   * (north-south, each as a VirtualGateway-style Envoy). Fixed, not a setting: a GatewayClass names
+   * its implementation, and there is one.
+   */
+  public static final String GATEWAY_CONTROLLER = "appmesh-xds.io/gateway-controller";
+  /**
+   * The GatewayClass name that is ours when no GatewayClass of that name is in the input (the
+   * {@code gatewayClassName} {@code convert} writes): manifests need not carry the cluster-scoped
+   * GatewayClass.
+   */
+  public static final String DEFAULT_CLASS = "appmesh-xds";
 
   /** One Gateway API object. */
-  public sealed interface Resource permits Route, ReferenceGrant {
+  public sealed interface Resource permits Route, ReferenceGrant, Gateway, GatewayClass {
     ObjectMeta metadata();
 
     /** The Kubernetes kind. */
@@ -90,6 +103,59 @@ public final class GatewayApi {
       return "ReferenceGrant";
     }
   }
+
+  /** A Gateway (north-south). */
+  public record Gateway(ObjectMeta metadata, GatewaySpec spec) implements Resource {
+    public Gateway {
+      spec = spec == null ? new GatewaySpec(null, null, null, null) : spec;
+    }
+
+    @Override
+    public String kind() {
+      return "Gateway";
+    }
+  }
+
+  /** A GatewayClass (cluster-scoped: no namespace). */
+  public record GatewayClass(ObjectMeta metadata, GatewayClassSpec spec) implements Resource {
+    public GatewayClass {
+      spec = spec == null ? new GatewayClassSpec(null, null, null) : spec;
+    }
+
+    @Override
+    public String kind() {
+      return "GatewayClass";
+    }
+  }
+
+  /** Gateway {@code spec}: {@code addresses} and {@code infrastructure} are read to say they are not used. */
+  public record GatewaySpec(String gatewayClassName, List<Listener> listeners, List<Map<String, Object>> addresses,
+      Map<String, Object> infrastructure) {
+    public GatewaySpec {
+      listeners = copy(listeners);
+      addresses = copy(addresses);
+    }
+  }
+
+  /** Gateway {@code listeners[]}: protocol HTTP is served; {@code tls} is read to reject it with a reason. */
+  public record Listener(String name, String hostname, Long port, String protocol, Map<String, Object> tls,
+      AllowedRoutes allowedRoutes) {}
+
+  /** {@code allowedRoutes}: namespaces from Same (default), All or Selector; kinds. */
+  public record AllowedRoutes(RouteNamespaces namespaces, List<RouteGroupKind> kinds) {
+    public AllowedRoutes {
+      kinds = copy(kinds);
+    }
+  }
+
+  /** {@code allowedRoutes.namespaces}. */
+  public record RouteNamespaces(String from, Map<String, Object> selector) {}
+
+  /** {@code allowedRoutes.kinds[]}: group defaults to the Gateway API group. */
+  public record RouteGroupKind(String group, String kind) {}
+
+  /** GatewayClass {@code spec}. */
+  public record GatewayClassSpec(String controllerName, String description, Map<String, Object> parametersRef) {}
 
   /** HTTPRoute {@code spec}. */
   public record HttpRouteSpec(List<ParentRef> parentRefs, List<String> hostnames, List<HttpRule> rules) {
@@ -217,6 +283,8 @@ public final class GatewayApi {
     return switch (kind) {
       case "HTTPRoute" -> HttpRouteSpec.class;
       case "GRPCRoute" -> GrpcRouteSpec.class;
+      case "Gateway" -> GatewaySpec.class;
+      case "GatewayClass" -> GatewayClassSpec.class;
       default -> ReferenceGrantSpec.class;
     };
   }
@@ -226,6 +294,8 @@ public final class GatewayApi {
     return switch (kind) {
       case "HTTPRoute" -> new HttpRoute(meta, created, (HttpRouteSpec) spec);
       case "GRPCRoute" -> new GrpcRoute(meta, created, (GrpcRouteSpec) spec);
+      case "Gateway" -> new Gateway(meta, (GatewaySpec) spec);
+      case "GatewayClass" -> new GatewayClass(meta, (GatewayClassSpec) spec);
       default -> new ReferenceGrant(meta, (ReferenceGrantSpec) spec);
     };
   }

@@ -75,6 +75,11 @@ public record MeshResources(
     return new MeshResources(objects, namespaces, services, endpointSlices, sources, loadProblems, dnsAnswers, answers, acm, gatewayApi);
   }
 
+  /** The same inputs with other App Mesh objects. */
+  public MeshResources withObjects(SortedMap<ObjectRef, MeshObject> others) {
+    return new MeshResources(others, namespaces, services, endpointSlices, sources, loadProblems, dnsAnswers, cloudMap, acm, gatewayApi);
+  }
+
   /** The same inputs with other ACM material. */
   public MeshResources withAcm(AcmMaterial.Fetched material) {
     return new MeshResources(objects, namespaces, services, endpointSlices, sources, loadProblems, dnsAnswers, cloudMap, material, gatewayApi);

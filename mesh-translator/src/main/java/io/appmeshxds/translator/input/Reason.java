@@ -35,5 +35,9 @@ public enum Reason {
   /** Gateway API: a parentRef or backendRef of a kind that is not served (ResolvedRefs=False). */
   InvalidKind,
   /** Gateway API: no parentRef names something appmesh-xds serves (Accepted=False). */
-  NoMatchingParent
+  NoMatchingParent,
+  /** Gateway API: a Gateway listener's protocol is not served (only HTTP is). */
+  UnsupportedProtocol,
+  /** Gateway API: a Gateway is served to its Envoy (Programmed=True). */
+  Programmed
 }

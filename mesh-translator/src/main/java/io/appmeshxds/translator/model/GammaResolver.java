@@ -86,6 +86,16 @@ final class GammaResolver {
   };
 
   static Result resolve(MeshResources in, SortedMap<String, MeshGraph> meshes, Map<ObjectRef, List<Problem>> loadProblems) {
+    return resolve(in, meshes, loadProblems, Map.of());
+  }
+
+  /**
+   * As {@link #resolve(MeshResources, SortedMap, Map)}, with what routes attached to Gateways of
+   * ours contribute ({@link NorthSouth}): those parents are theirs, and their problems and
+   * attachments join the route's status.
+   */
+  static Result resolve(MeshResources in, SortedMap<String, MeshGraph> meshes, Map<ObjectRef, List<Problem>> loadProblems,
+      Map<ObjectRef, NorthSouth.RouteFacts> northSouth) {
     Map<String, List<GatewayApi.ReferenceGrant>> grants = new HashMap<>();
     List<GatewayApi.Route> routes = new ArrayList<>();
     for (GatewayApi.Resource r : in.gatewayApi().values()) {
@@ -103,7 +113,8 @@ final class GammaResolver {
       ObjectRef ref = route.ref();
       Findings f = new Findings(ref);
       try {
-        attach(route, f, meshes, in, grants, nodesByService, acc, attached, loadProblems, statuses);
+        attach(route, f, meshes, in, grants, nodesByService, acc, attached, loadProblems, statuses,
+            northSouth.get(ref));
       } catch (RuntimeException e) {
         // A resolver bug drops this route only (with a status saying so); every other route is served.
         Findings bug = new Findings(ref);
@@ -124,7 +135,8 @@ final class GammaResolver {
   private static void attach(GatewayApi.Route route, Findings f, SortedMap<String, MeshGraph> meshes, MeshResources in,
       Map<String, List<GatewayApi.ReferenceGrant>> grants, Map<String, Map<String, List<ResolvedNode>>> nodesByService,
       Map<String, Map<String, List<Ranked>>> acc, Map<String, Map<String, TreeSet<ObjectRef>>> attached,
-      Map<ObjectRef, List<Problem>> loadProblems, SortedMap<ObjectRef, ObjectStatus> statuses) {
+      Map<ObjectRef, List<Problem>> loadProblems, SortedMap<ObjectRef, ObjectStatus> statuses,
+      NorthSouth.RouteFacts gateways) {
     {
       ObjectRef ref = route.ref();
       boolean grpc = route instanceof GatewayApi.GrpcRoute;
@@ -132,8 +144,12 @@ final class GammaResolver {
           : GammaRules.grpc((GatewayApi.GrpcRoute) route, f);
       Map<String, ServiceRoutes.Edits> backendEdits = backendFilters(pending, f);
       boolean specOk = !f.hasErrors();
-      List<Parent> parents = parents(route, meshes, in, f);
+      List<Parent> parents = parents(route, meshes, in, f, gateways == null ? java.util.Set.of() : gateways.parents());
       List<String> served = new ArrayList<>();
+      if (gateways != null) {
+        f.addAll(gateways.problems());
+        served.addAll(gateways.served());
+      }
       if (specOk) {
         for (Parent p : parents) {
           Map<String, List<ResolvedNode>> index =
@@ -185,12 +201,13 @@ final class GammaResolver {
 
   /** The VirtualServices the route's Service parents name; other parents are reported. */
   private static List<Parent> parents(GatewayApi.Route route, SortedMap<String, MeshGraph> meshes, MeshResources in,
-      Findings f) {
+      Findings f, java.util.Set<Integer> gatewayParents) {
     List<Parent> out = new ArrayList<>();
     String ns = route.metadata().namespace();
     List<GatewayApi.ParentRef> refs = route.parentRefs();
     if (refs.isEmpty()) {
-      f.error(Reason.NoMatchingParent, "spec.parentRefs", "required: a Service (GAMMA) for appmesh-xds to serve the route");
+      f.error(Reason.NoMatchingParent, "spec.parentRefs", "required: a Service (GAMMA) or a Gateway of ours for appmesh-xds"
+          + " to serve the route");
     }
     for (int i = 0; i < refs.size(); i++) {
       GatewayApi.ParentRef p = refs.get(i);
@@ -201,9 +218,12 @@ final class GammaResolver {
         f.error(at + ".name", "required");
         continue;
       }
+      if (gatewayParents.contains(i)) {
+        continue; // a Gateway of ours: NorthSouth's
+      }
       if (kind.equals("Gateway") && group.equals(GatewayApi.GROUP)) {
-        f.warn(at, "Gateway " + p.name() + ": Gateway parents (north-south) are not served by appmesh-xds yet; only"
-            + " Service parents (east-west, GAMMA) are");
+        f.warn(at, "Gateway " + p.name() + " is not served by appmesh-xds (not in the input, or its GatewayClass's"
+            + " controllerName is not " + GatewayApi.GATEWAY_CONTROLLER + "): left to its own controller");
         continue;
       }
       if (!kind.equals("Service") || !(group.isEmpty() || group.equals("core"))) {
@@ -362,7 +382,7 @@ final class GammaResolver {
   }
 
   /** Whether a ReferenceGrant in the Service's namespace lets routes of {@code kind} from {@code from} refer to it. */
-  private static boolean granted(List<GatewayApi.ReferenceGrant> grants, String kind, String from, String name) {
+  static boolean granted(List<GatewayApi.ReferenceGrant> grants, String kind, String from, String name) {
     if (grants == null) {
       return false;
     }

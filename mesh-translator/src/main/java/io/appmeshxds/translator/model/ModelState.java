@@ -60,8 +60,10 @@ final class ModelState {
   private StatusReport lastReport;
   /** The Gateway API routes of the previous build, per mesh and VirtualService. */
   private Map<String, SortedMap<String, ServiceRoutes>> lastGamma = Map.of();
-  /** The Gateway API routes that have a status. */
+  /** The Gateway API routes and Gateways that have a status. */
   private Set<ObjectRef> gammaRefs = new HashSet<>();
+  /** The App Mesh objects the previous build lowered Gateways and their routes into. */
+  private NorthSouth.Lowered lastLowered = NorthSouth.Lowered.NONE;
 
   ModelState(LocalRuleCache rules, List<ObjectValidator> validators, List<ComposabilityCheck> checks) {
     this.rules = rules;
@@ -76,7 +78,11 @@ final class ModelState {
    * @param lastGood versions to fall back to when the current one is rejected; null: the versions
    *     this state served in its previous build
    */
-  BuildResult build(MeshResources now, InputChanges changes, Map<ObjectRef, MeshObject> lastGood) {
+  BuildResult build(MeshResources raw, InputChanges changes, Map<ObjectRef, MeshObject> lastGood) {
+    NorthSouth.Lowered lowered = NorthSouth.lower(raw);
+    MeshResources now = withLowered(raw, lowered);
+    changes = withLowered(changes, lowered);
+    lastLowered = lowered;
     Map<ObjectRef, MeshObject> fallback = lastGood != null ? lastGood : served;
     boolean full = !consistent || in == null || changes.all() || !changes.namespaces().isEmpty()
         || changes.refs().stream().anyMatch(r -> Kind.Mesh.name().equals(r.kind()));
@@ -108,7 +114,8 @@ final class ModelState {
     for (Problem p : now.loadProblems()) {
       if (p.object() != null && p.object().appMeshKind() != null) {
         byRef.computeIfAbsent(p.object(), k -> new ArrayList<>()).add(p);
-      } else if (p.object() != null && now.gatewayApi().get(p.object()) instanceof GatewayApi.Route) {
+      } else if (p.object() != null && (now.gatewayApi().get(p.object()) instanceof GatewayApi.Route
+          || now.gatewayApi().get(p.object()) instanceof GatewayApi.Gateway)) {
         gammaLoad.computeIfAbsent(p.object(), k -> new ArrayList<>()).add(p);
       } else {
         unattached.add(p);
@@ -131,9 +138,11 @@ final class ModelState {
     if (full) {
       rules.endBuild();
     }
-    MeshModel model = gatewayApi(now, gammaLoad, out);
+    MeshModel model = gatewayApi(now, gammaLoad, lowered, out);
     consistent = true;
-    StatusReport report = StatusReport.after(lastReport, statuses, Evaluator.attachSources(unattached, now), touched);
+    // Lowered objects have no status of their own: theirs went to the Gateway API objects they stand for.
+    TreePMap<ObjectRef, ObjectStatus> shown = lowered.origins().isEmpty() ? statuses : statuses.minusAll(lowered.origins().keySet());
+    StatusReport report = StatusReport.after(lastReport, shown, Evaluator.attachSources(unattached, now), touched);
     lastReport = report;
     return new BuildResult(model, report, served, new ModelChanges(full, out, evaluated));
   }
@@ -143,11 +152,14 @@ final class ModelState {
    * {@link GammaResolver}), records their statuses, and adds a {@link Dep.Gamma} to {@code out}
    * for every VirtualService whose routes changed; returns the model with them.
    */
-  private MeshModel gatewayApi(MeshResources now, Map<ObjectRef, List<Problem>> loaded, Set<Dep> out) {
+  private MeshModel gatewayApi(MeshResources now, Map<ObjectRef, List<Problem>> loaded, NorthSouth.Lowered lowered,
+      Set<Dep> out) {
     if (now.gatewayApi().isEmpty() && lastGamma.isEmpty() && gammaRefs.isEmpty()) {
       return graph.model(now, Map.of());
     }
-    GammaResolver.Result gamma = GammaResolver.resolve(now, graph.model(now, Map.of()).meshes(), loaded);
+    SortedMap<String, MeshGraph> meshes = graph.model(now, Map.of()).meshes();
+    NorthSouth.Statuses ns = NorthSouth.statuses(lowered, statuses, meshes, loaded, now);
+    GammaResolver.Result gamma = GammaResolver.resolve(now, meshes, loaded, ns.routes());
     Set<String> meshNames = new HashSet<>(lastGamma.keySet());
     meshNames.addAll(gamma.byMesh().keySet());
     for (String mesh : meshNames) {
@@ -167,13 +179,47 @@ final class ModelState {
         statuses = statuses.minus(r);
       }
     }
-    statuses = statuses.plusAll(gamma.statuses());
+    statuses = statuses.plusAll(gamma.statuses()).plusAll(ns.gateways());
     if (touched != null) {
       touched.addAll(gammaRefs);
       touched.addAll(gamma.statuses().keySet());
+      touched.addAll(ns.gateways().keySet());
     }
     gammaRefs = new HashSet<>(gamma.statuses().keySet());
+    gammaRefs.addAll(ns.gateways().keySet());
     return graph.model(now, gamma.byMesh());
+  }
+
+  /** {@code raw} with the lowered objects added (the same instance when there are none). */
+  private static MeshResources withLowered(MeshResources raw, NorthSouth.Lowered lowered) {
+    if (lowered.objects().isEmpty()) {
+      return raw;
+    }
+    SortedMap<ObjectRef, MeshObject> objects;
+    if (raw.objects() instanceof org.pcollections.PSortedMap<ObjectRef, MeshObject> p) {
+      objects = p.plusAll(lowered.objects());
+    } else {
+      objects = new java.util.TreeMap<>(raw.objects());
+      objects.putAll(lowered.objects());
+    }
+    return raw.withObjects(objects);
+  }
+
+  /** {@code changes} plus the lowered objects that differ from the previous build's. */
+  private InputChanges withLowered(InputChanges changes, NorthSouth.Lowered lowered) {
+    if (changes.all() || lowered.objects().isEmpty() && lastLowered.objects().isEmpty()) {
+      return changes;
+    }
+    Set<ObjectRef> refs = new HashSet<>(changes.refs());
+    Set<ObjectRef> keys = new HashSet<>(lowered.objects().keySet());
+    keys.addAll(lastLowered.objects().keySet());
+    for (ObjectRef r : keys) {
+      if (!NorthSouth.same(lowered, lastLowered, r)) {
+        refs.add(r);
+      }
+    }
+    return refs.size() == changes.refs().size() ? changes
+        : new InputChanges(false, refs, changes.namespaces(), changes.dnsHosts(), changes.cloudMapQueries());
   }
 
   private void reset(MeshResources now) {

@@ -378,7 +378,7 @@ public final class ResourceStore {
       }
       case "Service" -> services = o instanceof K8sService svc ? services.plus(ref, svc) : services.minus(ref);
       case "EndpointSlice" -> slices = o instanceof EndpointSlice es ? slices.plus(ref, es) : slices.minus(ref);
-      case "HTTPRoute", "GRPCRoute", "ReferenceGrant" ->
+      case "HTTPRoute", "GRPCRoute", "ReferenceGrant", "Gateway", "GatewayClass" ->
           gatewayApi = o instanceof GatewayApi.Resource g ? gatewayApi.plus(ref, g) : gatewayApi.minus(ref);
       default -> {
         if (o != null && !(o instanceof MeshObject)) {

@@ -123,7 +123,7 @@ class DeployKustomizeTest {
     cr.path("rules").forEach(r -> crRules.add(r.path("apiGroups") + " " + r.path("resources") + " " + r.path("verbs")));
     // Gateway API routes: read, and only their status written (status.parents[]).
     assertThat(crRules).contains(
-        "[\"gateway.networking.k8s.io\"] [\"httproutes\",\"grpcroutes\",\"referencegrants\"] [\"get\",\"list\",\"watch\"]",
+        "[\"gateway.networking.k8s.io\"] [\"httproutes\",\"grpcroutes\",\"referencegrants\",\"gateways\",\"gatewayclasses\"] [\"get\",\"list\",\"watch\"]",
         "[\"gateway.networking.k8s.io\"] [\"httproutes/status\",\"grpcroutes/status\"] [\"update\",\"patch\"]");
     // Pods are read only by proxy authorization's service-account check, and only read.
     JsonNode pods = one(docs, "ClusterRole", "appmesh-xds-proxy-authorization");

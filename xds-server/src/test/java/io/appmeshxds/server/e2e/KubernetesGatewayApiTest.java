@@ -311,6 +311,68 @@ class KubernetesGatewayApiTest {
 
   @Test
   @Order(7)
+  void aGatewayOfOurClassIsServedToItsEnvoyFromTheApi() throws Exception {
+    apply(api.admin(), """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GatewayClass
+        metadata:
+          name: ours
+        spec:
+          controllerName: appmesh-xds.io/gateway-controller
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata:
+          name: north
+          namespace: demo
+        spec:
+          gatewayClassName: ours
+          listeners:
+            - {name: http, port: 8089, protocol: HTTP}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata:
+          name: north
+          namespace: demo
+        spec:
+          parentRefs: [{name: north}]
+          rules:
+            - matches: [{path: {type: PathPrefix, value: /podinfo}}]
+              backendRefs: [{name: podinfo, port: 9898}]
+        """);
+    ObjectRef gwRef = new ObjectRef("Gateway", "demo", "north");
+    Await.until(() -> mode.controlPlane().status().report().get(gwRef) != null
+        && mode.controlPlane().status().report().get(gwRef).condition().isTrue(), 20_000);
+    assertThat(mode.controlPlane().status().report().get(gwRef).more().get(0).message())
+        .contains("mesh/appmesh/virtualGateway/north_demo");
+    try (io.appmeshxds.server.testing.AdsTestClient envoy = new io.appmeshxds.server.testing.AdsTestClient(
+        mode.controlPlane().xdsPort(), "mesh/appmesh/virtualGateway/north_demo", false).start()) {
+      Await.until(() -> envoy.held().getOrDefault(io.appmeshxds.server.testing.AdsTestClient.RDS, Map.of())
+          .containsKey("rds_ingress_http_8089"), 20_000);
+      var route = envoy.held().get(io.appmeshxds.server.testing.AdsTestClient.RDS).get("rds_ingress_http_8089")
+          .unpack(io.envoyproxy.envoy.config.route.v3.RouteConfiguration.class);
+      assertThat(route.getVirtualHosts(0).getRoutesList()).isNotEmpty()
+          .allSatisfy(r -> assertThat(r.getMatch().getSafeRegex().getRegex()).isEqualTo("/podinfo(/.*)?"));
+      // A class of another controller: the Gateway is not ours any more (no status, no plan; like a
+      // deleted VirtualGateway's, its connected Envoy keeps what it has until one exists again).
+      apply(api.admin(), """
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: GatewayClass
+          metadata:
+            name: ours
+          spec:
+            controllerName: example.com/other
+          """);
+      ObjectRef routeRef = new ObjectRef("HTTPRoute", "demo", "north");
+      Await.until(() -> mode.controlPlane().status().report().get(gwRef) == null
+          && !mode.controlPlane().status().report().get(routeRef).condition().isTrue(), 20_000);
+    }
+    routes().inNamespace("demo").withName("north").delete();
+  }
+
+  @Test
+  @Order(8)
   void clusterWithoutGatewayApiSyncsAndPicksItUpWhenInstalled(@TempDir Path other) throws Exception {
     try (Backend p = new Backend("primary"); Backend c = new Backend("canary"); MockApi bare = new MockApi()) {
       new MeshFiles(other, RunningMesh.backends(p, c));
@@ -350,7 +412,7 @@ class KubernetesGatewayApiTest {
           .withNewMetadata().withName(k.plural() + ".gateway.networking.k8s.io").endMetadata()
           .withNewSpec()
           .withGroup("gateway.networking.k8s.io")
-          .withScope("Namespaced")
+          .withScope(k.namespaced() ? "Namespaced" : "Cluster")
           .withNewNames().withKind(k.kind()).withPlural(k.plural()).withSingular(k.kind().toLowerCase())
           .withListKind(k.kind() + "List").endNames()
           .addNewVersion().withName(version).withServed(true).withStorage(true)
@@ -373,7 +435,8 @@ class KubernetesGatewayApiTest {
       GenericKubernetesResource g = admin.getKubernetesSerialization().unmarshal(doc, GenericKubernetesResource.class);
       GatewayApiKinds k = GatewayApiKinds.byKind(g.getKind());
       String version = g.getApiVersion().substring(g.getApiVersion().indexOf('/') + 1);
-      var op = admin.genericKubernetesResources(k.context(version)).inNamespace(g.getMetadata().getNamespace());
+      var all = admin.genericKubernetesResources(k.context(version));
+      var op = k.namespaced() ? all.inNamespace(g.getMetadata().getNamespace()) : all;
       GenericKubernetesResource cur = op.withName(g.getMetadata().getName()).get();
       if (cur == null) {
         op.resource(g).create();

@@ -18,16 +18,31 @@ public enum GatewayApiKinds {
   /** {@code v1} (standard channel since Gateway API v1.1; older v1alpha2 GRPCRoutes are not read). */
   GRPCROUTE("GRPCRoute", "grpcroutes", List.of("v1")),
   /** {@code v1beta1} (the standard channel's version), else {@code v1}. */
-  REFERENCEGRANT("ReferenceGrant", "referencegrants", List.of("v1beta1", "v1"));
+  REFERENCEGRANT("ReferenceGrant", "referencegrants", List.of("v1beta1", "v1")),
+  /** {@code v1}: north-south, a Gateway of our GatewayClass is served as a VirtualGateway-style Envoy. */
+  GATEWAY("Gateway", "gateways", List.of("v1")),
+  /** {@code v1}, cluster-scoped: which Gateways are ours ({@code spec.controllerName}). */
+  GATEWAYCLASS("GatewayClass", "gatewayclasses", List.of("v1"), false);
 
   private final String kind;
   private final String plural;
   private final List<String> versions;
+  private final boolean namespaced;
 
   GatewayApiKinds(String kind, String plural, List<String> versions) {
+    this(kind, plural, versions, true);
+  }
+
+  GatewayApiKinds(String kind, String plural, List<String> versions, boolean namespaced) {
     this.kind = kind;
     this.plural = plural;
     this.versions = versions;
+    this.namespaced = namespaced;
+  }
+
+  /** Whether objects of the kind live in a namespace (GatewayClass does not). */
+  public boolean namespaced() {
+    return namespaced;
   }
 
   public String kind() {
@@ -55,7 +70,7 @@ public enum GatewayApiKinds {
         .withVersion(version)
         .withKind(kind)
         .withPlural(plural)
-        .withNamespaced(true)
+        .withNamespaced(namespaced)
         .build();
   }
 

@@ -199,7 +199,7 @@ public final class KubernetesSource implements AutoCloseable {
       f.absentLogged = false;
       f.unknownLogged = false;
       var op = client.genericKubernetesResources(k.context(s.version()));
-      SharedIndexInformer<GenericKubernetesResource> inf = namespace != null
+      SharedIndexInformer<GenericKubernetesResource> inf = namespace != null && k.namespaced()
           ? op.inNamespace(namespace).runnableInformer(0) : op.inAnyNamespace().runnableInformer(0);
       LOG.info("{}: served as {}/{}; watching it", f.kind, io.appmeshxds.translator.input.GatewayApi.GROUP, s.version());
       try {

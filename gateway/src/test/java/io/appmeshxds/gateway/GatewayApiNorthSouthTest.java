@@ -1,0 +1,178 @@
+package io.appmeshxds.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.appmeshxds.gateway.EnvoyRouteEvaluator.Request;
+import io.appmeshxds.gateway.EnvoyRouteEvaluator.Result;
+import io.appmeshxds.translator.TestManifests;
+import io.appmeshxds.translator.golden.GoldenRunner;
+import io.appmeshxds.translator.input.InputChanges;
+import io.appmeshxds.translator.input.MeshResources;
+import io.appmeshxds.translator.input.ObjectRef;
+import io.appmeshxds.translator.model.BuildResult;
+import io.appmeshxds.translator.model.LocalRuleCache;
+import io.appmeshxds.translator.model.MeshModelBuilder;
+import io.appmeshxds.translator.plan.NodeKey;
+import io.appmeshxds.translator.plan.PlanContext;
+import io.appmeshxds.translator.plan.Planner;
+import io.appmeshxds.translator.plan.ProxyPlan;
+import io.appmeshxds.translator.status.ObjectStatus;
+import io.appmeshxds.translator.xds.XdsResources;
+import io.appmeshxds.translator.xds.XdsTranslator;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * North-south Gateway API: a Gateway of our GatewayClass and its HTTPRoutes, lowered into a
+ * VirtualGateway and GatewayRoutes. Where requests go (Envoy's route matching over the rendered
+ * configuration of the golden case {@code gateway-api-north-south}), which Gateways are ours, and
+ * incremental builds that equal builds from scratch while the Gateway API objects change.
+ */
+class GatewayApiNorthSouthTest {
+  static final String APP = "cds_egress_web_app-v1_web_http_8080";
+  static final String LEGACY = "cds_egress_web_legacy-v1_web_http_9090";
+  static final NodeKey NODE = NodeKey.gateway("web", "ingress_web");
+
+  static String golden() throws IOException {
+    return Files.readString(GatewayGoldenTest.DIR.resolve("gateway-api-north-south.in.yaml"));
+  }
+
+  static Map<NodeKey, XdsResources> render(String text) {
+    GoldenRunner runner = new GoldenRunner(Path.of("."), () -> new Planner(List.of(GatewayModule.planner()), List.of()),
+        GatewayModule.extensions(), () -> new MeshModelBuilder(new LocalRuleCache(), List.of(), GatewayModule.checks()));
+    return runner.render("north-south", text).resources();
+  }
+
+  static Optional<Result> route(RouteConfiguration rc, Request r) {
+    return EnvoyRouteEvaluator.route(rc, r);
+  }
+
+  @Test
+  void requestsGoWhereTheHttpRoutesSay() throws IOException {
+    Map<NodeKey, XdsResources> r = render(golden());
+    assertThat(r).containsKey(NODE);
+    RouteConfiguration rc = (RouteConfiguration) XdsTranslator.find(r.get(NODE), XdsResources.Type.ROUTE, "rds_ingress_http_8080");
+    assertThat(XdsTranslator.find(r.get(NODE), XdsResources.Type.LISTENER, "lds_ingress_0.0.0.0_8080")).isInstanceOf(Listener.class);
+    // The HTTPS listener is left out (UnsupportedProtocol).
+    assertThat(XdsTranslator.find(r.get(NODE), XdsResources.Type.LISTENER, "lds_ingress_0.0.0.0_8443")).isNull();
+
+    // PathPrefix /api matches whole segments, host kept (no App Mesh default host or prefix rewrite).
+    Result api = route(rc, Request.get("shop.example.com", "/api/items")).orElseThrow();
+    assertThat(api.weights()).containsExactly(Map.entry(APP, 100L));
+    assertThat(api.path()).isEqualTo("/api/items");
+    assertThat(api.authority()).isEqualTo("shop.example.com");
+    assertThat(route(rc, Request.get("shop.example.com", "/api")).orElseThrow().route()).startsWith("shop-web-0-0-");
+    // /apix is not under /api: the fallback route (listener hostname *.example.com) takes it.
+    assertThat(route(rc, Request.get("shop.example.com", "/apix")).orElseThrow().route()).startsWith("fallback-");
+    // Exact path and method; the backend Service port 80 is the VirtualService's port 9090 (targetPort).
+    assertThat(route(rc, Request.get("shop.example.com", "/old")).orElseThrow().share(LEGACY)).isEqualTo(1.0);
+    assertThat(route(rc, Request.get("shop.example.com", "/old").method("POST")).orElseThrow().route()).startsWith("fallback-");
+    // A header match of the same rule; the route's hostname limits it to shop.example.com.
+    assertThat(route(rc, Request.get("shop.example.com", "/x").with("x-legacy", "yes")).orElseThrow().share(LEGACY))
+        .isEqualTo(1.0);
+    assertThat(route(rc, Request.get("other.example.com", "/old")).orElseThrow().weights()).containsExactly(Map.entry(APP, 100L));
+    // The listener's hostname: nothing for other domains, nor for the bare domain.
+    assertThat(route(rc, Request.get("example.com", "/"))).isEmpty();
+    assertThat(route(rc, Request.get("shop.example.org", "/api"))).isEmpty();
+    // The split route (weights across two Services) is not served.
+    assertThat(route(rc, Request.get("a.example.com", "/split")).orElseThrow().route()).startsWith("fallback-");
+  }
+
+  @Test
+  void statusesSayWhatIsServedAndLoweredObjectsHaveNone() throws IOException {
+    BuildResult b = builder().build(TestManifests.resources(golden()));
+    ObjectStatus gw = b.status().get(new ObjectRef("Gateway", "web", "ingress"));
+    assertThat(gw.condition().status()).isEqualTo("True");
+    assertThat(gw.more()).singleElement().satisfies(c -> {
+      assertThat(c.type()).isEqualTo("Programmed");
+      assertThat(c.message()).contains("mesh/web/virtualGateway/ingress_web");
+    });
+    assertThat(gw.problems()).anySatisfy(p -> {
+      assertThat(p.reason().name()).isEqualTo("UnsupportedProtocol");
+      assertThat(p.field()).isEqualTo("spec.listeners[1].protocol");
+    });
+    ObjectStatus split = b.status().get(new ObjectRef("HTTPRoute", "web", "split"));
+    assertThat(split.condition().status()).isEqualTo("False");
+    assertThat(split.condition().message()).contains("spec.rules[0].backendRefs", "different Services");
+    assertThat(b.status().get(new ObjectRef("HTTPRoute", "web", "shop")).condition().message())
+        .contains("Gateway web/ingress listener http");
+    assertThat(b.status().objects().keySet()).noneMatch(r -> r.kind().equals("VirtualGateway") || r.kind().equals("GatewayRoute"));
+  }
+
+  @Test
+  void onlyGatewaysOfOurClassAreServed() throws IOException {
+    String other = golden().replace("controllerName: appmesh-xds.io/gateway-controller", "controllerName: example.com/other");
+    assertThat(render(other)).doesNotContainKey(NODE);
+    BuildResult b = builder().build(TestManifests.resources(other));
+    assertThat(b.status().get(new ObjectRef("Gateway", "web", "ingress"))).isNull();
+    ObjectStatus shop = b.status().get(new ObjectRef("HTTPRoute", "web", "shop"));
+    assertThat(shop.condition().status()).isEqualTo("False");
+    assertThat(shop.problems()).anySatisfy(p -> assertThat(p.message()).contains("not served by appmesh-xds"));
+  }
+
+  @Test
+  void aGatewayNamedLikeAVirtualGatewayIsRejected() throws IOException {
+    String clash = golden() + """
+        ---
+        apiVersion: appmesh.k8s.aws/v1beta2
+        kind: VirtualGateway
+        metadata:
+          name: ingress
+          namespace: web
+        spec:
+          namespaceSelector:
+            matchLabels:
+              mesh: web
+          listeners:
+            - portMapping:
+                port: 9000
+                protocol: http
+        """;
+    BuildResult b = builder().build(TestManifests.resources(clash));
+    ObjectStatus gw = b.status().get(new ObjectRef("Gateway", "web", "ingress"));
+    assertThat(gw.condition().status()).isEqualTo("False");
+    assertThat(gw.condition().reason().name()).isEqualTo("NameConflict");
+    // The written VirtualGateway is served as it is.
+    assertThat(b.status().get(new ObjectRef("VirtualGateway", "web", "ingress")).condition().status()).isEqualTo("True");
+  }
+
+  /** Each step's incremental build equals a build of the same input from scratch (statuses and plans). */
+  @Test
+  void incrementalBuildsEqualBuildsFromScratch() throws IOException {
+    String base = golden();
+    List<String> steps = List.of(
+        base,
+        base.replace("value: /api}", "value: /v2}"),                         // a route's match changes
+        base.replace("sectionName: http\n", ""),                              // the parentRef loses its section
+        base.replace("      hostname: \"*.example.com\"\n", ""),           // the listener's hostname goes
+        base.replace("port: 8080\n      protocol: HTTP", "port: 8081\n      protocol: HTTP"), // the listener moves
+        base.replace("kind: Gateway\n", "kind: Gatewayy\n"),                  // the Gateway goes away
+        base);
+    MeshModelBuilder incremental = builder();
+    MeshResources before = null;
+    for (String step : steps) {
+      MeshResources in = TestManifests.resources(step);
+      BuildResult inc = incremental.update(in, InputChanges.between(before, in));
+      BuildResult scratch = builder().build(in);
+      assertThat(inc.status()).as("statuses after step %d", steps.indexOf(step)).isEqualTo(scratch.status());
+      assertThat(plans(inc)).as("plans after step %d", steps.indexOf(step)).isEqualTo(plans(scratch));
+      before = in;
+    }
+  }
+
+  static SortedMap<NodeKey, ProxyPlan> plans(BuildResult b) {
+    return new Planner(List.of(GatewayModule.planner()), List.of()).planAll(new PlanContext(b.model()), List.of());
+  }
+
+  static MeshModelBuilder builder() {
+    return new MeshModelBuilder(new LocalRuleCache(), List.of(), GatewayModule.checks());
+  }
+}
