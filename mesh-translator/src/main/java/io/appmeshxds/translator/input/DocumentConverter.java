@@ -185,14 +185,8 @@ final class DocumentConverter {
       return;
     } else {
       List<String> unknown = new ArrayList<>();
-      ObjectReader reader = Json.YAML.readerFor(s.specClass()).withHandler(new JacksonMessages.UnknownFieldCollector(unknown));
-      try {
-        spec = reader.readValue(specNode);
-      } catch (JacksonException e) {
-        problems.add(malformed(ref, "spec" + JacksonMessages.pathOf(e), JacksonMessages.messageOf(e), source));
-        return;
-      } catch (RuntimeException e) {
-        problems.add(malformed(ref, "spec", "cannot be read: " + e, source));
+      spec = readSpec(specNode, s.specClass(), unknown, ref, source);
+      if (spec == null) {
         return;
       }
       for (String path : unknown) {
@@ -233,15 +227,8 @@ final class DocumentConverter {
         return;
       }
       List<String> unknown = new ArrayList<>();
-      ObjectReader reader = Json.YAML.readerFor(GatewayApi.specClass(kind))
-          .withHandler(new JacksonMessages.UnknownFieldCollector(unknown));
-      try {
-        spec = reader.readValue(specNode);
-      } catch (JacksonException e) {
-        problems.add(malformed(ref, "spec" + JacksonMessages.pathOf(e), JacksonMessages.messageOf(e), source));
-        return;
-      } catch (RuntimeException e) {
-        problems.add(malformed(ref, "spec", "cannot be read: " + e, source));
+      spec = readSpec(specNode, GatewayApi.specClass(kind), unknown, ref, source);
+      if (spec == null) {
         return;
       }
       for (String path : unknown) {
@@ -252,6 +239,26 @@ final class DocumentConverter {
     }
     String created = text(doc.path("metadata"), "creationTimestamp");
     objects.add(new LoadedObject(GatewayApi.of(kind, meta, created, spec), ref, source));
+  }
+
+  /**
+   * Reads a spec mapping into {@code type}, collecting the paths of fields it does not know into
+   * {@code unknown}; null (with the problem added, naming the field path) when it cannot be read.
+   */
+  private Object readSpec(JsonNode specNode, Class<?> type, List<String> unknown, ObjectRef ref, SourceRef source) {
+    ObjectReader reader = Json.YAML.readerFor(type).withHandler(new JacksonMessages.UnknownFieldCollector(unknown));
+    try {
+      Object spec = reader.readValue(specNode);
+      if (spec == null) {
+        problems.add(malformed(ref, "spec", "cannot be read: empty", source));
+      }
+      return spec;
+    } catch (JacksonException e) {
+      problems.add(malformed(ref, "spec" + JacksonMessages.pathOf(e), JacksonMessages.messageOf(e), source));
+    } catch (RuntimeException e) {
+      problems.add(malformed(ref, "spec", "cannot be read: " + e, source));
+    }
+    return null;
   }
 
   private ObjectMeta readMeta(JsonNode doc, boolean namespaced, SourceRef source, String kindName) {
