@@ -56,7 +56,8 @@ class KubernetesRelistTest {
         KubernetesSource source = new KubernetesSource(client, cp.store(), null); // never started: we are the informers
         Map<String, List<HasMetadata>> byKind = objects(client);
         for (String kind : List.of("Mesh", "VirtualNode", "VirtualService", "VirtualRouter", "VirtualGateway", "GatewayRoute",
-            "BackendGroup", "Namespace", "Service", "EndpointSlice", "HTTPRoute", "GRPCRoute", "ReferenceGrant")) {
+            "BackendGroup", "Namespace", "Service", "EndpointSlice", "HTTPRoute", "GRPCRoute", "ReferenceGrant", "Gateway",
+            "GatewayClass")) {
           ResourceEventHandler<HasMetadata> h = source.handler(kind);
           h.onBeforeList(null);
           byKind.getOrDefault(kind, List.of()).forEach(h::onAdd);
