@@ -246,8 +246,7 @@ final class GammaResolver {
           continue;
         }
       }
-      List<String> names = List.of(p.name() + "." + svcNs + ".svc.cluster.local", p.name() + "." + svcNs + ".svc",
-          p.name() + "." + svcNs, p.name());
+      List<String> names = serviceNames(p.name(), svcNs);
       int before = out.size();
       for (MeshGraph mesh : meshes.values()) {
         for (String name : names) {
@@ -311,11 +310,7 @@ final class GammaResolver {
   private static ServiceRoutes.Backend backend(GatewayApi.Route route, GatewayApi.BackendRef b, String field,
       ServiceRoutes.Edits edits, MeshGraph mesh, Map<String, List<ResolvedNode>> index, MeshResources in,
       Map<String, List<GatewayApi.ReferenceGrant>> grants, Findings f) {
-    String group = b.group() == null ? "" : b.group();
-    String kind = b.kind() == null ? "Service" : b.kind();
-    if (!(group.isEmpty() || group.equals("core")) || !kind.equals("Service")) {
-      f.error(Reason.InvalidKind, field + ".kind", "backend " + (group.isEmpty() ? "" : group + "/") + kind
-          + " is not served; a backend is a core Service");
+    if (!isService(b, field, f)) {
       return null;
     }
     if (b.name() == null || b.name().isEmpty()) {
@@ -331,12 +326,8 @@ final class GammaResolver {
       f.error(field + ".weight", "must be 0-1000000 (got " + weight + ")");
       return null;
     }
-    String routeNs = route.metadata().namespace();
-    String ns = b.namespace() == null || b.namespace().isEmpty() ? routeNs : b.namespace();
-    if (!ns.equals(routeNs) && !granted(grants.get(ns), route.kind(), routeNs, b.name())) {
-      f.error(Reason.RefNotPermitted, field + ".namespace", "Service " + ns + "/" + b.name() + " is in another namespace"
-          + " and no ReferenceGrant in namespace " + ns + " allows " + route.kind() + "s from namespace " + routeNs
-          + " to refer to it; its share of the traffic goes to the rule's other backends");
+    String ns = permittedNamespace(route, b, field, grants, f, "; its share of the traffic goes to the rule's other backends");
+    if (ns == null) {
       return null;
     }
     List<ResolvedNode> nodes = index.getOrDefault(ns + "/" + b.name(), List.of());
@@ -382,6 +373,45 @@ final class GammaResolver {
   }
 
   /** Whether a ReferenceGrant in the Service's namespace lets routes of {@code kind} from {@code from} refer to it. */
+  /**
+   * The VirtualService names that stand for Service {@code ns/name}, most specific first: {@code
+   * name.ns.svc.cluster.local}, {@code name.ns.svc}, {@code name.ns}, and the bare {@code name}
+   * (which counts only for a VirtualService in {@code ns}).
+   */
+  static List<String> serviceNames(String name, String ns) {
+    return List.of(name + "." + ns + ".svc.cluster.local", name + "." + ns + ".svc", name + "." + ns, name);
+  }
+
+  /** Whether a backendRef names a core Service (the only backend served); an error at {@code field.kind} when not. */
+  static boolean isService(GatewayApi.BackendRef b, String field, Findings f) {
+    String group = b.group() == null ? "" : b.group();
+    String kind = b.kind() == null ? "Service" : b.kind();
+    if (!(group.isEmpty() || group.equals("core")) || !kind.equals("Service")) {
+      f.error(Reason.InvalidKind, field + ".kind", "backend " + (group.isEmpty() ? "" : group + "/") + kind
+          + " is not served; a backend is a core Service");
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * The namespace of a backendRef's Service, when the route may refer to it (its own namespace, or
+   * another whose ReferenceGrant allows it); else null, with a RefNotPermitted error at {@code
+   * field.namespace} whose message ends with {@code consequence}.
+   */
+  static String permittedNamespace(GatewayApi.Route route, GatewayApi.BackendRef b, String field,
+      Map<String, List<GatewayApi.ReferenceGrant>> grants, Findings f, String consequence) {
+    String routeNs = route.metadata().namespace();
+    String ns = b.namespace() == null || b.namespace().isEmpty() ? routeNs : b.namespace();
+    if (!ns.equals(routeNs) && !granted(grants.get(ns), route.kind(), routeNs, b.name())) {
+      f.error(Reason.RefNotPermitted, field + ".namespace", "Service " + ns + "/" + b.name() + " is in another namespace"
+          + " and no ReferenceGrant in namespace " + ns + " allows " + route.kind() + "s from namespace " + routeNs
+          + " to refer to it" + consequence);
+      return null;
+    }
+    return ns;
+  }
+
   static boolean granted(List<GatewayApi.ReferenceGrant> grants, String kind, String from, String name) {
     if (grants == null) {
       return false;

@@ -572,27 +572,18 @@ final class NorthSouth {
   /** A backend Service as the VirtualService named like it, on the port its provider listens on; null when none. */
   private static GatewayRoute.Target backend(GatewayApi.HttpRoute route, GatewayApi.BackendRef b, String field,
       MeshResources in, Map<String, List<GatewayApi.ReferenceGrant>> grants, Findings f) {
-    String group = b.group() == null ? "" : b.group();
-    String kind = b.kind() == null ? "Service" : b.kind();
-    if (!(group.isEmpty() || group.equals("core")) || !kind.equals("Service")) {
-      f.error(Reason.InvalidKind, field + ".kind", "backend " + (group.isEmpty() ? "" : group + "/") + kind
-          + " is not served; a backend is a core Service");
+    if (!GammaResolver.isService(b, field, f)) {
       return null;
     }
     if (b.name() == null || b.name().isEmpty() || b.port() == null) {
       f.error(field + (b.port() == null ? ".port" : ".name"), "required for a Service backend");
       return null;
     }
-    String routeNs = route.metadata().namespace();
-    String ns = b.namespace() == null || b.namespace().isEmpty() ? routeNs : b.namespace();
-    if (!ns.equals(routeNs) && !GammaResolver.granted(grants.get(ns), route.kind(), routeNs, b.name())) {
-      f.error(Reason.RefNotPermitted, field + ".namespace", "Service " + ns + "/" + b.name() + " is in another namespace"
-          + " and no ReferenceGrant in namespace " + ns + " allows " + route.kind() + "s from namespace " + routeNs
-          + " to refer to it");
+    String ns = GammaResolver.permittedNamespace(route, b, field, grants, f, "");
+    if (ns == null) {
       return null;
     }
-    List<String> names = List.of(b.name() + "." + ns + ".svc.cluster.local", b.name() + "." + ns + ".svc",
-        b.name() + "." + ns, b.name());
+    List<String> names = GammaResolver.serviceNames(b.name(), ns);
     VirtualService vs = null;
     for (String name : names) {
       for (MeshObject o : in.objects().values()) {
