@@ -122,38 +122,33 @@ public final class StreamCallbacks implements DiscoveryServerCallbacks {
   public void onV3StreamRequest(long streamId, DiscoveryRequest request) {
     NodeKey key = identify(streamId, request.getNode());
     nacks.requested(streamId, request.getTypeUrl(), request.getResourceNamesList());
-    if (request.hasErrorDetail()) {
-      String version = nacks.rejected(streamId, request.getTypeUrl(), request.getResponseNonce());
-      proxies.requested(streamId, request.getNode(), key, request.getTypeUrl(), null, version,
-          request.getErrorDetail().getMessage());
-      nack(streamId, key, request.getNode(), request.getTypeUrl(), version, request.getErrorDetail().getMessage());
-    } else {
-      // The version we sent under that nonce: the client's version_info is not kept.
-      String acked = request.getResponseNonce().isEmpty() ? null
-          : nacks.sentVersion(streamId, request.getTypeUrl(), request.getResponseNonce());
-      proxies.requested(streamId, request.getNode(), key, request.getTypeUrl(), acked, null, null);
-      if (key != null && acked != null && ProxyAuthorization.mayReportFor(key)) {
-        sink.accepted(streamId, key, request.getTypeUrl(), acked);
-      }
-    }
+    answered(streamId, key, request.getNode(), request.getTypeUrl(), request.getResponseNonce(),
+        request.hasErrorDetail() ? request.getErrorDetail().getMessage() : null);
   }
 
   @Override
   public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) {
     NodeKey key = identify(streamId, request.getNode());
     nacks.requested(streamId, request.getTypeUrl(), List.of());
-    if (request.hasErrorDetail()) {
-      String version = nacks.rejected(streamId, request.getTypeUrl(), request.getResponseNonce());
-      proxies.requested(streamId, request.getNode(), key, request.getTypeUrl(), null, version,
-          request.getErrorDetail().getMessage());
-      nack(streamId, key, request.getNode(), request.getTypeUrl(), version, request.getErrorDetail().getMessage());
+    answered(streamId, key, request.getNode(), request.getTypeUrl(), request.getResponseNonce(),
+        request.hasErrorDetail() ? request.getErrorDetail().getMessage() : null);
+  }
+
+  /**
+   * A request's answer to our response of {@code nonce}, SotW or delta alike: a NACK ({@code
+   * error} set) is logged, counted and booked; an ACK is the version we sent under that nonce (the
+   * client's version_info is not kept), reported for authenticated proxies of the node.
+   */
+  private void answered(long streamId, NodeKey key, Node node, String typeUrl, String nonce, String error) {
+    if (error != null) {
+      String version = nacks.rejected(streamId, typeUrl, nonce);
+      proxies.requested(streamId, node, key, typeUrl, null, version, error);
+      nack(streamId, key, node, typeUrl, version, error);
     } else {
-      // A delta ACK names the nonce of our response; its version is the one we sent with that nonce.
-      String acked = request.getResponseNonce().isEmpty() ? null
-          : nacks.sentVersion(streamId, request.getTypeUrl(), request.getResponseNonce());
-      proxies.requested(streamId, request.getNode(), key, request.getTypeUrl(), acked, null, null);
+      String acked = nonce.isEmpty() ? null : nacks.sentVersion(streamId, typeUrl, nonce);
+      proxies.requested(streamId, node, key, typeUrl, acked, null, null);
       if (key != null && acked != null && ProxyAuthorization.mayReportFor(key)) {
-        sink.accepted(streamId, key, request.getTypeUrl(), acked);
+        sink.accepted(streamId, key, typeUrl, acked);
       }
     }
   }
