@@ -157,6 +157,13 @@ final class NorthSouth {
     if (gateways.isEmpty()) {
       return Lowered.NONE;
     }
+    // VirtualServices by App Mesh name, once per lowering: a backend looks its Service's names up here.
+    Map<String, List<VirtualService>> services = new HashMap<>();
+    for (MeshObject o : in.objects().values()) {
+      if (o instanceof VirtualService vs) {
+        services.computeIfAbsent(Names.awsName(vs), k -> new ArrayList<>()).add(vs);
+      }
+    }
     SortedMap<ObjectRef, MeshObject> objects = new TreeMap<>();
     Map<ObjectRef, Origin> origins = new HashMap<>();
     SortedMap<ObjectRef, GatewayFacts> facts = new TreeMap<>();
@@ -198,7 +205,7 @@ final class NorthSouth {
       Set<Integer> parents = new TreeSet<>();
       List<String> attached = new ArrayList<>();
       try {
-        attach(route, in, facts, served, grants, f, parents, attached, drafts);
+        attach(route, in, services, facts, served, grants, f, parents, attached, drafts);
       } catch (RuntimeException e) {
         f.error(Reason.InvalidSpec, "", "internal error while attaching to a Gateway: " + e);
         attached.clear();
@@ -347,7 +354,8 @@ final class NorthSouth {
   }
 
   /** Attaches one route to the listeners of its Gateway parents of ours, drafting its GatewayRoutes. */
-  private static void attach(GatewayApi.Route route, MeshResources in, SortedMap<ObjectRef, GatewayFacts> facts,
+  private static void attach(GatewayApi.Route route, MeshResources in, Map<String, List<VirtualService>> services,
+      SortedMap<ObjectRef, GatewayFacts> facts,
       Map<ObjectRef, List<ServedListener>> served, Map<String, List<GatewayApi.ReferenceGrant>> grants, Findings f,
       Set<Integer> parents, List<String> attached, Map<ObjectRef, List<Draft>> drafts) {
     String routeNs = route.metadata().namespace();
@@ -430,7 +438,7 @@ final class NorthSouth {
     for (GammaRules.Pending pr : pending) {
       String ruleAt = "spec.rules[" + pr.rule() + "]";
       boolean first = reported.add(pr.rule());
-      GatewayRoute.Target target = ruleTarget(http, pr, ruleAt, in, grants, f, first);
+      GatewayRoute.Target target = ruleTarget(http, pr, ruleAt, in, services, grants, f, first);
       if (target == null) {
         continue;
       }
@@ -543,7 +551,8 @@ final class NorthSouth {
    * and port (a GatewayRoute has one target); null when not, with the reason reported once.
    */
   private static GatewayRoute.Target ruleTarget(GatewayApi.HttpRoute route, GammaRules.Pending pr, String at,
-      MeshResources in, Map<String, List<GatewayApi.ReferenceGrant>> grants, Findings f, boolean report) {
+      MeshResources in, Map<String, List<VirtualService>> services, Map<String, List<GatewayApi.ReferenceGrant>> grants,
+      Findings f, boolean report) {
     Findings local = new Findings(f.ref());
     Set<GatewayRoute.Target> found = new LinkedHashSet<>();
     for (int i = 0; i < pr.backendRefs().size(); i++) {
@@ -551,7 +560,7 @@ final class NorthSouth {
       if (b.weight() != null && b.weight() == 0) {
         continue;
       }
-      GatewayRoute.Target t = backend(route, b, pr.backendField() + "[" + i + "]", in, grants, local);
+      GatewayRoute.Target t = backend(route, b, pr.backendField() + "[" + i + "]", in, services, grants, local);
       if (t != null) {
         found.add(t);
       }
@@ -571,7 +580,8 @@ final class NorthSouth {
 
   /** A backend Service as the VirtualService named like it, on the port its provider listens on; null when none. */
   private static GatewayRoute.Target backend(GatewayApi.HttpRoute route, GatewayApi.BackendRef b, String field,
-      MeshResources in, Map<String, List<GatewayApi.ReferenceGrant>> grants, Findings f) {
+      MeshResources in, Map<String, List<VirtualService>> services, Map<String, List<GatewayApi.ReferenceGrant>> grants,
+      Findings f) {
     if (!GammaResolver.isService(b, field, f)) {
       return null;
     }
@@ -586,8 +596,8 @@ final class NorthSouth {
     List<String> names = GammaResolver.serviceNames(b.name(), ns);
     VirtualService vs = null;
     for (String name : names) {
-      for (MeshObject o : in.objects().values()) {
-        if (o instanceof VirtualService s && name.equals(Names.awsName(s)) && (!name.equals(b.name()) || ns.equals(s.namespace()))) {
+      for (VirtualService s : services.getOrDefault(name, List.of())) {
+        if (!name.equals(b.name()) || ns.equals(s.namespace())) {
           vs = s;
           break;
         }
