@@ -138,11 +138,22 @@ public final class MockApi implements AutoCloseable {
    */
   public void routes(String namespace, String router, String routesYaml) {
     var op = admin.genericKubernetesResources(AppMeshKinds.context(Kind.VirtualRouter)).inNamespace(namespace);
-    GenericKubernetesResource r = op.withName(router).get();
-    @SuppressWarnings("unchecked")
-    Map<String, Object> spec = (Map<String, Object>) r.getAdditionalProperties().get("spec");
-    spec.put("routes", Json.YAML.readValue(routesYaml, List.class));
-    op.resource(r).update();
+    // As Flagger does (retry on conflict): the control plane's leader may write the router's status
+    // between our read and our write, and the update is then refused with 409 for a stale version.
+    for (int attempt = 1; ; attempt++) {
+      GenericKubernetesResource r = op.withName(router).get();
+      @SuppressWarnings("unchecked")
+      Map<String, Object> spec = (Map<String, Object>) r.getAdditionalProperties().get("spec");
+      spec.put("routes", Json.YAML.readValue(routesYaml, List.class));
+      try {
+        op.resource(r).update();
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** The Ready-type condition in an object's status, or null. */
