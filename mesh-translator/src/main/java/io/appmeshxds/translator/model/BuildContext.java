@@ -4,6 +4,8 @@ import io.appmeshxds.translator.api.Kind;
 import io.appmeshxds.translator.api.Mesh;
 import io.appmeshxds.translator.api.MeshObject;
 import io.appmeshxds.translator.api.Reference;
+import io.appmeshxds.translator.incremental.Dep;
+import io.appmeshxds.translator.incremental.Reads;
 import io.appmeshxds.translator.input.K8sNamespace;
 import io.appmeshxds.translator.input.MeshResources;
 import io.appmeshxds.translator.input.ObjectRef;

@@ -1,6 +1,8 @@
 package io.appmeshxds.translator.model;
 
 import io.appmeshxds.translator.api.Kind;
+import io.appmeshxds.translator.incremental.Dep;
+import io.appmeshxds.translator.incremental.Reads;
 import java.util.AbstractMap;
 import java.util.Collection;
 import java.util.Comparator;

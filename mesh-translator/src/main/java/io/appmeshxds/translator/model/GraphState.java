@@ -3,6 +3,7 @@ package io.appmeshxds.translator.model;
 import io.appmeshxds.translator.api.Kind;
 import io.appmeshxds.translator.api.Mesh;
 import io.appmeshxds.translator.api.VirtualGateway;
+import io.appmeshxds.translator.incremental.Dep;
 import io.appmeshxds.translator.input.MeshResources;
 import io.appmeshxds.translator.input.ObjectRef;
 import java.util.HashMap;

@@ -3,6 +3,8 @@ package io.appmeshxds.translator.model;
 import io.appmeshxds.translator.api.Kind;
 import io.appmeshxds.translator.api.Mesh;
 import io.appmeshxds.translator.api.PortProtocol;
+import io.appmeshxds.translator.incremental.Dep;
+import io.appmeshxds.translator.incremental.Reads;
 import io.appmeshxds.translator.input.ObjectRef;
 import java.util.SortedMap;
 

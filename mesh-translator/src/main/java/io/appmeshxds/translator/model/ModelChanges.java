@@ -1,5 +1,6 @@
 package io.appmeshxds.translator.model;
 
+import io.appmeshxds.translator.incremental.Dep;
 import java.util.Set;
 
 /**

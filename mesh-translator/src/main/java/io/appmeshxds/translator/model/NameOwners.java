@@ -1,5 +1,6 @@
 package io.appmeshxds.translator.model;
 
+import io.appmeshxds.translator.incremental.Dep;
 import io.appmeshxds.translator.input.ObjectRef;
 import java.util.HashMap;
 import java.util.Map;

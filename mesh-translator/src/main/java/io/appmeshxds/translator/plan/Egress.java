@@ -3,7 +3,7 @@ package io.appmeshxds.translator.plan;
 import io.appmeshxds.translator.api.PortProtocol;
 import io.appmeshxds.translator.api.Tls;
 import io.appmeshxds.translator.api.VirtualNode;
-import io.appmeshxds.translator.model.Dep;
+import io.appmeshxds.translator.incremental.Dep;
 import io.appmeshxds.translator.model.MeshGraph;
 import io.appmeshxds.translator.model.ResolvedNode;
 import io.appmeshxds.translator.model.ResolvedService;

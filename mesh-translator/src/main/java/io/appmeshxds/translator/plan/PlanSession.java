@@ -1,10 +1,10 @@
 package io.appmeshxds.translator.plan;
 
-import io.appmeshxds.translator.model.Dep;
-import io.appmeshxds.translator.model.DepIndex;
+import io.appmeshxds.translator.incremental.Dep;
+import io.appmeshxds.translator.incremental.DepIndex;
 import io.appmeshxds.translator.model.MeshModel;
 import io.appmeshxds.translator.model.ModelChanges;
-import io.appmeshxds.translator.model.Reads;
+import io.appmeshxds.translator.incremental.Reads;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package io.appmeshxds.translator.plan;
 
-import io.appmeshxds.translator.model.Dep;
+import io.appmeshxds.translator.incremental.Dep;
 import io.appmeshxds.translator.model.MeshModel;
 import java.util.ArrayList;
 import java.util.Collection;

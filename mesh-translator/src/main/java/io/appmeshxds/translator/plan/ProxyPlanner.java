@@ -1,7 +1,7 @@
 package io.appmeshxds.translator.plan;
 
 import io.appmeshxds.translator.model.MeshModel;
-import io.appmeshxds.translator.model.Dep;
+import io.appmeshxds.translator.incremental.Dep;
 import java.util.List;
 
 /** Plans one kind of proxy. The gateway module contributes the GATEWAY planner. */

@@ -4,7 +4,7 @@ import io.appmeshxds.translator.api.Logging;
 import io.appmeshxds.translator.api.PortProtocol;
 import io.appmeshxds.translator.api.Tls;
 import io.appmeshxds.translator.api.VirtualNode;
-import io.appmeshxds.translator.model.Dep;
+import io.appmeshxds.translator.incremental.Dep;
 import io.appmeshxds.translator.model.MeshGraph;
 import io.appmeshxds.translator.model.MeshModel;
 import io.appmeshxds.translator.model.ResolvedNode;

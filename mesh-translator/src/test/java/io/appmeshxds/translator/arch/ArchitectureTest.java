@@ -48,7 +48,7 @@ class ArchitectureTest {
       "io.appmeshxds.translator.re2.Re2UnicodeClasses");
 
   /** The incremental engine's read recorder (see {@link #only_reads_holds_a_thread_local}). */
-  static final String READS = "io.appmeshxds.translator.model.Reads";
+  static final String READS = "io.appmeshxds.translator.incremental.Reads";
 
   @ArchTest
   static final ArchRule no_io_outside_the_loader_edge = Purity.noIo(TRANSLATOR, LOADER_EDGE);
@@ -64,7 +64,7 @@ class ArchitectureTest {
       Purity.noThreads(TRANSLATOR, MEMO_CACHES.toArray(String[]::new));
 
   /**
-   * The one thread-local allowed: {@code model.Reads}, the dynamic scope in which the incremental
+   * The one thread-local allowed: {@code incremental.Reads}, the dynamic scope in which the incremental
    * engine records what a computation reads. Why it is not a parameter: the reads happen inside
    * map lookups ({@code GraphMap.get}) that planners in three modules make; the frame is set and
    * removed around one computation ({@code Reads.record}) on the caller's thread, so nothing
@@ -95,7 +95,9 @@ class ArchitectureTest {
 
   /**
    * Each stage depends only on earlier ones: api, input (with the problem vocabulary), status,
-   * model, plan, xds; re2 is a leaf both model and xds use. xds reads plans (which may carry input
+   * model, plan, xds; re2 is a leaf both model and xds use; incremental (the engine's recorder and
+   * index) knows only the input vocabulary its keys are made of, and only model and plan use it
+   * (xds never learns what a plan read). xds reads plans (which may carry input
    * values, such as ACM certificate material), never the model or statuses: it does not learn
    * where a route came from.
    */
@@ -105,6 +107,7 @@ class ArchitectureTest {
       .layer("input").definedBy("io.appmeshxds.translator.input..")
       .layer("status").definedBy("io.appmeshxds.translator.status..")
       .layer("re2").definedBy("io.appmeshxds.translator.re2..")
+      .layer("incremental").definedBy("io.appmeshxds.translator.incremental..")
       .layer("model").definedBy("io.appmeshxds.translator.model..")
       .layer("plan").definedBy("io.appmeshxds.translator.plan..")
       .layer("xds").definedBy("io.appmeshxds.translator.xds..")
@@ -112,8 +115,10 @@ class ArchitectureTest {
       .whereLayer("input").mayOnlyAccessLayers("api")
       .whereLayer("status").mayOnlyAccessLayers("api", "input")
       .whereLayer("re2").mayNotAccessAnyLayer()
-      .whereLayer("model").mayOnlyAccessLayers("api", "input", "status", "re2")
-      .whereLayer("plan").mayOnlyAccessLayers("api", "input", "status", "model", "re2")
+      .whereLayer("incremental").mayOnlyAccessLayers("api", "input")
+      .whereLayer("incremental").mayOnlyBeAccessedByLayers("model", "plan")
+      .whereLayer("model").mayOnlyAccessLayers("api", "input", "status", "re2", "incremental")
+      .whereLayer("plan").mayOnlyAccessLayers("api", "input", "status", "model", "re2", "incremental")
       .whereLayer("xds").mayOnlyAccessLayers("api", "input", "plan", "re2");
 
   /**

@@ -1,4 +1,4 @@
-package io.appmeshxds.translator.model;
+package io.appmeshxds.translator.incremental;
 
 import io.appmeshxds.translator.api.Kind;
 import io.appmeshxds.translator.input.ObjectRef;
@@ -40,7 +40,7 @@ public sealed interface Dep {
   /** What the server discovered in AWS Cloud Map for one question. */
   record CloudMap(io.appmeshxds.translator.input.CloudMapQuery query) implements Dep {}
 
-  /** The Gateway API routes ({@link ServiceRoutes}) of one VirtualService of a mesh. */
+  /** The Gateway API routes (model.ServiceRoutes) of one VirtualService of a mesh. */
   record Gamma(String mesh, String service) implements Dep {}
 
   /** A memoized sub-computation: it changes when anything it read changes. */

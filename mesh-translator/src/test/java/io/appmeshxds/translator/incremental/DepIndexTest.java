@@ -1,4 +1,4 @@
-package io.appmeshxds.translator.model;
+package io.appmeshxds.translator.incremental;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

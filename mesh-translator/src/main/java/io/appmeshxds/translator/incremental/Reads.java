@@ -1,4 +1,4 @@
-package io.appmeshxds.translator.model;
+package io.appmeshxds.translator.incremental;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  * lookup.
  *
  * <p>Why a thread-local, the module's only one (ArchitectureTest allows it by name): the reads
- * happen inside map lookups ({@link GraphMap#get}) that planners in three modules make, and
+ * happen inside map lookups (model.GraphMap.get) that planners in three modules make, and
  * passing a recorder to each would put the engine's bookkeeping in every planner's signature. The
  * frame lives exactly as long as one {@link #record} call on the caller's thread, so no state
  * outlives a call, and a computation's value never depends on it: only what is recorded does,

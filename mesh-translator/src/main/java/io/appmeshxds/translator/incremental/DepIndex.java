@@ -1,4 +1,4 @@
-package io.appmeshxds.translator.model;
+package io.appmeshxds.translator.incremental;
 
 import java.util.Collection;
 import java.util.HashMap;
