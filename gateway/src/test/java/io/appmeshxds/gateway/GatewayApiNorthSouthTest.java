@@ -1,6 +1,7 @@
 package io.appmeshxds.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.appmeshxds.gateway.EnvoyRouteEvaluator.Request;
 import io.appmeshxds.gateway.EnvoyRouteEvaluator.Result;
@@ -16,6 +17,9 @@ import io.appmeshxds.translator.plan.NodeKey;
 import io.appmeshxds.translator.plan.PlanContext;
 import io.appmeshxds.translator.plan.Planner;
 import io.appmeshxds.translator.plan.ProxyPlan;
+import io.appmeshxds.translator.input.Reason;
+import io.appmeshxds.translator.status.Condition;
+import io.appmeshxds.translator.status.ListenerStatus;
 import io.appmeshxds.translator.status.ObjectStatus;
 import io.appmeshxds.translator.xds.XdsResources;
 import io.appmeshxds.translator.xds.XdsTranslator;
@@ -142,6 +146,130 @@ class GatewayApiNorthSouthTest {
     assertThat(gw.condition().reason().name()).isEqualTo("NameConflict");
     // The written VirtualGateway is served as it is.
     assertThat(b.status().get(new ObjectRef("VirtualGateway", "web", "ingress")).condition().status()).isEqualTo("True");
+  }
+
+  /**
+   * What Gateway API's status needs beside the Gateway's conditions: listeners with their
+   * conditions and attached route counts, the GatewayClass, the route parents' reasons.
+   */
+  @Test
+  void listenersClassAndRouteParentsHaveGatewayApisConditions() throws IOException {
+    String text = golden()
+        .replace("""
+                - name: https
+                  port: 8443
+                  protocol: HTTPS
+            """, """
+                - name: https
+                  port: 8443
+                  protocol: HTTPS
+                - name: twin
+                  port: 8080
+                  protocol: HTTP
+                  hostname: "*.example.com"
+                - name: other
+                  port: 8081
+                  protocol: HTTP
+                  hostname: other.example.org
+                  allowedRoutes:
+                    kinds: [{kind: HTTPRoute}, {kind: GRPCRoute}]
+            """) + """
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata:
+          name: elsewhere
+          namespace: web
+        spec:
+          parentRefs:
+            - name: ingress
+              sectionName: other
+          hostnames: [shop.example.com]
+          rules:
+            - backendRefs:
+                - name: app
+                  port: 8080
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata:
+          name: foreign
+          namespace: team
+        spec:
+          parentRefs:
+            - name: ingress
+              namespace: web
+          rules:
+            - backendRefs:
+                - name: app
+                  port: 8080
+        """;
+    BuildResult b = builder().build(TestManifests.resources(text));
+    ObjectStatus gw = b.status().get(new ObjectRef("Gateway", "web", "ingress"));
+    assertThat(gw.condition().isTrue()).isTrue();
+    assertThat(gw.condition().reason()).isEqualTo(Reason.ListenersNotValid);
+    assertThat(gw.listeners()).extracting(ListenerStatus::name).containsExactly("http", "https", "twin", "other");
+    ListenerStatus http = gw.listeners().get(0);
+    assertThat(http.supportedKinds()).containsExactly("HTTPRoute");
+    assertThat(http.attachedRoutes()).as("shop and fallback; split is not Accepted, foreign not allowed").isEqualTo(2);
+    assertThat(http.conditions()).extracting(Condition::type, Condition::status, Condition::reason).containsExactly(
+        tuple("Accepted", "True", Reason.Accepted), tuple("Programmed", "True", Reason.Programmed),
+        tuple("ResolvedRefs", "True", Reason.Accepted), tuple("Conflicted", "False", Reason.NoConflicts));
+    ListenerStatus https = gw.listeners().get(1);
+    assertThat(https.supportedKinds()).isEmpty();
+    assertThat(https.conditions()).extracting(Condition::type, Condition::status, Condition::reason).startsWith(
+        tuple("Accepted", "False", Reason.UnsupportedProtocol), tuple("Programmed", "False", Reason.Invalid));
+    ListenerStatus twin = gw.listeners().get(2);
+    assertThat(twin.conditions()).extracting(Condition::type, Condition::status, Condition::reason).contains(
+        tuple("Accepted", "False", Reason.HostnameConflict), tuple("Conflicted", "True", Reason.HostnameConflict));
+    ListenerStatus other = gw.listeners().get(3);
+    assertThat(other.supportedKinds()).containsExactly("HTTPRoute");
+    assertThat(other.conditions()).extracting(Condition::type, Condition::status, Condition::reason)
+        .contains(tuple("ResolvedRefs", "False", Reason.InvalidRouteKinds));
+    assertThat(other.attachedRoutes()).as("fallback (no sectionName, no hostnames); not elsewhere (no hostname matches)")
+        .isEqualTo(1);
+
+    ObjectStatus elsewhere = b.status().get(new ObjectRef("HTTPRoute", "web", "elsewhere"));
+    assertThat(elsewhere.gatewayParents()).containsExactly(0);
+    assertThat(elsewhere.problems()).anySatisfy(p -> {
+      assertThat(p.reason()).isEqualTo(Reason.NoMatchingListenerHostname);
+      assertThat(p.field()).isEqualTo("spec.parentRefs[0]");
+    });
+    ObjectStatus foreign = b.status().get(new ObjectRef("HTTPRoute", "team", "foreign"));
+    assertThat(foreign.problems()).anySatisfy(p -> assertThat(p.reason()).isEqualTo(Reason.NotAllowedByListeners));
+    assertThat(b.status().get(new ObjectRef("HTTPRoute", "web", "shop")).gatewayParents()).containsExactly(0);
+
+    ObjectStatus gc = b.status().get(new ObjectRef("GatewayClass", null, "appmesh-xds"));
+    assertThat(gc.condition()).extracting(Condition::type, Condition::status).containsExactly("Accepted", "True");
+  }
+
+  @Test
+  void aGatewayWithoutAnHttpListenerIsListenersNotValidAndAClashKeepsItsListenersAccepted() throws IOException {
+    String https = golden().replace("port: 8080\n      protocol: HTTP\n", "port: 8080\n      protocol: TCP\n");
+    ObjectStatus gw = builder().build(TestManifests.resources(https)).status().get(new ObjectRef("Gateway", "web", "ingress"));
+    assertThat(gw.condition()).extracting(Condition::status, Condition::reason).containsExactly("False", Reason.ListenersNotValid);
+    assertThat(gw.more().get(0)).extracting(Condition::status, Condition::reason).containsExactly("False", Reason.Invalid);
+    assertThat(gw.listeners()).allSatisfy(l -> assertThat(l.conditions().get(0).isTrue()).isFalse());
+
+    String clash = golden() + """
+        ---
+        apiVersion: appmesh.k8s.aws/v1beta2
+        kind: VirtualGateway
+        metadata:
+          name: ingress
+          namespace: web
+        spec:
+          listeners:
+            - portMapping:
+                port: 9000
+                protocol: http
+        """;
+    gw = builder().build(TestManifests.resources(clash)).status().get(new ObjectRef("Gateway", "web", "ingress"));
+    assertThat(gw.condition()).extracting(Condition::status, Condition::reason).containsExactly("False", Reason.NameConflict);
+    assertThat(gw.more().get(0)).extracting(Condition::status, Condition::reason).containsExactly("False", Reason.Invalid);
+    assertThat(gw.listeners().get(0).conditions()).extracting(Condition::type, Condition::status).startsWith(
+        tuple("Accepted", "True"), tuple("Programmed", "False"));
+    assertThat(gw.listeners().get(0).attachedRoutes()).as("routes of a Gateway that is not accepted are not").isZero();
   }
 
   /** Each step's incremental build equals a build of the same input from scratch (statuses and plans). */

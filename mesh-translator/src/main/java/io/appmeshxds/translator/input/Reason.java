@@ -39,5 +39,19 @@ public enum Reason {
   /** Gateway API: a Gateway listener's protocol is not served (only HTTP is). */
   UnsupportedProtocol,
   /** Gateway API: a Gateway is served to its Envoy (Programmed=True). */
-  Programmed
+  Programmed,
+  /** Gateway API: a route's parent Gateway has listeners for it, but their allowedRoutes admit it on none. */
+  NotAllowedByListeners,
+  /** Gateway API: no hostname of a route matches the hostname of a listener that would take it. */
+  NoMatchingListenerHostname,
+  /** Gateway API: a Gateway has listeners that are not served (Accepted True with some left, else False). */
+  ListenersNotValid,
+  /** Gateway API: a Gateway or listener that is not served to its Envoy (Programmed=False). */
+  Invalid,
+  /** Gateway API: a listener has the port and hostname of an earlier one (Conflicted=True). */
+  HostnameConflict,
+  /** Gateway API: a listener conflicts with no other (Conflicted=False). */
+  NoConflicts,
+  /** Gateway API: a listener's allowedRoutes.kinds names a kind that is not served on it (ResolvedRefs=False). */
+  InvalidRouteKinds
 }

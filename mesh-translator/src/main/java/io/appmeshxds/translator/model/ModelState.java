@@ -182,14 +182,28 @@ final class ModelState {
         statuses = statuses.minus(r);
       }
     }
-    statuses = statuses.plusAll(gamma.statuses()).plusAll(ns.gateways());
+    // A route's parents that are Gateways of ours (their status entries are the Gateway controller's),
+    // and each Gateway listener's count of the routes accepted there.
+    SortedMap<ObjectRef, ObjectStatus> routeStatuses = gamma.statuses();
+    if (!ns.routes().isEmpty()) {
+      routeStatuses = new java.util.TreeMap<>(routeStatuses);
+      for (Map.Entry<ObjectRef, NorthSouth.RouteFacts> e : ns.routes().entrySet()) {
+        routeStatuses.computeIfPresent(e.getKey(), (r, st) -> st.withGatewayParents(List.copyOf(e.getValue().parents())));
+      }
+    }
+    SortedMap<ObjectRef, ObjectStatus> gateways = GatewayApiStatuses.withAttachedRoutes(ns.gateways(), ns.routes(),
+        routeStatuses);
+    SortedMap<ObjectRef, ObjectStatus> classes = GatewayApiStatuses.classes(now);
+    statuses = statuses.plusAll(routeStatuses).plusAll(gateways).plusAll(classes);
     if (touched != null) {
       touched.addAll(gammaRefs);
-      touched.addAll(gamma.statuses().keySet());
-      touched.addAll(ns.gateways().keySet());
+      touched.addAll(routeStatuses.keySet());
+      touched.addAll(gateways.keySet());
+      touched.addAll(classes.keySet());
     }
-    gammaRefs = new HashSet<>(gamma.statuses().keySet());
-    gammaRefs.addAll(ns.gateways().keySet());
+    gammaRefs = new HashSet<>(routeStatuses.keySet());
+    gammaRefs.addAll(gateways.keySet());
+    gammaRefs.addAll(classes.keySet());
     return graph.model(now, gamma.byMesh());
   }
 

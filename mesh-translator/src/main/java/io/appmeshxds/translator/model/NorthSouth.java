@@ -23,6 +23,7 @@ import io.appmeshxds.translator.input.ObjectRef;
 import io.appmeshxds.translator.input.Problem;
 import io.appmeshxds.translator.input.Reason;
 import io.appmeshxds.translator.status.Condition;
+import io.appmeshxds.translator.status.ListenerStatus;
 import io.appmeshxds.translator.status.ObjectStatus;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -103,8 +104,14 @@ final class NorthSouth {
    * @param parents indexes of its parentRefs that are Gateways of ours (GAMMA leaves them alone)
    * @param problems its problems found here (field paths into the route)
    * @param served one description per Gateway listener it is attached to
+   * @param attachments per parent index, the Gateway and the listeners that parentRef selects and
+   *     whose {@code allowedRoutes} admit the route (what a listener's {@code attachedRoutes} counts)
    */
-  record RouteFacts(Set<Integer> parents, List<Problem> problems, List<String> served) {}
+  record RouteFacts(Set<Integer> parents, List<Problem> problems, List<String> served,
+      Map<Integer, Attachment> attachments) {}
+
+  /** The listeners of one Gateway that one parentRef of a route attaches to (hostnames aside). */
+  record Attachment(ObjectRef gateway, List<String> listeners) {}
 
   /** A listener of a Gateway of ours that is served. */
   private record ServedListener(String name, long port, String hostname, String from, Map<String, String> selector,
@@ -204,14 +211,15 @@ final class NorthSouth {
       Findings f = new Findings(route.ref());
       Set<Integer> parents = new TreeSet<>();
       List<String> attached = new ArrayList<>();
+      Map<Integer, Attachment> attachments = new TreeMap<>();
       try {
-        attach(route, in, services, facts, served, grants, f, parents, attached, drafts);
+        attach(route, in, services, facts, served, grants, f, parents, attached, attachments, drafts);
       } catch (RuntimeException e) {
         f.error(Reason.InvalidSpec, "", "internal error while attaching to a Gateway: " + e);
         attached.clear();
       }
       if (!parents.isEmpty()) {
-        routeFacts.put(route.ref(), new RouteFacts(parents, f.list(), attached));
+        routeFacts.put(route.ref(), new RouteFacts(parents, f.list(), attached, attachments));
       }
     }
     drafts.forEach((gw, list) -> {
@@ -291,7 +299,8 @@ final class NorthSouth {
       }
       Integer twin = portHost.putIfAbsent(l.port() + "|" + host, i);
       if (twin != null) {
-        f.error(at, "listeners[" + twin + "] has the same port and hostname; the listener is left out");
+        f.error(Reason.HostnameConflict, at, "listeners[" + twin + "] has the same port and hostname; the listener is"
+            + " left out");
         continue;
       }
       String from = "Same";
@@ -357,7 +366,8 @@ final class NorthSouth {
   private static void attach(GatewayApi.Route route, MeshResources in, Map<String, List<VirtualService>> services,
       SortedMap<ObjectRef, GatewayFacts> facts,
       Map<ObjectRef, List<ServedListener>> served, Map<String, List<GatewayApi.ReferenceGrant>> grants, Findings f,
-      Set<Integer> parents, List<String> attached, Map<ObjectRef, List<Draft>> drafts) {
+      Set<Integer> parents, List<String> attached, Map<Integer, Attachment> attachments,
+      Map<ObjectRef, List<Draft>> drafts) {
     String routeNs = route.metadata().namespace();
     // Listener, hostname (null: any) pairs per parent.
     Map<ServedListener, List<String>> targets = new LinkedHashMap<>();
@@ -379,8 +389,9 @@ final class NorthSouth {
       parents.add(i);
       String at = "spec.parentRefs[" + i + "]";
       if (route instanceof GatewayApi.GrpcRoute) {
-        f.error(Reason.Unsupported, at, "Gateway " + gwNs + "/" + p.name() + ": GRPCRoutes on a Gateway are not served yet"
-            + " (HTTPRoutes are)");
+        // The listeners' supportedKinds are HTTPRoute only: no listener admits a GRPCRoute.
+        f.error(Reason.NotAllowedByListeners, at, "Gateway " + gwNs + "/" + p.name() + ": GRPCRoutes on a Gateway are not"
+            + " served yet (HTTPRoutes are)");
         continue;
       }
       if (gf.virtualGateway() == null) {
@@ -399,17 +410,20 @@ final class NorthSouth {
         continue;
       }
       List<String> refused = new ArrayList<>();
-      int before = targets.size();
+      List<String> admitted = new ArrayList<>();
+      boolean took = false;
       for (ServedListener l : candidates) {
         if (!l.httpRoutes() || !allows(l, gwNs, routeNs, in)) {
           refused.add(l.name() + (l.httpRoutes() ? " (allowedRoutes.namespaces.from: " + l.from() + ")" : " (allowedRoutes.kinds)"));
           continue;
         }
+        admitted.add(l.name());
         List<String> hosts = hostnames(l.hostname(), route instanceof GatewayApi.HttpRoute h ? h.spec().hostnames() : List.of());
         if (hosts.isEmpty()) {
           refused.add(l.name() + " (no hostname of the route matches the listener's " + l.hostname() + ")");
           continue;
         }
+        took = true;
         targets.computeIfAbsent(l, x -> new ArrayList<>());
         hosts.forEach(h -> {
           if (!targets.get(l).contains(h)) {
@@ -418,9 +432,13 @@ final class NorthSouth {
         });
         gatewayOf.put(l, gwRef);
       }
-      if (targets.size() == before) {
-        f.error(Reason.NoMatchingParent, at, "no listener of Gateway " + gwNs + "/" + p.name() + " takes this route: "
-            + String.join(", ", refused));
+      if (!admitted.isEmpty()) {
+        attachments.put(i, new Attachment(gwRef, List.copyOf(admitted)));
+      }
+      if (!took) {
+        // Gateway API's reasons: some listener admits the route but no hostname matches, or none admits it.
+        f.error(admitted.isEmpty() ? Reason.NotAllowedByListeners : Reason.NoMatchingListenerHostname, at,
+            "no listener of Gateway " + gwNs + "/" + p.name() + " takes this route: " + String.join(", ", refused));
       } else if (!refused.isEmpty()) {
         f.warn(at, "listeners of Gateway " + gwNs + "/" + p.name() + " that do not take this route: " + String.join(", ", refused));
       }
@@ -696,7 +714,7 @@ final class NorthSouth {
     lowered.routes().forEach((ref, rf) -> {
       List<Problem> ps = new ArrayList<>(rf.problems());
       ps.addAll(mapped.getOrDefault(ref, List.of()));
-      routes.put(ref, new RouteFacts(rf.parents(), ps, rf.served()));
+      routes.put(ref, new RouteFacts(rf.parents(), ps, rf.served(), rf.attachments()));
     });
     SortedMap<ObjectRef, ObjectStatus> gateways = new TreeMap<>();
     lowered.gateways().forEach((ref, gf) -> {
@@ -717,22 +735,27 @@ final class NorthSouth {
       List<Problem> errors = all.stream().filter(Problem::isError).toList();
       // A listener left out (its protocol, its hostname) does not reject the Gateway.
       List<Problem> gatewayErrors = errors.stream().filter(p -> !p.field().startsWith("spec.listeners[")).toList();
+      List<ListenerStatus> listeners = GatewayApiStatuses.listeners(gf.gateway(), all, node != null);
+      boolean someLeftOut = listeners.size() < gf.gateway().spec().listeners().size()
+          || listeners.stream().anyMatch(l -> !l.conditions().get(0).isTrue());
+      boolean noneAccepted = listeners.stream().noneMatch(l -> l.conditions().get(0).isTrue());
       Condition accepted;
       Condition programmed;
       if (node != null) {
-        String listeners = "listeners " + String.join(", ", gf.listeners());
-        accepted = new Condition(GammaResolver.ACCEPTED, "True", Reason.Accepted, "served as a VirtualGateway-style Envoy ("
-            + listeners + ")" + join(errors));
+        String served = "listeners " + String.join(", ", gf.listeners());
+        accepted = new Condition(GammaResolver.ACCEPTED, "True", someLeftOut ? Reason.ListenersNotValid : Reason.Accepted,
+            "served as a VirtualGateway-style Envoy (" + served + ")" + join(errors));
         programmed = new Condition(PROGRAMMED, "True", Reason.Programmed, "served to Envoy node id " + node);
       } else {
-        Reason reason = gatewayErrors.isEmpty() ? errors.isEmpty() ? Reason.InvalidSpec : errors.get(0).reason()
+        // Gateway API's reason when no listener is left; else the Gateway's own (NameConflict, the VirtualGateway's).
+        Reason reason = noneAccepted ? Reason.ListenersNotValid : gatewayErrors.isEmpty() ? Reason.InvalidSpec
             : gatewayErrors.get(0).reason();
         String why = errors.isEmpty() ? "not served" : "not served" + join(gatewayErrors.isEmpty() ? errors : gatewayErrors);
         accepted = new Condition(GammaResolver.ACCEPTED, "False", reason, why);
-        programmed = new Condition(PROGRAMMED, "False", reason, why);
+        programmed = new Condition(PROGRAMMED, "False", Reason.Invalid, why);
       }
       gateways.put(ref, new ObjectStatus(ref, gf.gateway().metadata().generationOrZero(), accepted, all, null,
-          List.of(programmed)));
+          List.of(programmed), listeners, List.of()));
     });
     return new Statuses(gateways, routes);
   }

@@ -111,6 +111,21 @@ public final class GoldenTrees {
       for (var mc : s.more()) {
         o.put(mc.type(), mc.status() + " (" + mc.reason() + ")" + (mc.message().isEmpty() ? "" : ": " + mc.message()));
       }
+      if (!s.listeners().isEmpty()) {
+        ObjectNode ls = F.objectNode();
+        for (var l : s.listeners()) {
+          ArrayNode cs = F.arrayNode();
+          cs.add("supportedKinds " + l.supportedKinds() + ", attachedRoutes " + l.attachedRoutes());
+          for (var c : l.conditions()) {
+            cs.add(c.type() + "=" + c.status() + " (" + c.reason() + ")" + (c.message().isEmpty() ? "" : ": " + c.message()));
+          }
+          ls.set(l.name(), cs);
+        }
+        o.set("listeners", ls);
+      }
+      if (!s.gatewayParents().isEmpty()) {
+        o.put("gatewayParents", s.gatewayParents().toString());
+      }
       ArrayNode ps = F.arrayNode();
       for (Problem p : s.problems()) {
         ps.add(p.severity().lower() + ": " + p.fieldAndMessage());

@@ -44,16 +44,19 @@ public final class StatusView implements StatusSink {
         o.put("condition", c);
       }
       if (!s.more().isEmpty()) {
-        List<Map<String, Object>> more = new ArrayList<>();
-        for (var mc : s.more()) {
-          Map<String, Object> c = new LinkedHashMap<>();
-          c.put("type", mc.type());
-          c.put("status", mc.status());
-          c.put("reason", mc.reason().name());
-          c.put("message", mc.message());
-          more.add(c);
+        o.put("conditions", conditions(s.more()));
+      }
+      if (!s.listeners().isEmpty()) {
+        List<Map<String, Object>> ls = new ArrayList<>();
+        for (var l : s.listeners()) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("name", l.name());
+          m.put("supportedKinds", l.supportedKinds());
+          m.put("attachedRoutes", l.attachedRoutes());
+          m.put("conditions", conditions(l.conditions()));
+          ls.add(m);
         }
-        o.put("conditions", more);
+        o.put("listeners", ls);
       }
       if (s.servedGeneration() != null) {
         o.put("servedGeneration", s.servedGeneration());
@@ -69,5 +72,18 @@ public final class StatusView implements StatusSink {
     root.put("objects", objects);
     root.put("unattachedProblems", report.unattached().stream().map(Problem::toLine).toList());
     return JsonMapper.shared().writerWithDefaultPrettyPrinter().writeValueAsString(root);
+  }
+
+  private static List<Map<String, Object>> conditions(List<io.appmeshxds.translator.status.Condition> cs) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (var mc : cs) {
+      Map<String, Object> c = new LinkedHashMap<>();
+      c.put("type", mc.type());
+      c.put("status", mc.status());
+      c.put("reason", mc.reason().name());
+      c.put("message", mc.message());
+      out.add(c);
+    }
+    return out;
   }
 }

@@ -121,10 +121,12 @@ class DeployKustomizeTest {
     assertThat(cr.toString()).doesNotContain("\"pods\"", "\"secrets\"", "\"*\"", "\"create\"", "\"delete\"");
     List<String> crRules = new ArrayList<>();
     cr.path("rules").forEach(r -> crRules.add(r.path("apiGroups") + " " + r.path("resources") + " " + r.path("verbs")));
-    // Gateway API routes: read, and only their status written (status.parents[]).
+    // Gateway API: read, and only the status written (routes' status.parents[], Gateways' and
+    // GatewayClasses' conditions and listeners).
     assertThat(crRules).contains(
         "[\"gateway.networking.k8s.io\"] [\"httproutes\",\"grpcroutes\",\"referencegrants\",\"gateways\",\"gatewayclasses\"] [\"get\",\"list\",\"watch\"]",
-        "[\"gateway.networking.k8s.io\"] [\"httproutes/status\",\"grpcroutes/status\"] [\"update\",\"patch\"]");
+        "[\"gateway.networking.k8s.io\"] [\"httproutes/status\",\"grpcroutes/status\",\"gateways/status\","
+            + "\"gatewayclasses/status\"] [\"update\",\"patch\"]");
     // Pods are read only by proxy authorization's service-account check, and only read.
     JsonNode pods = one(docs, "ClusterRole", "appmesh-xds-proxy-authorization");
     List<String> rules = new ArrayList<>();

@@ -25,6 +25,7 @@ public final class GatewayApiModel {
       "gateway.networking.k8s.io/v1/HTTPRoute", io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class,
       "gateway.networking.k8s.io/v1/GRPCRoute", io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute.class,
       "gateway.networking.k8s.io/v1/Gateway", io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway.class,
+      "gateway.networking.k8s.io/v1/GatewayClass", io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass.class,
       "gateway.networking.k8s.io/v1beta1/ReferenceGrant", io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant.class,
       "gateway.networking.k8s.io/v1alpha3/BackendTLSPolicy",
       io.fabric8.kubernetes.api.model.gatewayapi.v1alpha3.BackendTLSPolicy.class);

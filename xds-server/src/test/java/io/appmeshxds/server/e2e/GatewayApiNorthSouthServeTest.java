@@ -146,6 +146,10 @@ class GatewayApiNorthSouthServeTest {
       assertThat(gateway.path("conditions").get(0).path("type").asString("")).isEqualTo("Programmed");
       assertThat(gateway.path("conditions").get(0).path("message").asString("")).contains(NODE);
       assertThat(gateway.path("problems").toString()).contains("spec.listeners[1].protocol", "TLS");
+      // Its listeners, as Kubernetes gets them in status.listeners[].
+      assertThat(gateway.path("listeners").get(0).path("name").asString("")).isEqualTo("http");
+      assertThat(gateway.path("listeners").get(1).path("conditions").get(0).path("reason").asString(""))
+          .isEqualTo("UnsupportedProtocol");
     }
   }
 }

@@ -4,6 +4,7 @@ import io.appmeshxds.server.source.kubernetes.AppMeshKinds;
 import io.appmeshxds.server.source.kubernetes.GatewayApiKinds;
 import io.appmeshxds.server.status.StatusSink;
 import io.appmeshxds.translator.api.Kind;
+import io.appmeshxds.translator.input.GatewayApi;
 import io.appmeshxds.translator.input.ObjectRef;
 import io.appmeshxds.translator.status.Condition;
 import io.appmeshxds.translator.status.ObjectStatus;
@@ -50,8 +51,11 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Gateway API HTTPRoutes and GRPCRoutes get {@code status.parents[]} instead, as Gateway API
- * defines it (see {@link RouteStatus}): one entry per Service parent under our controller name,
- * other controllers' entries untouched, written the same way (async, coalesced, diffed, leader only).
+ * defines it (see {@link RouteStatus}): one entry per Service parent under the mesh controller's
+ * name and one per parent Gateway of ours under {@link GatewayApi#GATEWAY_CONTROLLER}, other
+ * controllers' entries untouched. Gateways of our GatewayClass and that GatewayClass get their
+ * {@code status.conditions} and a Gateway its {@code status.listeners} (see {@link GatewayStatus}).
+ * All are written the same way (async, coalesced, diffed, leader only).
  */
 public final class KubernetesStatusSink implements StatusSink, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesStatusSink.class);
@@ -60,10 +64,14 @@ public final class KubernetesStatusSink implements StatusSink, AutoCloseable {
   /** Controller name of our entries in Gateway API routes' {@code status.parents[]} (GAMMA routes). */
   public static final String DEFAULT_GATEWAY_CONTROLLER = "appmesh-xds.io/mesh-controller";
 
-  /** What one object's status should say; {@code route} is set for a Gateway API route. */
-  record Desired(ObjectRef ref, Condition condition, long observedGeneration, RouteStatus.Verdict route) {
+  /**
+   * What one object's status should say; {@code route} is set for a Gateway API route, {@code
+   * gateway} for a Gateway or GatewayClass of ours.
+   */
+  record Desired(ObjectRef ref, Condition condition, long observedGeneration, RouteStatus.Verdict route,
+      GatewayStatus.Verdict gateway) {
     Desired(ObjectRef ref, Condition condition, long observedGeneration) {
-      this(ref, condition, observedGeneration, null);
+      this(ref, condition, observedGeneration, null, null);
     }
   }
 
@@ -110,12 +118,14 @@ public final class KubernetesStatusSink implements StatusSink, AutoCloseable {
       ObjectStatus s = report.get(ref);
       Kind kind = ref.appMeshKind();
       boolean route = isRoute(ref);
-      if (s == null || (kind == null && !route) || s.condition() == null) {
+      boolean gateway = isGateway(ref);
+      if (s == null || (kind == null && !route && !gateway) || s.condition() == null) {
         latest.remove(ref); // gone, a BackendGroup (App Mesh gave it no condition), or not a kind with status
         pending.remove(ref);
         return;
       }
-      Desired d = route ? new Desired(ref, s.condition(), s.observedGeneration(), verdict(s))
+      Desired d = route ? new Desired(ref, s.condition(), s.observedGeneration(), verdict(s), null)
+          : gateway ? new Desired(ref, s.condition(), s.observedGeneration(), null, GatewayStatus.Verdict.of(s))
           : new Desired(ref, s.condition(), s.observedGeneration());
       if (!d.equals(latest.put(ref, d))) {
         pending.put(ref, d);
@@ -129,6 +139,11 @@ public final class KubernetesStatusSink implements StatusSink, AutoCloseable {
 
   private static boolean isRoute(ObjectRef ref) {
     return "HTTPRoute".equals(ref.kind()) || "GRPCRoute".equals(ref.kind());
+  }
+
+  /** A Gateway or GatewayClass: the report has statuses only for those of our GatewayClass. */
+  private static boolean isGateway(ObjectRef ref) {
+    return "Gateway".equals(ref.kind()) || "GatewayClass".equals(ref.kind());
   }
 
   /**
@@ -153,7 +168,8 @@ public final class KubernetesStatusSink implements StatusSink, AutoCloseable {
     byParent.forEach((i, ps) -> parents.put(i, new Condition(s.condition().type(), "False", ps.get(0).reason(),
         "not served: " + String.join("; ", ps.stream().map(Problem::fieldAndMessage).toList()))));
     Condition refs = s.more().stream().filter(c -> "ResolvedRefs".equals(c.type())).findFirst().orElse(null);
-    return new RouteStatus.Verdict(s.condition(), refs, parents, s.observedGeneration());
+    return new RouteStatus.Verdict(s.condition(), refs, parents, s.observedGeneration(),
+        new java.util.HashSet<>(s.gatewayParents()));
   }
 
   /**
@@ -262,7 +278,8 @@ public final class KubernetesStatusSink implements StatusSink, AutoCloseable {
       if (cur == null) {
         return true; // deleted meanwhile
       }
-      Map<String, Object> status = d.route() != null ? updatedRouteStatus(cur, d) : updatedStatus(cur, d);
+      Map<String, Object> status = d.route() != null ? updatedRouteStatus(cur, d)
+          : d.gateway() != null ? updatedGatewayStatus(cur, d) : updatedStatus(cur, d);
       if (status == null) {
         return true; // already says this
       }
@@ -296,10 +313,21 @@ public final class KubernetesStatusSink implements StatusSink, AutoCloseable {
     List<?> parentRefs = spec instanceof Map<?, ?> m && m.get("parentRefs") instanceof List<?> l ? l : List.of();
     RouteStatus.Verdict v = d.route();
     if (v.observedGeneration() == 0 && cur.getMetadata().getGeneration() != null) {
-      v = new RouteStatus.Verdict(v.accepted(), v.resolvedRefs(), v.parentAccepted(), cur.getMetadata().getGeneration());
+      v = v.withGeneration(cur.getMetadata().getGeneration());
     }
     return RouteStatus.updated(raw instanceof Map<?, ?> s ? (Map<String, Object>) s : null, parentRefs, v,
-        gatewayController, Instant.now(clock));
+        gatewayController, GatewayApi.GATEWAY_CONTROLLER, Instant.now(clock));
+  }
+
+  /** A Gateway's or GatewayClass's new status map, or null when the current one already says the same. */
+  @SuppressWarnings("unchecked")
+  Map<String, Object> updatedGatewayStatus(GenericKubernetesResource cur, Desired d) {
+    Object raw = cur.getAdditionalProperties().get("status");
+    GatewayStatus.Verdict v = d.gateway();
+    if (v.observedGeneration() == 0 && cur.getMetadata().getGeneration() != null) {
+      v = v.withGeneration(cur.getMetadata().getGeneration());
+    }
+    return GatewayStatus.updated(raw instanceof Map<?, ?> s ? (Map<String, Object>) s : null, v, Instant.now(clock));
   }
 
   /** The new status map, or null when the current one already says the same. */

@@ -97,6 +97,33 @@ class RouteStatusTest {
     assertThat(RouteStatus.reason(new Condition("Accepted", "False", Reason.Unsupported, "x"))).isEqualTo("UnsupportedValue");
   }
 
+  @Test
+  @SuppressWarnings("unchecked")
+  void gatewayParentsOfOursGetTheGatewayControllersEntryBesideTheMeshs() {
+    String gw = "appmesh-xds.io/gateway-controller";
+    Map<String, Object> theirs = Map.of("parentRef", GATEWAY, "controllerName", "example.net/gw", "conditions", List.of());
+    Map<String, Object> other = Map.of("name", "edge-other", "kind", "Gateway");
+    RouteStatus.Verdict v = new RouteStatus.Verdict(ACCEPTED, RESOLVED,
+        Map.of(2, new Condition("Accepted", "False", Reason.NotAllowedByListeners, "no listener takes it")), 3,
+        java.util.Set.of(0, 2));
+    Map<String, Object> s = RouteStatus.updated(Map.of("parents", List.of(theirs)), List.of(GATEWAY, SERVICE, other), v,
+        US, gw, T1);
+    List<?> parents = (List<?>) s.get("parents");
+    assertThat(parents).hasSize(4);
+    assertThat(parents.get(0)).isEqualTo(theirs);
+    Map<?, ?> ours = (Map<?, ?>) parents.get(1);
+    assertThat(ours.get("controllerName")).isEqualTo(gw);
+    assertThat(ours.get("parentRef")).isEqualTo(GATEWAY);
+    assertThat(((Map<?, ?>) parents.get(2)).get("controllerName")).isEqualTo(US);
+    Map<?, ?> refused = (Map<?, ?>) parents.get(3);
+    assertThat(refused.get("controllerName")).isEqualTo(gw);
+    assertThat(((Map<?, ?>) ((List<?>) refused.get("conditions")).get(0)).get("reason")).isEqualTo("NotAllowedByListeners");
+    assertThat(RouteStatus.updated(reparse(s), List.of(GATEWAY, SERVICE, other), v, US, gw, T2)).isNull();
+    // The Gateway is not ours any more: our entry for it goes, the other controller's stays.
+    Map<String, Object> gone = RouteStatus.updated(reparse(s), List.of(GATEWAY, SERVICE, other), ok(3), US, gw, T2);
+    assertThat((List<Object>) gone.get("parents")).hasSize(2).contains(theirs);
+  }
+
   @SuppressWarnings("unchecked")
   private static Map<String, Object> reparse(Map<String, Object> m) {
     var json = io.appmeshxds.translator.input.Json.JSON;
