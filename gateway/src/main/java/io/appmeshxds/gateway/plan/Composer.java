@@ -52,6 +52,11 @@ final class Composer {
     // only the first is reachable (as in the router), so the others are left out.
     Set<RoutePlan.Match> seen = new java.util.HashSet<>();
     for (RoutePlan t : targets) {
+      String redirectNever = redirectNever(g, t.action().redirect());
+      if (redirectNever != null) {
+        dropped.add(describe(t) + ": " + redirectNever);
+        continue;
+      }
       HeaderResult hr = headers(g, t.match());
       if (hr.never() != null) {
         dropped.add(describe(t) + ": " + hr.never());
@@ -76,7 +81,7 @@ final class Composer {
               : new RoutePlan.Rewrite(ok.prefixRewrite(), ok.regexPattern(), ok.regexSubstitution(), g.hostRewrite(), Map.of());
           RoutePlan.Action a = t.action();
           out.add(new RoutePlan(g.name() + "/" + t.name() + (v.slashless() ? "/without-slash" : ""), match,
-              new RoutePlan.Action(a.clusters(), a.weighted(), a.timeoutMs(), a.idleTimeoutMs(), a.retry(), rw, a.headers())));
+              a.with(a.retry(), a.redirect() == null ? rw : null)));
         }
       }
       if (!any) {
@@ -84,6 +89,28 @@ final class Composer {
       }
     }
     return new Composition(out, dropped);
+  }
+
+  /**
+   * Why a target route's redirect (a Gateway API RequestRedirect) cannot be answered by the
+   * gateway's composed route, or null when it can (or there is none): the target computes its
+   * redirect from the request the gateway rewrote, while the composed route sees the request as it
+   * came; the two agree when the redirect replaces what the gateway rewrites (host, path) or the
+   * gateway keeps it.
+   */
+  static String redirectNever(GatewayRouteSpec g, RoutePlan.Redirect r) {
+    if (r == null) {
+      return null;
+    }
+    if (r.host() == null && g.hostRewrite() != null) {
+      return "its redirect keeps the host, which the gateway rewrites to " + g.hostRewrite() + "; one Envoy route cannot"
+          + " redirect to the rewritten host";
+    }
+    if (r.fullPath() == null && !g.pathUnchanged()) {
+      return "its redirect keeps or edits the path, which the gateway rewrites; one Envoy route cannot redirect to the"
+          + " rewritten path";
+    }
+    return null;
   }
 
   static String describe(RoutePlan t) {

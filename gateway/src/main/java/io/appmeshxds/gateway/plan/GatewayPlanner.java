@@ -28,7 +28,6 @@ import io.appmeshxds.translator.plan.RouteConfigPlan;
 import io.appmeshxds.translator.plan.RoutePlan;
 import io.appmeshxds.translator.plan.SidecarPlanner;
 import io.appmeshxds.translator.plan.VirtualHostPlan;
-import io.appmeshxds.translator.plan.WeightedCluster;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -123,8 +122,8 @@ public final class GatewayPlanner implements ProxyPlanner {
       listeners.add(GatewayListeners.listener(l, ls.size(), log, extensions));
       ClusterPlan.CircuitBreakers cb = GatewayListeners.limits(l.connectionPool());
       for (RoutePlan r : routes) {
-        for (WeightedCluster w : r.action().clusters()) {
-          if (w.cluster() instanceof ClusterId.Backend b) {
+        for (ClusterId c : r.action().usedClusters()) { // mirrors' clusters too
+          if (c instanceof ClusterId.Backend b) {
             limits.merge(b, cb, GatewayListeners::min);
             usedBy.computeIfAbsent(b, x -> new TreeSet<>()).add(port);
           }

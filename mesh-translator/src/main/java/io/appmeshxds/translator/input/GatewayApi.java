@@ -246,8 +246,15 @@ public final class GatewayApi {
   /** A path modifier: type ReplaceFullPath or ReplacePrefixMatch, with the matching value. */
   public record PathModifier(String type, String replaceFullPath, String replacePrefixMatch) {}
 
-  /** {@code requestMirror}. */
-  public record Mirror(BackendRef backendRef, Long percent, Map<String, Object> fraction) {}
+  /**
+   * {@code requestMirror}: {@code percent} and {@code fraction} (Gateway API v1.2+) are optional and
+   * exclusive; without either every request is mirrored. Its {@code backendRef} is a
+   * BackendObjectReference: {@code weight} and {@code filters} are read only to be reported.
+   */
+  public record Mirror(BackendRef backendRef, Long percent, Fraction fraction) {}
+
+  /** {@code requestMirror.fraction}: denominator defaults to 100. */
+  public record Fraction(Long numerator, Long denominator) {}
 
   /** {@code backendRefs[]}: group defaults to core (""), kind to Service, weight to 1. */
   public record BackendRef(String group, String kind, String name, String namespace, Long port, Long weight,

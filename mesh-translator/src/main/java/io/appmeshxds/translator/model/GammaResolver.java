@@ -140,7 +140,7 @@ final class GammaResolver {
     {
       ObjectRef ref = route.ref();
       boolean grpc = route instanceof GatewayApi.GrpcRoute;
-      List<GammaRules.Pending> pending = route instanceof GatewayApi.HttpRoute h ? GammaRules.http(h, f)
+      List<GammaRules.Pending> pending = route instanceof GatewayApi.HttpRoute h ? GammaRules.http(h, f, true)
           : GammaRules.grpc((GatewayApi.GrpcRoute) route, f);
       Map<String, ServiceRoutes.Edits> backendEdits = backendFilters(pending, f);
       boolean specOk = !f.hasErrors();
@@ -159,13 +159,21 @@ final class GammaResolver {
             for (int i = 0; i < pr.backendRefs().size(); i++) {
               String field = pr.backendField() + "[" + i + "]";
               ServiceRoutes.Backend b = backend(route, pr.backendRefs().get(i), field, backendEdits.get(field), p.mesh(),
-                  index, in, grants, f);
+                  index, in, grants, f, SHARE_MOVES);
               if (b != null) {
                 backends.add(b);
               }
             }
+            List<ServiceRoutes.Mirror> mirrors = new ArrayList<>();
+            for (GammaRules.PendingMirror m : pr.mirrors()) {
+              ServiceRoutes.Backend b = backend(route, m.backendRef(), m.field() + ".requestMirror.backendRef", null,
+                  p.mesh(), index, in, grants, f, "; nothing is mirrored there");
+              if (b != null) {
+                mirrors.add(new ServiceRoutes.Mirror(b.node(), b.port(), b.protocol(), m.numerator(), m.denominator()));
+              }
+            }
             ServiceRoutes.Rule rule = new ServiceRoutes.Rule(pr.name(), ref, p.port(), pr.pathKind(), pr.path(), pr.headers(),
-                pr.queryParams(), pr.method(), backends, pr.edits(), pr.rewrite(), pr.timeoutMs());
+                pr.queryParams(), pr.method(), backends, pr.edits(), pr.rewrite(), pr.timeoutMs(), mirrors, pr.redirect());
             acc.computeIfAbsent(p.mesh().name(), m -> new TreeMap<>())
                 .computeIfAbsent(p.vs().awsName(), s -> new ArrayList<>())
                 .add(new Ranked(grpc ? 0 : 1, pr.rank(), route.creationTimestamp(), ref, pr.rule(), pr.match(), rule));
@@ -192,6 +200,14 @@ final class GammaResolver {
         if (filters.rewrite() != null) {
           f.error(io.appmeshxds.translator.input.Reason.Unsupported, field + ".filters",
               "a URLRewrite filter on a backendRef is not served by appmesh-xds (put it on the rule)");
+        }
+        if (filters.redirectAt() != null) {
+          f.error(Reason.Unsupported, filters.redirectAt() + ".type",
+              "a RequestRedirect filter on a backendRef is not served by appmesh-xds (put it on the rule)");
+        }
+        for (GammaRules.PendingMirror m : filters.mirrors()) {
+          f.error(Reason.Unsupported, m.field() + ".type",
+              "a RequestMirror filter on a backendRef is not served by appmesh-xds (put it on the rule)");
         }
         out.put(field, filters.edits());
       }
@@ -307,9 +323,16 @@ final class GammaResolver {
     return out;
   }
 
+  /** What becomes of an unresolved backendRef's share, said in its problem. */
+  private static final String SHARE_MOVES = "; its share of the traffic goes to the rule's other backends";
+
+  /**
+   * A backendRef (or a mirror's) resolved to a VirtualNode listener of {@code mesh}; null when it
+   * does not resolve, with a problem at {@code field} whose message ends with {@code consequence}.
+   */
   private static ServiceRoutes.Backend backend(GatewayApi.Route route, GatewayApi.BackendRef b, String field,
       ServiceRoutes.Edits edits, MeshGraph mesh, Map<String, List<ResolvedNode>> index, MeshResources in,
-      Map<String, List<GatewayApi.ReferenceGrant>> grants, Findings f) {
+      Map<String, List<GatewayApi.ReferenceGrant>> grants, Findings f, String consequence) {
     if (!isService(b, field, f)) {
       return null;
     }
@@ -326,15 +349,14 @@ final class GammaResolver {
       f.error(field + ".weight", "must be 0-1000000 (got " + weight + ")");
       return null;
     }
-    String ns = permittedNamespace(route, b, field, grants, f, "; its share of the traffic goes to the rule's other backends");
+    String ns = permittedNamespace(route, b, field, grants, f, consequence);
     if (ns == null) {
       return null;
     }
     List<ResolvedNode> nodes = index.getOrDefault(ns + "/" + b.name(), List.of());
     if (nodes.isEmpty()) {
       f.error(Reason.BackendNotFound, field + ".name", "no VirtualNode in mesh " + mesh.name() + " is discovered as Service "
-          + ns + "/" + b.name() + " (DNS hostname " + b.name() + "." + ns + ".svc.cluster.local); its share of the"
-          + " traffic goes to the rule's other backends");
+          + ns + "/" + b.name() + " (DNS hostname " + b.name() + "." + ns + ".svc.cluster.local)" + consequence);
       return null;
     }
     if (nodes.size() > 1) {
@@ -368,7 +390,7 @@ final class GammaResolver {
     }
     f.error(Reason.BackendNotFound, field + ".port", "VirtualNode " + node.awsName() + " (Service " + ns + "/" + b.name()
         + ") has no listener on port " + candidates.stream().distinct().map(String::valueOf).reduce((x, y) -> x + " or " + y)
-        .orElse("") + "; its share of the traffic goes to the rule's other backends");
+        .orElse("") + consequence);
     return null;
   }
 

@@ -14,10 +14,11 @@ import java.util.regex.Pattern;
 
 /**
  * The mesh-independent part of a Gateway API route: each rule's matches lowered to Envoy's terms
- * (segment-wise path prefixes, gRPC service/method paths), its filters to header edits and
- * rewrites, its timeouts; backendRefs are resolved later, per mesh ({@link GammaResolver}). What
- * we do not serve (redirects, mirrors, extension filters) is an error naming the field: the route
- * is then not served at all, rather than served differently than written.
+ * (segment-wise path prefixes, gRPC service/method paths), its filters to header edits, rewrites,
+ * redirects and mirrors, its timeouts; backendRefs (a mirror's too) are resolved later, per mesh
+ * ({@link GammaResolver}). What we do not serve (extension filters, and redirects and mirrors of a
+ * route lowered for a Gateway) is an error naming the field: the route is then not served at all,
+ * rather than served differently than written.
  */
 final class GammaRules {
   private GammaRules() {}
@@ -40,16 +41,55 @@ final class GammaRules {
   record Pending(String name, int rule, int match, long[] rank, ServiceRoutes.PathKind pathKind, String path,
       List<ServiceRoutes.Condition> headers, List<ServiceRoutes.Condition> queryParams, String method,
       List<GatewayApi.BackendRef> backendRefs, String backendField, ServiceRoutes.Edits edits,
-      ServiceRoutes.Rewrite rewrite, long timeoutMs) {}
+      ServiceRoutes.Rewrite rewrite, long timeoutMs, ServiceRoutes.Redirect redirect, List<PendingMirror> mirrors) {}
 
-  /** The rule matches of an HTTPRoute. */
+  /**
+   * A RequestMirror filter before its backend is resolved.
+   *
+   * @param field the filter's field path ({@code spec.rules[i].filters[j]})
+   * @param numerator with {@code denominator}, the share mirrored (see {@link ServiceRoutes.Mirror})
+   */
+  record PendingMirror(GatewayApi.BackendRef backendRef, String field, long numerator, long denominator) {}
+
+  /**
+   * The rule matches of an HTTPRoute lowered for a Gateway ({@link NorthSouth}): redirects and
+   * mirrors are not lowered there yet, an error.
+   */
   static List<Pending> http(GatewayApi.HttpRoute r, Findings f) {
+    return http(r, f, false);
+  }
+
+  /** The rule matches of an HTTPRoute; {@code eastWest}: for a Service parent (GAMMA), where redirects and mirrors are served. */
+  static List<Pending> http(GatewayApi.HttpRoute r, Findings f, boolean eastWest) {
     List<Pending> out = new ArrayList<>();
     List<GatewayApi.HttpRule> rules = r.spec().rules();
     for (int i = 0; i < rules.size(); i++) {
       GatewayApi.HttpRule rule = rules.get(i);
       String at = "spec.rules[" + i + "]";
       Filters filters = filters(rule.filters(), at + ".filters", f);
+      if (!eastWest) {
+        if (filters.redirectAt != null) {
+          f.error(Reason.Unsupported, filters.redirectAt + ".type", "RequestRedirect filters are not served through a"
+              + " Gateway yet (they are for a Service parent); the route is not served there");
+        }
+        for (PendingMirror m : filters.mirrors) {
+          f.error(Reason.Unsupported, m.field() + ".type", "RequestMirror filters are not served through a Gateway yet"
+              + " (they are for a Service parent); the route is not served there");
+        }
+      }
+      List<GatewayApi.BackendRef> backendRefs = rule.backendRefs();
+      List<PendingMirror> mirrors = filters.mirrors;
+      if (filters.redirect != null) {
+        if (!backendRefs.isEmpty()) {
+          f.warn(at + ".backendRefs", "not used: the rule answers every request with its RequestRedirect");
+          backendRefs = List.of();
+        }
+        if (!mirrors.isEmpty()) {
+          f.warn(mirrors.get(0).field(), "not used: the rule answers every request with its RequestRedirect, nothing is"
+              + " forwarded or mirrored");
+          mirrors = List.of();
+        }
+      }
       long timeout = timeout(rule.timeouts(), at + ".timeouts", f);
       List<GatewayApi.HttpMatch> matches = rule.matches().isEmpty()
           ? List.of(new GatewayApi.HttpMatch(null, List.of(), List.of(), null)) : rule.matches();
@@ -98,9 +138,11 @@ final class GammaRules {
         List<ServiceRoutes.Condition> headers = conditions(match.headers(), mat + ".headers", true, f);
         List<ServiceRoutes.Condition> queries = conditions(match.queryParams(), mat + ".queryParams", false, f);
         ServiceRoutes.Rewrite rewrite = rewrite(filters.rewrite, type, value, at + ".filters", mat, f);
+        ServiceRoutes.Redirect redirect = filters.redirect == null ? null
+            : redirect(filters.redirect, filters.redirectAt + ".requestRedirect", type, value, mat, f);
         long[] rank = {pathRank, method == null ? 1 : 0, -headers.size(), -queries.size()};
         out.add(new Pending(name(r, rule.name(), i, m), i, m, rank, kind, path, headers, queries, method,
-            rule.backendRefs(), at + ".backendRefs", filters.edits, rewrite, timeout));
+            backendRefs, at + ".backendRefs", filters.edits, rewrite, timeout, redirect, mirrors));
       }
     }
     return out;
@@ -116,6 +158,9 @@ final class GammaRules {
       Filters filters = filters(rule.filters(), at + ".filters", f);
       if (filters.rewrite != null) {
         f.error(Reason.Unsupported, at + ".filters", "GRPCRoute has no URLRewrite filter");
+      }
+      if (filters.redirectAt != null) {
+        f.error(Reason.Unsupported, filters.redirectAt + ".type", "GRPCRoute has no RequestRedirect filter");
       }
       List<GatewayApi.GrpcMatch> matches = rule.matches().isEmpty()
           ? List.of(new GatewayApi.GrpcMatch(null, List.of())) : rule.matches();
@@ -177,7 +222,7 @@ final class GammaRules {
         List<ServiceRoutes.Condition> headers = conditions(match.headers(), mat + ".headers", true, f);
         long[] rank = {methodRank, -serviceLength, -methodLength, -headers.size()};
         out.add(new Pending(name(r, rule.name(), i, m), i, m, rank, kind, path, headers, List.of(), null,
-            rule.backendRefs(), at + ".backendRefs", filters.edits, null, DEFAULT_TIMEOUT_MS));
+            rule.backendRefs(), at + ".backendRefs", filters.edits, null, DEFAULT_TIMEOUT_MS, null, filters.mirrors));
       }
     }
     return out;
@@ -241,8 +286,17 @@ final class GammaRules {
     return out;
   }
 
-  /** A rule's (or backendRef's) filters: header edits, a URL rewrite; the rest is reported. */
-  record Filters(ServiceRoutes.Edits edits, GatewayApi.UrlRewrite rewrite) {}
+  /**
+   * A rule's (or backendRef's) filters: header edits, a URL rewrite, a redirect (at {@code
+   * redirectAt}, its filter's field path), mirrors; the rest is reported. Callers report what they
+   * do not serve where they read them.
+   */
+  record Filters(ServiceRoutes.Edits edits, GatewayApi.UrlRewrite rewrite, GatewayApi.Redirect redirect,
+      String redirectAt, List<PendingMirror> mirrors) {
+    Filters {
+      mirrors = List.copyOf(mirrors);
+    }
+  }
 
   static Filters filters(List<GatewayApi.Filter> in, String at, Findings f) {
     List<ServiceRoutes.Header> reqSet = new ArrayList<>();
@@ -252,6 +306,10 @@ final class GammaRules {
     List<ServiceRoutes.Header> resAdd = new ArrayList<>();
     List<String> resRemove = new ArrayList<>();
     GatewayApi.UrlRewrite rewrite = null;
+    String rewriteAt = null;
+    GatewayApi.Redirect redirect = null;
+    String redirectAt = null;
+    List<PendingMirror> mirrors = new ArrayList<>();
     for (int i = 0; i < in.size(); i++) {
       GatewayApi.Filter flt = in.get(i);
       String field = at + "[" + i + "]";
@@ -264,18 +322,162 @@ final class GammaRules {
         case "URLRewrite" -> {
           if (flt.urlRewrite() == null) {
             f.error(field + ".urlRewrite", "required for type URLRewrite");
+          } else if (rewriteAt != null) {
+            f.error(field + ".type", "URLRewrite may appear once in a filter list (" + rewriteAt + " is one)");
           } else {
             rewrite = flt.urlRewrite();
+            rewriteAt = field;
           }
         }
-        case "RequestRedirect", "RequestMirror", "ExtensionRef", "CORS", "ExternalAuth" ->
+        case "RequestRedirect" -> {
+          if (flt.requestRedirect() == null) {
+            f.error(field + ".requestRedirect", "required for type RequestRedirect");
+          } else if (redirectAt != null) {
+            f.error(field + ".type", "RequestRedirect may appear once in a filter list (" + redirectAt + " is one)");
+          } else {
+            redirect = flt.requestRedirect();
+            redirectAt = field;
+          }
+        }
+        case "RequestMirror" -> {
+          PendingMirror m = mirror(flt.requestMirror(), field, f);
+          if (m != null) {
+            mirrors.add(m);
+          }
+        }
+        case "ExtensionRef", "CORS", "ExternalAuth" ->
             f.error(Reason.Unsupported, field + ".type", type + " filters are not served by appmesh-xds; the route is not"
                 + " served (rather than served without the filter)");
         default -> f.error(field + ".type", type.isEmpty() ? "required" : "unknown filter type \"" + type + "\"");
       }
     }
-    return new Filters(new ServiceRoutes.Edits(reqSet, reqAdd, reqRemove, resSet, resAdd, resRemove), rewrite);
+    if (redirectAt != null && rewriteAt != null) {
+      f.error(redirectAt + ".type", "a RequestRedirect and a URLRewrite (" + rewriteAt + ") cannot both be set: one"
+          + " answers the request, the other rewrites it before forwarding");
+    }
+    return new Filters(new ServiceRoutes.Edits(reqSet, reqAdd, reqRemove, resSet, resAdd, resRemove), rewrite, redirect,
+        redirectAt, mirrors);
   }
+
+  /** The denominators Envoy's FractionalPercent has, smallest first. */
+  private static final long[] DENOMINATORS = {100, 10_000, 1_000_000};
+
+  /**
+   * A RequestMirror filter: its backendRef (a BackendObjectReference, resolved per mesh later) and
+   * the share of requests mirrored ({@code percent} or {@code fraction}, exclusive; neither: all),
+   * over the smallest denominator Envoy has that states it exactly (else millionths, rounded down,
+   * with a warning); null when invalid (reported).
+   */
+  private static PendingMirror mirror(GatewayApi.Mirror m, String field, Findings f) {
+    String at = field + ".requestMirror";
+    if (m == null) {
+      f.error(at, "required for type RequestMirror");
+      return null;
+    }
+    if (m.backendRef() == null) {
+      f.error(at + ".backendRef", "required");
+      return null;
+    }
+    boolean ok = true;
+    if (m.backendRef().weight() != null) {
+      f.error(at + ".backendRef.weight", "not a field of a mirror's backendRef (a BackendObjectReference)");
+      ok = false;
+    }
+    if (!m.backendRef().filters().isEmpty()) {
+      f.error(at + ".backendRef.filters", "not a field of a mirror's backendRef (a BackendObjectReference)");
+      ok = false;
+    }
+    long num = 100;
+    long den = 100;
+    if (m.percent() != null && m.fraction() != null) {
+      f.error(at, "percent and fraction are exclusive; set one");
+      return null;
+    }
+    if (m.percent() != null) {
+      if (m.percent() < 0 || m.percent() > 100) {
+        f.error(at + ".percent", "must be 0-100 (got " + m.percent() + ")");
+        return null;
+      }
+      num = m.percent();
+    } else if (m.fraction() != null) {
+      Long n = m.fraction().numerator();
+      long d = m.fraction().denominator() == null ? 100 : m.fraction().denominator();
+      if (n == null) {
+        f.error(at + ".fraction.numerator", "required");
+        return null;
+      }
+      if (d < 1 || d > Integer.MAX_VALUE) {
+        f.error(at + ".fraction.denominator", "must be at least 1 (got " + d + ")");
+        return null;
+      }
+      if (n < 0 || n > d) {
+        f.error(at + ".fraction.numerator", "must be 0-" + d + ", at most the denominator (got " + n + ")");
+        return null;
+      }
+      num = -1;
+      for (long envoy : DENOMINATORS) {
+        if ((n * envoy) % d == 0) {
+          num = n * envoy / d;
+          den = envoy;
+          break;
+        }
+      }
+      if (num < 0) {
+        num = n * 1_000_000 / d;
+        den = 1_000_000;
+        f.warn(at + ".fraction", n + "/" + d + " is mirrored as " + num + "/1000000 (Envoy's finest fraction)");
+      }
+    }
+    return ok ? new PendingMirror(m.backendRef(), field, num, den) : null;
+  }
+
+  /**
+   * A RequestRedirect for one match (at {@code at}, its {@code requestRedirect} field): scheme,
+   * host name, port (a scheme without a port redirects to the scheme's well-known port, as
+   * Gateway API says), path (ReplaceFullPath, or ReplacePrefixMatch with a PathPrefix match, as
+   * for URLRewrite) and status code (302 by default); null when invalid (reported).
+   */
+  private static ServiceRoutes.Redirect redirect(GatewayApi.Redirect rd, String at, String pathType, String pathValue,
+      String matchField, Findings f) {
+    String scheme = rd.scheme();
+    if (scheme != null && !scheme.equals("http") && !scheme.equals("https")) {
+      f.error(at + ".scheme", "unsupported value \"" + scheme + "\"; supported: http, https");
+      return null;
+    }
+    String host = rd.hostname();
+    if (host != null && !host.matches(PRECISE_HOST)) {
+      f.error(at + ".hostname", "\"" + host + "\" is not a DNS host name");
+      return null;
+    }
+    Long port = rd.port();
+    if (port != null && (port < 1 || port > 65535)) {
+      f.error(at + ".port", "must be 1-65535 (got " + port + ")");
+      return null;
+    }
+    if (port == null && scheme != null) {
+      port = scheme.equals("https") ? 443L : 80L;
+    }
+    int status = rd.statusCode() == null ? 302 : (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE,
+        rd.statusCode()));
+    if (!REDIRECT_CODES.contains(status)) {
+      f.error(at + ".statusCode", "unsupported value " + rd.statusCode() + "; supported: " + REDIRECT_CODES);
+      return null;
+    }
+    PathEdit p = rd.path() == null ? null : pathEdit(rd.path(), pathType, pathValue, at + ".path", matchField, f);
+    if (rd.path() != null && p == null) {
+      return null;
+    }
+    if (p == null) {
+      return new ServiceRoutes.Redirect(scheme, host, port, null, null, null, status);
+    }
+    return p.fullPath() != null ? new ServiceRoutes.Redirect(scheme, host, port, p.fullPath(), null, null, status)
+        : new ServiceRoutes.Redirect(scheme, host, port, null, p.pattern(), p.substitution(), status);
+  }
+
+  /** Gateway API's redirect status codes (301 and 302 core, the others extended). */
+  private static final java.util.SortedSet<Integer> REDIRECT_CODES = new java.util.TreeSet<>(List.of(301, 302, 303, 307, 308));
+  /** Gateway API's PreciseHostname. */
+  private static final String PRECISE_HOST = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 
   private static void headerFilter(GatewayApi.HeaderFilter h, String at, List<ServiceRoutes.Header> set,
       List<ServiceRoutes.Header> add, List<String> remove, Findings f) {
@@ -309,55 +511,66 @@ final class GammaRules {
     }
   }
 
-  /**
-   * A URLRewrite for one match. ReplacePrefixMatch needs a PathPrefix match; as that match is a
-   * segment-wise regex, the rewrite is a regex rewrite that keeps what follows the prefix.
-   */
+  /** A URLRewrite for one match (its path: {@link #pathEdit}). */
   private static ServiceRoutes.Rewrite rewrite(GatewayApi.UrlRewrite rw, String pathType, String pathValue, String at,
       String matchField, Findings f) {
     if (rw == null) {
       return null;
     }
     String host = rw.hostname();
-    if (host != null && !host.matches("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")) {
+    if (host != null && !host.matches(PRECISE_HOST)) {
       f.error(at + ".urlRewrite.hostname", "\"" + host + "\" is not a DNS host name");
       return null;
     }
-    GatewayApi.PathModifier p = rw.path();
-    if (p == null) {
+    if (rw.path() == null) {
       return new ServiceRoutes.Rewrite(host, null, null);
     }
+    PathEdit p = pathEdit(rw.path(), pathType, pathValue, at + ".urlRewrite.path", matchField, f);
+    return p == null ? null : new ServiceRoutes.Rewrite(host, p.pattern(), p.substitution());
+  }
+
+  /**
+   * A path modifier as an RE2 rewrite ({@code pattern}, {@code substitution}); for ReplaceFullPath
+   * also the path itself ({@code fullPath}, else null).
+   */
+  private record PathEdit(String fullPath, String pattern, String substitution) {}
+
+  /**
+   * The path modifier {@code p} at field {@code at} for a match of {@code pathType} {@code
+   * pathValue}; null when invalid (reported). ReplacePrefixMatch needs a PathPrefix match; as that
+   * match is a segment-wise regex, the rewrite is a regex rewrite that keeps what follows the prefix.
+   */
+  private static PathEdit pathEdit(GatewayApi.PathModifier p, String pathType, String pathValue, String at,
+      String matchField, Findings f) {
     String type = p.type() == null ? "" : p.type();
     switch (type) {
       case "ReplaceFullPath" -> {
         if (p.replaceFullPath() == null || !p.replaceFullPath().startsWith("/")) {
-          f.error(at + ".urlRewrite.path.replaceFullPath", "required: an absolute path");
+          f.error(at + ".replaceFullPath", "required: an absolute path");
           return null;
         }
-        return new ServiceRoutes.Rewrite(host, "^.*$", substitution(p.replaceFullPath()));
+        return new PathEdit(p.replaceFullPath(), "^.*$", substitution(p.replaceFullPath()));
       }
       case "ReplacePrefixMatch" -> {
         if (!"PathPrefix".equals(pathType)) {
-          f.error(at + ".urlRewrite.path", "ReplacePrefixMatch needs a PathPrefix match (" + matchField + ".path is "
-              + pathType + ")");
+          f.error(at, "ReplacePrefixMatch needs a PathPrefix match (" + matchField + ".path is " + pathType + ")");
           return null;
         }
         String r = p.replacePrefixMatch() == null ? "/" : p.replacePrefixMatch();
         if (!r.startsWith("/")) {
-          f.error(at + ".urlRewrite.path.replacePrefixMatch", "must be an absolute path");
+          f.error(at + ".replacePrefixMatch", "must be an absolute path");
           return null;
         }
         String prefix = trimSlash(pathValue);
         String repl = trimSlash(r);
         String quoted = prefix.equals("/") ? "" : Re2Literal.of(prefix);
         if (repl.equals("/")) {
-          return new ServiceRoutes.Rewrite(host, "^" + quoted + "/?(.*)$", "/\\1");
+          return new PathEdit(null, "^" + quoted + "/?(.*)$", "/\\1");
         }
-        return new ServiceRoutes.Rewrite(host, "^" + quoted + "(/.*)?$", substitution(repl) + "\\1");
+        return new PathEdit(null, "^" + quoted + "(/.*)?$", substitution(repl) + "\\1");
       }
       default -> {
-        f.error(at + ".urlRewrite.path.type", "unsupported value \"" + type + "\"; supported: ReplaceFullPath,"
-            + " ReplacePrefixMatch");
+        f.error(at + ".type", "unsupported value \"" + type + "\"; supported: ReplaceFullPath, ReplacePrefixMatch");
         return null;
       }
     }

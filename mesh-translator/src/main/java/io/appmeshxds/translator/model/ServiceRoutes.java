@@ -49,15 +49,48 @@ public record ServiceRoutes(String service, List<ObjectRef> routes, List<Rule> r
    * @param edits the rule's header modifiers
    * @param rewrite the rule's URL rewrite, or null
    * @param timeoutMs request timeout (0 disables)
+   * @param mirrors the rule's RequestMirror filters whose backend resolved, in spec order
+   * @param redirect the rule's RequestRedirect, or null; when set, requests are answered with it and
+   *     {@code backends} is empty
    */
   public record Rule(String name, ObjectRef route, Long port, PathKind pathKind, String path, List<Condition> headers,
-      List<Condition> queryParams, String method, List<Backend> backends, Edits edits, Rewrite rewrite, long timeoutMs) {
+      List<Condition> queryParams, String method, List<Backend> backends, Edits edits, Rewrite rewrite, long timeoutMs,
+      List<Mirror> mirrors, Redirect redirect) {
     public Rule {
       headers = List.copyOf(headers);
       queryParams = List.copyOf(queryParams);
       backends = List.copyOf(backends);
+      mirrors = List.copyOf(mirrors);
     }
   }
+
+  /**
+   * A request mirror: a copy of each selected request goes to a VirtualNode listener, its answer
+   * is dropped.
+   *
+   * @param node the VirtualNode's awsName
+   * @param port its listener port
+   * @param protocol that listener's protocol
+   * @param numerator with {@code denominator}, the share of requests mirrored ({@code numerator ==
+   *     denominator}: all)
+   * @param denominator 100, 10000 or 1000000 (the denominators Envoy has)
+   */
+  public record Mirror(String node, long port, PortProtocol protocol, long numerator, long denominator) {}
+
+  /**
+   * A redirect answer (Gateway API RequestRedirect).
+   *
+   * @param scheme {@code http} or {@code https}, or null to keep the request's
+   * @param host the host name, or null to keep the request's
+   * @param port the port, or null to keep the request's (a scheme without a port has the scheme's
+   *     well-known port here already, as Gateway API says)
+   * @param fullPath replaces the path (ReplaceFullPath), or null
+   * @param regexPattern with {@code regexSubstitution}, rewrites the path (ReplacePrefixMatch), or null
+   * @param regexSubstitution the replacement
+   * @param statusCode 301, 302, 303, 307 or 308
+   */
+  public record Redirect(String scheme, String host, Long port, String fullPath, String regexPattern,
+      String regexSubstitution, int statusCode) {}
 
   /** A header or query parameter condition: exact value, or RE2 pattern when {@code regex}. */
   public record Condition(String name, boolean regex, String value) {}

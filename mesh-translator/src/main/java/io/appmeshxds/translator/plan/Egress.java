@@ -142,8 +142,9 @@ record Egress(SortedMap<Long, PortProtocol> ports, List<RouteConfigPlan> routeCo
       long idle = 0;
       if (protocol.isHttpFamily()) {
         vh = VirtualHostPlanner.egress(mesh, vs, port, ctx);
-        vh.routes().forEach(r -> r.action().clusters().forEach(c -> {
-          if (c.cluster() instanceof ClusterId.Backend be && !used.contains(be)) {
+        // Mirrors' clusters too: Envoy rejects a route whose mirror cluster it does not have.
+        vh.routes().forEach(r -> r.action().usedClusters().forEach(c -> {
+          if (c instanceof ClusterId.Backend be && !used.contains(be)) {
             used.add(be);
           }
         }));

@@ -8,8 +8,9 @@ import java.util.List;
  * A VirtualService's Gateway API routes ({@link ServiceRoutes}) as Envoy routes: one route per rule
  * match, in the precedence order the model gave them, weighted to the backends' VirtualNode
  * clusters (always weighted_clusters, so Flagger's weights stay visible), with the rule's header
- * edits and rewrites, its request timeout, App Mesh's idle timeout and no retry policy (Gateway
- * API's core has no retries).
+ * edits and rewrites, its mirrors (each to its backend's VirtualNode cluster), its request timeout,
+ * App Mesh's idle timeout and no retry policy (Gateway API's core has no retries). A rule with a
+ * redirect forwards nothing: its route answers with the redirect.
  */
 public final class GatewayApiRoutes {
   private GatewayApiRoutes() {}
@@ -55,8 +56,20 @@ public final class GatewayApiRoutes {
     RoutePlan.Rewrite rewrite = r.rewrite() == null ? null
         : new RoutePlan.Rewrite(null, r.rewrite().regexPattern(), r.rewrite().regexSubstitution(), r.rewrite().host(),
             java.util.Map.of());
-    return new RoutePlan(r.name(), new RoutePlan.Match(kind, r.path(), headers, queries),
-        new RoutePlan.Action(clusters, true, r.timeoutMs(), Defaults.IDLE_TIMEOUT_MS, null, rewrite, edits(r.edits())));
+    List<RoutePlan.Mirror> mirrors = new ArrayList<>();
+    for (ServiceRoutes.Mirror m : r.mirrors()) {
+      mirrors.add(new RoutePlan.Mirror(new ClusterId.Backend(mesh, m.node(), m.protocol(), m.port()), m.numerator(),
+          m.denominator()));
+    }
+    RoutePlan.Match match = new RoutePlan.Match(kind, r.path(), headers, queries);
+    ServiceRoutes.Redirect rd = r.redirect();
+    if (rd != null) {
+      return new RoutePlan(r.name(), match, new RoutePlan.Action(List.of(), true, null, null, null, null, edits(r.edits()),
+          List.of(), new RoutePlan.Redirect(rd.scheme(), rd.host(), rd.port(), rd.fullPath(), rd.regexPattern(),
+              rd.regexSubstitution(), rd.statusCode())));
+    }
+    return new RoutePlan(r.name(), match, new RoutePlan.Action(clusters, true, r.timeoutMs(), Defaults.IDLE_TIMEOUT_MS,
+        null, rewrite, edits(r.edits()), mirrors, null));
   }
 
   private static RoutePlan.HeaderEdits edits(ServiceRoutes.Edits e) {

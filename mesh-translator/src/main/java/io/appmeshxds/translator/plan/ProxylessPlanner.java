@@ -14,7 +14,10 @@ import java.util.TreeMap;
  * of its HTTP-family ports, an API listener named {@code <service>:<port>} (and {@code <service>}
  * when it has one port) over the same route configuration the node's sidecar uses on that port,
  * less the ALLOW_ALL pass-through virtual host (gRPC cannot use an ORIGINAL_DST cluster); plain EDS
- * clusters with IP endpoints.
+ * clusters with IP endpoints. Only the clusters routes forward to: gRPC does not mirror (grpc-java
+ * does not read request_mirror_policies), so its routes carry no mirror and it gets no mirror
+ * cluster; a redirect route is left out of its routes (gRPC NACKs a route whose action is a
+ * redirect), see {@code xds.RouteFactory}.
  */
 public final class ProxylessPlanner implements ProxyPlanner {
   private final EndpointOptions endpoints;

@@ -214,21 +214,80 @@ public record RoutePlan(String name, Match match, Action action) {
    * @param retry retry policy, or null
    * @param rewrite path/host rewrites (gateways), or null
    * @param headers header edits of the route, or null; with no cluster (every weight 0, or no
-   *     backend), requests get a 500 response (Gateway API's rule for a rule without a valid backend)
+   *     backend) and no redirect, requests get a 500 response (Gateway API's rule for a rule without
+   *     a valid backend)
+   * @param mirrors clusters a copy of requests goes to (Gateway API RequestMirror), in order; their
+   *     clusters are used clusters of the proxy as much as {@code clusters}
+   * @param redirect when set, requests are answered with this redirect and {@code clusters} is empty
    */
   public record Action(List<WeightedCluster> clusters, boolean weighted, Long timeoutMs, Long idleTimeoutMs, Retry retry,
-      Rewrite rewrite, HeaderEdits headers) {
+      Rewrite rewrite, HeaderEdits headers, List<Mirror> mirrors, Redirect redirect) {
     public Action {
       clusters = List.copyOf(clusters);
       headers = headers == null || headers.isEmpty() ? null : headers;
+      mirrors = mirrors == null ? List.of() : List.copyOf(mirrors);
+      if (redirect != null && !clusters.isEmpty()) {
+        throw new IllegalArgumentException("a redirect route forwards to no cluster");
+      }
     }
 
-    /** Without header edits. */
+    /** Without mirrors or a redirect. */
+    public Action(List<WeightedCluster> clusters, boolean weighted, Long timeoutMs, Long idleTimeoutMs, Retry retry,
+        Rewrite rewrite, HeaderEdits headers) {
+      this(clusters, weighted, timeoutMs, idleTimeoutMs, retry, rewrite, headers, List.of(), null);
+    }
+
+    /** Without header edits, mirrors or a redirect. */
     public Action(List<WeightedCluster> clusters, boolean weighted, Long timeoutMs, Long idleTimeoutMs, Retry retry,
         Rewrite rewrite) {
       this(clusters, weighted, timeoutMs, idleTimeoutMs, retry, rewrite, null);
     }
+
+    /** This action with {@code retry} and {@code rewrite} in place of its own. */
+    public Action with(Retry retry, Rewrite rewrite) {
+      return new Action(clusters, weighted, timeoutMs, idleTimeoutMs, retry, rewrite, headers, mirrors, redirect);
+    }
+
+    /**
+     * Every cluster this action sends requests to: its weighted clusters, then its mirrors'. Why one
+     * place: whatever gathers the clusters a proxy needs (CDS, EDS, checks) must count mirrors too.
+     */
+    public List<ClusterId> usedClusters() {
+      if (mirrors.isEmpty()) {
+        return clusters.stream().map(WeightedCluster::cluster).toList();
+      }
+      List<ClusterId> out = new java.util.ArrayList<>(clusters.size() + mirrors.size());
+      clusters.forEach(c -> out.add(c.cluster()));
+      mirrors.forEach(m -> out.add(m.cluster()));
+      return out;
+    }
   }
+
+  /**
+   * A request mirror (Envoy's request_mirror_policies): a copy of {@code numerator}/{@code
+   * denominator} of the requests goes to {@code cluster}, its answer is dropped.
+   *
+   * @param denominator 100, 10000 or 1000000; {@code numerator == denominator} mirrors every request
+   */
+  public record Mirror(ClusterId cluster, long numerator, long denominator) {
+    public boolean all() {
+      return numerator == denominator;
+    }
+  }
+
+  /**
+   * A redirect answer (Envoy's route {@code redirect}).
+   *
+   * @param scheme the scheme, or null to keep the request's
+   * @param host the host, or null to keep the request's
+   * @param port the port, or null to keep the request's
+   * @param fullPath replaces the path, or null
+   * @param regexPattern with {@code regexSubstitution}, rewrites the path, or null
+   * @param regexSubstitution the replacement
+   * @param statusCode 301, 302, 303, 307 or 308
+   */
+  public record Redirect(String scheme, String host, Long port, String fullPath, String regexPattern,
+      String regexSubstitution, int statusCode) {}
 
   /**
    * Retry policy in Envoy's terms.

@@ -11,6 +11,7 @@ import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
 import io.envoyproxy.envoy.config.route.v3.DirectResponseAction;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.QueryParameterMatcher;
+import io.envoyproxy.envoy.config.route.v3.RedirectAction;
 import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
@@ -22,6 +23,8 @@ import io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHosts
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatchAndSubstitute;
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+import io.envoyproxy.envoy.config.core.v3.RuntimeFractionalPercent;
+import io.envoyproxy.envoy.type.v3.FractionalPercent;
 import io.envoyproxy.envoy.type.v3.Int64Range;
 import java.util.List;
 import java.util.Set;
@@ -29,7 +32,9 @@ import java.util.Set;
 /**
  * Route configurations. Envoy gets App Mesh's shape; proxyless gRPC clients get what gRPC accepts
  * (gRFC A28/A31/A44): timeouts as {@code max_stream_duration}, only gRPC status retry events, and
- * for old clients header matchers in the deprecated per-kind fields.
+ * for old clients header matchers in the deprecated per-kind fields; no request mirrors (gRPC does
+ * not mirror) and no route that is not a forwarding route (gRPC NACKs a redirect or a direct
+ * response: such a route is left out).
  */
 final class RouteFactory {
   private RouteFactory() {}
@@ -93,8 +98,9 @@ final class RouteFactory {
    */
   static RoutePlan withMethodDecided(RoutePlan r) {
     if (r.action().clusters().isEmpty()) {
-      // gRPC NACKs a route with a direct response: a rule without a valid backend is left out for
-      // proxyless clients (its requests fall to the next matching rule; docs/gateway-api.md).
+      // gRPC NACKs a route with a direct response or a redirect (grpc-java: "unknown action type"):
+      // a rule without a valid backend, or with a RequestRedirect, is left out for proxyless
+      // clients (its requests fall to the next matching rule; docs/gateway-api.md).
       return null;
     }
     List<RoutePlan.HeaderCondition> hs = r.match().headers();
@@ -132,13 +138,14 @@ final class RouteFactory {
 
   static RoutePlan withoutRetry(RoutePlan r) {
     RoutePlan.Action a = r.action();
-    return new RoutePlan(r.name(), r.match(), new RoutePlan.Action(a.clusters(), a.weighted(), a.timeoutMs(),
-        a.idleTimeoutMs(), null, a.rewrite(), a.headers()));
+    return new RoutePlan(r.name(), r.match(), a.with(null, a.rewrite()));
   }
 
   static Route route(RoutePlan r, Dialect d) {
     Route.Builder b = Route.newBuilder().setName(r.name()).setMatch(match(r.match(), d));
-    if (r.action().clusters().isEmpty()) {
+    if (r.action().redirect() != null) {
+      b.setRedirect(redirect(r.action().redirect()));
+    } else if (r.action().clusters().isEmpty()) {
       // Gateway API: a rule whose backends are all invalid (or all weight 0) answers 500.
       b.setDirectResponse(DirectResponseAction.newBuilder().setStatus(500));
     } else {
@@ -150,6 +157,51 @@ final class RouteFactory {
       b.addAllRequestHeadersToAdd(edits(e.requestSet(), e.requestAdd())).addAllRequestHeadersToRemove(e.requestRemove())
           .addAllResponseHeadersToAdd(edits(e.responseSet(), e.responseAdd()))
           .addAllResponseHeadersToRemove(e.responseRemove());
+    }
+    return b.build();
+  }
+
+  /**
+   * A redirect. Its path: {@code path_redirect} for a whole new path (the request's query string is
+   * kept), else {@code regex_rewrite} of the path (ReplacePrefixMatch).
+   */
+  static RedirectAction redirect(RoutePlan.Redirect r) {
+    RedirectAction.Builder b = RedirectAction.newBuilder().setResponseCode(switch (r.statusCode()) {
+      case 301 -> RedirectAction.RedirectResponseCode.MOVED_PERMANENTLY;
+      case 303 -> RedirectAction.RedirectResponseCode.SEE_OTHER;
+      case 307 -> RedirectAction.RedirectResponseCode.TEMPORARY_REDIRECT;
+      case 308 -> RedirectAction.RedirectResponseCode.PERMANENT_REDIRECT;
+      default -> RedirectAction.RedirectResponseCode.FOUND;
+    });
+    if (r.scheme() != null) {
+      b.setSchemeRedirect(r.scheme());
+    }
+    if (r.host() != null) {
+      b.setHostRedirect(r.host());
+    }
+    if (r.port() != null) {
+      b.setPortRedirect(r.port().intValue());
+    }
+    if (r.fullPath() != null) {
+      b.setPathRedirect(r.fullPath());
+    } else if (r.regexPattern() != null) {
+      b.setRegexRewrite(RegexMatchAndSubstitute.newBuilder()
+          .setPattern(RegexMatcher.newBuilder().setRegex(r.regexPattern()))
+          .setSubstitution(r.regexSubstitution()));
+    }
+    return b.build();
+  }
+
+  /** A request mirror; every request when it says all, else a fraction (no runtime key: not adjustable at run time). */
+  static RouteAction.RequestMirrorPolicy mirror(RoutePlan.Mirror m) {
+    RouteAction.RequestMirrorPolicy.Builder b = RouteAction.RequestMirrorPolicy.newBuilder()
+        .setCluster(Names.cluster(m.cluster()));
+    if (!m.all()) {
+      FractionalPercent.DenominatorType den = m.denominator() == 100 ? FractionalPercent.DenominatorType.HUNDRED
+          : m.denominator() == 10_000 ? FractionalPercent.DenominatorType.TEN_THOUSAND
+          : FractionalPercent.DenominatorType.MILLION;
+      b.setRuntimeFraction(RuntimeFractionalPercent.newBuilder().setDefaultValue(FractionalPercent.newBuilder()
+          .setNumerator((int) m.numerator()).setDenominator(den)));
     }
     return b.build();
   }
@@ -269,6 +321,11 @@ final class RouteFactory {
       }
       if (a.idleTimeoutMs() != null) {
         b.setIdleTimeout(Protos.millis(a.idleTimeoutMs()));
+      }
+    }
+    if (!d.proxyless()) {
+      for (RoutePlan.Mirror m : a.mirrors()) {
+        b.addRequestMirrorPolicies(mirror(m));
       }
     }
     if (a.retry() != null) {

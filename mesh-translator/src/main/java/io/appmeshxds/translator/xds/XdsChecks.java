@@ -10,6 +10,7 @@ import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
@@ -153,6 +154,9 @@ public final class XdsChecks {
         }
       } else if (!route.getRoute().getCluster().isEmpty()) {
         out.add(route.getRoute().getCluster());
+      }
+      for (RouteAction.RequestMirrorPolicy m : route.getRoute().getRequestMirrorPoliciesList()) {
+        out.add(m.getCluster());
       }
     }
     return out;

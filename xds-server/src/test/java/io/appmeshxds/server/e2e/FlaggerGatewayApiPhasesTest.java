@@ -4,7 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.appmeshxds.server.testing.Flagger;
 import io.appmeshxds.server.testing.FlaggerGatewayApi;
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.appmeshxds.server.testing.AdsTestClient;
+import io.appmeshxds.server.testing.MeshFiles;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -96,6 +103,57 @@ class FlaggerGatewayApiPhasesTest {
     assertThat(mesh.apex.tally(100, NONE)).containsExactly(Map.entry("primary", 100));
     mesh.files.write("httproute.yaml", FlaggerGatewayApi.weights(100, 0)); // promoted
     mesh.awaitStable(cookie, "primary", 30);
+  }
+
+  /**
+   * Blue/Green with mirroring: while Flagger's route mirrors to the canary, every call still reaches
+   * the primary; a sidecar caller (an ADS client with the load tester's Envoy identity) receives a
+   * mirror policy to the canary's cluster for every request (no runtime fraction) and that cluster;
+   * the proxyless client, which does not mirror, gets the route without it and accepts it.
+   * Switching to the canary and promoting drop the mirror.
+   */
+  @Test
+  void blueGreenMirroringMirrorsToTheCanaryForSidecarsOnly() throws Exception {
+    String canaryCluster = "cds_egress_appmesh_podinfo-canary_demo_http_9898";
+    try (AdsTestClient envoy = new AdsTestClient(mesh.cp.xdsPort(), MeshFiles.LOADTESTER, false).start()) {
+      mesh.files.write("httproute.yaml", FlaggerGatewayApi.mirrored(100, 0));
+      try {
+        RunningMesh.await(() -> !mirrors(envoy).isEmpty(), 20_000);
+      } catch (AssertionError e) {
+        throw new AssertionError("no mirror reached the load tester's sidecar; it holds " + envoy.held().keySet()
+            + ", status " + mesh.admin("/status"), e);
+      }
+      assertThat(mirrors(envoy)).singleElement().satisfies(p -> {
+        assertThat(p.getCluster()).isEqualTo(canaryCluster);
+        assertThat(p.hasRuntimeFraction()).as("every request is mirrored").isFalse();
+      });
+      RunningMesh.await(() -> envoy.held().getOrDefault(AdsTestClient.CDS, Map.of()).containsKey(canaryCluster), 20_000);
+      mesh.awaitStable(NONE, "primary", 30);
+      assertThat(mesh.apex.tally(200, NONE)).containsExactly(Map.entry("primary", 200));
+      assertThat(mesh.routes()).as("the proxyless client's route").contains("weight { value: 100 }")
+          .doesNotContain("request_mirror_policies");
+      mesh.files.write("httproute.yaml", FlaggerGatewayApi.weights(0, 100)); // analysis passed: switched
+      mesh.awaitStable(NONE, "canary", 30);
+      RunningMesh.await(() -> mirrors(envoy).isEmpty(), 20_000);
+      mesh.files.write("httproute.yaml", FlaggerGatewayApi.weights(100, 0)); // promoted
+      mesh.awaitStable(NONE, "primary", 30);
+    }
+  }
+
+  /** The mirror policies of the apex service's routes the client holds (empty: none, or nothing yet). */
+  private static List<RouteAction.RequestMirrorPolicy> mirrors(AdsTestClient envoy) {
+    Any a = envoy.held().getOrDefault(AdsTestClient.RDS, Map.of()).get("rds_egress_http_9898");
+    if (a == null) {
+      return List.of();
+    }
+    try {
+      return a.unpack(RouteConfiguration.class).getVirtualHostsList().stream()
+          .filter(vh -> vh.getDomainsList().contains("podinfo.demo"))
+          .flatMap(vh -> vh.getRoutesList().stream()).flatMap(x -> x.getRoute().getRequestMirrorPoliciesList().stream())
+          .toList();
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test

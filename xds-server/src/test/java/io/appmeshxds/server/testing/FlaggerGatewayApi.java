@@ -12,7 +12,8 @@ import java.util.List;
  * Canary has no {@code service.match}; for A/B testing the analysis matches replace the headers of
  * that rule's match and a second rule sends everything else to the primary; with session affinity
  * a sticky rule matching the canary cookie comes first and the canary backendRef of the weighted
- * rule adds {@code Set-Cookie}.
+ * rule adds {@code Set-Cookie}; with Blue/Green mirroring the weighted rule has a RequestMirror
+ * filter to the canary.
  */
 public final class FlaggerGatewayApi {
   private FlaggerGatewayApi() {}
@@ -56,6 +57,33 @@ public final class FlaggerGatewayApi {
   public static String weights(int primary, int canary) {
     List<String> out = head();
     prefixRule(out);
+    backend(out, "podinfo-primary", primary, List.of());
+    backend(out, "podinfo-canary", canary, List.of());
+    return String.join("\n", out) + "\n";
+  }
+
+  /**
+   * Blue/Green with traffic mirroring ({@code analysis.mirror: true}) while the analysis runs: all
+   * traffic to the primary ({@code 100/0}) and the weighted rule gets a RequestMirror filter to the
+   * canary Service (group "", kind Service, the service port; no percent or fraction: Flagger's
+   * {@code mirrorWeight} is Istio's, its Gateway API router mirrors every request).
+   */
+  public static String mirrored(int primary, int canary) {
+    List<String> out = head();
+    out.addAll(List.of(
+        "    - matches:",
+        "        - path:",
+        "            type: PathPrefix",
+        "            value: /",
+        "      filters:",
+        "        - type: RequestMirror",
+        "          requestMirror:",
+        "            backendRef:",
+        "              group: \"\"",
+        "              kind: Service",
+        "              name: podinfo-canary",
+        "              port: 9898",
+        "      backendRefs:"));
     backend(out, "podinfo-primary", primary, List.of());
     backend(out, "podinfo-canary", canary, List.of());
     return String.join("\n", out) + "\n";
