@@ -95,6 +95,7 @@ public final class FakeAcm implements AutoCloseable {
   private final Map<String, Issued> certificates = new ConcurrentHashMap<>();
   private final Map<String, Failure> failures = new ConcurrentHashMap<>();
   private final List<String> calls = new CopyOnWriteArrayList<>();
+  private final List<String> targets = new CopyOnWriteArrayList<>();
   private final List<String> passphrases = new CopyOnWriteArrayList<>();
   private final List<String> keyPems = new CopyOnWriteArrayList<>();
   private volatile String keyAlgorithm = "RSA";
@@ -195,6 +196,15 @@ public final class FakeAcm implements AutoCloseable {
     return List.copyOf(calls);
   }
 
+  /**
+   * Every call as {@code <X-Amz-Target> <ARN>} ({@code CertificateManager.ExportCertificate arn},
+   * {@code ACMPrivateCA.GetCertificateAuthorityCertificate arn}): which service, hence which IAM
+   * action prefix.
+   */
+  public List<String> targets() {
+    return List.copyOf(targets);
+  }
+
   public long count(String operation) {
     return calls.stream().filter(c -> c.startsWith(operation + " ")).count();
   }
@@ -221,6 +231,7 @@ public final class FakeAcm implements AutoCloseable {
       String service = target.substring(0, target.indexOf('.'));
       String arn = body.path(op.equals("GetCertificateAuthorityCertificate") ? "CertificateAuthorityArn" : "CertificateArn").asString("");
       calls.add(op + " " + arn);
+      targets.add(target + " " + arn);
       if (op.equals("ExportCertificate") && body.has("Passphrase")) {
         // Recorded before any scripted failure: a failed call's passphrase must not leak either.
         passphrases.add(new String(Base64.getDecoder().decode(body.path("Passphrase").asString("")), StandardCharsets.US_ASCII));

@@ -291,6 +291,80 @@ class CloudMapRegistrarTest {
   }
 
   @Test
+  void callsThatChangeCloudMapArePacedByCallsPerSecondAndNothingIsLost() throws Exception {
+    // 50 ready pods to register and 5 stale instances of the node's subset to deregister, at 1 call
+    // a second: a burst of 20 (RateLimiter.BURST_SECONDS' worth) at once, then one a second on the
+    // injected clock; every call that changes Cloud Map is stamped with that clock as the loopback
+    // Cloud Map receives it.
+    int pods = 50;
+    int stale = 5;
+    List<String> ips = new ArrayList<>();
+    for (int i = 0; i < pods; i++) {
+      ips.add("10.0.1." + (100 + i));
+      pod("color-" + i, "color", ips.get(i), true, false);
+    }
+    List<String> staleIds = new ArrayList<>();
+    for (int i = 0; i < stale; i++) {
+      staleIds.add("10.0.9." + (100 + i));
+      cloudMap.put(color, staleIds.get(i), Map.of("AWS_INSTANCE_IPV4", staleIds.get(i), "appmesh.k8s.aws/mesh", "m",
+          "appmesh.k8s.aws/virtualNode", "color_apps"));
+    }
+    java.util.Set<String> changing = java.util.Set.of("RegisterInstance", "DeregisterInstance",
+        "UpdateInstanceCustomHealthStatus", "CreateService");
+    List<Instant> changes = java.util.Collections.synchronizedList(new ArrayList<>());
+    cloudMap.script = (op, body) -> {
+      if (changing.contains(op)) {
+        changes.add(clock.instant());
+      }
+      return null;
+    };
+    CloudMapRegistrar r = registrar(new CloudMapConfig(null, null, null, null, null,
+        new CloudMapConfig.Registration(null, null, null, null, 1, null, 0)));
+    int burst = RateLimiter.BURST_SECONDS;
+
+    // The clock stands still: the burst is spent and nothing more is called, however many passes.
+    passUntil(r, () -> changes.size() >= burst);
+    for (int i = 0; i < 5; i++) {
+      r.runOnce();
+    }
+    assertThat(changes).as("the burst at T0").hasSize(burst).containsOnly(T0);
+    assertThat(r.pending()).as("the rest waits").isGreaterThanOrEqualTo(pods + stale - burst);
+
+    // One second at a time: one more call each.
+    for (int sec = 1; sec <= 120 && r.pending() > 0; sec++) {
+      clock.advance(Duration.ofSeconds(1));
+      for (int i = 0; i < 3; i++) {
+        r.runOnce();
+      }
+      assertThat(changes).as("calls up to T0 + %d s", sec).hasSizeLessThanOrEqualTo(burst + sec);
+    }
+    assertThat(r.pending()).isZero();
+
+    Map<Instant, Long> perInstant = new TreeMap<>(changes.stream().collect(
+        java.util.stream.Collectors.groupingBy(t -> t, java.util.stream.Collectors.counting())));
+    perInstant.forEach((t, n) -> {
+      if (!t.equals(T0)) {
+        assertThat(n).as("calls at %s", t).isEqualTo(1);
+      }
+    });
+    assertThat(cloudMap.calls("CreateService")).as("service other, missing, created for its VirtualNode").hasSize(1);
+    int total = changes.size();
+    assertThat(total).as("50 registrations, 5 deregistrations, 1 service created: one bucket for all")
+        .isEqualTo(pods + stale + 1);
+    assertThat(changes.get(total - 1)).as("no token wasted: the last call one second per call after the burst")
+        .isEqualTo(T0.plusSeconds(total - burst));
+
+    // Nothing lost, nothing done twice.
+    assertThat(registered(color)).containsExactlyInAnyOrderElementsOf(ips);
+    assertThat(cloudMap.calls("RegisterInstance")).extracting(c -> c.body().get("InstanceId").asString())
+        .containsExactlyInAnyOrderElementsOf(ips);
+    assertThat(cloudMap.calls("DeregisterInstance")).extracting(c -> c.body().get("InstanceId").asString())
+        .containsExactlyInAnyOrderElementsOf(staleIds);
+    assertThat(metrics.scrape())
+        .contains("appmeshxds_cloudmap_registration_calls_total{operation=\"RegisterInstance\",outcome=\"success\"} 50.0");
+  }
+
+  @Test
   void customHealthCheckServicesKeepANotReadyPodAsUnhealthy() throws Exception {
     FakeCloudMap.Service checked = cloudMap.service(ns, "other", true);
     pod("other-1", "other", "10.0.0.21", true, false);
