@@ -219,7 +219,10 @@ final class BuildContext {
    * Resolves an ARN reference: parse, same mesh, then as {@link #resolve}. A target that is not in
    * this input but, by the ARN, belongs to another account's or cluster's mesh (see {@link
    * #elsewhere}) is not served here: for a backend ({@code optional}) that is a warning and the
-   * backend is left out; anything that cannot work without its target is Unsupported.
+   * backend is left out; anything that cannot work without its target is Unsupported. A backend
+   * whose ARN names this input's own mesh but an object not in it is a warning too (another cluster
+   * may hold it in the same mesh, as in AWS's cross-cluster walkthrough); other references are
+   * ReferenceNotFound.
    */
   ObjectRef resolveArn(Kind kind, String arn, String meshAwsName, boolean mustBeActive, String field, Findings f) {
     return resolveArn(kind, arn, meshAwsName, mustBeActive, false, field, f);
@@ -249,6 +252,13 @@ final class BuildContext {
     }
     if (!ownMesh) {
       f.error(Reason.CrossMeshReference, field, "ARN names mesh " + p.mesh() + ", not " + meshAwsName);
+      return null;
+    }
+    if (optional) {
+      // A backend by ARN is how App Mesh manifests reach a service another cluster holds in the same
+      // mesh (AWS's howto-k8s-cross-cluster): App Mesh accepted it, so it is a warning here.
+      f.warn(field, kindWords(kind) + " with App Mesh name " + p.name() + " is not in this input (mesh " + meshAwsName
+          + "): not served here, as if another cluster held it; this node gets no route to it");
       return null;
     }
     f.error(Reason.ReferenceNotFound, field, kindWords(kind) + " with App Mesh name " + p.name() + " not found in mesh "
