@@ -17,6 +17,21 @@ app.kubernetes.io/managed-by: {{ .Release.Service | quote }}
 {{- .Values.serviceAccount.name | default "appmesh-xds" -}}
 {{- end -}}
 
+{{/*
+The webhook's serving certificate (values webhook.certificates): the config's injection.webhook,
+and the Secret and directory of certManager. Anything else fails the render with a message.
+*/}}
+{{- define "appmesh-xds.webhookCertDir" -}}/etc/appmesh-xds-webhook{{- end -}}
+{{- define "appmesh-xds.webhookCertificates" -}}
+{{- if eq .Values.webhook.certificates "certManager" -}}
+{certificates: files, certDir: {{ include "appmesh-xds.webhookCertDir" . }}}
+{{- else if eq .Values.webhook.certificates "generate" -}}
+{certificates: generate}
+{{- else -}}
+{{- fail (printf "webhook.certificates %q: use generate (the control plane issues and rotates the certificate) or certManager" .Values.webhook.certificates) -}}
+{{- end -}}
+{{- end -}}
+
 {{/* The config file (serve --config) the values generate, merged under .Values.config. */}}
 {{- define "appmesh-xds.config" -}}
 {{- $v := .Values -}}
@@ -36,7 +51,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service | quote }}
       "xdsAddress" (printf "appmesh-xds.%s:18000" .Release.Namespace)
       "envoy" $envoy
       "proxyInit" (dict "image" (printf "%s:%s" $v.init.image.repository $v.init.image.tag))
-      "webhook" (dict "certificates" "generate") -}}
+      "webhook" (include "appmesh-xds.webhookCertificates" . | fromYaml) -}}
 {{- if and $v.xdsTls.enabled $v.xdsTls.proxyCsiDriver -}}
   {{- $m := $v.xdsTls.proxyMountPath -}}
   {{- $_ := set $injection "xdsTls" (dict "enabled" true "csiDriver" $v.xdsTls.proxyCsiDriver "mountPath" $m

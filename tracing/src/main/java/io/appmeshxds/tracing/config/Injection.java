@@ -34,7 +34,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param fsGroup set {@code fsGroup: 1337} when the pod has none
  * @param envoy the Envoy container
  * @param proxyInit the iptables init container
- * @param xrayDaemon the X-Ray daemon container (only with {@code tracing.provider: xray})
+ * @param xrayDaemon the X-Ray daemon container (only for proxies that trace to X-Ray: {@code tracing.provider: xray},
+ *     or their VirtualNode's or VirtualGateway's {@code appmesh-xds.io/tracing} annotation)
  * @param webhook the webhook's serving certificate and the objects it keeps up to date
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

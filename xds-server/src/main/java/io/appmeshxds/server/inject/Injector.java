@@ -1,6 +1,7 @@
 package io.appmeshxds.server.inject;
 
 import io.appmeshxds.tracing.config.Injection;
+import io.appmeshxds.translator.api.MeshObject;
 import io.appmeshxds.translator.api.VirtualGateway;
 import io.appmeshxds.translator.api.VirtualNode;
 import io.fabric8.kubernetes.api.model.Container;
@@ -127,7 +128,7 @@ public final class Injector {
     } else {
       warnings.add("the pod already has a container named envoy; it was left as it is (App Mesh did the same)");
     }
-    xray(pod, sidecar, a);
+    xray(pod, vn, sidecar, a);
     if (vn.spec().serviceDiscovery() != null && vn.spec().serviceDiscovery().awsCloudMap() != null) {
       List<PodReadinessGate> gates = spec.getReadinessGates() == null ? new ArrayList<>() : new ArrayList<>(spec.getReadinessGates());
       if (gates.stream().noneMatch(g -> CLOUD_MAP_GATE.equals(g.getConditionType()))) {
@@ -161,13 +162,15 @@ public final class Injector {
     }
     Resources.Values sidecar = new Resources.Values(in.envoy().cpuRequest(), in.envoy().memoryRequest(), in.envoy().cpuLimit(),
         in.envoy().memoryLimit()).overriddenBy(a);
-    xray(pod, sidecar, a);
+    xray(pod, vg, sidecar, a);
     annotations(pod).put(Annotations.INJECTED, nodeId);
     return new Outcome(Outcome.Result.INJECTED, pod, nodeId, null, warnings);
   }
 
-  private void xray(Pod pod, Resources.Values sidecar, Map<String, String> a) throws Annotations.Malformed {
-    if (settings.xrayDaemon() && !names(pod.getSpec().getContainers()).contains(XrayDaemon.NAME)) {
+  /** The X-Ray daemon, when the proxy of {@code owner} traces to X-Ray and the config asks for it ({@link InjectionSettings#xrayDaemonFor}). */
+  private void xray(Pod pod, MeshObject owner, Resources.Values sidecar, Map<String, String> a)
+      throws Annotations.Malformed {
+    if (settings.xrayDaemonFor(owner) && !names(pod.getSpec().getContainers()).contains(XrayDaemon.NAME)) {
       List<Container> cs = new ArrayList<>(pod.getSpec().getContainers());
       cs.add(XrayDaemon.container(in, settings.xrayPort(), settings.xrayRegion(), Resources.requirements(sidecar), a));
       pod.getSpec().setContainers(cs);

@@ -13,7 +13,6 @@ import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.Principal;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
@@ -180,7 +179,7 @@ public final class ServingFiles {
       if (cur == null || !Arrays.equals(cur.digest(), digest)) {
         List<X509Certificate> chain = Pem.certificates(cert, "TLS certificate " + files.cert());
         PrivateKey pk = Pem.privateKey(key, "TLS key " + files.key());
-        checkPair(chain.get(0), pk);
+        Pem.checkPair(chain.get(0), pk, "TLS key " + files.key(), "the certificate " + files.cert());
         Identity next = new Identity(port + "-" + (++generation), chain.toArray(X509Certificate[]::new), pk, digest);
         identities.put(next);
         identity = next;
@@ -238,35 +237,6 @@ public final class ServingFiles {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  /** Refuses a key that does not belong to the certificate (a rotation caught between two writes). */
-  private void checkPair(X509Certificate cert, PrivateKey key) {
-    String alg = switch (key.getAlgorithm()) {
-      case "EC", "ECDSA" -> "SHA256withECDSA";
-      case "RSA" -> "SHA256withRSA";
-      case "Ed25519", "EdDSA" -> "Ed25519";
-      default -> null;
-    };
-    if (alg == null) {
-      throw new IllegalArgumentException("TLS key " + files.key() + ": unsupported key type " + key.getAlgorithm());
-    }
-    try {
-      byte[] probe = "appmesh-xds key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-      Signature s = Signature.getInstance(alg);
-      s.initSign(key);
-      s.update(probe);
-      byte[] sig = s.sign();
-      Signature v = Signature.getInstance(alg);
-      v.initVerify(cert.getPublicKey());
-      v.update(probe);
-      if (v.verify(sig)) {
-        return;
-      }
-    } catch (Exception e) {
-      // falls through: not a pair
-    }
-    throw new IllegalArgumentException("TLS key " + files.key() + " does not match the certificate " + files.cert());
   }
 
   private static X509ExtendedTrustManager trustManager(List<X509Certificate> cas) {

@@ -1,10 +1,13 @@
 package io.appmeshxds.server.webhook;
 
+import io.appmeshxds.server.tls.Pem;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -16,16 +19,25 @@ import javax.net.ssl.X509KeyManager;
  * The webhook's TLS identity, replaceable while the server runs: each new handshake uses the
  * certificate loaded last (a rotated certificate takes effect without a restart). Before any is
  * loaded, handshakes fail, and the API server applies the webhook's {@code failurePolicy}.
+ *
+ * <p>A pair is loaded only when the key is the certificate's (a renewal caught between writing
+ * {@code tls.crt} and {@code tls.key} is refused, and the previous pair stays). Each load has its
+ * own alias, and the previous one is kept, so a handshake that straddles a load gets the chain and
+ * the key of the same generation.
  */
 public final class ServingTls {
+  /** The keys of the pair loaded last, and of the one before (each under its own alias). */
   private final AtomicReference<X509KeyManager> current = new AtomicReference<>();
+  private volatile X509KeyManager previous;
+  private int generations;
   private final AtomicReference<String> loadedPem = new AtomicReference<>();
   private final SSLContext context;
+  private final X509ExtendedKeyManager keyManager = new Delegate();
 
   public ServingTls() {
     try {
       context = SSLContext.getInstance("TLS");
-      context.init(new javax.net.ssl.KeyManager[] {new Delegate()}, null, null);
+      context.init(new javax.net.ssl.KeyManager[] {keyManager}, null, null);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -35,30 +47,44 @@ public final class ServingTls {
     return context;
   }
 
+  /** The key manager handshakes ask (for tests of a handshake that straddles a load). */
+  X509ExtendedKeyManager keyManager() {
+    return keyManager;
+  }
+
   /** Whether a certificate is loaded. */
   public boolean ready() {
     return current.get() != null;
   }
 
-  /** Loads a certificate chain and key (PEM); returns false when it is the one already loaded. */
-  public boolean load(String certPem, String keyPem) {
+  /**
+   * Loads a certificate chain and key (PEM); returns false when it is the one already loaded.
+   * Throws {@link IllegalArgumentException} naming {@code tls.crt} or {@code tls.key} and what is
+   * wrong, never quoting them, when they are not a certificate and its key; the previous pair stays.
+   */
+  public synchronized boolean load(String certPem, String keyPem) {
     if (certPem.equals(loadedPem.get())) {
       return false;
     }
+    List<X509Certificate> chain = Pem.certificates(certPem.getBytes(StandardCharsets.US_ASCII), "tls.crt");
+    PrivateKey key = Pem.privateKey(keyPem.getBytes(StandardCharsets.US_ASCII), "tls.key");
+    Pem.checkPair(chain.get(0), key, "tls.key", "the certificate in tls.crt");
+    String alias = "webhook-" + ++generations;
+    X509KeyManager keys;
     try {
-      PrivateKey key = Certificates.privateKey(keyPem);
-      X509Certificate[] chain = Certificates.certificates(certPem).toArray(X509Certificate[]::new);
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(null, null);
-      ks.setKeyEntry("webhook", key, new char[0], chain);
+      ks.setKeyEntry(alias, key, new char[0], chain.toArray(X509Certificate[]::new));
       KeyManagerFactory f = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       f.init(ks, new char[0]);
-      current.set((X509KeyManager) f.getKeyManagers()[0]);
-      loadedPem.set(certPem);
-      return true;
+      keys = (X509KeyManager) f.getKeyManagers()[0];
     } catch (Exception e) {
-      throw new IllegalArgumentException("cannot load the webhook certificate: " + e.getMessage(), e);
+      throw new IllegalArgumentException("tls.crt and tls.key do not make a key store (" + e.getClass().getSimpleName() + ")");
     }
+    previous = current.get();
+    current.set(keys);
+    loadedPem.set(certPem);
+    return true;
   }
 
   /** The loaded certificate's expiry, or null. */
@@ -70,6 +96,19 @@ public final class ServingTls {
   private final class Delegate extends X509ExtendedKeyManager {
     private X509KeyManager km() {
       return current.get();
+    }
+
+    /**
+     * The keys of the generation an alias was chosen from: the current or the previous one (asked,
+     * not parsed: key manager implementations decorate the key store's alias).
+     */
+    private X509KeyManager km(String alias) {
+      for (X509KeyManager k : new X509KeyManager[] {current.get(), previous}) {
+        if (k != null && alias != null && k.getPrivateKey(alias) != null) {
+          return k;
+        }
+      }
+      return null;
     }
 
     @Override
@@ -102,13 +141,13 @@ public final class ServingTls {
 
     @Override
     public X509Certificate[] getCertificateChain(String alias) {
-      X509KeyManager k = km();
+      X509KeyManager k = km(alias);
       return k == null ? null : k.getCertificateChain(alias);
     }
 
     @Override
     public PrivateKey getPrivateKey(String alias) {
-      X509KeyManager k = km();
+      X509KeyManager k = km(alias);
       return k == null ? null : k.getPrivateKey(alias);
     }
   }

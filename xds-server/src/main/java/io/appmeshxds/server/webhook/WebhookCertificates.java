@@ -99,14 +99,7 @@ public final class WebhookCertificates implements AutoCloseable {
   /** One round: files, or (lease holder) the Secret and the caBundle, then the Secret's certificate loaded. */
   public void tick() {
     if (cfg.certificates().equals("files")) {
-      Path dir = Path.of(cfg.certDir());
-      try {
-        if (tls.load(Files.readString(dir.resolve("tls.crt")), Files.readString(dir.resolve("tls.key")))) {
-          LOG.info("webhook: serving certificate loaded from {} (expires {})", dir, tls.notAfter());
-        }
-      } catch (java.io.IOException e) {
-        problem("webhook: no certificate in " + dir + " yet: " + e);
-      }
+      loadFiles(Path.of(cfg.certDir()));
       return;
     }
     Secret secret = client.secrets().inNamespace(namespace).withName(cfg.secretName()).get();
@@ -116,9 +109,45 @@ public final class WebhookCertificates implements AutoCloseable {
         ensureCaBundle(decode(secret, "ca.crt"));
       }
     }
-    if (secret != null && decode(secret, "tls.crt") != null && decode(secret, "tls.key") != null
-        && tls.load(decode(secret, "tls.crt"), decode(secret, "tls.key"))) {
-      LOG.info("webhook: serving certificate loaded from Secret {}/{} (expires {})", namespace, cfg.secretName(), tls.notAfter());
+    if (secret != null && decode(secret, "tls.crt") != null && decode(secret, "tls.key") != null) {
+      load(decode(secret, "tls.crt"), decode(secret, "tls.key"), "Secret " + namespace + "/" + cfg.secretName());
+    }
+  }
+
+  /**
+   * {@code tls.crt} and {@code tls.key} from {@code dir}. A Secret volume holds them as symlinks
+   * through {@code ..data}, a symlink the kubelet replaces in one step when the Secret changes
+   * (cert-manager's renewal): both are read from the directory {@code ..data} points to at the
+   * start, so a swap between the two reads cannot pair a new certificate with an old key. Any other
+   * directory is read as it is; a pair written file by file is refused until both halves match.
+   */
+  private void loadFiles(Path dir) {
+    String cert;
+    String key;
+    try {
+      Path data = dir.resolve("..data");
+      Path from = Files.isSymbolicLink(data) ? data.toRealPath() : dir;
+      cert = Files.readString(from.resolve("tls.crt"), StandardCharsets.US_ASCII);
+      key = Files.readString(from.resolve("tls.key"), StandardCharsets.US_ASCII);
+    } catch (java.io.IOException | RuntimeException e) {
+      problem("webhook: cannot read tls.crt and tls.key in " + dir + " (" + e.getClass().getSimpleName() + "); "
+          + (tls.ready() ? "still serving the previous certificate (expires " + tls.notAfter() + ")" : "no certificate served yet"));
+      return;
+    }
+    load(cert, key, dir.toString());
+  }
+
+  /** Loads a pair; one that does not load leaves the served certificate in place, and says so once. */
+  private void load(String cert, String key, String from) {
+    try {
+      if (tls.load(cert, key)) {
+        lastProblem = null; // a later problem, even one said before, is news again
+        LOG.info("webhook: serving certificate loaded from {} (expires {})", from, tls.notAfter());
+      }
+    } catch (IllegalArgumentException e) {
+      // The message names tls.crt or tls.key and what is wrong, never their content (ServingTls.load).
+      problem("webhook: the certificate in " + from + " does not load: " + e.getMessage() + "; "
+          + (tls.ready() ? "still serving the previous certificate (expires " + tls.notAfter() + ")" : "no certificate served yet"));
     }
   }
 

@@ -337,6 +337,65 @@ class InjectionGoldenTest {
     assertThat(r.envoy().path("lifecycle").has("postStart")).isFalse();
   }
 
+  /** Two more VirtualNodes in demo whose tracing differs from the config's, by the annotation TracingOverrides reads. */
+  static final String OVERRIDDEN_NODES = """
+      apiVersion: appmesh.k8s.aws/v1beta2
+      kind: VirtualNode
+      metadata: {name: traced, namespace: demo, annotations: {appmesh-xds.io/tracing: xray}}
+      spec:
+        podSelector: {matchLabels: {app: traced}}
+        listeners: [{portMapping: {port: 8080, protocol: http}}]
+        serviceDiscovery: {dns: {hostname: traced.demo.svc.cluster.local}}
+      ---
+      apiVersion: appmesh.k8s.aws/v1beta2
+      kind: VirtualNode
+      metadata: {name: untraced, namespace: demo, annotations: {appmesh-xds.io/tracing: none}}
+      spec:
+        podSelector: {matchLabels: {app: untraced}}
+        listeners: [{portMapping: {port: 8080, protocol: http}}]
+        serviceDiscovery: {dns: {hostname: untraced.demo.svc.cluster.local}}
+      """;
+
+  /** The containers of the pod the injector makes of {@code <case>.in.yaml} (or a pod labelled app=LABEL in demo). */
+  static List<String> containers(ControlPlaneConfig cfg, List<Path> manifests, String caseOrLabel) throws Exception {
+    var serialization = new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
+    io.fabric8.kubernetes.api.model.Pod pod = Files.exists(DIR.resolve(caseOrLabel + ".in.yaml"))
+        ? serialization.unmarshal(YAML.readTree(DIR.resolve(caseOrLabel + ".in.yaml").toFile()).toString(),
+            io.fabric8.kubernetes.api.model.Pod.class)
+        : new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("p").withNamespace("demo")
+            .addToLabels("app", caseOrLabel).endMetadata().withNewSpec().addNewContainer().withName("app").withImage("busybox:1.36")
+            .endContainer().endSpec().build();
+    Outcome o = new Injector(InjectionSettings.of(cfg)).inject(pod, pod.getMetadata().getNamespace(), Admissions.view(cfg, manifests));
+    assertThat(o.result()).as(caseOrLabel + ": " + o.message()).isEqualTo(Outcome.Result.INJECTED);
+    return o.pod().getSpec().getContainers().stream().map(c -> c.getName()).toList();
+  }
+
+  /**
+   * The X-Ray daemon goes into a pod when the config asks for it ({@code injection.xrayDaemon.enabled})
+   * and that pod's proxy traces to X-Ray: {@code tracing.provider} unless its VirtualNode's
+   * {@code appmesh-xds.io/tracing} annotation says otherwise (the same resolution the listeners'
+   * tracing uses, {@code TracingOverrides}). Not for another provider or none, even when enabled (a
+   * daemon nothing sends to), and not when disabled (the daemon runs elsewhere).
+   */
+  @Test
+  void theXrayDaemonJoinsOnlyPodsWhoseProxyTracesToXray(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    Path overrides = Files.writeString(tmp.resolve("overrides.yaml"), OVERRIDDEN_NODES);
+    List<Path> mesh = List.of(Admissions.EXAMPLE, overrides);
+    for (String provider : List.of("none", "zipkin", "opentelemetry", "xray")) {
+      ControlPlaneConfig enabled = ConfigLoader.parse("c", "tracing: {provider: " + provider + "}\n"
+          + "injection: {xrayDaemon: {enabled: true}}\n");
+      boolean xray = provider.equals("xray");
+      assertThat(containers(enabled, mesh, "flagger-primary")).as(provider).containsExactlyElementsOf(
+          xray ? List.of("envoy", "podinfod", "xray-daemon") : List.of("envoy", "podinfod"));
+      assertThat(containers(enabled, mesh, "gateway")).as("gateway, " + provider).hasSize(xray ? 2 : 1);
+      assertThat(containers(enabled, mesh, "traced")).as("node annotated xray, config " + provider).contains("xray-daemon");
+      assertThat(containers(enabled, mesh, "untraced")).as("node annotated none, config " + provider).doesNotContain("xray-daemon");
+      ControlPlaneConfig disabled = ConfigLoader.parse("c", "tracing: {provider: " + provider + "}\n");
+      assertThat(containers(disabled, mesh, "flagger-primary")).as("daemon not enabled, " + provider).doesNotContain("xray-daemon");
+      assertThat(containers(disabled, mesh, "traced")).as("daemon not enabled, node annotated xray").doesNotContain("xray-daemon");
+    }
+  }
+
   /**
    * {@code cloudmap_healthy_readiness_gate.go}: a pod of a VirtualNode with {@code awsCloudMap}
    * service discovery gets the readiness gate {@code conditions.appmesh.k8s.aws/aws-cloudmap-healthy}

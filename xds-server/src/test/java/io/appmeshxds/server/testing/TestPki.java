@@ -69,6 +69,17 @@ public final class TestPki {
         new GeneralName(GeneralName.iPAddress, "127.0.0.1")), KeyPurposeId.id_kp_serverAuth);
   }
 
+  /**
+   * As {@link #server(String)}, with an RSA 2048 key written as PKCS#1 ({@code RSA PRIVATE KEY}),
+   * cert-manager's default key algorithm and encoding.
+   */
+  public Issued serverRsaPkcs1(String base) throws Exception {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+    g.initialize(2048, RANDOM);
+    return issue(base, "localhost", List.of(new GeneralName(GeneralName.dNSName, "localhost"),
+        new GeneralName(GeneralName.iPAddress, "127.0.0.1")), KeyPurposeId.id_kp_serverAuth, g.generateKeyPair(), true);
+  }
+
   /** A client certificate whose one SAN is this URI (e.g. a SPIFFE ID). */
   public Issued client(String base, String uri) throws Exception {
     return issue(base, base, List.of(new GeneralName(GeneralName.uniformResourceIdentifier, uri)), KeyPurposeId.id_kp_clientAuth);
@@ -94,7 +105,11 @@ public final class TestPki {
   }
 
   private Issued issue(String base, String cn, List<GeneralName> sans, KeyPurposeId purpose) throws Exception {
-    KeyPair kp = keys();
+    return issue(base, cn, sans, purpose, keys(), false);
+  }
+
+  private Issued issue(String base, String cn, List<GeneralName> sans, KeyPurposeId purpose, KeyPair kp, boolean pkcs1)
+      throws Exception {
     var b = new JcaX509v3CertificateBuilder(ca, serial(), Date.from(Instant.now().minus(Duration.ofMinutes(5))),
         Date.from(Instant.now().plus(Duration.ofDays(1))), new X500Name("CN=" + cn), kp.getPublic());
     b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
@@ -104,7 +119,7 @@ public final class TestPki {
     X509Certificate cert = sign(b, caKeys.getPrivate());
     Path c = dir.resolve(base + ".crt");
     Path k = dir.resolve(base + ".key");
-    String keyPem = pem(kp.getPrivate());
+    String keyPem = pkcs1 ? traditional(kp.getPrivate()) : pem(kp.getPrivate());
     keyPems.add(keyPem);
     // Written as a rotation tool would: to a temporary file, then renamed over the old one.
     write(c, pem(cert));
@@ -130,6 +145,14 @@ public final class TestPki {
 
   private static X509Certificate sign(JcaX509v3CertificateBuilder b, PrivateKey key) throws Exception {
     return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key)));
+  }
+
+  private static String traditional(PrivateKey k) throws Exception {
+    StringWriter w = new StringWriter();
+    try (JcaPEMWriter pw = new JcaPEMWriter(w)) {
+      pw.writeObject(k);
+    }
+    return w.toString();
   }
 
   static String pem(Object o) throws Exception {
