@@ -29,6 +29,14 @@ import org.junit.jupiter.api.TestFactory;
  * must find nothing (exit 0, no output), so the expected files stay dumps our diff accepts. A case
  * keeps a few nodes, so its expectations can be reviewed. {@code -Dconformance.update=true}
  * rewrites the expected files (review the diff); to add a node, create its file empty first.
+ *
+ * <p>What these cases do not hold: the bootstrap. {@code render --format config-dump} prints the
+ * dynamic resources a node receives over xDS (as Envoy's dump lists them under listeners, routes,
+ * clusters, endpoints, secrets), and a running Envoy's bootstrap comes from its pod spec, not from
+ * us. The bootstrap facts of docs/translation.md's fidelity table (10: RE2 program size limit 1000
+ * in the runtime layer; 11: {@code initial_fetch_timeout: 0s} on LDS and CDS; 14's stats tags) are
+ * held by {@code BootstrapFactoryTest} ({@code _fact10}, {@code _fact11}, {@code _fact14}) on the
+ * bootstrap {@code bootstrap} prints and the injector embeds.
  */
 class ConformanceEnvoyTest {
   static final Path CASES = Path.of("src", "test", "resources", "conformance", "envoy");
