@@ -32,8 +32,8 @@ import org.junit.jupiter.api.TestFactory;
  *
  * <p>What these cases do not hold: the bootstrap. {@code render --format config-dump} prints the
  * dynamic resources a node receives over xDS (as Envoy's dump lists them under listeners, routes,
- * clusters, endpoints, secrets), and a running Envoy's bootstrap comes from its pod spec, not from
- * us. The bootstrap facts of docs/translation.md's fidelity table (10: RE2 program size limit 1000
+ * clusters, endpoints, secrets); a running Envoy's bootstrap is in its pod spec (written by our
+ * injector or {@code bootstrap}), not in what xDS delivers. The bootstrap facts of docs/translation.md's fidelity table (10: RE2 program size limit 1000
  * in the runtime layer; 11: {@code initial_fetch_timeout: 0s} on LDS and CDS; 14's stats tags) are
  * held by {@code BootstrapFactoryTest} ({@code _fact10}, {@code _fact11}, {@code _fact14}) on the
  * bootstrap {@code bootstrap} prints and the injector embeds.
