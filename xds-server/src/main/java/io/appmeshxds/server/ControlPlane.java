@@ -415,7 +415,16 @@ public final class ControlPlane implements AutoCloseable {
       }
     }
     if (r == null) {
-      return new AdminServer.Reply(404, "text/plain", "no configuration for " + key + "\n");
+      // The usual cause is a wrong id (the Kubernetes name for the App Mesh one): name the closest
+      // served ids, one "did you mean: " line each (bootstrap --server reads them).
+      var build = reconciler.lastBuild();
+      StringBuilder body = new StringBuilder("no configuration for " + key + "\n");
+      if (build != null) {
+        io.appmeshxds.server.status.NodeSuggestions.closest(key.nodeId(),
+            io.appmeshxds.server.status.NodeSuggestions.known(build.model()))
+            .forEach(id -> body.append(io.appmeshxds.server.status.NodeSuggestions.DID_YOU_MEAN).append(id).append('\n'));
+      }
+      return new AdminServer.Reply(404, "text/plain", body.toString());
     }
     // Redacted as Envoy's own /config_dump: a secret's key is never printed.
     return new AdminServer.Reply(200, "application/json",

@@ -72,7 +72,7 @@ final class BootstrapCommand implements Callable<Integer> {
 
   @Option(names = "--server", paramLabel = "URL",
       description = "Warn (stderr) when the control plane at this admin URL (e.g. http://127.0.0.1:9090) serves nothing "
-          + "for this node id.")
+          + "for this node id, with the closest ids it serves.")
   java.net.URI server;
 
   @Option(names = "--server-token-file", paramLabel = "FILE", description = "With --server: the admin token.")
@@ -163,7 +163,8 @@ final class BootstrapCommand implements Callable<Integer> {
     ServerDump.Reply r = ServerDump.fetch(server, node, token);
     if (r.error() != null) {
       err.println("warning: " + server + " serves nothing for node id " + node + " (" + r.error()
-          + "): an Envoy with this bootstrap may get no configuration");
+          + "): an Envoy with this bootstrap may get no configuration" + (r.suggestions().isEmpty() ? ""
+          : "; did you mean " + String.join(" or ", r.suggestions()) + "?"));
     }
   }
 }

@@ -15,8 +15,15 @@ import java.time.Duration;
 final class ServerDump {
   private ServerDump() {}
 
-  /** The body, or why there is none. */
-  record Reply(byte[] body, String error) {}
+  /**
+   * The body, or why there is none; for a node the server serves nothing to, the served node ids
+   * closest to it (the 404's {@code did you mean:} lines), else empty.
+   */
+  record Reply(byte[] body, String error, java.util.List<String> suggestions) {
+    Reply(byte[] body, String error) {
+      this(body, error, java.util.List.of());
+    }
+  }
 
   static Reply fetch(URI server, String nodeId) {
     return fetch(server, nodeId, null);
@@ -48,8 +55,13 @@ final class ServerDump {
       }
       if (response.statusCode() != 200) {
         String text = new String(body, 0, Math.min(body.length, 300), StandardCharsets.UTF_8).strip();
+        java.util.List<String> suggestions = response.statusCode() != 404 ? java.util.List.of()
+            : new String(body, 0, Math.min(body.length, 64 * 1024), StandardCharsets.UTF_8).lines()
+                .filter(l -> l.startsWith(io.appmeshxds.server.status.NodeSuggestions.DID_YOU_MEAN))
+                .map(l -> l.substring(io.appmeshxds.server.status.NodeSuggestions.DID_YOU_MEAN.length()).strip())
+                .filter(id -> !id.isEmpty()).limit(io.appmeshxds.server.status.NodeSuggestions.MAX).toList();
         return new Reply(null, "HTTP " + response.statusCode() + (text.isEmpty() ? "" : ": " + text.lines().findFirst().orElse(""))
-            + (response.statusCode() == 401 || response.statusCode() == 403 ? " (give --server-token-file)" : ""));
+            + (response.statusCode() == 401 || response.statusCode() == 403 ? " (give --server-token-file)" : ""), suggestions);
       }
       if (body.length > ConfigDiff.MAX_DUMP_BYTES) {
         return new Reply(null, "answer larger than " + (ConfigDiff.MAX_DUMP_BYTES >> 20) + " MiB");

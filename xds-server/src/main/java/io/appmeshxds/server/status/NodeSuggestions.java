@@ -12,6 +12,11 @@ import java.util.List;
  * wrong mesh or kind, and typos. Pure; bounded (ids longer than {@link #MAX_ID} are not compared).
  */
 public final class NodeSuggestions {
+  /**
+   * Starts each line of the admin {@code /config_dump} 404 (a node nobody serves) that names one
+   * of the closest served ids; {@code bootstrap --server} reads them.
+   */
+  public static final String DID_YOU_MEAN = "did you mean: ";
   /** At most this many suggestions. */
   public static final int MAX = 3;
   /** Ids longer than this are not compared (edit distance is quadratic in length). */

@@ -146,6 +146,20 @@ class BootstrapCommandTest {
       org.assertj.core.api.Assertions.assertThat(wrong.code()).isZero();
       org.assertj.core.api.Assertions.assertThat(wrong.err()).startsWith("warning: " + server + " serves nothing for node id"
           + " mesh/appmesh/virtualNode/nobody_demo (HTTP 404");
+      org.assertj.core.api.Assertions.assertThat(wrong.err()).as("nothing served is close to nobody_demo")
+          .doesNotContain("did you mean");
+      // The usual mistake, the Kubernetes name for the App Mesh one: the server names the served ids
+      // closest to it, as --manifests does.
+      Out k8sName = run("--node", "mesh/appmesh/virtualNode/podinfo-primary", "--xds-address", "127.0.0.1:18000",
+          "--server", server);
+      org.assertj.core.api.Assertions.assertThat(k8sName.code()).isZero();
+      org.assertj.core.api.Assertions.assertThat(k8sName.err().strip()).startsWith("warning: " + server
+          + " serves nothing for node id mesh/appmesh/virtualNode/podinfo-primary (HTTP 404").endsWith(
+          "an Envoy with this bootstrap may get no configuration; did you mean mesh/appmesh/virtualNode/podinfo-primary_demo?");
+      Out gatewayTypo = run("--node", "mesh/appmesh/virtualGateway/appmesh-gatewy_appmesh-gateway", "--xds-address",
+          "127.0.0.1:18000", "--server", server);
+      org.assertj.core.api.Assertions.assertThat(gatewayTypo.err().strip())
+          .endsWith("; did you mean mesh/appmesh/virtualGateway/appmesh-gateway_appmesh-gateway?");
       Out right = run("--node", "mesh/appmesh/virtualNode/podinfo-primary_demo", "--xds-address", "127.0.0.1:18000",
           "--server", server);
       org.assertj.core.api.Assertions.assertThat(right.err()).isEmpty();

@@ -96,7 +96,7 @@ class DeployKustomizeTest {
     assertThat(c.path("args").toString())
         .isEqualTo("[\"serve\",\"--kubernetes\",\"--bind\",\"0.0.0.0\",\"--config\",\"/etc/appmesh-xds/config.yaml\","
             + "\"--xds-tls-cert\",\"/etc/appmesh-xds-tls/tls.crt\",\"--xds-tls-key\",\"/etc/appmesh-xds-tls/tls.key\","
-            + "\"--xds-client-ca\",\"/etc/appmesh-xds-tls/ca.crt\"]");
+            + "\"--xds-client-ca\",\"/etc/appmesh-xds-tls/ca.crt\",\"--xds-max-connection-age\",\"1800\"]");
     // The serving certificate comes from a Secret (deploy/cert-manager issues it under this name).
     assertThat(deployment.path("spec").path("template").path("spec").path("volumes").toString())
         .contains("\"secretName\":\"appmesh-xds-xds-tls\"");

@@ -174,6 +174,75 @@ class HelmChartTest {
         .isNotEmpty().noneMatch(r -> r.contains("\"pods\""));
   }
 
+  /** The Deployment's args, parsed by serve's own options (so a misspelt flag fails here, not in a crash loop). */
+  static ServeCommand serveArgs(List<JsonNode> docs, String kind) {
+    List<String> args = new ArrayList<>();
+    one(docs, kind, "appmesh-xds").path("spec").path("template").path("spec").path("containers").get(0).path("args")
+        .forEach(a -> args.add(a.stringValue("")));
+    assertThat(args.get(0)).isEqualTo("serve");
+    ServeCommand serve = new ServeCommand();
+    new picocli.CommandLine(serve).parseArgs(args.subList(1, args.size()).toArray(String[]::new));
+    return serve;
+  }
+
+  /**
+   * xds.maxConnectionAgeSeconds reaches serve's --xds-max-connection-age (the default, 1800 s,
+   * spelled out in the base too, which the defaults test compares); 0 turns it off; a negative
+   * age is refused with a message instead of a pod that exits with a usage error.
+   */
+  @Test
+  void theMaxConnectionAgeIsAValueThatReachesServe() {
+    assertThat(serveArgs(render(Map.of()), "Deployment").maxConnectionAgeSeconds).isEqualTo(1800);
+    assertThat(serveArgs(render(Map.of("xds.maxConnectionAgeSeconds", 300)), "Deployment").maxConnectionAgeSeconds)
+        .isEqualTo(300);
+    assertThat(serveArgs(render(Map.of("xds.maxConnectionAgeSeconds", 0)), "Deployment").maxConnectionAgeSeconds).isZero();
+    assertThatThrownBy(() -> render(Map.of("xds.maxConnectionAgeSeconds", -1)))
+        .hasMessageContaining("xds.maxConnectionAgeSeconds must be 0 (never) or a number of seconds");
+  }
+
+  /**
+   * autoscaling.enabled: an HPA on CPU for the workload the chart renders, and the workload no
+   * longer pins replicas (else every upgrade would reset what the HPA chose). Scale-up adds one
+   * pod per max connection age (+10 % jitter, capped at the HPA's 1800 s): a new replica gets
+   * proxies only as their connections end. Refused without a max age, or without a CPU request.
+   */
+  @Test
+  void anOptionalAutoscalerScalesOnCpuPacedByTheMaxConnectionAge() {
+    assertThat(render(Map.of())).as("off by default").noneSatisfy(d -> assertThat(d.path("kind").stringValue(""))
+        .isEqualTo("HorizontalPodAutoscaler"));
+    List<JsonNode> docs = render(Map.of("autoscaling.enabled", true, "autoscaling.maxReplicas", 6,
+        "xds.maxConnectionAgeSeconds", 300));
+    assertThat(one(docs, "Deployment", "appmesh-xds").path("spec").has("replicas")).as("the HPA owns replicas").isFalse();
+    JsonNode hpa = one(docs, "HorizontalPodAutoscaler", "appmesh-xds");
+    assertThat(hpa.path("apiVersion").stringValue("")).isEqualTo("autoscaling/v2");
+    assertThat(hpa.path("metadata").path("namespace").stringValue("")).isEqualTo("appmesh-system");
+    JsonNode spec = hpa.path("spec");
+    assertThat(spec.path("scaleTargetRef").toString()).isEqualTo("{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"name\":\"appmesh-xds\"}");
+    assertThat(spec.path("minReplicas").intValue()).isEqualTo(2);
+    assertThat(spec.path("maxReplicas").intValue()).isEqualTo(6);
+    JsonNode metric = spec.path("metrics").get(0);
+    assertThat(metric.path("resource").path("name").stringValue("")).isEqualTo("cpu");
+    assertThat(metric.path("resource").path("target").path("averageUtilization").intValue()).isEqualTo(70);
+    JsonNode up = spec.path("behavior").path("scaleUp").path("policies").get(0);
+    assertThat(up.path("type").stringValue("") + " " + up.path("value").intValue() + " per " + up.path("periodSeconds").intValue())
+        .isEqualTo("Pods 1 per 331");
+    assertThat(serveArgs(docs, "Deployment").maxConnectionAgeSeconds).isEqualTo(300);
+    assertThat(one(render(Map.of("autoscaling.enabled", true)), "HorizontalPodAutoscaler", "appmesh-xds").path("spec")
+        .path("behavior").path("scaleUp").path("policies").get(0).path("periodSeconds").intValue())
+        .as("the default age, 1800 s, +10 %, capped at the HPA's limit").isEqualTo(1800);
+    // Your own behavior replaces the paced one; a persistent log buffer makes the target a StatefulSet.
+    JsonNode own = one(render(Map.of("autoscaling.enabled", true, "autoscaling.behavior.scaleUp.stabilizationWindowSeconds", 0,
+        "cloudWatch.enabled", true, "cloudWatch.persistence.enabled", true)), "HorizontalPodAutoscaler", "appmesh-xds");
+    assertThat(own.path("spec").path("behavior").toString()).isEqualTo("{\"scaleUp\":{\"stabilizationWindowSeconds\":0}}");
+    assertThat(own.path("spec").path("scaleTargetRef").path("kind").stringValue("")).isEqualTo("StatefulSet");
+    assertThatThrownBy(() -> render(Map.of("autoscaling.enabled", true, "xds.maxConnectionAgeSeconds", 0)))
+        .hasMessageContaining("autoscaling.enabled needs xds.maxConnectionAgeSeconds > 0");
+    assertThatThrownBy(() -> render(Map.of("autoscaling.enabled", true, "resources.requests.cpu", "")))
+        .hasMessageContaining("autoscaling.enabled needs resources.requests.cpu");
+    assertThatThrownBy(() -> render(Map.of("autoscaling.enabled", true, "autoscaling.minReplicas", 3, "autoscaling.maxReplicas", 2)))
+        .hasMessageContaining("autoscaling.maxReplicas (2) is below autoscaling.minReplicas (3)");
+  }
+
   @Test
   void jaegerBecomesZipkinAsAppMeshConfiguredItAndDatadogIsRefusedWithAMessage() {
     ControlPlaneConfig c = config(render(Map.of("tracing.enabled", true, "tracing.provider", "jaeger")));

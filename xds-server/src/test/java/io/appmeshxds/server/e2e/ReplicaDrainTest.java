@@ -22,15 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
  * proxies spread over the replicas again.
  */
 class ReplicaDrainTest {
-  @TempDir static Path dir;
-
   static ControlPlane replica(Duration maxAge) throws Exception {
     return new ControlPlane(Pipelines.standard(), ControlPlane.Settings.loopback().withMaxConnectionAge(maxAge), List.of(),
         List.of()).start();
   }
 
   @Test
-  void aDrainingReplicasProxiesGetTheSameConfigFromTheOther() throws Exception {
+  void aDrainingReplicasProxiesGetTheSameConfigFromTheOther(@TempDir Path dir) throws Exception {
     try (Backend b = new Backend("primary")) {
       new MeshFiles(dir, Map.of("podinfo-primary", b, "podinfo-canary", b));
       ControlPlane a = replica(null);
@@ -39,6 +37,10 @@ class ReplicaDrainTest {
       ManifestSource sb = new ManifestSource(List.of(dir), other.store(), 50).start();
       try {
         RunningMesh.await(() -> a.reconciler().ready() && other.reconciler().ready(), 20_000);
+        for (ControlPlane r : List.of(a, other)) {
+          assertThat(r.store().snapshot().loadProblems()).as("each replica loads the mesh once: no object defined twice")
+              .extracting(io.appmeshxds.translator.input.Problem::message).noneMatch(m -> m.startsWith("defined more than once"));
+        }
         try (AdsTestClient before = new AdsTestClient(a.xdsPort(), MeshFiles.LOADTESTER, false).start()) {
           RunningMesh.await(before::complete, 20_000);
           sa.close();
@@ -68,10 +70,8 @@ class ReplicaDrainTest {
   }
 
   @Test
-  void aShortMaxConnectionAgeEndsConnectionsAndTheProxyReconnects() throws Exception {
+  void aShortMaxConnectionAgeEndsConnectionsAndTheProxyReconnects(@TempDir Path d) throws Exception {
     try (Backend b = new Backend("primary")) {
-      Path d = dir.resolve("age");
-      java.nio.file.Files.createDirectories(d);
       new MeshFiles(d, Map.of("podinfo-primary", b, "podinfo-canary", b));
       ControlPlane cp = replica(Duration.ofSeconds(1));
       ManifestSource s = new ManifestSource(List.of(d), cp.store(), 50).start();
