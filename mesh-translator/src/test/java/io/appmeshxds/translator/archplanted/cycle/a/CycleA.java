@@ -1,0 +1,8 @@
+package io.appmeshxds.translator.archplanted.cycle.a;
+
+import io.appmeshxds.translator.archplanted.cycle.b.CycleB;
+
+/** Planted (never run): half of a package cycle for no_package_cycles (with {@link CycleB}). */
+public final class CycleA {
+  CycleB b;
+}
