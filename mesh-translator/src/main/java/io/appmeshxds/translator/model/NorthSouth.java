@@ -571,9 +571,14 @@ final class NorthSouth {
     }
     List<QueryParameterMatch> queries = new ArrayList<>();
     for (ServiceRoutes.Condition c : pr.queryParams()) {
+      if (c.regex() && c.value().equals(".*")) {
+        // Any value, i.e. present: App Mesh's query parameter match without a value.
+        queries.add(new QueryParameterMatch(c.name(), null));
+        continue;
+      }
       if (c.regex()) {
         f.error(Reason.Unsupported, at + ".queryParams", "a RegularExpression query parameter match is not served through a"
-            + " Gateway (Exact is); the match is left out");
+            + " Gateway (Exact is, and the pattern \".*\", which is a presence match); the match is left out");
         return null;
       }
       queries.add(new QueryParameterMatch(c.name(), new QueryParameterMatch.Match(c.value())));
