@@ -128,6 +128,11 @@ class GatewayApiNorthSouthTest {
                   path: {type: ReplacePrefixMatch, replacePrefixMatch: /}
             backendRefs:
               - {name: legacy, port: 80}
+          - matches:
+              - path: {type: Exact, value: /q}
+                queryParams: [{type: RegularExpression, name: v, value: ".*"}]
+            backendRefs:
+              - {name: legacy, port: 80}
           - filters:
               - type: URLRewrite
                 urlRewrite:
@@ -170,6 +175,10 @@ class GatewayApiNorthSouthTest {
     assertThat(route(rc, Request.get(host, "/strip")).orElseThrow().path()).isEqualTo("/");
     assertThat(route(rc, Request.get(host, "/strip/")).orElseThrow().path()).isEqualTo("/");
     assertThat(route(rc, Request.get(host, "/")).orElseThrow().path()).isEqualTo("/root/");
+    // A RegularExpression ".*" query match is a presence match (what convert writes for App Mesh's "present").
+    assertThat(route(rc, Request.get(host, "/q?v=1")).orElseThrow().path()).isEqualTo("/q?v=1");
+    assertThat(route(rc, Request.get(host, "/q?v=")).orElseThrow().path()).isEqualTo("/q?v=");
+    assertThat(route(rc, Request.get(host, "/q")).orElseThrow().path()).isEqualTo("/root/q");
     // Other hosts are not this route's: the shop and fallback routes keep path and host.
     Result other = route(rc, Request.get("shop.example.com", "/api/items")).orElseThrow();
     assertThat(other.path()).isEqualTo("/api/items");
