@@ -90,6 +90,147 @@ class GatewayApiNorthSouthTest {
     assertThat(route(rc, Request.get("a.example.com", "/split")).orElseThrow().route()).startsWith("fallback-");
   }
 
+  static final String REWRITES = """
+      ---
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: HTTPRoute
+      metadata:
+        name: rw
+        namespace: web
+      spec:
+        parentRefs:
+          - name: ingress
+            sectionName: http
+        hostnames: [rw.example.com]
+        rules:
+          - matches:
+              - path: {type: PathPrefix, value: /api/}
+            filters:
+              - type: URLRewrite
+                urlRewrite:
+                  hostname: app.web.svc.cluster.local
+                  path: {type: ReplacePrefixMatch, replacePrefixMatch: /v2}
+            backendRefs:
+              - {name: app, port: 8080}
+          - matches:
+              - path: {type: Exact, value: /old-page}
+            filters:
+              - type: URLRewrite
+                urlRewrite:
+                  path: {type: ReplaceFullPath, replaceFullPath: /new-page}
+            backendRefs:
+              - {name: app, port: 8080}
+          - matches:
+              - path: {type: PathPrefix, value: /strip}
+            filters:
+              - type: URLRewrite
+                urlRewrite:
+                  path: {type: ReplacePrefixMatch, replacePrefixMatch: /}
+            backendRefs:
+              - {name: legacy, port: 80}
+          - matches:
+              - path: {type: Exact, value: /q}
+                queryParams: [{type: RegularExpression, name: v, value: ".*"}]
+            backendRefs:
+              - {name: legacy, port: 80}
+          - filters:
+              - type: URLRewrite
+                urlRewrite:
+                  path: {type: ReplacePrefixMatch, replacePrefixMatch: /root/}
+            backendRefs:
+              - {name: legacy, port: 80}
+      """;
+
+  /**
+   * URLRewrite through a Gateway: the GatewayRoutes' App Mesh rewrites give the paths and hosts of
+   * Gateway API's ReplacePrefixMatch table (segment-wise prefix, query kept), ReplaceFullPath, and a
+   * hostname that is the target VirtualService's name; no hostname keeps the Host.
+   */
+  @Test
+  void urlRewritesBecomeGatewayRouteRewritesWithGatewayApisSemantics() throws IOException {
+    String text = golden() + REWRITES;
+    BuildResult b = builder().build(TestManifests.resources(text));
+    ObjectStatus rw = b.status().get(new ObjectRef("HTTPRoute", "web", "rw"));
+    assertThat(rw.condition().status()).as(rw.toString()).isEqualTo("True");
+    RouteConfiguration rc = (RouteConfiguration) XdsTranslator.find(render(text).get(NODE), XdsResources.Type.ROUTE,
+        "rds_ingress_http_8080");
+    String host = "rw.example.com";
+    Result api = route(rc, Request.get(host, "/api/items?q=1")).orElseThrow();
+    assertThat(api.weights()).containsExactly(Map.entry(APP, 100L));
+    assertThat(api.path()).isEqualTo("/v2/items?q=1");
+    assertThat(api.authority()).isEqualTo("app.web.svc.cluster.local");
+    assertThat(route(rc, Request.get(host, "/api")).orElseThrow().path()).isEqualTo("/v2");
+    assertThat(route(rc, Request.get(host, "/api/")).orElseThrow().path()).isEqualTo("/v2/");
+    assertThat(route(rc, Request.get(host, "/api?x=y")).orElseThrow().path()).isEqualTo("/v2?x=y");
+    // /apix is not under /api: the last rule (PathPrefix /) takes it, and the host is kept.
+    Result apix = route(rc, Request.get(host, "/apix")).orElseThrow();
+    assertThat(apix.path()).isEqualTo("/root/apix");
+    assertThat(apix.authority()).isEqualTo(host);
+    assertThat(apix.share(LEGACY)).isEqualTo(1.0);
+    Result full = route(rc, Request.get(host, "/old-page?a=1")).orElseThrow();
+    assertThat(full.path()).isEqualTo("/new-page?a=1");
+    assertThat(full.authority()).isEqualTo(host);
+    assertThat(route(rc, Request.get(host, "/old-page/x")).orElseThrow().path()).isEqualTo("/root/old-page/x");
+    assertThat(route(rc, Request.get(host, "/strip/a/b")).orElseThrow().path()).isEqualTo("/a/b");
+    assertThat(route(rc, Request.get(host, "/strip")).orElseThrow().path()).isEqualTo("/");
+    assertThat(route(rc, Request.get(host, "/strip/")).orElseThrow().path()).isEqualTo("/");
+    assertThat(route(rc, Request.get(host, "/")).orElseThrow().path()).isEqualTo("/root/");
+    // A RegularExpression ".*" query match is a presence match (what convert writes for App Mesh's "present").
+    assertThat(route(rc, Request.get(host, "/q?v=1")).orElseThrow().path()).isEqualTo("/q?v=1");
+    assertThat(route(rc, Request.get(host, "/q?v=")).orElseThrow().path()).isEqualTo("/q?v=");
+    assertThat(route(rc, Request.get(host, "/q")).orElseThrow().path()).isEqualTo("/root/q");
+    // Other hosts are not this route's: the shop and fallback routes keep path and host.
+    Result other = route(rc, Request.get("shop.example.com", "/api/items")).orElseThrow();
+    assertThat(other.path()).isEqualTo("/api/items");
+    assertThat(other.authority()).isEqualTo("shop.example.com");
+  }
+
+  /** What App Mesh's gateway rewrite cannot say is an error naming the field; the rule is not served. */
+  @Test
+  void rewritesAGatewayRouteCannotSayAndHeaderModifiersAreRejectedNamingTheField() throws IOException {
+    String otherHost = REWRITES.replace("hostname: app.web.svc.cluster.local", "hostname: elsewhere.example.com");
+    BuildResult b = builder().build(TestManifests.resources(golden() + otherHost));
+    ObjectStatus rw = b.status().get(new ObjectRef("HTTPRoute", "web", "rw"));
+    // The other rules are served (Accepted, with the error in the message, as for a rule splitting across Services).
+    assertThat(rw.condition().message()).contains("1 error(s): spec.rules[0].filters[0].urlRewrite.hostname");
+    assertThat(rw.problems()).anySatisfy(p -> {
+      assertThat(p.isError()).isTrue();
+      assertThat(p.field()).isEqualTo("spec.rules[0].filters[0].urlRewrite.hostname");
+      assertThat(p.message()).contains("elsewhere.example.com", "app.web.svc.cluster.local");
+    });
+    RouteConfiguration rc = (RouteConfiguration) XdsTranslator.find(render(golden() + otherHost).get(NODE),
+        XdsResources.Type.ROUTE, "rds_ingress_http_8080");
+    // The rule is left out: /api/items falls to the last rule.
+    assertThat(route(rc, Request.get("rw.example.com", "/api/items")).orElseThrow().path()).isEqualTo("/root/api/items");
+
+    String onExact = REWRITES.replace("path: {type: ReplaceFullPath, replaceFullPath: /new-page}",
+        "path: {type: ReplacePrefixMatch, replacePrefixMatch: /new}");
+    ObjectStatus e = builder().build(TestManifests.resources(golden() + onExact)).status()
+        .get(new ObjectRef("HTTPRoute", "web", "rw"));
+    // An invalid route (Gateway API allows ReplacePrefixMatch with a PathPrefix match only) is not served at all.
+    assertThat(e.condition().status()).isEqualTo("False");
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p.field()).isEqualTo("spec.rules[1].filters[0].urlRewrite.path"));
+
+    String headers = REWRITES.replace("""
+              - type: URLRewrite
+                urlRewrite:
+                  path: {type: ReplaceFullPath, replaceFullPath: /new-page}
+      """, """
+              - type: RequestHeaderModifier
+                requestHeaderModifier:
+                  set: [{name: x-a, value: b}]
+      """);
+    assertThat(headers).isNotEqualTo(REWRITES);
+    ObjectStatus h = builder().build(TestManifests.resources(golden() + headers)).status()
+        .get(new ObjectRef("HTTPRoute", "web", "rw"));
+    assertThat(h.condition().message()).contains("1 error(s): spec.rules[1].filters[0].type");
+    assertThat(h.problems()).anySatisfy(p -> {
+      assertThat(p.isError()).isTrue();
+      assertThat(p.field()).isEqualTo("spec.rules[1].filters[0].type");
+      assertThat(p.message()).contains("RequestHeaderModifier", "not served through a Gateway");
+    });
+  }
+
   @Test
   void statusesSayWhatIsServedAndLoweredObjectsHaveNone() throws IOException {
     BuildResult b = builder().build(TestManifests.resources(golden()));

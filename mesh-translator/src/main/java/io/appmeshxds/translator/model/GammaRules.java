@@ -137,7 +137,7 @@ final class GammaRules {
         }
         List<ServiceRoutes.Condition> headers = conditions(match.headers(), mat + ".headers", true, f);
         List<ServiceRoutes.Condition> queries = conditions(match.queryParams(), mat + ".queryParams", false, f);
-        ServiceRoutes.Rewrite rewrite = rewrite(filters.rewrite, type, value, at + ".filters", mat, f);
+        ServiceRoutes.Rewrite rewrite = rewrite(filters.rewrite, type, value, filters.rewriteAt, mat, f);
         ServiceRoutes.Redirect redirect = filters.redirect == null ? null
             : redirect(filters.redirect, filters.redirectAt + ".requestRedirect", type, value, mat, f);
         long[] rank = {pathRank, method == null ? 1 : 0, -headers.size(), -queries.size()};
@@ -291,7 +291,7 @@ final class GammaRules {
    * redirectAt}, its filter's field path), mirrors; the rest is reported. Callers report what they
    * do not serve where they read them.
    */
-  record Filters(ServiceRoutes.Edits edits, GatewayApi.UrlRewrite rewrite, GatewayApi.Redirect redirect,
+  record Filters(ServiceRoutes.Edits edits, GatewayApi.UrlRewrite rewrite, String rewriteAt, GatewayApi.Redirect redirect,
       String redirectAt, List<PendingMirror> mirrors) {
     Filters {
       mirrors = List.copyOf(mirrors);
@@ -355,8 +355,8 @@ final class GammaRules {
       f.error(redirectAt + ".type", "a RequestRedirect and a URLRewrite (" + rewriteAt + ") cannot both be set: one"
           + " answers the request, the other rewrites it before forwarding");
     }
-    return new Filters(new ServiceRoutes.Edits(reqSet, reqAdd, reqRemove, resSet, resAdd, resRemove), rewrite, redirect,
-        redirectAt, mirrors);
+    return new Filters(new ServiceRoutes.Edits(reqSet, reqAdd, reqRemove, resSet, resAdd, resRemove), rewrite, rewriteAt,
+        redirect, redirectAt, mirrors);
   }
 
   /** The denominators Envoy's FractionalPercent has, smallest first. */

@@ -119,7 +119,16 @@ final class NorthSouth {
 
   /** One GatewayRoute to be, before its priority is known. */
   private record Draft(ObjectRef gateway, int hostRank, int hostLength, long[] rank, String created, ObjectRef route,
-      int rule, int match, String name, GatewayRoute.HttpMatch match0, GatewayRoute.Target target, String field) {}
+      int rule, int match, String name, GatewayRoute.HttpMatch match0, GatewayRoute.HttpRewrite rewrite,
+      GatewayRoute.Target target, String field) {}
+
+  /**
+   * One GatewayRoute's path match and rewrite for one match of a rule (before hostname and port):
+   * usually one; two for a {@code ReplacePrefixMatch} on a PathPrefix other than {@code /}.
+   *
+   * @param suffix what the GatewayRoute's name gets appended ({@code ""} or {@code "-exact"})
+   */
+  private record Part(GatewayRoute.HttpMatch match, GatewayRoute.HttpRewrite rewrite, String suffix) {}
 
   private static final Comparator<Draft> PRECEDENCE = (a, b) -> {
     int c = Integer.compare(a.hostRank(), b.hostRank());
@@ -231,13 +240,9 @@ final class NorthSouth {
         if (in.objects().containsKey(ref) || objects.containsKey(ref)) {
           continue; // a written GatewayRoute has that name: reported below, not replaced
         }
-        boolean prefix = d.match0().prefix() != null;
-        GatewayRoute.HttpRewrite rewrite = new GatewayRoute.HttpRewrite(
-            prefix ? new GatewayRoute.PrefixRewrite(GatewayRoute.Toggle.DISABLED, null) : null, null,
-            new GatewayRoute.HostnameRewrite(GatewayRoute.Toggle.DISABLED));
         GatewayRoute gr = new GatewayRoute(meta(d.name(), gw.namespace(), gf.gateway().metadata()),
             new GatewayRoute.Spec(null, (long) Math.min(i, GatewayRoute.DEFAULT_PRIORITY),
-                null, new GatewayRoute.HttpGatewayRoute(d.match0(), new GatewayRoute.HttpAction(d.target(), rewrite)), null,
+                null, new GatewayRoute.HttpGatewayRoute(d.match0(), new GatewayRoute.HttpAction(d.target(), d.rewrite())), null,
                 new VirtualGatewayReference(gw.namespace(), gw.name(), uid(gf.gateway().metadata())), null));
         objects.put(ref, gr);
         origins.put(ref, new Origin(d.route(), d.field()));
@@ -460,10 +465,17 @@ final class NorthSouth {
       if (target == null) {
         continue;
       }
-      if ((!pr.edits().isEmpty() || pr.rewrite() != null)) {
+      GatewayApi.HttpRule rule = http.spec().rules().get(pr.rule());
+      if (!pr.edits().isEmpty()) {
         if (first) {
-          f.error(Reason.Unsupported, ruleAt + ".filters", "header modifiers and URL rewrites are not served through a"
-              + " Gateway yet; the rule is left out");
+          for (int i = 0; i < rule.filters().size(); i++) {
+            String type = rule.filters().get(i).type();
+            if ("RequestHeaderModifier".equals(type) || "ResponseHeaderModifier".equals(type)) {
+              f.error(Reason.Unsupported, ruleAt + ".filters[" + i + "].type", type + " filters are not served through a"
+                  + " Gateway yet (a GatewayRoute has no header edits; they are served for a Service parent); the rule is"
+                  + " left out");
+            }
+          }
         }
         continue;
       }
@@ -476,21 +488,28 @@ final class NorthSouth {
       if (base == null) {
         continue;
       }
+      List<Part> parts = rewrite(rule, pr, base, target, ruleAt + ".filters", in, f, first);
+      if (parts == null) {
+        continue;
+      }
       for (Map.Entry<ServedListener, List<String>> e : targets.entrySet()) {
         ServedListener l = e.getKey();
         ObjectRef gw = gatewayOf.get(l);
         for (String host : e.getValue()) {
           GatewayRoute.HostnameMatch hm = host == null ? null : host.startsWith("*.")
               ? new GatewayRoute.HostnameMatch(null, host.substring(1)) : new GatewayRoute.HostnameMatch(host, null);
-          GatewayRoute.HttpMatch m = new GatewayRoute.HttpMatch(base.prefix(), base.path(), base.queryParameters(),
-              base.method(), hm, base.headers(), l.port());
-          String name = http.metadata().name() + "-" + http.metadata().namespace() + "-" + pr.rule() + "-" + pr.match()
-              + "-" + l.name() + (e.getValue().size() > 1 ? "-" + e.getValue().indexOf(host) : "");
-          int hostRank = host == null ? 2 : host.startsWith("*.") ? 1 : 0;
-          drafts.computeIfAbsent(gw, x -> new ArrayList<>()).add(new Draft(gw, hostRank, host == null ? 0 : host.length(),
-              pr.rank(), http.creationTimestamp(), http.ref(), pr.rule(), pr.match(), name, m, target, mat));
-          drafted++;
-          perListener.merge(l, 1, Integer::sum);
+          for (Part part : parts) {
+            GatewayRoute.HttpMatch pm = part.match();
+            GatewayRoute.HttpMatch m = new GatewayRoute.HttpMatch(pm.prefix(), pm.path(), pm.queryParameters(),
+                pm.method(), hm, pm.headers(), l.port());
+            String name = http.metadata().name() + "-" + http.metadata().namespace() + "-" + pr.rule() + "-" + pr.match()
+                + "-" + l.name() + (e.getValue().size() > 1 ? "-" + e.getValue().indexOf(host) : "") + part.suffix();
+            int hostRank = host == null ? 2 : host.startsWith("*.") ? 1 : 0;
+            drafts.computeIfAbsent(gw, x -> new ArrayList<>()).add(new Draft(gw, hostRank, host == null ? 0 : host.length(),
+                pr.rank(), http.creationTimestamp(), http.ref(), pr.rule(), pr.match(), name, m, part.rewrite(), target, mat));
+            drafted++;
+          }
+          perListener.merge(l, parts.size(), Integer::sum);
         }
       }
     }
@@ -552,9 +571,14 @@ final class NorthSouth {
     }
     List<QueryParameterMatch> queries = new ArrayList<>();
     for (ServiceRoutes.Condition c : pr.queryParams()) {
+      if (c.regex() && c.value().equals(".*")) {
+        // Any value, i.e. present: App Mesh's query parameter match without a value.
+        queries.add(new QueryParameterMatch(c.name(), null));
+        continue;
+      }
       if (c.regex()) {
         f.error(Reason.Unsupported, at + ".queryParams", "a RegularExpression query parameter match is not served through a"
-            + " Gateway (Exact is); the match is left out");
+            + " Gateway (Exact is, and the pattern \".*\", which is a presence match); the match is left out");
         return null;
       }
       queries.add(new QueryParameterMatch(c.name(), new QueryParameterMatch.Match(c.value())));
@@ -562,6 +586,91 @@ final class NorthSouth {
     HttpMethod method = pr.method() == null ? null : HttpMethod.valueOf(pr.method());
     return new GatewayRoute.HttpMatch(prefix, path, queries.isEmpty() ? null : queries, method, null,
         headers.isEmpty() ? null : headers, null);
+  }
+
+  /**
+   * A rule's {@code URLRewrite} as App Mesh's gateway route rewrite, for one match ({@code base}, its
+   * GatewayRoute match without hostname and port); null when App Mesh's rewrite cannot say it
+   * (reported once per rule, {@code report}). Exact where it is expressed:
+   *
+   * <ul>
+   *   <li>no {@code hostname}: the Host is kept ({@code defaultTargetHostname: DISABLED});
+   *       {@code hostname} equal to the target VirtualService's App Mesh name: App Mesh's default
+   *       host rewrite ({@code ENABLED}); any other host cannot be written by a gateway route;
+   *   <li>{@code ReplaceFullPath p}: {@code rewrite.path.exact: p} (the whole path, query kept);
+   *   <li>{@code ReplacePrefixMatch r} on {@code PathPrefix /}: {@code prefix: /}, {@code
+   *       rewrite.prefix.value: r/} ({@code /a} becomes {@code r/a}; {@code r} of {@code /}: kept);
+   *   <li>{@code ReplacePrefixMatch r} on {@code PathPrefix /p} (which matches {@code /p} and
+   *       {@code /p/…}): two gateway routes, {@code prefix: /p/} with {@code rewrite.prefix.value:
+   *       r/} and {@code path.exact: /p} with {@code rewrite.path.exact: r}, so {@code /p/x} becomes
+   *       {@code r/x} and {@code /p} becomes {@code r}, as Gateway API's table says;
+   *   <li>no path modifier: the path is kept ({@code prefix.defaultPrefix: DISABLED} on a prefix match).
+   * </ul>
+   * A {@code ReplacePrefixMatch} on another match type is an error {@link GammaRules} reports.
+   */
+  private static List<Part> rewrite(GatewayApi.HttpRule rule, GammaRules.Pending pr, GatewayRoute.HttpMatch base,
+      GatewayRoute.Target target, String filtersAt, MeshResources in, Findings f, boolean report) {
+    GatewayApi.UrlRewrite rw = null;
+    String at = null;
+    for (int i = 0; i < rule.filters().size() && rw == null; i++) {
+      if ("URLRewrite".equals(rule.filters().get(i).type())) {
+        rw = rule.filters().get(i).urlRewrite();
+        at = filtersAt + "[" + i + "].urlRewrite";
+      }
+    }
+    GatewayRoute.HostnameRewrite keepHost = new GatewayRoute.HostnameRewrite(GatewayRoute.Toggle.DISABLED);
+    GatewayRoute.PrefixRewrite keepPrefix = new GatewayRoute.PrefixRewrite(GatewayRoute.Toggle.DISABLED, null);
+    if (rw == null) {
+      return List.of(new Part(base, new GatewayRoute.HttpRewrite(base.prefix() != null ? keepPrefix : null, null, keepHost), ""));
+    }
+    GatewayRoute.HostnameRewrite host = keepHost;
+    if (rw.hostname() != null) {
+      Reference t = target.virtualService().virtualServiceRef();
+      String name = in.objects().get(new ObjectRef(Kind.VirtualService.name(), t.namespaceOr(""), t.name())) instanceof
+          VirtualService vs ? Names.awsName(vs) : null;
+      if (!rw.hostname().equals(name)) {
+        if (report) {
+          f.error(Reason.Unsupported, at + ".hostname", "\"" + rw.hostname() + "\" is not served through a Gateway: a"
+              + " gateway route rewrites the Host only to its target VirtualService's name (" + name + ", App Mesh's"
+              + " defaultTargetHostname); the rule is left out");
+        }
+        return null;
+      }
+      host = new GatewayRoute.HostnameRewrite(GatewayRoute.Toggle.ENABLED);
+    }
+    GatewayApi.PathModifier p = rw.path();
+    if (p == null) {
+      return List.of(new Part(base, new GatewayRoute.HttpRewrite(base.prefix() != null ? keepPrefix : null, null, host), ""));
+    }
+    if ("ReplaceFullPath".equals(p.type())) {
+      return List.of(new Part(base, new GatewayRoute.HttpRewrite(null, new GatewayRoute.PathRewrite(p.replaceFullPath()),
+          host), ""));
+    }
+    // ReplacePrefixMatch: GammaRules has checked that the match is a PathPrefix.
+    String to = trimSlash(p.replacePrefixMatch() == null ? "/" : p.replacePrefixMatch());
+    GatewayRoute.PrefixRewrite prefixTo = to.equals("/") ? new GatewayRoute.PrefixRewrite(null, "/")
+        : new GatewayRoute.PrefixRewrite(null, to + "/");
+    if (base.prefix() != null) {
+      // PathPrefix /: every path, the leading / becomes r/.
+      return List.of(new Part(base, new GatewayRoute.HttpRewrite(to.equals("/") ? keepPrefix : prefixTo, null, host), ""));
+    }
+    GatewayApi.HttpMatch m = rule.matches().isEmpty() ? null : rule.matches().get(pr.match());
+    String from = trimSlash(m.path().value());
+    GatewayRoute.HttpMatch under = new GatewayRoute.HttpMatch(from + "/", null, base.queryParameters(), base.method(), null,
+        base.headers(), null);
+    GatewayRoute.HttpMatch itself = new GatewayRoute.HttpMatch(null, new HttpPathMatch(from, null), base.queryParameters(),
+        base.method(), null, base.headers(), null);
+    return List.of(new Part(under, new GatewayRoute.HttpRewrite(prefixTo, null, host), ""),
+        new Part(itself, new GatewayRoute.HttpRewrite(null, new GatewayRoute.PathRewrite(to), host), "-exact"));
+  }
+
+  /** "/foo/" and "/foo" are the same PathPrefix in Gateway API. */
+  private static String trimSlash(String p) {
+    String s = p;
+    while (s.length() > 1 && s.endsWith("/")) {
+      s = s.substring(0, s.length() - 1);
+    }
+    return s;
   }
 
   /**
