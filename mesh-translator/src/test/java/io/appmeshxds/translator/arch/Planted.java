@@ -34,6 +34,18 @@ import java.util.stream.Stream;
 public final class Planted {
   private Planted() {}
 
+  /** What the impure plants ({@code *IsImpure}) do that each purity rule must name, per rule. */
+  public static final String[] IO_TARGETS = {"java.nio.file.Files", "java.io.FileInputStream", "java.net.Socket"};
+
+  public static final String[] CLOCK_TARGETS = {"java.lang.System.currentTimeMillis()", "java.lang.System.nanoTime()",
+      "java.time.Instant.now()", "java.time.Clock.systemUTC()", "java.time.InstantSource.system()"};
+
+  public static final String[] ENVIRONMENT_TARGETS = {"java.lang.System.getenv(", "java.lang.System.getProperty(",
+      "java.lang.System.out", "java.lang.Runtime.getRuntime()", "java.lang.ProcessBuilder"};
+
+  public static final String[] THREAD_TARGETS = {"java.util.concurrent.ConcurrentHashMap", "java.lang.Thread",
+      "parallelStream()"};
+
   /**
    * Exactly these classes (not their nested classes: plants have none), the way the module's
    * ArchitectureTest imports main classes (archunit.properties: dependencies stay unresolved).
