@@ -643,6 +643,10 @@ class GatewayApiNorthSouthTest {
         base.replace("      hostname: \"*.example.com\"\n", ""),           // the listener's hostname goes
         base.replace("port: 8080\n      protocol: HTTP", "port: 8081\n      protocol: HTTP"), // the listener moves
         base.replace("kind: Gateway\n", "kind: Gatewayy\n"),                  // the Gateway goes away
+        base,
+        withGrpcListener(base) + GRPC,                                         // GRPCRoutes: listeners grpc and http2
+        withGrpcListener(base) + GRPC.replace("sectionName: http\n", "sectionName: grpc\n"), // 8080 back to http
+        withGrpcListener(base) + GRPC.replace("method: {service: helloworld.Greeter}", "method: {service: hello.G}"),
         base);
     MeshModelBuilder incremental = builder();
     MeshResources before = null;
