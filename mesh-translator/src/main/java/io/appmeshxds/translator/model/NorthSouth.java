@@ -43,10 +43,11 @@ import java.util.regex.Pattern;
 /**
  * North-south Gateway API, lowered into App Mesh objects the gateway machinery already serves: a
  * Gateway of our GatewayClass ({@link GatewayApi#GATEWAY_CONTROLLER}) becomes a VirtualGateway of
- * the same name and namespace (one HTTP listener per distinct listener port; it joins the mesh of
+ * the same name and namespace (one listener per distinct listener port, {@code http}, {@code grpc} or {@code http2} after
+ * the kinds of the routes on it, see {@link #protocols}; it joins the mesh of
  * its namespace, as a VirtualGateway without {@code meshRef} does, so its Envoy's node id is
  * {@code mesh/<mesh>/virtualGateway/<gateway>_<namespace>}), and each match of each rule of an
- * HTTPRoute attached to it becomes a GatewayRoute in the Gateway's namespace, per listener and
+ * HTTPRoute or GRPCRoute attached to it becomes a GatewayRoute in the Gateway's namespace, per listener and
  * hostname, targeting the VirtualService named like the backend Service (the GAMMA naming rule).
  *
  * <p>Why lowering and not a second translator: the VirtualGateway's planning (composition with the
