@@ -185,6 +185,225 @@ class GatewayApiNorthSouthTest {
     assertThat(other.authority()).isEqualTo("shop.example.com");
   }
 
+  static final String GREETER_V1 = "cds_egress_web_greeter-v1_web_grpc_50051";
+  static final String GREETER_V2 = "cds_egress_web_greeter-v2_web_grpc_50051";
+
+  /**
+   * Two gRPC VirtualServices, a Gateway listener {@code grpc} (port 9000) that takes GRPCRoutes
+   * only, and GRPCRoutes: {@code greeter} on that listener (a method with a header, a service, a
+   * method of any service), {@code mixed} on the HTTP listener next to the HTTPRoutes.
+   */
+  static final String GRPC = """
+      ---
+      apiVersion: appmesh.k8s.aws/v1beta2
+      kind: VirtualNode
+      metadata:
+        name: greeter-v1
+        namespace: web
+      spec:
+        listeners:
+          - portMapping: {port: 50051, protocol: grpc}
+        serviceDiscovery:
+          dns: {hostname: 10.1.0.3}
+      ---
+      apiVersion: appmesh.k8s.aws/v1beta2
+      kind: VirtualNode
+      metadata:
+        name: greeter-v2
+        namespace: web
+      spec:
+        listeners:
+          - portMapping: {port: 50051, protocol: grpc}
+        serviceDiscovery:
+          dns: {hostname: 10.1.0.4}
+      ---
+      apiVersion: appmesh.k8s.aws/v1beta2
+      kind: VirtualService
+      metadata:
+        name: greeter
+        namespace: web
+      spec:
+        provider:
+          virtualNode:
+            virtualNodeRef: {name: greeter-v1}
+      ---
+      apiVersion: appmesh.k8s.aws/v1beta2
+      kind: VirtualService
+      metadata:
+        name: greeter-canary
+        namespace: web
+      spec:
+        provider:
+          virtualNode:
+            virtualNodeRef: {name: greeter-v2}
+      ---
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: GRPCRoute
+      metadata:
+        name: greeter
+        namespace: web
+      spec:
+        parentRefs:
+          - name: ingress
+            sectionName: grpc
+        hostnames: [grpc.example.com]
+        rules:
+          - matches:
+              - method: {service: helloworld.Greeter}
+            backendRefs:
+              - {name: greeter, port: 50051}
+            # end of rule 0
+          - matches:
+              - method: {service: helloworld.Greeter, method: SayHello}
+                headers: [{name: x-canary, value: "yes"}]
+              - method: {method: Ping}
+              - method: {type: RegularExpression, service: 'admin\\..*', method: 'Get.*'}
+            backendRefs:
+              - {name: greeter-canary, port: 50051}
+      ---
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: GRPCRoute
+      metadata:
+        name: mixed
+        namespace: web
+      spec:
+        parentRefs:
+          - name: ingress
+            sectionName: http
+        hostnames: [shop.example.com]
+        rules:
+          - matches:
+              - method: {service: shop.Cart}
+            backendRefs:
+              - {name: greeter, port: 50051}
+      """;
+
+  static String withGrpcListener(String text) {
+    return text.replace("""
+            - name: https
+              port: 8443
+              protocol: HTTPS
+        """, """
+            - name: https
+              port: 8443
+              protocol: HTTPS
+            - name: grpc
+              port: 9000
+              protocol: HTTP
+              allowedRoutes:
+                kinds: [{kind: GRPCRoute}]
+        """);
+  }
+
+  static Request grpc(String host, String path) {
+    return Request.get(host, path).method("POST").with("content-type", "application/grpc");
+  }
+
+  /**
+   * GRPCRoutes through a Gateway: a service match is a gRPC gateway route, a method match (which App
+   * Mesh's gRPC gateway route cannot say) an HTTP/2 gateway route on the same {@code :path}; Gateway
+   * API's GRPCRoute precedence (method before service, then more headers), host and path kept. A
+   * listener with only GRPCRoutes is a {@code grpc} VirtualGateway listener, one shared with
+   * HTTPRoutes {@code http2}.
+   */
+  @Test
+  void grpcRoutesOnAGatewayRouteByServiceMethodAndMetadata() throws IOException {
+    String text = withGrpcListener(golden()) + GRPC;
+    assertThat(text).contains("port: 9000");
+    BuildResult b = builder().build(TestManifests.resources(text));
+    ObjectStatus greeter = b.status().get(new ObjectRef("GRPCRoute", "web", "greeter"));
+    assertThat(greeter.condition().status()).as(greeter.toString()).isEqualTo("True");
+    assertThat(greeter.condition().message()).contains("Gateway web/ingress listener grpc (port 9000, 4 gateway route(s))");
+    assertThat(greeter.gatewayParents()).containsExactly(0);
+    assertThat(greeter.problems()).noneMatch(p -> p.field().startsWith("spec.parentRefs"));
+    assertThat(greeter.problems()).as("no route type warning for the lowered types").noneMatch(p -> p.message().contains("route type"));
+    assertThat(b.status().get(new ObjectRef("GRPCRoute", "web", "mixed")).condition().status()).isEqualTo("True");
+
+    Map<NodeKey, XdsResources> r = render(text);
+    Listener grpcListener = (Listener) XdsTranslator.find(r.get(NODE), XdsResources.Type.LISTENER, "lds_ingress_0.0.0.0_9000");
+    assertThat(grpcListener.getFilterChainsList()).extracting(c -> c.getName()).containsExactly("ingress_grpc_9000");
+    Listener mixed = (Listener) XdsTranslator.find(r.get(NODE), XdsResources.Type.LISTENER, "lds_ingress_0.0.0.0_8080");
+    assertThat(mixed.getFilterChainsList()).extracting(c -> c.getName()).containsExactly("ingress_http2_8080");
+
+    RouteConfiguration rc = (RouteConfiguration) XdsTranslator.find(r.get(NODE), XdsResources.Type.ROUTE, "rds_ingress_http_9000");
+    String host = "grpc.example.com";
+    Result hello = route(rc, grpc(host, "/helloworld.Greeter/SayHello")).orElseThrow();
+    assertThat(hello.share(GREETER_V1)).isEqualTo(1.0);
+    assertThat(hello.path()).isEqualTo("/helloworld.Greeter/SayHello");
+    assertThat(hello.authority()).as("GRPCRoute has no URLRewrite: the authority is kept").isEqualTo(host);
+    // The method match with its header comes first (Gateway API: Exact method before a service match).
+    Result canary = route(rc, grpc(host, "/helloworld.Greeter/SayHello").with("x-canary", "yes")).orElseThrow();
+    assertThat(canary.share(GREETER_V2)).isEqualTo(1.0);
+    assertThat(canary.path()).isEqualTo("/helloworld.Greeter/SayHello");
+    assertThat(route(rc, grpc(host, "/helloworld.Greeter/SayBye").with("x-canary", "yes")).orElseThrow().share(GREETER_V1))
+        .isEqualTo(1.0);
+    // A method without a service matches it on any service; the regular expressions match whole names.
+    assertThat(route(rc, grpc(host, "/other.Health/Ping")).orElseThrow().share(GREETER_V2)).isEqualTo(1.0);
+    assertThat(route(rc, grpc(host, "/other.Health/Pingx"))).isEmpty();
+    assertThat(route(rc, grpc(host, "/admin.Users/GetUser")).orElseThrow().share(GREETER_V2)).isEqualTo(1.0);
+    assertThat(route(rc, grpc(host, "/admin.Users/DeleteUser"))).isEmpty();
+    assertThat(route(rc, grpc(host, "/helloworld.GreeterX/SayHello"))).isEmpty();
+    // The route's hostname.
+    assertThat(route(rc, grpc("other.example.com", "/helloworld.Greeter/SayHello"))).isEmpty();
+
+    // On the shared HTTP listener: the GRPCRoute's service before the HTTPRoutes; HTTP requests as before.
+    RouteConfiguration http = (RouteConfiguration) XdsTranslator.find(r.get(NODE), XdsResources.Type.ROUTE, "rds_ingress_http_8080");
+    assertThat(route(http, grpc("shop.example.com", "/shop.Cart/Add")).orElseThrow().share(GREETER_V1)).isEqualTo(1.0);
+    assertThat(route(http, Request.get("shop.example.com", "/api/items")).orElseThrow().weights())
+        .containsExactly(Map.entry(APP, 100L));
+    assertThat(route(http, grpc("other.example.com", "/shop.Cart/Add")).orElseThrow().route()).startsWith("fallback-");
+
+    // Listener status: supported kinds, attached routes.
+    ObjectStatus gw = b.status().get(new ObjectRef("Gateway", "web", "ingress"));
+    ListenerStatus grpcStatus = gw.listeners().stream().filter(l -> l.name().equals("grpc")).findFirst().orElseThrow();
+    assertThat(grpcStatus.supportedKinds()).containsExactly("GRPCRoute");
+    assertThat(grpcStatus.attachedRoutes()).isEqualTo(1);
+    assertThat(grpcStatus.conditions().get(0).isTrue()).isTrue();
+    ListenerStatus httpStatus = gw.listeners().get(0);
+    assertThat(httpStatus.supportedKinds()).containsExactly("HTTPRoute", "GRPCRoute");
+    assertThat(httpStatus.attachedRoutes()).as("shop, fallback and the GRPCRoute mixed").isEqualTo(3);
+  }
+
+  /** What a GatewayRoute cannot carry from a GRPCRoute is an error naming the field; a listener of HTTPRoutes only refuses it. */
+  @Test
+  void grpcRouteFiltersAndKindsAGatewayCannotServeAreReported() throws IOException {
+    String text = withGrpcListener(golden()) + GRPC.replace("# end of rule 0", """
+        filters:
+                - type: RequestHeaderModifier
+                  requestHeaderModifier:
+                    set: [{name: x-a, value: b}]""");
+    assertThat(text).contains("set: [{name: x-a");
+    BuildResult b = builder().build(TestManifests.resources(text));
+    ObjectStatus greeter = b.status().get(new ObjectRef("GRPCRoute", "web", "greeter"));
+    assertThat(greeter.problems()).anySatisfy(p -> {
+      assertThat(p.isError()).isTrue();
+      assertThat(p.field()).isEqualTo("spec.rules[0].filters[0].type");
+      assertThat(p.message()).contains("RequestHeaderModifier", "not served through a Gateway");
+    });
+    RouteConfiguration rc = (RouteConfiguration) XdsTranslator.find(render(text).get(NODE), XdsResources.Type.ROUTE,
+        "rds_ingress_http_9000");
+    // Rule 0 is left out; rule 1 is served.
+    assertThat(route(rc, grpc("grpc.example.com", "/helloworld.Greeter/SayBye"))).isEmpty();
+    assertThat(route(rc, grpc("grpc.example.com", "/other.Health/Ping")).orElseThrow().share(GREETER_V2)).isEqualTo(1.0);
+
+    String httpOnly = withGrpcListener(golden()) + GRPC.replace("sectionName: grpc", "sectionName: http");
+    String restricted = httpOnly.replace("""
+              hostname: "*.example.com"
+        """, """
+              hostname: "*.example.com"
+              allowedRoutes:
+                kinds: [{kind: HTTPRoute}]
+        """);
+    assertThat(restricted).isNotEqualTo(httpOnly);
+    ObjectStatus refused = builder().build(TestManifests.resources(restricted)).status()
+        .get(new ObjectRef("GRPCRoute", "web", "greeter"));
+    assertThat(refused.condition().status()).isEqualTo("False");
+    assertThat(refused.problems()).anySatisfy(p -> {
+      assertThat(p.reason()).isEqualTo(Reason.NotAllowedByListeners);
+      assertThat(p.field()).isEqualTo("spec.parentRefs[0]");
+    });
+  }
+
   /** What App Mesh's gateway rewrite cannot say is an error naming the field; the rule is not served. */
   @Test
   void rewritesAGatewayRouteCannotSayAndHeaderModifiersAreRejectedNamingTheField() throws IOException {
@@ -313,7 +532,7 @@ class GatewayApiNorthSouthTest {
                   protocol: HTTP
                   hostname: other.example.org
                   allowedRoutes:
-                    kinds: [{kind: HTTPRoute}, {kind: GRPCRoute}]
+                    kinds: [{kind: HTTPRoute}, {kind: TLSRoute}]
             """) + """
         ---
         apiVersion: gateway.networking.k8s.io/v1
@@ -351,7 +570,7 @@ class GatewayApiNorthSouthTest {
     assertThat(gw.condition().reason()).isEqualTo(Reason.ListenersNotValid);
     assertThat(gw.listeners()).extracting(ListenerStatus::name).containsExactly("http", "https", "twin", "other");
     ListenerStatus http = gw.listeners().get(0);
-    assertThat(http.supportedKinds()).containsExactly("HTTPRoute");
+    assertThat(http.supportedKinds()).containsExactly("HTTPRoute", "GRPCRoute");
     assertThat(http.attachedRoutes()).as("shop and fallback; split is not Accepted, foreign not allowed").isEqualTo(2);
     assertThat(http.conditions()).extracting(Condition::type, Condition::status, Condition::reason).containsExactly(
         tuple("Accepted", "True", Reason.Accepted), tuple("Programmed", "True", Reason.Programmed),
@@ -424,6 +643,10 @@ class GatewayApiNorthSouthTest {
         base.replace("      hostname: \"*.example.com\"\n", ""),           // the listener's hostname goes
         base.replace("port: 8080\n      protocol: HTTP", "port: 8081\n      protocol: HTTP"), // the listener moves
         base.replace("kind: Gateway\n", "kind: Gatewayy\n"),                  // the Gateway goes away
+        base,
+        withGrpcListener(base) + GRPC,                                         // GRPCRoutes: listeners grpc and http2
+        withGrpcListener(base) + GRPC.replace("sectionName: http\n", "sectionName: grpc\n"), // 8080 back to http
+        withGrpcListener(base) + GRPC.replace("method: {service: helloworld.Greeter}", "method: {service: hello.G}"),
         base);
     MeshModelBuilder incremental = builder();
     MeshResources before = null;

@@ -30,6 +30,7 @@ final class GatewayApiStatuses {
   static final String RESOLVED_REFS = "ResolvedRefs";
   static final String CONFLICTED = "Conflicted";
   static final String HTTP_ROUTE = "HTTPRoute";
+  static final String GRPC_ROUTE = "GRPCRoute";
 
   /**
    * One status per listener of {@code g} with a name (the first of a name; {@code attachedRoutes}
@@ -52,13 +53,16 @@ final class GatewayApiStatuses {
       boolean accepted = errors.isEmpty();
       boolean conflicted = errors.stream().anyMatch(p -> p.reason() == Reason.HostnameConflict);
       List<String> unsupportedKinds = new ArrayList<>();
-      boolean http = true;
+      // Gateway API: a listener without allowedRoutes.kinds supports the route kinds of its protocol
+      // that the implementation serves (HTTP: HTTPRoute, and GRPCRoute over h2c).
+      Set<String> kinds = new java.util.LinkedHashSet<>(List.of(HTTP_ROUTE, GRPC_ROUTE));
       if (l.allowedRoutes() != null && !l.allowedRoutes().kinds().isEmpty()) {
-        http = false;
+        kinds.clear();
         for (GatewayApi.RouteGroupKind k : l.allowedRoutes().kinds()) {
-          boolean ours = HTTP_ROUTE.equals(k.kind()) && (k.group() == null || GatewayApi.GROUP.equals(k.group()));
+          boolean ours = (HTTP_ROUTE.equals(k.kind()) || GRPC_ROUTE.equals(k.kind()))
+              && (k.group() == null || GatewayApi.GROUP.equals(k.group()));
           if (ours) {
-            http = true;
+            kinds.add(k.kind());
           } else {
             unsupportedKinds.add((k.group() == null ? "" : k.group() + "/") + k.kind());
           }
@@ -73,11 +77,11 @@ final class GatewayApiStatuses {
               + " conditions)" : "the listener is not accepted"));
       cs.add(unsupportedKinds.isEmpty() ? new Condition(RESOLVED_REFS, "True", Reason.Accepted, "")
           : new Condition(RESOLVED_REFS, "False", Reason.InvalidRouteKinds, "allowedRoutes.kinds: not served on a"
-              + " Gateway: " + String.join(", ", unsupportedKinds) + " (HTTPRoute is)"));
+              + " Gateway: " + String.join(", ", unsupportedKinds) + " (HTTPRoute and GRPCRoute are)"));
       cs.add(conflicted ? new Condition(CONFLICTED, "True", Reason.HostnameConflict, messages(errors.stream()
               .filter(p -> p.reason() == Reason.HostnameConflict).toList()))
           : new Condition(CONFLICTED, "False", Reason.NoConflicts, ""));
-      out.add(new ListenerStatus(l.name(), accepted && http ? List.of(HTTP_ROUTE) : List.of(), 0, cs));
+      out.add(new ListenerStatus(l.name(), accepted ? List.copyOf(kinds) : List.of(), 0, cs));
     }
     return out;
   }

@@ -43,10 +43,11 @@ import java.util.regex.Pattern;
 /**
  * North-south Gateway API, lowered into App Mesh objects the gateway machinery already serves: a
  * Gateway of our GatewayClass ({@link GatewayApi#GATEWAY_CONTROLLER}) becomes a VirtualGateway of
- * the same name and namespace (one HTTP listener per distinct listener port; it joins the mesh of
+ * the same name and namespace (one listener per distinct listener port, {@code http}, {@code grpc} or {@code http2} after
+ * the kinds of the routes on it, see {@link #protocols}; it joins the mesh of
  * its namespace, as a VirtualGateway without {@code meshRef} does, so its Envoy's node id is
  * {@code mesh/<mesh>/virtualGateway/<gateway>_<namespace>}), and each match of each rule of an
- * HTTPRoute attached to it becomes a GatewayRoute in the Gateway's namespace, per listener and
+ * HTTPRoute or GRPCRoute attached to it becomes a GatewayRoute in the Gateway's namespace, per listener and
  * hostname, targeting the VirtualService named like the backend Service (the GAMMA naming rule).
  *
  * <p>Why lowering and not a second translator: the VirtualGateway's planning (composition with the
@@ -115,12 +116,24 @@ final class NorthSouth {
 
   /** A listener of a Gateway of ours that is served. */
   private record ServedListener(String name, long port, String hostname, String from, Map<String, String> selector,
-      boolean httpRoutes) {}
+      boolean httpRoutes, boolean grpcRoutes) {
+    /** Whether {@code allowedRoutes.kinds} admits the route's kind. */
+    boolean admits(GatewayApi.Route route) {
+      return route instanceof GatewayApi.GrpcRoute ? grpcRoutes : httpRoutes;
+    }
+  }
 
-  /** One GatewayRoute to be, before its priority is known. */
-  private record Draft(ObjectRef gateway, int hostRank, int hostLength, long[] rank, String created, ObjectRef route,
-      int rule, int match, String name, GatewayRoute.HttpMatch match0, GatewayRoute.HttpRewrite rewrite,
-      GatewayRoute.Target target, String field) {}
+  /**
+   * One GatewayRoute to be, before its priority is known.
+   *
+   * @param kindRank 0 for a GRPCRoute's, 1 for an HTTPRoute's (see {@link #PRECEDENCE})
+   * @param grpc the {@code grpcRoute} match when the draft is one (a GRPCRoute's match App Mesh's gRPC
+   *     gateway route can say); null for an HTTP-family gateway route ({@code match0}, {@code rewrite})
+   * @param port the listener port (its VirtualGateway listener's protocol picks httpRoute or http2Route)
+   */
+  private record Draft(ObjectRef gateway, int hostRank, int hostLength, int kindRank, long[] rank, String created,
+      ObjectRef route, int rule, int match, String name, GatewayRoute.HttpMatch match0, GatewayRoute.HttpRewrite rewrite,
+      GatewayRoute.GrpcMatch grpc, GatewayRoute.Target target, String field, long port) {}
 
   /**
    * One GatewayRoute's path match and rewrite for one match of a rule (before hostname and port):
@@ -134,6 +147,11 @@ final class NorthSouth {
     int c = Integer.compare(a.hostRank(), b.hostRank());
     if (c == 0) {
       c = Integer.compare(b.hostLength(), a.hostLength());
+    }
+    if (c == 0) {
+      // Gateway API orders routes within a kind; across kinds on one hostname, a GRPCRoute's
+      // matches (gRPC service and method paths) go first, before an HTTPRoute's (e.g. a catch-all /).
+      c = Integer.compare(a.kindRank(), b.kindRank());
     }
     if (c == 0) {
       c = Arrays.compare(a.rank(), b.rank());
@@ -234,21 +252,53 @@ final class NorthSouth {
     drafts.forEach((gw, list) -> {
       list.sort(PRECEDENCE);
       GatewayFacts gf = facts.get(gw);
+      Map<Long, VirtualGateway.Protocol> protocols = protocols(list);
+      ObjectRef vgRef = gf.virtualGateway();
+      VirtualGateway vg = (VirtualGateway) objects.get(vgRef);
+      objects.put(vgRef, new VirtualGateway(vg.metadata(), new VirtualGateway.Spec(null, null, null, null,
+          vg.spec().listeners().stream().map(l -> new VirtualGateway.Listener(new VirtualGateway.PortMapping(
+              l.portMapping().port(), protocols.getOrDefault(l.portMapping().port(), VirtualGateway.Protocol.http)),
+              null, null, null)).toList(), null, null, null)));
       for (int i = 0; i < list.size(); i++) {
         Draft d = list.get(i);
         ObjectRef ref = new ObjectRef(Kind.GatewayRoute.name(), gw.namespace(), d.name());
         if (in.objects().containsKey(ref) || objects.containsKey(ref)) {
           continue; // a written GatewayRoute has that name: reported below, not replaced
         }
+        GatewayRoute.GrpcGatewayRoute grpc = d.grpc() == null ? null : new GatewayRoute.GrpcGatewayRoute(d.grpc(),
+            new GatewayRoute.GrpcAction(d.target(), new GatewayRoute.GrpcRewrite(
+                new GatewayRoute.HostnameRewrite(GatewayRoute.Toggle.DISABLED))));
+        GatewayRoute.HttpGatewayRoute http = d.grpc() != null ? null
+            : new GatewayRoute.HttpGatewayRoute(d.match0(), new GatewayRoute.HttpAction(d.target(), d.rewrite()));
+        boolean http1 = protocols.get(d.port()) == VirtualGateway.Protocol.http;
         GatewayRoute gr = new GatewayRoute(meta(d.name(), gw.namespace(), gf.gateway().metadata()),
             new GatewayRoute.Spec(null, (long) Math.min(i, GatewayRoute.DEFAULT_PRIORITY),
-                null, new GatewayRoute.HttpGatewayRoute(d.match0(), new GatewayRoute.HttpAction(d.target(), d.rewrite())), null,
+                grpc, http1 ? http : null, http1 ? null : http,
                 new VirtualGatewayReference(gw.namespace(), gw.name(), uid(gf.gateway().metadata())), null));
         objects.put(ref, gr);
         origins.put(ref, new Origin(d.route(), d.field()));
       }
     });
     return new Lowered(objects, origins, facts, routeFacts);
+  }
+
+  /**
+   * The VirtualGateway listener protocol per port, from the kinds of the routes drafted on it: {@code
+   * grpc} when only GRPCRoutes are, {@code http2} when GRPCRoutes and HTTPRoutes share the port,
+   * else {@code http}. The Envoy listener's codec is AUTO for each (HTTP/1.1 and cleartext HTTP/2
+   * with prior knowledge, which gRPC clients use), so what this chooses is the filter chain's and
+   * stat prefix's protocol name and which gateway route type matches the listener without a warning:
+   * a converted gRPC VirtualGateway listener comes back as {@code grpc}, an HTTP one as {@code http}.
+   */
+  private static Map<Long, VirtualGateway.Protocol> protocols(List<Draft> drafts) {
+    Map<Long, Set<Integer>> kinds = new HashMap<>();
+    for (Draft d : drafts) {
+      kinds.computeIfAbsent(d.port(), k -> new TreeSet<>()).add(d.kindRank());
+    }
+    Map<Long, VirtualGateway.Protocol> out = new HashMap<>();
+    kinds.forEach((port, k) -> out.put(port, k.size() > 1 ? VirtualGateway.Protocol.http2
+        : k.contains(0) ? VirtualGateway.Protocol.grpc : VirtualGateway.Protocol.http));
+    return out;
   }
 
   /** Whether the Gateway's class is ours: its GatewayClass names our controller, or (none in the input) it is {@link GatewayApi#DEFAULT_CLASS}. */
@@ -311,6 +361,7 @@ final class NorthSouth {
       String from = "Same";
       Map<String, String> selector = null;
       boolean httpRoutes = true;
+      boolean grpcRoutes = true;
       if (l.allowedRoutes() != null) {
         GatewayApi.AllowedRoutes ar = l.allowedRoutes();
         if (ar.namespaces() != null && ar.namespaces().from() != null) {
@@ -325,14 +376,17 @@ final class NorthSouth {
           }
         }
         if (!ar.kinds().isEmpty()) {
-          httpRoutes = ar.kinds().stream().anyMatch(k -> "HTTPRoute".equals(k.kind())
+          httpRoutes = ar.kinds().stream().anyMatch(k -> GatewayApiStatuses.HTTP_ROUTE.equals(k.kind())
               && (k.group() == null || GatewayApi.GROUP.equals(k.group())));
-          if (!httpRoutes) {
-            f.warn(at + ".allowedRoutes.kinds", "no kind served (HTTPRoute): no route attaches to listener " + l.name());
+          grpcRoutes = ar.kinds().stream().anyMatch(k -> GatewayApiStatuses.GRPC_ROUTE.equals(k.kind())
+              && (k.group() == null || GatewayApi.GROUP.equals(k.group())));
+          if (!httpRoutes && !grpcRoutes) {
+            f.warn(at + ".allowedRoutes.kinds", "no kind served (HTTPRoute, GRPCRoute): no route attaches to listener "
+                + l.name());
           }
         }
       }
-      out.add(new ServedListener(l.name(), l.port(), host, from, selector, httpRoutes));
+      out.add(new ServedListener(l.name(), l.port(), host, from, selector, httpRoutes, grpcRoutes));
     }
     return out;
   }
@@ -393,12 +447,6 @@ final class NorthSouth {
       }
       parents.add(i);
       String at = "spec.parentRefs[" + i + "]";
-      if (route instanceof GatewayApi.GrpcRoute) {
-        // The listeners' supportedKinds are HTTPRoute only: no listener admits a GRPCRoute.
-        f.error(Reason.NotAllowedByListeners, at, "Gateway " + gwNs + "/" + p.name() + ": GRPCRoutes on a Gateway are not"
-            + " served yet (HTTPRoutes are)");
-        continue;
-      }
       if (gf.virtualGateway() == null) {
         f.error(Reason.NoMatchingParent, at, "Gateway " + gwNs + "/" + p.name() + " is not accepted (see its status)");
         continue;
@@ -418,12 +466,13 @@ final class NorthSouth {
       List<String> admitted = new ArrayList<>();
       boolean took = false;
       for (ServedListener l : candidates) {
-        if (!l.httpRoutes() || !allows(l, gwNs, routeNs, in)) {
-          refused.add(l.name() + (l.httpRoutes() ? " (allowedRoutes.namespaces.from: " + l.from() + ")" : " (allowedRoutes.kinds)"));
+        if (!l.admits(route) || !allows(l, gwNs, routeNs, in)) {
+          refused.add(l.name() + (l.admits(route) ? " (allowedRoutes.namespaces.from: " + l.from() + ")" : " (allowedRoutes.kinds)"));
           continue;
         }
         admitted.add(l.name());
-        List<String> hosts = hostnames(l.hostname(), route instanceof GatewayApi.HttpRoute h ? h.spec().hostnames() : List.of());
+        List<String> hosts = hostnames(l.hostname(), route instanceof GatewayApi.HttpRoute h ? h.spec().hostnames()
+            : ((GatewayApi.GrpcRoute) route).spec().hostnames());
         if (hosts.isEmpty()) {
           refused.add(l.name() + " (no hostname of the route matches the listener's " + l.hostname() + ")");
           continue;
@@ -448,9 +497,14 @@ final class NorthSouth {
         f.warn(at, "listeners of Gateway " + gwNs + "/" + p.name() + " that do not take this route: " + String.join(", ", refused));
       }
     }
-    if (targets.isEmpty() || !(route instanceof GatewayApi.HttpRoute http)) {
+    if (targets.isEmpty()) {
       return;
     }
+    if (route instanceof GatewayApi.GrpcRoute grpc) {
+      attachGrpc(grpc, in, services, grants, f, attached, targets, gatewayOf, drafts);
+      return;
+    }
+    GatewayApi.HttpRoute http = (GatewayApi.HttpRoute) route;
     List<GammaRules.Pending> pending = GammaRules.http(http, f);
     if (f.hasErrors()) {
       return; // nothing of a route with an error is served (as for GAMMA)
@@ -506,10 +560,113 @@ final class NorthSouth {
                 + "-" + l.name() + (e.getValue().size() > 1 ? "-" + e.getValue().indexOf(host) : "") + part.suffix();
             int hostRank = host == null ? 2 : host.startsWith("*.") ? 1 : 0;
             drafts.computeIfAbsent(gw, x -> new ArrayList<>()).add(new Draft(gw, hostRank, host == null ? 0 : host.length(),
-                pr.rank(), http.creationTimestamp(), http.ref(), pr.rule(), pr.match(), name, m, part.rewrite(), target, mat));
+                1, pr.rank(), http.creationTimestamp(), http.ref(), pr.rule(), pr.match(), name, m, part.rewrite(), null,
+                target, mat, l.port()));
             drafted++;
           }
           perListener.merge(l, parts.size(), Integer::sum);
+        }
+      }
+    }
+    if (drafted > 0) {
+      perListener.forEach((l, n) -> attached.add("Gateway " + gatewayOf.get(l).namespace() + "/" + gatewayOf.get(l).name()
+          + " listener " + l.name() + " (port " + l.port() + ", " + n + " gateway route(s))"));
+    } else if (!f.hasErrors()) {
+      f.error(Reason.InvalidSpec, "spec.rules", "no rule can be served through a Gateway");
+    }
+  }
+
+  /**
+   * Drafts the GatewayRoutes of a GRPCRoute on the listeners it attaches to, one per match, listener
+   * and hostname; the host is kept (GRPCRoute has no URLRewrite: {@code defaultTargetHostname:
+   * DISABLED}) and {@code headers} become gRPC {@code metadata} (or HTTP {@code headers}), Exact as
+   * {@code exact}, RegularExpression as {@code regex}. A match becomes:
+   *
+   * <ul>
+   *   <li>{@code method} Exact with a {@code service} and no {@code method}: a {@code grpcRoute}
+   *       with {@code match.serviceName} (App Mesh's gRPC gateway route matches {@code :path} prefix
+   *       {@code /<service>/}, which is GRPCRoute's service match);
+   *   <li>no {@code method} on a listener hostname or route hostname: a {@code grpcRoute} with only
+   *       {@code match.hostname};
+   *   <li>any match naming a method (Exact service and method, Exact method alone, RegularExpression),
+   *       or no method and no hostname: App Mesh's gRPC gateway route cannot say it (its match has no
+   *       method, and needs a service name or a hostname), so an {@code http2Route} (or {@code
+   *       httpRoute} on an {@code http} listener) whose path match is the one GRPCRoute defines on
+   *       {@code :path} ({@code path.exact: /<service>/<method>}, {@code path.regex: /[^/]+/<method>}
+   *       or {@code /(<service>)/(<method>)}, {@code prefix: /} kept): the gateway module serves
+   *       both types alike, so the Envoy route matches exactly what the GRPCRoute says.
+   * </ul>
+   * Header modifier and mirror filters are not lowered (a GatewayRoute has neither): the rule is
+   * left out, an error at the filter's {@code type}.
+   */
+  private static void attachGrpc(GatewayApi.GrpcRoute route, MeshResources in, Map<String, List<VirtualService>> services,
+      Map<String, List<GatewayApi.ReferenceGrant>> grants, Findings f, List<String> attached,
+      Map<ServedListener, List<String>> targets, Map<ServedListener, ObjectRef> gatewayOf, Map<ObjectRef, List<Draft>> drafts) {
+    List<GammaRules.Pending> pending = GammaRules.grpc(route, f);
+    if (f.hasErrors()) {
+      return; // nothing of a route with an error is served (as for GAMMA)
+    }
+    GatewayRoute.HostnameRewrite keepHost = new GatewayRoute.HostnameRewrite(GatewayRoute.Toggle.DISABLED);
+    Set<Integer> reported = new java.util.HashSet<>();
+    int drafted = 0;
+    Map<ServedListener, Integer> perListener = new LinkedHashMap<>();
+    for (GammaRules.Pending pr : pending) {
+      String ruleAt = "spec.rules[" + pr.rule() + "]";
+      boolean first = reported.add(pr.rule());
+      GatewayRoute.Target target = ruleTarget(route, pr, ruleAt, in, services, grants, f, first);
+      if (target == null) {
+        continue;
+      }
+      GatewayApi.GrpcRule rule = route.spec().rules().get(pr.rule());
+      if (!pr.edits().isEmpty() || !pr.mirrors().isEmpty()) {
+        if (first) {
+          for (int i = 0; i < rule.filters().size(); i++) {
+            String type = rule.filters().get(i).type();
+            if ("RequestHeaderModifier".equals(type) || "ResponseHeaderModifier".equals(type) || "RequestMirror".equals(type)) {
+              f.error(Reason.Unsupported, ruleAt + ".filters[" + i + "].type", type + " filters are not served through a"
+                  + " Gateway yet (a GatewayRoute has no header edits or mirrors; they are served for a Service parent);"
+                  + " the rule is left out");
+            }
+          }
+        }
+        continue;
+      }
+      String mat = ruleAt + ".matches[" + pr.match() + "]";
+      GatewayApi.GrpcMethodMatch mm = rule.matches().isEmpty() ? null : rule.matches().get(pr.match()).method();
+      boolean serviceOnly = mm != null && (mm.type() == null || "Exact".equals(mm.type())) && mm.service() != null
+          && mm.method() == null;
+      List<HeaderMatch> headers = headers(pr);
+      for (Map.Entry<ServedListener, List<String>> e : targets.entrySet()) {
+        ServedListener l = e.getKey();
+        ObjectRef gw = gatewayOf.get(l);
+        for (String host : e.getValue()) {
+          GatewayRoute.HostnameMatch hm = host == null ? null : host.startsWith("*.")
+              ? new GatewayRoute.HostnameMatch(null, host.substring(1)) : new GatewayRoute.HostnameMatch(host, null);
+          GatewayRoute.GrpcMatch grpc = null;
+          GatewayRoute.HttpMatch http = null;
+          GatewayRoute.HttpRewrite rewrite = null;
+          if (serviceOnly || mm == null && hm != null) {
+            grpc = new GatewayRoute.GrpcMatch(serviceOnly ? mm.service() : null, hm, headers.isEmpty() ? null : headers,
+                l.port());
+          } else {
+            String prefix = pr.pathKind() == ServiceRoutes.PathKind.PREFIX ? pr.path() : null;
+            HttpPathMatch path = switch (pr.pathKind()) {
+              case EXACT -> new HttpPathMatch(pr.path(), null);
+              case REGEX -> new HttpPathMatch(null, pr.path());
+              default -> null;
+            };
+            http = new GatewayRoute.HttpMatch(prefix, path, null, null, hm, headers.isEmpty() ? null : headers, l.port());
+            rewrite = new GatewayRoute.HttpRewrite(prefix == null ? null
+                : new GatewayRoute.PrefixRewrite(GatewayRoute.Toggle.DISABLED, null), null, keepHost);
+          }
+          String name = route.metadata().name() + "-" + route.metadata().namespace() + "-" + pr.rule() + "-" + pr.match()
+              + "-" + l.name() + (e.getValue().size() > 1 ? "-" + e.getValue().indexOf(host) : "");
+          int hostRank = host == null ? 2 : host.startsWith("*.") ? 1 : 0;
+          drafts.computeIfAbsent(gw, x -> new ArrayList<>()).add(new Draft(gw, hostRank, host == null ? 0 : host.length(),
+              0, pr.rank(), route.creationTimestamp(), route.ref(), pr.rule(), pr.match(), name, http, rewrite, grpc,
+              target, mat, l.port()));
+          drafted++;
+          perListener.merge(l, 1, Integer::sum);
         }
       }
     }
@@ -564,11 +721,7 @@ final class NorthSouth {
       case REGEX -> path = new HttpPathMatch(null, pr.path());
       default -> throw new IllegalStateException(pr.pathKind().name());
     }
-    List<HeaderMatch> headers = new ArrayList<>();
-    for (ServiceRoutes.Condition c : pr.headers()) {
-      headers.add(new HeaderMatch(c.name(), c.regex() ? HeaderMatchMethod.regexp(c.value()) : HeaderMatchMethod.exactly(c.value()),
-          null));
-    }
+    List<HeaderMatch> headers = headers(pr);
     List<QueryParameterMatch> queries = new ArrayList<>();
     for (ServiceRoutes.Condition c : pr.queryParams()) {
       if (c.regex() && c.value().equals(".*")) {
@@ -586,6 +739,16 @@ final class NorthSouth {
     HttpMethod method = pr.method() == null ? null : HttpMethod.valueOf(pr.method());
     return new GatewayRoute.HttpMatch(prefix, path, queries.isEmpty() ? null : queries, method, null,
         headers.isEmpty() ? null : headers, null);
+  }
+
+  /** A match's header conditions (Exact, RegularExpression) as App Mesh header matches ({@code headers}, gRPC {@code metadata}). */
+  private static List<HeaderMatch> headers(GammaRules.Pending pr) {
+    List<HeaderMatch> headers = new ArrayList<>();
+    for (ServiceRoutes.Condition c : pr.headers()) {
+      headers.add(new HeaderMatch(c.name(), c.regex() ? HeaderMatchMethod.regexp(c.value()) : HeaderMatchMethod.exactly(c.value()),
+          null));
+    }
+    return headers;
   }
 
   /**
@@ -677,7 +840,7 @@ final class NorthSouth {
    * The one target of a rule: every backendRef with a weight resolves to the same VirtualService
    * and port (a GatewayRoute has one target); null when not, with the reason reported once.
    */
-  private static GatewayRoute.Target ruleTarget(GatewayApi.HttpRoute route, GammaRules.Pending pr, String at,
+  private static GatewayRoute.Target ruleTarget(GatewayApi.Route route, GammaRules.Pending pr, String at,
       MeshResources in, Map<String, List<VirtualService>> services, Map<String, List<GatewayApi.ReferenceGrant>> grants,
       Findings f, boolean report) {
     Findings local = new Findings(f.ref());
@@ -706,7 +869,7 @@ final class NorthSouth {
   }
 
   /** A backend Service as the VirtualService named like it, on the port its provider listens on; null when none. */
-  private static GatewayRoute.Target backend(GatewayApi.HttpRoute route, GatewayApi.BackendRef b, String field,
+  private static GatewayRoute.Target backend(GatewayApi.Route route, GatewayApi.BackendRef b, String field,
       MeshResources in, Map<String, List<VirtualService>> services, Map<String, List<GatewayApi.ReferenceGrant>> grants,
       Findings f) {
     if (!GammaResolver.isService(b, field, f)) {
@@ -815,6 +978,9 @@ final class NorthSouth {
         return;
       }
       for (Problem p : s.problems()) {
+        if (chosenType(ref, p)) {
+          continue;
+        }
         mapped.computeIfAbsent(origin.source(), k -> new ArrayList<>()).add(new Problem(p.severity(), p.reason(),
             origin.source(), origin.field(), "as " + ref.kind() + " " + ref.name() + ": " + p.fieldAndMessage(), null));
       }
@@ -867,6 +1033,17 @@ final class NorthSouth {
           List.of(programmed), listeners, List.of()));
     });
     return new Statuses(gateways, routes);
+  }
+
+  /**
+   * Whether {@code p} is the warning that a lowered gateway route's type differs from its listener's
+   * protocol (a GRPCRoute's http2Route on a {@code grpc} listener, a grpcRoute on an {@code http2}
+   * one): lowering chose both ({@link #protocols}) and the listener serves both, nothing to report.
+   */
+  private static boolean chosenType(ObjectRef ref, Problem p) {
+    return !p.isError() && Kind.GatewayRoute.name().equals(ref.kind()) && p.field().startsWith("spec.")
+        && p.field().endsWith("Route") && p.message().startsWith("route type ")
+        && p.message().contains(" differs from the virtual gateway listener protocol ");
   }
 
   private static String join(List<Problem> errors) {

@@ -72,9 +72,8 @@ import tools.jackson.dataformat.yaml.YAMLWriteFeature;
  * <p>Input handling: Gateway API objects an input carries itself (the golden case
  * {@code gateway-api-routes}) are removed from both sides first: this compares App Mesh serving with
  * the converted routes' serving, and an input's own HTTPRoute would already replace the router being
- * converted. Not verifiable by serving, and counted as such in the summary: the report's entries on
- * gRPC GatewayRoutes, whose GRPCRoutes are not served on a Gateway yet (docs/gateway-api.md); the
- * gateway routes made from them are left out of the comparison.
+ * converted. Every report entry is verifiable by serving: gRPC GatewayRoutes too, their GRPCRoutes on
+ * a Gateway are lowered into gRPC (or, for a method, HTTP/2) GatewayRoutes (docs/gateway-api.md).
  *
  * <p>Normalizations (both sides, each keeps what Envoy or a gRPC client does with the resource):
  * <ol>
@@ -187,8 +186,6 @@ class ConvertServesIdenticallyTest {
     boolean hostRewrite;
     /** A gateway route's place among the gateway's routes. */
     boolean order;
-    /** A gRPC gateway route: its GRPCRoute on a Gateway is not served (yet), nothing of it can be compared. */
-    boolean notServed;
     final Set<String> headers = new TreeSet<>();
     final Set<String> queries = new TreeSet<>();
 
@@ -232,6 +229,8 @@ class ConvertServesIdenticallyTest {
 
   /** Counters for the summary (printed; see the class comment for what each means). */
   static final class Stats {
+    /** Gateway routes of gRPC GatewayRoutes served from their converted GRPCRoutes on a Gateway and compared. */
+    int grpcGatewayRoutesCompared;
     int inputs;
     int inputsWithOwnGatewayApi;
     int proxies;
@@ -251,7 +250,6 @@ class ConvertServesIdenticallyTest {
     int routesPartlyExcluded;
     int routesExcluded;
     long exactVerifiable;
-    long exactNotVerifiable;
     long nonExact;
   }
 
@@ -268,18 +266,20 @@ class ConvertServesIdenticallyTest {
         + "resources compared: %d identical, %d identical after report exclusions, %d excluded by report (absent on one "
         + "side); routes: %d compared, %d served from converted Gateway API rules, %d identical, %d identical after "
         + "excluding report-named fields, %d excluded whole; of these on gateways: %d served by lowered converted "
-        + "HTTPRoutes, %d identical, %d identical after exclusions, %d excluded whole; report entries: %d exact verified "
-        + "here, %d exact not verifiable (gRPC GatewayRoutes: GRPCRoutes on a Gateway are not served), %d approximated or "
+        + "HTTPRoutes and GRPCRoutes (%d from gRPC GatewayRoutes), %d identical, %d identical after exclusions, %d excluded whole; report entries: %d exact verified "
+        + "here, %d approximated or "
         + "dropped; %d differences%n", st.inputs, st.inputsWithOwnGatewayApi, st.proxies, st.gatewayProxies,
         st.proxiesExcluded, st.resources, st.identical, st.identicalAfterExclusions, st.excludedByReport,
         st.routesCompared, st.routesServedByConversion, st.routesIdentical, st.routesPartlyExcluded, st.routesExcluded,
-        st.gatewayRoutesLowered, st.gatewayRoutesIdentical, st.gatewayRoutesPartlyExcluded, st.gatewayRoutesExcluded,
-        st.exactVerifiable, st.exactNotVerifiable, st.nonExact, failures.size());
+        st.gatewayRoutesLowered, st.grpcGatewayRoutesCompared, st.gatewayRoutesIdentical, st.gatewayRoutesPartlyExcluded, st.gatewayRoutesExcluded,
+        st.exactVerifiable, st.nonExact, failures.size());
     assertThat(failures).isEmpty();
     assertThat(st.inputs).isGreaterThan(50);
     assertThat(st.routesServedByConversion).as("the comparison is not vacuous").isGreaterThan(50);
     assertThat(st.gatewayProxies).isGreaterThan(25);
     assertThat(st.gatewayRoutesLowered).as("gateway routes served from converted Gateways").isGreaterThan(50);
+    assertThat(st.grpcGatewayRoutesCompared).as("gRPC gateway routes served from converted GRPCRoutes and compared")
+        .isGreaterThan(0);
     assertThat(st.gatewayRoutesIdentical + st.gatewayRoutesPartlyExcluded).as("gateway routes compared").isGreaterThan(40);
     assertThat(st.routesIdentical).isGreaterThan(20);
     assertThat(st.identical).isGreaterThan(500);
@@ -477,7 +477,6 @@ class ConvertServesIdenticallyTest {
     }
     // Per converted Gateway or Gateway-parent route: the listener ports whose errors the report explains.
     Map<String, Set<Long>> explained = new HashMap<>();
-    Set<String> grpc = new TreeSet<>();
     for (Map<String, Object> doc : docs) {
       String kind = (String) doc.get("kind");
       String ref = kind + " " + meta(doc, "namespace") + "/" + meta(doc, "name");
@@ -487,15 +486,12 @@ class ConvertServesIdenticallyTest {
         explained.put(ref, gx == null ? Set.of() : gx.unserved);
       } else if (kind.endsWith("Route") && !gammaParent(doc) && routes.containsKey(from)) {
         ResolvedGatewayRoute r = routes.get(from);
-        if (r.route().spec().grpcRoute() != null) {
-          grpc.add(ref);
-          continue;
-        }
         String gwLabel = gateways.keySet().stream().filter(l -> gateways.get(l).awsName().equals(r.gateway())
             && ex.gateways.containsKey(meshOf.get(l) + "|" + r.gateway())).findFirst().orElse(null);
         GatewayEx gx = gwLabel == null ? null : ex.gateways.get(meshOf.get(gwLabel) + "|" + r.gateway());
         var s = r.route().spec();
-        Long port = (s.httpRoute() != null ? s.httpRoute() : s.http2Route()).match().port();
+        Long port = s.grpcRoute() != null ? s.grpcRoute().match().port()
+            : (s.httpRoute() != null ? s.httpRoute() : s.http2Route()).match().port();
         Set<Long> all = gwLabel == null ? Set.of() : new TreeSet<>(gateways.get(gwLabel).gateway().spec().listeners().stream()
             .map(l -> l.portMapping().port()).toList());
         boolean unserved = gx != null && (port != null ? gx.unserved.contains(port) : gx.unserved.containsAll(all));
@@ -507,8 +503,8 @@ class ConvertServesIdenticallyTest {
     var built = Pipelines.standard().modelBuilder().build(MeshResources.of(new ManifestLoader().loadText(name, converted)));
     built.status().objects().forEach((ref, status) -> {
       String label = ref.kind() + " " + ref.namespace() + "/" + ref.name();
-      if (!explained.containsKey(label) || grpc.contains(label)) {
-        return; // GAMMA routes are compared by their xDS; GRPCRoutes on a Gateway are counted as not verifiable
+      if (!explained.containsKey(label)) {
+        return; // GAMMA routes are compared by their xDS
       }
       Set<Long> ports = explained.get(label);
       for (var p : status.problems()) {
@@ -728,7 +724,7 @@ class ConvertServesIdenticallyTest {
         if (lowered) {
           st.gatewayRoutesLowered++;
         }
-        if ((s.serviceExcluded && !gateway) || (gateway && re != null && re.path) || (ge != null && ge.notServed)
+        if ((s.serviceExcluded && !gateway) || (gateway && re != null && re.path)
             || (ge != null && ge.path && (x == null || y == null))) {
           if (gateway) {
             st.gatewayRoutesExcluded++;
@@ -776,13 +772,22 @@ class ConvertServesIdenticallyTest {
             st.gatewayRoutesIdentical++;
           }
         }
+        if (gateway && lowered && grpcGatewayRoute(n)) {
+          st.grpcGatewayRoutesCompared++;
+        }
       }
       return excluded;
     }
 
+    /** Whether a gateway's Envoy route (its normalized name) comes from a gRPC GatewayRoute. */
+    boolean grpcGatewayRoute(String name) {
+      ResolvedGatewayRoute gr = mesh.gatewayRoutes().get(name.split("/")[0].replace(EXACT_TWIN, ""));
+      return gr != null && gr.route().spec().grpcRoute() != null;
+    }
+
     /** Whether a route's place among the others is compared: not when the report excludes its order or all of it. */
     boolean orderChecked(Source s) {
-      if (s.serviceExcluded || (s.gateway != null && (s.gateway.order || s.gateway.path || s.gateway.notServed))) {
+      if (s.serviceExcluded || (s.gateway != null && (s.gateway.order || s.gateway.path))) {
         return false;
       }
       if (s.router == null) {
@@ -979,10 +984,6 @@ class ConvertServesIdenticallyTest {
       g.gatewayRoutes().values().forEach(r -> {
         gatewayRoutes.put(GatewayApiConverter.label(r.ref()), g.name() + "|" + r.awsName());
         gatewayRouteSpecs.put(GatewayApiConverter.label(r.ref()), r);
-        if (r.route().spec().grpcRoute() != null) {
-          // GRPCRoutes on a Gateway are not served: the gateway routes made from it are absent on the converted side.
-          ex.gatewayRoutes.computeIfAbsent(g.name() + "|" + r.awsName(), k -> new RouteEx()).notServed = true;
-        }
       });
       g.gateways().values().forEach(r -> {
         gateways.put(GatewayApiConverter.label(r.ref()), g.name() + "|" + r.awsName());
@@ -991,15 +992,6 @@ class ConvertServesIdenticallyTest {
     }
     for (LossReport.Entry e : report.entries()) {
       boolean routing = e.object().startsWith("VirtualRouter ") || e.object().startsWith("VirtualService ");
-      ResolvedGatewayRoute grpc = gatewayRouteSpecs.get(e.object());
-      if (grpc != null && grpc.route().spec().grpcRoute() != null) {
-        if (e.outcome() == LossReport.Outcome.exact) {
-          st.exactNotVerifiable++;
-        } else {
-          st.nonExact++;
-        }
-        continue;
-      }
       if (e.outcome() == LossReport.Outcome.exact) {
         st.exactVerifiable++;
         continue;

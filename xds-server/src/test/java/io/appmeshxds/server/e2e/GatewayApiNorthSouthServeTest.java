@@ -152,4 +152,85 @@ class GatewayApiNorthSouthServeTest {
           .isEqualTo("UnsupportedProtocol");
     }
   }
+
+  static String grpcRoute(String method) {
+    return """
+        apiVersion: appmesh.k8s.aws/v1beta2
+        kind: VirtualNode
+        metadata: {name: greeter, namespace: web}
+        spec:
+          listeners: [{portMapping: {port: 50051, protocol: grpc}}]
+          serviceDiscovery: {dns: {hostname: greeter.web.svc.cluster.local}}
+        ---
+        apiVersion: appmesh.k8s.aws/v1beta2
+        kind: VirtualService
+        metadata: {name: greeter, namespace: web}
+        spec: {provider: {virtualNode: {virtualNodeRef: {name: greeter}}}}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GRPCRoute
+        metadata: {name: rpc, namespace: web}
+        spec:
+          parentRefs: [{name: ingress, sectionName: grpc}]
+          rules:
+            - matches: [{method: {service: helloworld.Greeter%s}}]
+              backendRefs: [{name: greeter, port: 50051}]
+        """.formatted(method == null ? "" : ", method: " + method);
+  }
+
+  /** A GRPCRoute on a Gateway listener that takes GRPCRoutes only: a grpc listener, its routes follow the file. */
+  @Test
+  void theGatewaysEnvoyServesAGrpcRouteOnAGrpcListener() throws Exception {
+    Files.writeString(dir.resolve("mesh.yaml"), MESH.replace("""
+            - {name: tls, port: 8443, protocol: TLS}
+        """, """
+            - {name: tls, port: 8443, protocol: TLS}
+            - {name: grpc, port: 9000, protocol: HTTP, allowedRoutes: {kinds: [{kind: GRPCRoute}]}}
+        """));
+    assertThat(Files.readString(dir.resolve("mesh.yaml"))).contains("port: 9000");
+    Files.writeString(dir.resolve("route.yaml"), route("/shop", "shop"));
+    Files.writeString(dir.resolve("grpc.yaml"), grpcRoute(null));
+    try (ControlPlane cp = new ControlPlane(Pipelines.standard(ControlPlaneConfig.defaults()), ControlPlane.Settings.loopback(),
+            List.of(), List.of()).start();
+        ManifestSource source = new ManifestSource(List.of(dir), cp.store(), 50).start()) {
+      Await.until(() -> cp.reconciler().ready(), 20_000);
+      try (AdsTestClient envoy = new AdsTestClient(cp.xdsPort(), NODE, false).start()) {
+        Await.until(() -> envoy.held().getOrDefault(AdsTestClient.RDS, Map.of()).containsKey("rds_ingress_http_9000"), 20_000);
+        Map<String, Map<String, com.google.protobuf.Any>> held = envoy.held();
+        io.envoyproxy.envoy.config.listener.v3.Listener l = held.get(AdsTestClient.LDS).get("lds_ingress_0.0.0.0_9000")
+            .unpack(io.envoyproxy.envoy.config.listener.v3.Listener.class);
+        assertThat(l.getFilterChains(0).getName()).isEqualTo("ingress_grpc_9000");
+        assertThat(held.get(AdsTestClient.CDS).keySet()).contains("cds_egress_web_greeter_web_grpc_50051");
+        RouteConfiguration rc = held.get(AdsTestClient.RDS).get("rds_ingress_http_9000").unpack(RouteConfiguration.class);
+        Route r = rc.getVirtualHosts(0).getRoutes(0);
+        assertThat(r.getMatch().getPrefix()).isEqualTo("/helloworld.Greeter/");
+        assertThat(r.getRoute().getCluster()).isEqualTo("cds_egress_web_greeter_web_grpc_50051");
+        assertThat(r.getRoute().getHostRewriteLiteral()).as("the authority is kept").isEmpty();
+
+        // A method match: the route follows the file.
+        Files.writeString(dir.resolve("grpc.yaml"), grpcRoute("SayHello"));
+        Await.until(() -> {
+          try {
+            Route first = envoy.held().get(AdsTestClient.RDS).get("rds_ingress_http_9000").unpack(RouteConfiguration.class)
+                .getVirtualHosts(0).getRoutes(0);
+            return first.getMatch().getPath().equals("/helloworld.Greeter/SayHello")
+                && first.getRoute().getCluster().equals("cds_egress_web_greeter_web_grpc_50051");
+          } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+          }
+        }, 20_000);
+      }
+      String status = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + cp.adminPort() + "/status")).build(), HttpResponse.BodyHandlers.ofString()).body();
+      JsonNode rpc = null;
+      for (JsonNode o : JsonMapper.shared().readTree(status).path("objects")) {
+        if (o.path("kind").asString("").equals("GRPCRoute")) {
+          rpc = o;
+        }
+      }
+      assertThat(rpc).isNotNull();
+      assertThat(rpc.path("condition").path("status").asString("")).as(rpc.toString()).isEqualTo("True");
+      assertThat(rpc.path("condition").path("message").asString("")).contains("listener grpc");
+    }
+  }
 }

@@ -15,6 +15,7 @@ import io.appmeshxds.translator.input.Json;
 import io.appmeshxds.translator.input.ObjectRef;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -180,6 +181,17 @@ class KubernetesGatewayStatusTest {
               backendRefs: [{name: app, port: 8080}]
         ---
         apiVersion: gateway.networking.k8s.io/v1
+        kind: GRPCRoute
+        metadata:
+          name: rpc
+          namespace: demo
+        spec:
+          parentRefs: [{name: north, sectionName: admin}]
+          rules:
+            - matches: [{method: {service: demo.Admin}}]
+              backendRefs: [{name: app, port: 8080}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
         kind: HTTPRoute
         metadata:
           name: foreign
@@ -225,7 +237,7 @@ class KubernetesGatewayStatusTest {
   @Order(2)
   void aGatewayIsAcceptedAndProgrammedWithItsListenersRoutesCountedAndHttpsUnsupported() throws Exception {
     Gateway gw = await(Gateway.class, "demo", "north", g -> g.getStatus() != null && g.getStatus().getListeners().size() == 3
-        && g.getStatus().getListeners().get(0).getAttachedRoutes() == 2);
+        && g.getStatus().getListeners().get(0).getAttachedRoutes() == 2 && g.getStatus().getListeners().get(1).getAttachedRoutes() == 2);
     long generation = gw.getMetadata().getGeneration();
     Condition accepted = condition(gw.getStatus().getConditions(), "Accepted");
     assertThat(accepted.getStatus()).isEqualTo("True");
@@ -242,14 +254,14 @@ class KubernetesGatewayStatusTest {
     // web (sectionName http) and shop (the whole Gateway); foreign is in another namespace (from: Same).
     assertThat(http.getAttachedRoutes()).isEqualTo(2);
     assertThat(http.getSupportedKinds()).extracting(k -> k.getGroup() + "/" + k.getKind())
-        .containsExactly("gateway.networking.k8s.io/HTTPRoute");
+        .containsExactly("gateway.networking.k8s.io/HTTPRoute", "gateway.networking.k8s.io/GRPCRoute");
     assertThat(http.getConditions()).extracting(Condition::getType, Condition::getStatus, Condition::getReason).containsExactly(
         tuple("Accepted", "True", "Accepted"), tuple("Programmed", "True", "Programmed"),
         tuple("ResolvedRefs", "True", "ResolvedRefs"), tuple("Conflicted", "False", "NoConflicts"));
     assertThat(http.getConditions()).allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(generation));
     // shop attaches to the whole Gateway, but its hostname is not admin's: still counted there
-    // (attachment is allowedRoutes and parentRefs; shop is Accepted through listener http).
-    assertThat(ls.get(1).getAttachedRoutes()).isEqualTo(1);
+    // (attachment is allowedRoutes and parentRefs; shop is Accepted through listener http); and the GRPCRoute rpc.
+    assertThat(ls.get(1).getAttachedRoutes()).isEqualTo(2);
     ListenerStatus https = ls.get(2);
     assertThat(https.getSupportedKinds()).isEmpty();
     assertThat(https.getAttachedRoutes()).isZero();
@@ -325,6 +337,20 @@ class KubernetesGatewayStatusTest {
     assertThat(accepted.getStatus()).isEqualTo("False");
     assertThat(accepted.getReason()).isEqualTo("NotAllowedByListeners");
     assertThat(accepted.getMessage()).contains("allowedRoutes.namespaces.from: Same");
+  }
+
+  @Test
+  @Order(5)
+  void aGrpcRouteOnTheGatewayIsAcceptedForItsParent() throws Exception {
+    GRPCRoute rpc = await(GRPCRoute.class, "demo", "rpc", r -> r.getStatus() != null && !r.getStatus().getParents().isEmpty());
+    RouteParentStatus p = rpc.getStatus().getParents().stream()
+        .filter(x -> GATEWAY_CONTROLLER.equals(x.getControllerName())).findFirst().orElseThrow();
+    assertThat(p.getParentRef().getName()).isEqualTo("north");
+    assertThat(p.getParentRef().getSectionName()).isEqualTo("admin");
+    Condition accepted = condition(p.getConditions(), "Accepted");
+    assertThat(accepted.getStatus()).as(accepted.getMessage()).isEqualTo("True");
+    assertThat(accepted.getMessage()).contains("listener admin");
+    assertThat(condition(p.getConditions(), "ResolvedRefs").getStatus()).isEqualTo("True");
   }
 
   @Test
