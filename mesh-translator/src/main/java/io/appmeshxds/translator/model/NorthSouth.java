@@ -522,14 +522,7 @@ final class NorthSouth {
       GatewayApi.HttpRule rule = http.spec().rules().get(pr.rule());
       if (!pr.edits().isEmpty()) {
         if (first) {
-          for (int i = 0; i < rule.filters().size(); i++) {
-            String type = rule.filters().get(i).type();
-            if ("RequestHeaderModifier".equals(type) || "ResponseHeaderModifier".equals(type)) {
-              f.error(Reason.Unsupported, ruleAt + ".filters[" + i + "].type", type + " filters are not served through a"
-                  + " Gateway yet (a GatewayRoute has no header edits; they are served for a Service parent); the rule is"
-                  + " left out");
-            }
-          }
+          rejectFilters(rule.filters(), Set.of("RequestHeaderModifier", "ResponseHeaderModifier"), ruleAt, f);
         }
         continue;
       }
@@ -550,16 +543,13 @@ final class NorthSouth {
         ServedListener l = e.getKey();
         ObjectRef gw = gatewayOf.get(l);
         for (String host : e.getValue()) {
-          GatewayRoute.HostnameMatch hm = host == null ? null : host.startsWith("*.")
-              ? new GatewayRoute.HostnameMatch(null, host.substring(1)) : new GatewayRoute.HostnameMatch(host, null);
+          GatewayRoute.HostnameMatch hm = hostnameMatch(host);
           for (Part part : parts) {
             GatewayRoute.HttpMatch pm = part.match();
             GatewayRoute.HttpMatch m = new GatewayRoute.HttpMatch(pm.prefix(), pm.path(), pm.queryParameters(),
                 pm.method(), hm, pm.headers(), l.port());
-            String name = http.metadata().name() + "-" + http.metadata().namespace() + "-" + pr.rule() + "-" + pr.match()
-                + "-" + l.name() + (e.getValue().size() > 1 ? "-" + e.getValue().indexOf(host) : "") + part.suffix();
-            int hostRank = host == null ? 2 : host.startsWith("*.") ? 1 : 0;
-            drafts.computeIfAbsent(gw, x -> new ArrayList<>()).add(new Draft(gw, hostRank, host == null ? 0 : host.length(),
+            String name = draftName(http, pr, l, e.getValue(), host) + part.suffix();
+            drafts.computeIfAbsent(gw, x -> new ArrayList<>()).add(new Draft(gw, hostRank(host), host == null ? 0 : host.length(),
                 1, pr.rank(), http.creationTimestamp(), http.ref(), pr.rule(), pr.match(), name, m, part.rewrite(), null,
                 target, mat, l.port()));
             drafted++;
@@ -568,12 +558,7 @@ final class NorthSouth {
         }
       }
     }
-    if (drafted > 0) {
-      perListener.forEach((l, n) -> attached.add("Gateway " + gatewayOf.get(l).namespace() + "/" + gatewayOf.get(l).name()
-          + " listener " + l.name() + " (port " + l.port() + ", " + n + " gateway route(s))"));
-    } else if (!f.hasErrors()) {
-      f.error(Reason.InvalidSpec, "spec.rules", "no rule can be served through a Gateway");
-    }
+    reportAttached(drafted, perListener, gatewayOf, attached, f);
   }
 
   /**
@@ -620,14 +605,8 @@ final class NorthSouth {
       GatewayApi.GrpcRule rule = route.spec().rules().get(pr.rule());
       if (!pr.edits().isEmpty() || !pr.mirrors().isEmpty()) {
         if (first) {
-          for (int i = 0; i < rule.filters().size(); i++) {
-            String type = rule.filters().get(i).type();
-            if ("RequestHeaderModifier".equals(type) || "ResponseHeaderModifier".equals(type) || "RequestMirror".equals(type)) {
-              f.error(Reason.Unsupported, ruleAt + ".filters[" + i + "].type", type + " filters are not served through a"
-                  + " Gateway yet (a GatewayRoute has no header edits or mirrors; they are served for a Service parent);"
-                  + " the rule is left out");
-            }
-          }
+          rejectFilters(rule.filters(), Set.of("RequestHeaderModifier", "ResponseHeaderModifier", "RequestMirror"), ruleAt,
+              f);
         }
         continue;
       }
@@ -640,8 +619,7 @@ final class NorthSouth {
         ServedListener l = e.getKey();
         ObjectRef gw = gatewayOf.get(l);
         for (String host : e.getValue()) {
-          GatewayRoute.HostnameMatch hm = host == null ? null : host.startsWith("*.")
-              ? new GatewayRoute.HostnameMatch(null, host.substring(1)) : new GatewayRoute.HostnameMatch(host, null);
+          GatewayRoute.HostnameMatch hm = hostnameMatch(host);
           GatewayRoute.GrpcMatch grpc = null;
           GatewayRoute.HttpMatch http = null;
           GatewayRoute.HttpRewrite rewrite = null;
@@ -659,10 +637,8 @@ final class NorthSouth {
             rewrite = new GatewayRoute.HttpRewrite(prefix == null ? null
                 : new GatewayRoute.PrefixRewrite(GatewayRoute.Toggle.DISABLED, null), null, keepHost);
           }
-          String name = route.metadata().name() + "-" + route.metadata().namespace() + "-" + pr.rule() + "-" + pr.match()
-              + "-" + l.name() + (e.getValue().size() > 1 ? "-" + e.getValue().indexOf(host) : "");
-          int hostRank = host == null ? 2 : host.startsWith("*.") ? 1 : 0;
-          drafts.computeIfAbsent(gw, x -> new ArrayList<>()).add(new Draft(gw, hostRank, host == null ? 0 : host.length(),
+          String name = draftName(route, pr, l, e.getValue(), host);
+          drafts.computeIfAbsent(gw, x -> new ArrayList<>()).add(new Draft(gw, hostRank(host), host == null ? 0 : host.length(),
               0, pr.rank(), route.creationTimestamp(), route.ref(), pr.rule(), pr.match(), name, http, rewrite, grpc,
               target, mat, l.port()));
           drafted++;
@@ -670,6 +646,45 @@ final class NorthSouth {
         }
       }
     }
+    reportAttached(drafted, perListener, gatewayOf, attached, f);
+  }
+
+  /**
+   * A rule whose filters a GatewayRoute cannot carry is left out: an error at each such filter's
+   * {@code type} (they are served for a Service parent).
+   */
+  private static void rejectFilters(List<GatewayApi.Filter> filters, Set<String> types, String ruleAt, Findings f) {
+    for (int i = 0; i < filters.size(); i++) {
+      String type = filters.get(i).type();
+      if (types.contains(type)) {
+        f.error(Reason.Unsupported, ruleAt + ".filters[" + i + "].type", type + " filters are not served through a"
+            + " Gateway yet (a GatewayRoute has no header edits or mirrors; they are served for a Service parent); the"
+            + " rule is left out");
+      }
+    }
+  }
+
+  /** A drafted GatewayRoute's hostname match: exact, a {@code *.} wildcard as a suffix, or none (null). */
+  private static GatewayRoute.HostnameMatch hostnameMatch(String host) {
+    return host == null ? null : host.startsWith("*.") ? new GatewayRoute.HostnameMatch(null, host.substring(1))
+        : new GatewayRoute.HostnameMatch(host, null);
+  }
+
+  /** Gateway API's hostname precedence: an exact host, then a wildcard, then none. */
+  private static int hostRank(String host) {
+    return host == null ? 2 : host.startsWith("*.") ? 1 : 0;
+  }
+
+  /** {@code <route>-<namespace>-<rule>-<match>-<listener>[-<host index>]}, unique per Gateway. */
+  private static String draftName(GatewayApi.Route route, GammaRules.Pending pr, ServedListener l, List<String> hosts,
+      String host) {
+    return route.metadata().name() + "-" + route.metadata().namespace() + "-" + pr.rule() + "-" + pr.match() + "-"
+        + l.name() + (hosts.size() > 1 ? "-" + hosts.indexOf(host) : "");
+  }
+
+  /** What the route's status says it attached to, or an error when no rule could be served. */
+  private static void reportAttached(int drafted, Map<ServedListener, Integer> perListener,
+      Map<ServedListener, ObjectRef> gatewayOf, List<String> attached, Findings f) {
     if (drafted > 0) {
       perListener.forEach((l, n) -> attached.add("Gateway " + gatewayOf.get(l).namespace() + "/" + gatewayOf.get(l).name()
           + " listener " + l.name() + " (port " + l.port() + ", " + n + " gateway route(s))"));
