@@ -122,12 +122,12 @@ public final class GatewayPlanner implements ProxyPlanner {
       listeners.add(GatewayListeners.listener(l, ls.size(), log, extensions));
       ClusterPlan.CircuitBreakers cb = GatewayListeners.limits(l.connectionPool());
       for (RoutePlan r : routes) {
-        for (ClusterId c : r.action().usedClusters()) { // mirrors' clusters too
+        r.action().forEachUsedCluster(c -> { // mirrors' clusters too
           if (c instanceof ClusterId.Backend b) {
             limits.merge(b, cb, GatewayListeners::min);
             usedBy.computeIfAbsent(b, x -> new TreeSet<>()).add(port);
           }
-        }
+        });
       }
     }
     SortedMap<ClusterId, ClusterPlan> clusters = new TreeMap<>();

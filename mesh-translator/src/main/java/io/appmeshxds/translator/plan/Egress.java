@@ -143,7 +143,7 @@ record Egress(SortedMap<Long, PortProtocol> ports, List<RouteConfigPlan> routeCo
       if (protocol.isHttpFamily()) {
         vh = VirtualHostPlanner.egress(mesh, vs, port, ctx);
         // Mirrors' clusters too: Envoy rejects a route whose mirror cluster it does not have.
-        vh.routes().forEach(r -> r.action().usedClusters().forEach(c -> {
+        vh.routes().forEach(r -> r.action().forEachUsedCluster(c -> {
           if (c instanceof ClusterId.Backend be && !used.contains(be)) {
             used.add(be);
           }

@@ -251,15 +251,11 @@ public record RoutePlan(String name, Match match, Action action) {
     /**
      * Every cluster this action sends requests to: its weighted clusters, then its mirrors'. Why one
      * place: whatever gathers the clusters a proxy needs (CDS, EDS, checks) must count mirrors too.
+     * A visitor rather than a list: it runs per route of every proxy plan, and allocates nothing.
      */
-    public List<ClusterId> usedClusters() {
-      if (mirrors.isEmpty()) {
-        return clusters.stream().map(WeightedCluster::cluster).toList();
-      }
-      List<ClusterId> out = new java.util.ArrayList<>(clusters.size() + mirrors.size());
-      clusters.forEach(c -> out.add(c.cluster()));
-      mirrors.forEach(m -> out.add(m.cluster()));
-      return out;
+    public void forEachUsedCluster(java.util.function.Consumer<ClusterId> each) {
+      clusters.forEach(c -> each.accept(c.cluster()));
+      mirrors.forEach(m -> each.accept(m.cluster()));
     }
   }
 
