@@ -85,14 +85,10 @@ final class GammaResolver {
     return c != 0 ? c : Integer.compare(a.match(), b.match());
   };
 
-  static Result resolve(MeshResources in, SortedMap<String, MeshGraph> meshes, Map<ObjectRef, List<Problem>> loadProblems) {
-    return resolve(in, meshes, loadProblems, Map.of());
-  }
-
   /**
-   * As {@link #resolve(MeshResources, SortedMap, Map)}, with what routes attached to Gateways of
-   * ours contribute ({@link NorthSouth}): those parents are theirs, and their problems and
-   * attachments join the route's status.
+   * Resolves the GAMMA routes of {@code in}, with what routes attached to Gateways of ours
+   * contribute ({@code northSouth}, from {@link NorthSouth}): those parents are theirs, and their
+   * problems and attachments join the route's status.
    */
   static Result resolve(MeshResources in, SortedMap<String, MeshGraph> meshes, Map<ObjectRef, List<Problem>> loadProblems,
       Map<ObjectRef, NorthSouth.RouteFacts> northSouth) {

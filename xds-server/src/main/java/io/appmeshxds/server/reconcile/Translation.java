@@ -202,22 +202,12 @@ public final class Translation {
 
   /**
    * Moves to a new set of keys against the last build (proxies connected or gone): plans and
-   * translates the new ones, drops the ones no longer wanted (on demand only). Returns what changed;
-   * a null value means the key was dropped.
-   */
-  public Map<NodeKey, XdsResources> keys(Collection<NodeKey> wanted) {
-    Map<NodeKey, XdsResources> out = new LinkedHashMap<>();
-    keys(wanted, out::put);
-    return out;
-  }
-
-  /**
-   * As {@link #keys(Collection)}, handing {@code each} every key whose resources are new or changed
-   * (or, with null, that was dropped) as soon as that key is planned and translated, before the
-   * next key is planned. Why: in a connect storm the first proxies are answered while the others
-   * are still being planned, and a proxy waits for its own plan rather than for the whole batch.
-   * The resources are the ones {@link #keys(Collection)} returns: planning is deterministic, and
-   * the translator's cache is shared across the batch either way. After an internal error the next
+   * translates the new ones, drops the ones no longer wanted (on demand only), handing {@code each}
+   * every key whose resources are new or changed (or, with null, that was dropped) as soon as that
+   * key is planned and translated, before the next key is planned. Why: in a connect storm the first
+   * proxies are answered while the others are still being planned, and a proxy waits for its own
+   * plan rather than for the whole batch. The translator's cache is shared across the batch. After
+   * an internal error the next
    * {@link #apply} starts over, since plans may have been kept for keys never translated.
    */
   public void keys(Collection<NodeKey> wanted, java.util.function.BiConsumer<NodeKey, XdsResources> each) {
