@@ -255,6 +255,7 @@ public final class KubernetesSource implements AutoCloseable {
         Feed<GenericKubernetesResource> g = (Feed<GenericKubernetesResource>) feed;
         g.absentLogged = true;
         g.absent();
+        informers.remove(inf); // stopped: discovery starts a new one when the kind comes back
         schedule(g, gatewayApiRecheck);
         return false;
       }
