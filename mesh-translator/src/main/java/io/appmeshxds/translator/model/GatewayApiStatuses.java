@@ -49,7 +49,7 @@ final class GatewayApiStatuses {
       }
       String at = "spec.listeners[" + i + "]";
       List<Problem> errors = problems.stream()
-          .filter(p -> p.isError() && (p.field().equals(at) || p.field().startsWith(at + "."))).toList();
+          .filter(p -> p.isError() && under(p, at)).toList();
       boolean accepted = errors.isEmpty();
       boolean conflicted = errors.stream().anyMatch(p -> p.reason() == Reason.HostnameConflict);
       List<String> unsupportedKinds = new ArrayList<>();
@@ -111,6 +111,11 @@ final class GatewayApiStatuses {
     return out;
   }
 
+  /** Whether {@code p} is about the field {@code at} or something inside it. */
+  private static boolean under(Problem p, String at) {
+    return p.field().equals(at) || p.field().startsWith(at + ".");
+  }
+
   /**
    * Whether a route is Accepted for its parent {@code index}: the route is, and that parentRef has
    * no error of its own ({@code spec.parentRefs[index]…}).
@@ -120,7 +125,7 @@ final class GatewayApiStatuses {
       return false;
     }
     String at = "spec.parentRefs[" + index + "]";
-    return route.problems().stream().noneMatch(p -> p.isError() && (p.field().equals(at) || p.field().startsWith(at + ".")));
+    return route.problems().stream().noneMatch(p -> p.isError() && under(p, at));
   }
 
   /**
