@@ -37,7 +37,7 @@ class ConnectSharingTest {
     List<XdsResources> held = new ArrayList<>();
     for (int i = 0; i < all.size(); i += 20) {
       wanted.addAll(all.subList(i, Math.min(all.size(), i + 20)));
-      t.keys(wanted);
+      t.keys(wanted, (k, r) -> {});
     }
     for (NodeKey k : wanted) {
       XdsResources r = t.preview(k);
